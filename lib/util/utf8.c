@@ -1,0 +1,141 @@
+/* UTF-8 helpers: decoding that never reads past the end and treats every
+ * ill-formed sequence (overlong, surrogate, > U+10FFFF, truncated) as one
+ * invalid byte, as the Unicode standard's "maximal subpart" practice does. */
+#include <string.h>
+#include "sitrep/util.h"
+
+int32_t sr_utf8_decode(const char *str, size_t len, size_t *i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t p = *i;
+    unsigned c = s[p];
+    if (c < 0x80) {
+        *i = p + 1;
+        return (int32_t)c;
+    }
+    int n;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1; cp = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2; cp = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3; cp = c & 0x07; min = 0x10000;
+    } else {
+        *i = p + 1;
+        return -1;
+    }
+    if (len - p <= (size_t)n) {
+        *i = p + 1;
+        return -1;
+    }
+    for (int k = 1; k <= n; k++) {
+        unsigned cc = s[p + (size_t)k];
+        if ((cc & 0xC0) != 0x80) {
+            *i = p + 1;
+            return -1;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *i = p + 1;
+        return -1;
+    }
+    *i = p + (size_t)n + 1;
+    return (int32_t)cp;
+}
+
+int sr_utf8_encode(int32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+bool sr_utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (sr_utf8_decode(s, len, &i) < 0)
+            return false;
+    }
+    return true;
+}
+
+size_t sr_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+sr_err sr_utf8_sanitize(sr_buf *out, const char *s, size_t len)
+{
+    size_t i = 0, run = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t at = i;
+        if (sr_utf8_decode(s, len, &i) < 0) {
+            sr_buf_append(out, s + run, at - run);
+            sr_buf_append(out, "\xEF\xBF\xBD", 3);
+            run = i;
+        }
+    }
+    return sr_buf_append(out, s + run, len - run);
+}
+
+void sr_cp_cursor_init(sr_cp_cursor *c, const char *text, size_t len)
+{
+    c->text = text;
+    c->len = len;
+    c->byte = 0;
+    c->cp = 0;
+}
+
+/* Code points are counted as lead bytes (anything not 10xxxxxx), the same
+ * rule as sr_utf8_count, so offsets agree for valid and sanitized text. */
+size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte)
+{
+    if (byte > c->len)
+        byte = c->len;
+    if (byte < c->byte) {
+        c->byte = 0;
+        c->cp = 0;
+    }
+    const unsigned char *s = (const unsigned char *)c->text;
+    size_t cp = c->cp;
+    for (size_t i = c->byte; i < byte; i++)
+        cp += (s[i] & 0xC0) != 0x80;
+    c->byte = byte;
+    c->cp = cp;
+    return cp;
+}

@@ -1,0 +1,108 @@
+/* The shared helpers: arenas, bounded buffers, JSON output, UTF-8. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "sitrep/util.h"
+
+Test(arena, allocations_are_aligned_and_survive_growth)
+{
+    sr_arena *a = sr_arena_new(0);
+    char *first = sr_arena_strdup(a, "Fallujah");
+    for (int i = 0; i < 10000; i++) {
+        void *p = sr_arena_alloc(a, 37);
+        cr_assert_not_null(p);
+        cr_assert_eq((uintptr_t)p % 16, 0);
+    }
+    cr_assert_str_eq(first, "Fallujah");
+    sr_arena_reset(a);
+    cr_assert_eq(sr_arena_used(a), 0);
+    cr_assert_str_eq(sr_arena_printf(a, "%s %d", "Ramadi", 7), "Ramadi 7");
+    sr_arena_free(a);
+}
+
+Test(arena, refuses_to_grow_past_its_cap)
+{
+    sr_arena *a = sr_arena_new(1000);
+    cr_assert_not_null(sr_arena_alloc(a, 900));
+    cr_assert_null(sr_arena_alloc(a, 200));
+    sr_arena_free(a);
+}
+
+Test(buf, stops_at_its_maximum_and_remembers_failure)
+{
+    sr_buf b;
+    sr_buf_init(&b, 10);
+    cr_assert_eq(sr_buf_puts(&b, "12345"), SR_OK);
+    cr_assert_eq(sr_buf_puts(&b, "678901"), SR_ETOOBIG);
+    cr_assert_eq(sr_buf_putc(&b, 'x'), SR_ETOOBIG);
+    cr_assert_eq(b.failed, SR_ETOOBIG);
+    cr_assert_str_eq(b.data, "12345");
+    sr_buf_free(&b);
+}
+
+Test(json, writes_nested_values_with_commas)
+{
+    sr_buf b;
+    sr_buf_init(&b, 0);
+    sr_json j;
+    sr_json_init(&j, &b);
+    sr_json_object_begin(&j);
+    sr_json_kv_string(&j, "title", "Militants \"take\" Fallujah\n");
+    sr_json_key(&j, "places");
+    sr_json_array_begin(&j);
+    sr_json_int(&j, 1);
+    sr_json_double(&j, 33.35, 4);
+    sr_json_null(&j);
+    sr_json_array_end(&j);
+    sr_json_kv_bool(&j, "ok", true);
+    sr_json_object_end(&j);
+    cr_assert_str_eq(b.data, "{\"title\":\"Militants \\\"take\\\" Fallujah\\n\",\"places\":[1,33.35,null],\"ok\":true}");
+    sr_buf_free(&b);
+}
+
+Test(json, replaces_invalid_utf8_and_escapes_controls)
+{
+    sr_buf b;
+    sr_buf_init(&b, 0);
+    sr_json j;
+    sr_json_init(&j, &b);
+    sr_json_string(&j, "a\xff" "b\x01\xc3\xa9\xe2\x80\xa8");
+    cr_assert_str_eq(b.data, "\"a\xEF\xBF\xBD" "b\\u0001\xc3\xa9\\u2028\"");
+    sr_buf_free(&b);
+}
+
+Test(utf8, decodes_and_rejects_ill_formed_sequences)
+{
+    const char *s = "\xc3\xa9\xe0\x80\x80\xed\xa0\x80\xf0\x9f\x8c\x8d";
+    size_t i = 0, n = strlen(s);
+    cr_assert_eq(sr_utf8_decode(s, n, &i), 0xE9);
+    cr_assert_eq(sr_utf8_decode(s, n, &i), -1); /* overlong */
+    i = 5;
+    cr_assert_eq(sr_utf8_decode(s, n, &i), -1); /* surrogate */
+    i = 8;
+    cr_assert_eq(sr_utf8_decode(s, n, &i), 0x1F30D);
+    cr_assert(!sr_utf8_valid(s, n));
+    cr_assert(sr_utf8_valid("Al Fall\xc5\xab" "jah", 11));
+    i = 0;
+    cr_assert_eq(sr_utf8_decode("\xe2\x82", 2, &i), -1); /* truncated */
+    cr_assert_eq(i, 1);
+}
+
+Test(utf8, code_point_offsets_follow_byte_offsets)
+{
+    const char *s = "Al Fall\xc5\xab" "jah, \xd8\xa7\xd9\x84 x";
+    sr_cp_cursor c;
+    sr_cp_cursor_init(&c, s, strlen(s));
+    cr_assert_eq(sr_cp_cursor_at(&c, 7), 7);
+    cr_assert_eq(sr_cp_cursor_at(&c, 9), 8);
+    cr_assert_eq(sr_cp_cursor_at(&c, strlen(s)), sr_utf8_count(s, strlen(s)));
+    cr_assert_eq(sr_cp_cursor_at(&c, 3), 3);
+}
+
+Test(utf8, sanitize_keeps_valid_text_and_marks_bad_bytes)
+{
+    sr_buf b;
+    sr_buf_init(&b, 0);
+    sr_utf8_sanitize(&b, "caf\xe9 ok \xc3\xa9", 11);
+    cr_assert_str_eq(b.data, "caf\xEF\xBF\xBD ok \xc3\xa9");
+    sr_buf_free(&b);
+}
