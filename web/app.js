@@ -19,7 +19,7 @@ const $ = (id) => document.getElementById(id);
 
 /* ---- map ------------------------------------------------------------- */
 
-const map = L.map('map', { worldCopyJump: true, minZoom: 2, zoomControl: true, attributionControl: true })
+const map = L.map('map', { worldCopyJump: true, minZoom: 2, maxZoom: 12, zoomControl: true, attributionControl: true })
   .setView([25, 20], 3);
 map.attributionControl.setPrefix('');
 map.attributionControl.addAttribution('Borders: Natural Earth · Places: GeoNames (CC BY)');
@@ -188,7 +188,11 @@ function highlight(sentence, ev) {
 
 async function openEvent(id) {
   let ev = state.events.get(id);
-  try { ev = await getJSON('/api/events/' + encodeURIComponent(id)); } catch (e) { if (!ev) { toast(e.message); return; } }
+  try {
+    ev = { ...(ev || {}), ...(await getJSON('/api/events/' + encodeURIComponent(id))) };
+  } catch (e) {
+    if (!ev) { toast(e.message); return; }
+  }
   state.selected = id;
   document.querySelectorAll('#list li.sel').forEach((li) => li.classList.remove('sel'));
   const li = document.querySelector(`#list li[data-id="${id}"]`);
