@@ -332,4 +332,22 @@ sr_err sr_store_deliveries_due(sr_store *s, int64_t now, int limit,
 sr_err sr_store_delivery_update(sr_store *s, int64_t id, sr_store_delivery_status status,
                                 int64_t next_attempt, const char *error);
 
+/* ---- Writing events out (export, API). ---------------------------------- */
+
+struct sr_json;
+struct sr_buf;
+
+/** The event as one JSON object (times ISO 8601 UTC, unknown numbers null). */
+void sr_store_event_json(struct sr_json *j, const sr_store_event *e);
+/** The event as an RFC 7946 Feature: a Point at [lon, lat] (null geometry
+ *  when the event has no place), the JSON object above as properties. */
+void sr_store_event_geojson(struct sr_json *j, const sr_store_event *e);
+/** The CSV header line (GDELT event table names where a column has a
+ *  counterpart, then ACLED-style columns; docs/export.md), with CRLF. */
+void sr_store_event_csv_header(struct sr_buf *out);
+/** One event as an RFC 4180 CSV record in the header's columns, with CRLF. */
+void sr_store_event_csv(struct sr_buf *out, const sr_store_event *e);
+/** "day", "week", ... for a precision. */
+const char *sr_store_precision_name(sr_store_precision p);
+
 #endif
