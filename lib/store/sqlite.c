@@ -60,7 +60,9 @@ static sr_err configure(sr_sqlite *q, const char *path, char *err, size_t errlen
         sqlite3_free(msg);
         return SR_EDB;
     }
-    sqlite3_exec(q->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
+    /* temp_store=MEMORY keeps statement journals (a statement with
+     * triggers may need to undo itself) off the disk. */
+    sqlite3_exec(q->db, "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     char why[256] = "";
     sr_err e;
     if (q->readonly) {
@@ -119,6 +121,11 @@ static sr_err sq_commit(sr_store *s)
     sr_sqlite *q = SQ(s);
     if (!q->in_batch)
         return sr_store_fail(s, SR_EINVAL, "no batch is open");
+    if (q->batch_failed) {
+        q->in_batch = q->batch_failed = false;
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        return sr_store_fail(s, SR_EDB, "a write in this batch failed, so the batch was rolled back");
+    }
     if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         sr_err e = sq_fail(q, "committing a batch");
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
@@ -134,7 +141,7 @@ static sr_err sq_rollback(sr_store *s)
     sr_sqlite *q = SQ(s);
     if (!q->in_batch)
         return sr_store_fail(s, SR_EINVAL, "no batch is open");
-    q->in_batch = false;
+    q->in_batch = q->batch_failed = false;
     if (sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
         return sq_fail(q, "rolling back a batch");
     return SR_OK;
@@ -144,23 +151,29 @@ sr_err sq_write_begin(sr_sqlite *q)
 {
     if (q->readonly)
         return sr_store_fail(&q->base, SR_EDENIED, "the store was opened read-only");
-    const char *sql = q->in_batch ? "SAVEPOINT sr_write" : "BEGIN IMMEDIATE";
-    if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (q->in_batch)
+        return q->batch_failed ? sr_store_fail(&q->base, SR_EDB, "an earlier write in this batch failed") : SR_OK;
+    if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return sq_fail(q, "beginning a write");
     return SR_OK;
 }
 
+/* Codes other than these come from checks made before anything is written. */
+static bool is_db_failure(sr_err rc)
+{
+    return rc == SR_EDB || rc == SR_EIO || rc == SR_ENOMEM;
+}
+
 sr_err sq_write_end(sr_sqlite *q, sr_err rc)
 {
-    const char *sql;
-    if (q->in_batch)
-        sql = rc ? "ROLLBACK TO sr_write; RELEASE sr_write" : "RELEASE sr_write";
-    else
-        sql = rc ? "ROLLBACK" : "COMMIT";
-    if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+    if (q->in_batch) {
+        if (is_db_failure(rc))
+            q->batch_failed = true;
+        return rc;
+    }
+    if (sqlite3_exec(q->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         sr_err e = rc ? rc : sq_fail(q, "committing a write");
-        if (!q->in_batch)
-            sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
         return e;
     }
     return rc;

@@ -421,8 +421,8 @@ static char *name_key(const char *name)
 {
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &out,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
     return n < 0 ? NULL : (char *)out;
 }
 

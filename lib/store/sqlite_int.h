@@ -22,6 +22,7 @@ typedef struct sr_sqlite {
     struct sr_store base;
     sqlite3 *db;
     bool in_batch;
+    bool batch_failed;   /* a write inside the batch failed: it can only roll back */
     bool readonly;
     int schema_version;
     sq_cached cache[SQ_CACHE_SLOTS];
@@ -39,9 +40,12 @@ sr_err sq_fail(sr_sqlite *q, const char *what);
 /** Run statements without results (schema, pragmas). */
 sr_err sq_exec(sr_sqlite *q, const char *sql);
 
-/** A write of several statements is one unit: a transaction of its own, or a
- *  savepoint inside the caller's batch. sq_write_end commits it when rc is
- *  SR_OK and undoes it otherwise; it returns rc (or the commit's error). */
+/** A write of several statements is one unit. Outside a batch it is a
+ *  transaction of its own, committed by sq_write_end when rc is SR_OK and
+ *  rolled back otherwise. Inside a batch, a database failure marks the whole
+ *  batch failed, so its commit rolls back instead: nothing half-written is
+ *  ever committed. (A savepoint per write would copy every touched page and
+ *  cost half the insert rate.) Returns rc, or the commit's error. */
 sr_err sq_write_begin(sr_sqlite *q);
 sr_err sq_write_end(sr_sqlite *q, sr_err rc);
 
