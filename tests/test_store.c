@@ -344,6 +344,43 @@ Test(store_outbox, queues_each_event_once_per_subscription_and_survives_reopenin
     remove_store(path);
 }
 
+Test(store_batch, a_failed_write_fails_the_whole_batch_so_nothing_half_done_is_committed)
+{
+    char *path = tmp_store_path();
+    sr_store *s = open_store(path);
+    cr_assert_eq(sr_store_begin(s), SR_OK);
+    add_article(s, 1, "first", "kept only if the batch commits", 0);
+    sr_store_event e;
+    sr_store_event_init(&e);
+    e.article_id = 424242;  /* no such article */
+    cr_assert_eq(sr_store_event_add(s, &e, NULL), SR_EDB);
+    cr_assert_eq(sr_store_commit(s), SR_EDB);
+    cr_assert(strstr(sr_store_errmsg(s), "rolled back"), "%s", sr_store_errmsg(s));
+    int64_t id;
+    cr_assert_eq(sr_store_article_find(s, "https://news.example/a/1", &id), SR_ENOTFOUND);
+    /* The handle is usable again. */
+    cr_assert_eq(sr_store_begin(s), SR_OK);
+    add_article(s, 2, "second", "kept", 0);
+    cr_assert_eq(sr_store_commit(s), SR_OK);
+    cr_assert_eq(sr_store_article_find(s, "https://news.example/a/2", &id), SR_OK);
+    cr_assert_eq(sr_store_commit(s), SR_EINVAL, "no batch is open");
+    sr_store_close(s);
+    remove_store(path);
+}
+
+Test(store_batch, a_read_only_handle_refuses_writes)
+{
+    char *path = tmp_store_path();
+    sr_store_close(open_store(path));
+    sr_store *s = NULL;
+    char err[256];
+    cr_assert_eq(sr_store_open(path, SR_STORE_READONLY, &s, err, sizeof err), SR_OK, "%s", err);
+    sr_store_article a = {.url = "https://x.example/", .content_hash = "x"};
+    cr_assert_neq(sr_store_article_add(s, &a, NULL, NULL), SR_OK);
+    sr_store_close(s);
+    remove_store(path);
+}
+
 /* A writer killed with SIGKILL inside a batch: what it committed before is
  * there, nothing of the open batch is, and the file is sound. */
 Test(store_crash, a_kill_mid_batch_loses_nothing_committed_and_leaves_nothing_half_written)
