@@ -265,6 +265,16 @@ Test(index, finds_circles_at_the_poles_and_across_the_antimeridian)
     cr_assert(sr_alert_sub_matches(&edge, &ev));
     cr_assert_eq(sr_alert_index_match(idx, &ev, &ids, &n), SR_OK);
     cr_assert(n == 1 && ids[0] == 4);
+    /* a subscription without a region, filed under its types, listed twice */
+    const char *types[] = {"Battles", "battles"};
+    sr_alert_sub battles = {.id = 5, .acled_types = types, .n_acled_types = 2};
+    cr_assert_eq(sr_alert_index_add(idx, &battles), SR_OK);
+    ev.acled_type = "BATTLES";
+    cr_assert_eq(sr_alert_index_match(idx, &ev, &ids, &n), SR_OK);
+    cr_assert(n == 2 && ids[0] == 4 && ids[1] == 5, "got %zu ids", n);
+    cr_assert_eq(sr_alert_index_remove(idx, 5), SR_OK);
+    cr_assert_eq(sr_alert_index_match(idx, &ev, &ids, &n), SR_OK);
+    cr_assert(n == 1 && ids[0] == 4);
     sr_alert_index_free(idx);
 }
 

@@ -1,22 +1,23 @@
-/* The subscription index. Each subscription sits in exactly one place
- * chosen by its region:
- *   - anywhere                       → the global bucket
- *   - a country / an admin1          → a bucket per country / per admin1
- *   - a box or circle                → the cells of a 1° grid it covers, or of a
- *                                      10° grid when that is over MAX_CELLS cells,
- *                                      or the "wide" bucket when even that is
- * An event with a point looks at one cell per grid; with a country and an
- * admin1 at their buckets; always at the global and wide buckets. Every
- * candidate is then tested exactly (sr_alert_sub_matches), so the index only
- * has to never leave a match out. */
+/* The subscription index. A subscription sits in the buckets its region
+ * selects:
+ *   - a country / an admin1   → the bucket of that country / admin1
+ *   - a box or circle         → the cells it covers of the finest of three
+ *                               grids (1°, 6°, 30°) where that is at most
+ *                               MAX_CELLS cells, else the "wide" bucket
+ *   - anywhere                → a bucket per ACLED type it names, else the
+ *                               global bucket
+ * An event looks at one cell per grid, its country's and admin1's buckets,
+ * its type's bucket, and the global and wide buckets: it reaches every
+ * subscription at most once. Every candidate is then tested exactly
+ * (sr_alert_sub_matches), so the index only has to never leave a match out. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sitrep/alert.h"
 #include "match.h"
 
-#define FINE_DEG 1
-#define COARSE_DEG 10
+#define N_GRIDS 3
+static const int grid_deg[N_GRIDS] = {1, 6, 30};
 #define MAX_CELLS 32
 #define EDGE_MARGIN_DEG 1e-3 /* rounding room around a circle's bounding box */
 
@@ -30,20 +31,20 @@ typedef struct grid {
     bucket *cells;
 } grid;
 
-typedef enum place { PLACE_GLOBAL, PLACE_WIDE, PLACE_FINE, PLACE_COARSE, PLACE_COUNTRY, PLACE_ADMIN1 } place;
-
 typedef struct stored {
     sr_alert_sub sub; /* its strings live in mem */
     void *mem;
-    place where;
     bool live;
 } stored;
 
-typedef struct admin1_entry {
-    struct admin1_entry *next;
+/* Buckets found by name: an admin1 ("A" + country + name) or an ACLED type
+ * ("T--" + type); names are compared in ASCII lower case, as strcasecmp
+ * compares them in the exact test. */
+typedef struct named_entry {
+    struct named_entry *next;
     bucket b;
-    char key[]; /* "CC\x1f" + admin1 in ASCII lower case */
-} admin1_entry;
+    char key[];
+} named_entry;
 
 /* Cells a region covers on one grid: a band of rows and one or two column
  * ranges (two when it crosses the antimeridian). */
@@ -65,9 +66,9 @@ struct sr_alert_index {
     size_t map_cap, map_used, map_tomb;
     bucket global, wide;
     bucket country[26 * 26];
-    grid fine, coarse;
-    admin1_entry **admin1;
-    size_t admin1_cap, admin1_n;
+    grid grids[N_GRIDS];
+    named_entry **named;
+    size_t named_cap, named_n;
     uint64_t *result;
     size_t n_result, cap_result;
     size_t count;
@@ -82,7 +83,8 @@ static sr_err bucket_add(bucket *b, uint32_t slot);
 static void bucket_del(bucket *b, uint32_t slot);
 static void bucket_free(bucket *b);
 static sr_err check_bucket(sr_alert_index *idx, const bucket *b, const sr_alert_event *ev);
-static bucket *admin1_bucket(sr_alert_index *idx, const char *cc, const char *admin1, bool create);
+static bucket *named_bucket(sr_alert_index *idx, char kind, const char *cc, const char *name,
+                            bool create);
 static int country_slot(const char *cc);
 static void span_of(const sr_alert_region *r, const grid *g, cell_span *s);
 static size_t span_cells(const cell_span *s);
@@ -94,13 +96,13 @@ sr_alert_index *sr_alert_index_new(void)
     sr_alert_index *idx = calloc(1, sizeof *idx);
     if (!idx)
         return NULL;
-    idx->fine = (grid){FINE_DEG, 180 / FINE_DEG, 360 / FINE_DEG, NULL};
-    idx->coarse = (grid){COARSE_DEG, 180 / COARSE_DEG, 360 / COARSE_DEG, NULL};
-    idx->fine.cells = calloc((size_t)idx->fine.rows * idx->fine.cols, sizeof(bucket));
-    idx->coarse.cells = calloc((size_t)idx->coarse.rows * idx->coarse.cols, sizeof(bucket));
-    if (!idx->fine.cells || !idx->coarse.cells) {
-        sr_alert_index_free(idx);
-        return NULL;
+    for (int g = 0; g < N_GRIDS; g++) {
+        int deg = grid_deg[g], rows = (180 + deg - 1) / deg, cols = (360 + deg - 1) / deg;
+        idx->grids[g] = (grid){deg, rows, cols, calloc((size_t)rows * cols, sizeof(bucket))};
+        if (!idx->grids[g].cells) {
+            sr_alert_index_free(idx);
+            return NULL;
+        }
     }
     return idx;
 }
@@ -120,20 +122,20 @@ void sr_alert_index_free(sr_alert_index *idx)
     bucket_free(&idx->wide);
     for (int i = 0; i < 26 * 26; i++)
         bucket_free(&idx->country[i]);
-    grid *grids[] = {&idx->fine, &idx->coarse};
-    for (int g = 0; g < 2; g++) {
-        if (grids[g]->cells)
-            for (int i = 0; i < grids[g]->rows * grids[g]->cols; i++)
-                bucket_free(&grids[g]->cells[i]);
-        free(grids[g]->cells);
+    for (int g = 0; g < N_GRIDS; g++) {
+        grid *gr = &idx->grids[g];
+        if (gr->cells)
+            for (int i = 0; i < gr->rows * gr->cols; i++)
+                bucket_free(&gr->cells[i]);
+        free(gr->cells);
     }
-    for (size_t i = 0; i < idx->admin1_cap; i++)
-        for (admin1_entry *e = idx->admin1[i], *next; e; e = next) {
+    for (size_t i = 0; i < idx->named_cap; i++)
+        for (named_entry *e = idx->named[i], *next; e; e = next) {
             next = e->next;
             bucket_free(&e->b);
             free(e);
         }
-    free(idx->admin1);
+    free(idx->named);
     free(idx->result);
     free(idx);
 }
@@ -205,18 +207,19 @@ sr_err sr_alert_index_match(sr_alert_index *idx, const sr_alert_event *ev,
     sr_err err = check_bucket(idx, &idx->global, ev);
     if (err == SR_OK)
         err = check_bucket(idx, &idx->wide, ev);
-    if (err == SR_OK && sr_alert_event_has_point(ev)) {
-        err = check_bucket(idx, grid_cell(&idx->fine, ev->lat, ev->lon), ev);
-        if (err == SR_OK)
-            err = check_bucket(idx, grid_cell(&idx->coarse, ev->lat, ev->lon), ev);
-    }
+    if (sr_alert_event_has_point(ev))
+        for (int g = 0; g < N_GRIDS && err == SR_OK; g++)
+            err = check_bucket(idx, grid_cell(&idx->grids[g], ev->lat, ev->lon), ev);
     int c = country_slot(ev->cc);
     if (err == SR_OK && c >= 0) {
         err = check_bucket(idx, &idx->country[c], ev);
-        bucket *b = ev->admin1 ? admin1_bucket(idx, ev->cc, ev->admin1, false) : NULL;
+        bucket *b = ev->admin1 ? named_bucket(idx, 'A', ev->cc, ev->admin1, false) : NULL;
         if (err == SR_OK && b)
             err = check_bucket(idx, b, ev);
     }
+    bucket *t = ev->acled_type ? named_bucket(idx, 'T', "--", ev->acled_type, false) : NULL;
+    if (err == SR_OK && t)
+        err = check_bucket(idx, t, ev);
     if (idx->n_result > 1)
         qsort(idx->result, idx->n_result, sizeof *idx->result, cmp_u64);
     *ids = idx->result;
@@ -243,6 +246,29 @@ static sr_err grid_place(grid *g, const cell_span *s, uint32_t slot, bool add)
     return SR_OK;
 }
 
+/* An ACLED type is a good key for subscriptions without a region: an event
+ * has one type, and most follow one or two. */
+static sr_err place_by_type(sr_alert_index *idx, uint32_t slot, bool add)
+{
+    const sr_alert_sub *sub = &idx->subs[slot].sub;
+    for (size_t i = 0; i < sub->n_acled_types; i++) {
+        bucket *b = named_bucket(idx, 'T', "--", sub->acled_types[i], add);
+        if (!b) {
+            if (add)
+                return SR_ENOMEM;
+            continue;
+        }
+        if (!add)
+            bucket_del(b, slot);
+        else if (!(b->n && b->slot[b->n - 1] == slot)) { /* a type listed twice */
+            sr_err err = bucket_add(b, slot);
+            if (err != SR_OK)
+                return err;
+        }
+    }
+    return SR_OK;
+}
+
 /* Adds the slot to (add) or takes it out of (!add) the buckets its region
  * selects; the choice depends on the region only, so both agree. */
 static sr_err place_sub(sr_alert_index *idx, uint32_t slot, bool add)
@@ -252,25 +278,26 @@ static sr_err place_sub(sr_alert_index *idx, uint32_t slot, bool add)
     bucket *b = NULL;
     switch (r->kind) {
     case SR_REGION_ANY:
+        if (st->sub.n_acled_types)
+            return place_by_type(idx, slot, add);
         b = &idx->global;
         break;
     case SR_REGION_COUNTRY:
         b = &idx->country[country_slot(r->cc)];
         break;
     case SR_REGION_ADMIN1:
-        b = admin1_bucket(idx, r->cc, r->admin1, add);
+        b = named_bucket(idx, 'A', r->cc, r->admin1, add);
         if (!b)
             return add ? SR_ENOMEM : SR_OK;
         break;
     case SR_REGION_BBOX:
     case SR_REGION_RADIUS: {
-        cell_span fine, coarse;
-        span_of(r, &idx->fine, &fine);
-        span_of(r, &idx->coarse, &coarse);
-        if (span_cells(&fine) <= MAX_CELLS)
-            return grid_place(&idx->fine, &fine, slot, add);
-        if (span_cells(&coarse) <= MAX_CELLS)
-            return grid_place(&idx->coarse, &coarse, slot, add);
+        for (int g = 0; g < N_GRIDS; g++) {
+            cell_span span;
+            span_of(r, &idx->grids[g], &span);
+            if (span_cells(&span) <= MAX_CELLS)
+                return grid_place(&idx->grids[g], &span, slot, add);
+        }
         b = &idx->wide;
         break;
     }
@@ -470,7 +497,7 @@ static void bucket_free(bucket *b)
     b->n = b->cap = 0;
 }
 
-/* ---- admin1 table --------------------------------------------------------------- */
+/* ---- buckets by name ----------------------------------------------------------- */
 
 static size_t hash_text(const char *s)
 {
@@ -480,57 +507,61 @@ static size_t hash_text(const char *s)
     return h;
 }
 
-static void admin1_key(char *key, const char *cc, const char *admin1)
+static void named_key(char *key, char kind, const char *cc, const char *name)
 {
-    key[0] = (char)(cc[0] & ~32), key[1] = (char)(cc[1] & ~32), key[2] = '\x1f';
+    key[0] = kind;
+    for (int i = 0; i < 2; i++)
+        key[1 + i] = cc[i] >= 'a' && cc[i] <= 'z' ? (char)(cc[i] & ~32) : cc[i];
+    key[3] = '\x1f';
     size_t i = 0;
-    for (; admin1[i]; i++) {
-        char c = admin1[i];
-        key[3 + i] = c >= 'A' && c <= 'Z' ? (char)(c | 32) : c;
+    for (; name[i]; i++) {
+        char c = name[i];
+        key[4 + i] = c >= 'A' && c <= 'Z' ? (char)(c | 32) : c;
     }
-    key[3 + i] = '\0';
+    key[4 + i] = '\0';
 }
 
-static bool admin1_grow(sr_alert_index *idx)
+static bool named_grow(sr_alert_index *idx)
 {
-    size_t cap = idx->admin1_cap ? idx->admin1_cap * 2 : 64;
-    admin1_entry **t = calloc(cap, sizeof *t);
+    size_t cap = idx->named_cap ? idx->named_cap * 2 : 64;
+    named_entry **t = calloc(cap, sizeof *t);
     if (!t)
         return false;
-    for (size_t i = 0; i < idx->admin1_cap; i++)
-        for (admin1_entry *e = idx->admin1[i], *next; e; e = next) {
+    for (size_t i = 0; i < idx->named_cap; i++)
+        for (named_entry *e = idx->named[i], *next; e; e = next) {
             next = e->next;
             size_t h = hash_text(e->key) & (cap - 1);
             e->next = t[h], t[h] = e;
         }
-    free(idx->admin1);
-    idx->admin1 = t, idx->admin1_cap = cap;
+    free(idx->named);
+    idx->named = t, idx->named_cap = cap;
     return true;
 }
 
-static bucket *admin1_bucket(sr_alert_index *idx, const char *cc, const char *admin1, bool create)
+static bucket *named_bucket(sr_alert_index *idx, char kind, const char *cc, const char *name,
+                            bool create)
 {
-    size_t len = strlen(admin1);
+    size_t len = strlen(name);
     if (len > 1024)
         return NULL;
-    char key[1024 + 4];
-    admin1_key(key, cc, admin1);
-    if (idx->admin1_cap) {
-        for (admin1_entry *e = idx->admin1[hash_text(key) & (idx->admin1_cap - 1)]; e; e = e->next)
+    char key[1024 + 5];
+    named_key(key, kind, cc, name);
+    if (idx->named_cap) {
+        for (named_entry *e = idx->named[hash_text(key) & (idx->named_cap - 1)]; e; e = e->next)
             if (strcmp(e->key, key) == 0)
                 return &e->b;
     }
     if (!create)
         return NULL;
-    if (idx->admin1_n * 2 >= idx->admin1_cap && !admin1_grow(idx))
+    if (idx->named_n * 2 >= idx->named_cap && !named_grow(idx))
         return NULL;
-    admin1_entry *e = calloc(1, sizeof *e + len + 4);
+    named_entry *e = calloc(1, sizeof *e + len + 5);
     if (!e)
         return NULL;
-    memcpy(e->key, key, len + 4);
-    size_t h = hash_text(key) & (idx->admin1_cap - 1);
-    e->next = idx->admin1[h], idx->admin1[h] = e;
-    idx->admin1_n++;
+    memcpy(e->key, key, len + 5);
+    size_t h = hash_text(key) & (idx->named_cap - 1);
+    e->next = idx->named[h], idx->named[h] = e;
+    idx->named_n++;
     return &e->b;
 }
 
