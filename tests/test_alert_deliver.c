@@ -294,15 +294,20 @@ Test(webhook, signature_matches_the_documented_openssl_recipe)
 {
     if (system("command -v openssl >/dev/null 2>&1") != 0)
         cr_skip_test("the openssl command is not installed");
-    char sig[72], cmd[1024], out[256] = "";
+    char sig[72], cmd[1024], out[256] = "", body_path[] = "/tmp/sitrep-hook-XXXXXX";
     cr_assert_eq(sr_webhook_signature("s3cret", 1764000000, webhook_body, strlen(webhook_body), sig), SR_OK);
+    int fd = mkstemp(body_path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, webhook_body, strlen(webhook_body)), (ssize_t)strlen(webhook_body));
+    close(fd);
     snprintf(cmd, sizeof cmd,
-             "printf '%%s.%%s' '1764000000' '%s' | openssl dgst -sha256 -hmac 's3cret' | sed 's/^.* //'",
-             webhook_body);
+             "{ printf '%%s.' '1764000000'; cat '%s'; } | openssl dgst -sha256 -hmac 's3cret' | sed 's/^.* //'",
+             body_path);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     cr_assert_not_null(fgets(out, sizeof out, p));
     pclose(p);
+    unlink(body_path);
     out[strcspn(out, "\n")] = '\0';
     cr_assert_str_eq(sig + 7, out);
     cr_assert(strncmp(sig, "sha256=", 7) == 0);
