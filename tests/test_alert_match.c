@@ -278,6 +278,40 @@ Test(index, finds_circles_at_the_poles_and_across_the_antimeridian)
     sr_alert_index_free(idx);
 }
 
+/* What the store keeps and the API lists reads back to the same criteria. */
+Test(match, subscriptions_survive_a_trip_through_json)
+{
+    for (int i = 0; i < 500; i++) {
+        sr_alert_sub sub, back;
+        const char *lists[8];
+        random_sub(&sub, (uint64_t)i, lists);
+        sr_buf a, b;
+        sr_buf_init(&a, 1 << 16);
+        sr_buf_init(&b, 1 << 16);
+        cr_assert_eq(sr_alert_sub_to_json(&sub, &a), SR_OK);
+        sr_arena *arena = sr_arena_new(0);
+        char err[200];
+        cr_assert_eq(sr_alert_sub_from_json(a.data, a.len, arena, &back, err, sizeof err), SR_OK,
+                     "%s: %s", a.data, err);
+        cr_assert_eq(sr_alert_sub_to_json(&back, &b), SR_OK);
+        cr_assert_str_eq(a.data, b.data);
+        for (int e = 0; e < 20; e++) {
+            sr_alert_event ev;
+            char text[128];
+            random_event(&ev, text, sizeof text);
+            /* six decimals of a degree may move an edge by 0.1 m: skip events that close */
+            if (sub.region.kind == SR_REGION_BBOX && sr_alert_sub_matches(&sub, &ev) != sr_alert_sub_matches(&back, &ev))
+                cr_assert(fabs(ev.lon - sub.region.west) < 1e-5 || fabs(ev.lon - sub.region.east) < 1e-5 ||
+                          fabs(ev.lat - sub.region.south) < 1e-5 || fabs(ev.lat - sub.region.north) < 1e-5);
+            else if (sub.region.kind != SR_REGION_BBOX && sub.region.kind != SR_REGION_RADIUS)
+                cr_assert_eq(sr_alert_sub_matches(&sub, &ev), sr_alert_sub_matches(&back, &ev), "%s", a.data);
+        }
+        sr_arena_free(arena);
+        sr_buf_free(&a);
+        sr_buf_free(&b);
+    }
+}
+
 /* ---- the retry schedule ----------------------------------------------------------- */
 
 Test(backoff, grows_with_attempts_stays_under_the_cap_and_gives_up)

@@ -128,6 +128,27 @@ Test(webpush, rejects_malformed_subscription_keys)
     cr_assert_eq(sr_webpush_keys_parse(NULL, rfc_auth, &ua), SR_EINVAL);
 }
 
+Test(webpush, reads_the_subscription_object_a_browser_sends)
+{
+    char json[512], err[256];
+    snprintf(json, sizeof json,
+             "{\"endpoint\":\"https://fcm.googleapis.com/fcm/send/dpH5\",\"expirationTime\":null,"
+             "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"%s\"}}", rfc_ua_public, rfc_auth);
+    sr_webpush_subscription sub;
+    cr_assert_eq(sr_webpush_subscription_parse(json, strlen(json), &sub, err, sizeof err), SR_OK, "%s", err);
+    cr_assert_str_eq(sub.endpoint, "https://fcm.googleapis.com/fcm/send/dpH5");
+    cr_assert_eq(sub.keys.p256dh[0], 0x04);
+    static const char *const bad[] = {
+        "{\"endpoint\":\"ftp://x/y\",\"keys\":{}}", "{\"keys\":{}}", "[]", "{",
+        "{\"endpoint\":\"https://x/y\",\"keys\":{\"p256dh\":\"AAAA\",\"auth\":\"AAAA\"}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        cr_expect_eq(sr_webpush_subscription_parse(bad[i], strlen(bad[i]), &sub, err, sizeof err), SR_EINVAL, "%s", bad[i]);
+        cr_expect(err[0], "no reason given for %s", bad[i]);
+    }
+}
+
 /* ---- VAPID ------------------------------------------------------------- */
 
 static char key_dir[64];

@@ -92,6 +92,10 @@ bool sr_alert_sub_matches(const sr_alert_sub *sub, const sr_alert_event *ev);
 sr_err sr_alert_sub_from_json(const char *json, size_t len, sr_arena *arena,
                               sr_alert_sub *out, char *err, size_t errlen);
 
+/** Write a subscription's criteria as JSON in the form sr_alert_sub_from_json
+ *  reads (the store keeps them so; the API lists them so). */
+sr_err sr_alert_sub_to_json(const sr_alert_sub *sub, sr_buf *out);
+
 /** An index of subscriptions by region: a two-level lat/lon grid for boxes
  *  and circles, a table per country and per admin1, and a bucket for the
  *  rest; only the candidates an event's place selects are tested exactly. */
@@ -127,6 +131,18 @@ typedef struct sr_webpush_keys {
 
 /** Decode keys.p256dh and keys.auth (base64url) of a PushSubscription. */
 sr_err sr_webpush_keys_parse(const char *p256dh, const char *auth, sr_webpush_keys *out);
+
+/** A browser's PushSubscription as the page sends it (its toJSON()):
+ *    {"endpoint": "https://...", "keys": {"p256dh": "...", "auth": "..."}}
+ *  The endpoint must be an http(s) URL of at most 2047 bytes; it is not
+ *  checked against private addresses here (sr_alert_target_check does). */
+typedef struct sr_webpush_subscription {
+    char endpoint[2048];
+    sr_webpush_keys keys;
+} sr_webpush_subscription;
+
+sr_err sr_webpush_subscription_parse(const char *json, size_t len, sr_webpush_subscription *out,
+                                     char *err, size_t errlen);
 
 /** Encrypt `payload` for the subscriber: appends the aes128gcm body
  *  (salt, record size, sender key, one record) to `out`. */

@@ -219,6 +219,62 @@ sr_err sr_alert_sub_from_json(const char *json, size_t len, sr_arena *arena,
     return rc;
 }
 
+static void write_list(sr_json *j, const char *key, const char **list, size_t n)
+{
+    if (n == 0)
+        return;
+    sr_json_key(j, key);
+    sr_json_array_begin(j);
+    for (size_t i = 0; i < n; i++)
+        sr_json_string(j, list[i]);
+    sr_json_array_end(j);
+}
+
+static void write_region(sr_json *j, const sr_alert_region *r)
+{
+    sr_json_key(j, "region");
+    sr_json_object_begin(j);
+    if (r->kind == SR_REGION_BBOX) {
+        const double v[4] = {r->west, r->south, r->east, r->north};
+        sr_json_key(j, "bbox");
+        sr_json_array_begin(j);
+        for (int i = 0; i < 4; i++)
+            sr_json_double(j, v[i], 6);
+        sr_json_array_end(j);
+    } else if (r->kind == SR_REGION_RADIUS) {
+        sr_json_key(j, "point");
+        sr_json_array_begin(j);
+        sr_json_double(j, r->lat, 6);
+        sr_json_double(j, r->lon, 6);
+        sr_json_array_end(j);
+        sr_json_kv_double(j, "radius_km", r->radius_km, 3);
+    } else {
+        sr_json_kv_string(j, "country", r->cc);
+        if (r->kind == SR_REGION_ADMIN1)
+            sr_json_kv_string(j, "admin1", r->admin1);
+    }
+    sr_json_object_end(j);
+}
+
+sr_err sr_alert_sub_to_json(const sr_alert_sub *sub, sr_buf *out)
+{
+    if (!sr_alert_region_valid(&sub->region))
+        return SR_EINVAL;
+    sr_json j;
+    sr_json_init(&j, out);
+    sr_json_object_begin(&j);
+    if (sub->region.kind != SR_REGION_ANY)
+        write_region(&j, &sub->region);
+    write_list(&j, "actors", sub->actors, sub->n_actors);
+    write_list(&j, "cameo", sub->cameo, sub->n_cameo);
+    write_list(&j, "acled_types", sub->acled_types, sub->n_acled_types);
+    if (sub->min_fatalities > 0)
+        sr_json_kv_int(&j, "min_fatalities", sub->min_fatalities);
+    write_list(&j, "words", sub->words, sub->n_words);
+    sr_json_object_end(&j);
+    return out->failed;
+}
+
 static bool read_numbers(json_t *arr, double *v, size_t n)
 {
     if (!json_is_array(arr) || json_array_size(arr) != n)

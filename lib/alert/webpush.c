@@ -1,7 +1,9 @@
 /* Web Push message encryption: RFC 8291 key derivation over the aes128gcm
  * content coding of RFC 8188. One record carries the whole message, as
  * RFC 8291 §4 requires; the record size written is 4096. */
+#include <jansson.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 #include <string.h>
 #include "sitrep/alert.h"
 #include "p256.h"
@@ -35,6 +37,33 @@ sr_err sr_webpush_keys_parse(const char *p256dh, const char *auth, sr_webpush_ke
     EVP_PKEY *check = sr_p256_from_public(out->p256dh);
     EVP_PKEY_free(check);
     return check ? SR_OK : SR_EINVAL;
+}
+
+sr_err sr_webpush_subscription_parse(const char *json, size_t len, sr_webpush_subscription *out,
+                                     char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    json_t *root = json_loadb(json, len, 0, NULL);
+    json_t *keys = json_object_get(root, "keys");
+    const char *endpoint = json_string_value(json_object_get(root, "endpoint"));
+    const char *p256dh = json_string_value(json_object_get(keys, "p256dh"));
+    const char *auth = json_string_value(json_object_get(keys, "auth"));
+    sr_err rc = SR_EINVAL;
+    if (!root || !json_is_object(root))
+        snprintf(err, errlen, "push subscription is not a JSON object");
+    else if (!endpoint || strlen(endpoint) >= sizeof out->endpoint ||
+             (strncmp(endpoint, "https://", 8) != 0 && strncmp(endpoint, "http://", 7) != 0))
+        snprintf(err, errlen, "push subscription endpoint must be an http(s) URL under %zu bytes",
+                 sizeof out->endpoint);
+    else if (sr_webpush_keys_parse(p256dh, auth, &out->keys) != SR_OK)
+        snprintf(err, errlen, "push subscription keys.p256dh and keys.auth must be a P-256 point "
+                              "and a 16-byte secret in base64url");
+    else
+        rc = SR_OK;
+    if (rc == SR_OK)
+        memcpy(out->endpoint, endpoint, strlen(endpoint) + 1);
+    json_decref(root);
+    return rc;
 }
 
 sr_err sr_webpush_encrypt(const sr_webpush_keys *ua, const void *payload, size_t len,
