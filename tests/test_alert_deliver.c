@@ -33,6 +33,8 @@ typedef struct stand_in {
     /* what to answer: status and extra header lines ("" for none) */
     int status;
     const char *extra;
+    bool keep_alive;          /* answer without closing, to see connections reused */
+    int n_conn;
     /* what came */
     received req[4];
     int n_req;
@@ -63,13 +65,13 @@ static ssize_t read_request(int c, char *buf, size_t max, size_t *head_len)
     return -1;
 }
 
-static void serve_one(stand_in *s, int c)
+static bool serve_one(stand_in *s, int c)
 {
     static char buf[MAX_REQUEST];
     size_t head_len;
     ssize_t len = read_request(c, buf, sizeof buf, &head_len);
     if (len < 0)
-        return;
+        return false;
     pthread_mutex_lock(&s->lock);
     if (s->n_req < 4) {
         received *r = &s->req[s->n_req++];
@@ -79,10 +81,10 @@ static void serve_one(stand_in *s, int c)
     }
     char answer[512];
     int n = snprintf(answer, sizeof answer,
-                     "HTTP/1.1 %d Stand-in\r\nContent-Length: 2\r\nConnection: close\r\n%s\r\nno",
-                     s->status, s->extra);
+                     "HTTP/1.1 %d Stand-in\r\nContent-Length: 2\r\nConnection: %s\r\n%s\r\nno",
+                     s->status, s->keep_alive ? "keep-alive" : "close", s->extra);
     pthread_mutex_unlock(&s->lock);
-    (void)!write(c, answer, (size_t)n);
+    return write(c, answer, (size_t)n) == n && s->keep_alive;
 }
 
 static void *stand_in_run(void *arg)
@@ -99,17 +101,21 @@ static void *stand_in_run(void *arg)
         int c = accept(s->fd, NULL, NULL);
         if (c < 0)
             break;
-        serve_one(s, c);
+        pthread_mutex_lock(&s->lock);
+        s->n_conn++;
+        pthread_mutex_unlock(&s->lock);
+        while (serve_one(s, c))
+            ;
         close(c);
     }
     return NULL;
 }
 
-static void stand_in_start(stand_in *s, int status, const char *extra)
+static void stand_in_start(stand_in *s, int status, const char *extra, bool keep_alive)
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
-    s->status = status, s->extra = extra;
+    s->status = status, s->extra = extra, s->keep_alive = keep_alive;
     s->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t alen = sizeof a;
@@ -181,7 +187,7 @@ static void push_to(stand_in *s, sr_delivery_result *res, bool allow_private)
 Test(push, delivers_a_message_the_subscriber_can_decrypt, .init = push_setup, .fini = push_teardown)
 {
     stand_in s;
-    stand_in_start(&s, 201, "Location: /m/1\r\n");
+    stand_in_start(&s, 201, "Location: /m/1\r\n", false);
     sr_delivery_result res;
     push_to(&s, &res, true);
     stand_in_stop(&s);
@@ -219,7 +225,7 @@ Test(push, classifies_what_the_push_service_answers, .init = push_setup, .fini =
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         stand_in s;
-        stand_in_start(&s, cases[i].status, cases[i].extra);
+        stand_in_start(&s, cases[i].status, cases[i].extra, false);
         sr_delivery_result res;
         push_to(&s, &res, true);
         stand_in_stop(&s);
@@ -232,10 +238,40 @@ Test(push, classifies_what_the_push_service_answers, .init = push_setup, .fini =
     }
 }
 
+Test(push, reuses_the_connection_of_a_client, .init = push_setup, .fini = push_teardown)
+{
+    stand_in s;
+    stand_in_start(&s, 201, "", true);
+    sr_alert_client *client = sr_alert_client_new();
+    char endpoint[128];
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d/wpush/v2/x", s.port);
+    sr_push_options opt = {.ttl = 60, .topic = "event-42", .allow_private = true, .client = client};
+    sr_delivery_result res[3];
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(sr_webpush_send(vapid, endpoint, &ua, "hi", 2, &opt, &res[i]), SR_OK);
+    sr_alert_client_free(client);
+    stand_in_stop(&s);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(res[i].status, SR_DELIVERY_OK, "%s", res[i].error);
+    cr_assert_eq(s.n_req, 3);
+    cr_assert_eq(s.n_conn, 1, "three sends opened %d connections", s.n_conn);
+}
+
+Test(push, refuses_a_topic_that_could_break_the_headers, .init = push_setup, .fini = push_teardown)
+{
+    sr_delivery_result res;
+    static const char *const bad[] = {"", "a b", "x\r\nX-Injected: 1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sr_push_options opt = {.topic = bad[i], .allow_private = true};
+        cr_expect_eq(sr_webpush_send(vapid, "http://127.0.0.1:1/x", &ua, "hi", 2, &opt, &res), SR_EINVAL,
+                     "topic \"%s\"", bad[i]);
+    }
+}
+
 Test(push, refuses_a_private_target_without_connecting, .init = push_setup, .fini = push_teardown)
 {
     stand_in s;
-    stand_in_start(&s, 201, "");
+    stand_in_start(&s, 201, "", false);
     sr_delivery_result res;
     push_to(&s, &res, false);
     stand_in_stop(&s);
@@ -247,7 +283,7 @@ Test(push, refuses_a_private_target_without_connecting, .init = push_setup, .fin
 Test(push, a_service_that_is_down_is_retried, .init = push_setup, .fini = push_teardown)
 {
     stand_in s;
-    stand_in_start(&s, 201, "");
+    stand_in_start(&s, 201, "", false);
     stand_in_stop(&s); /* the port is closed now */
     sr_delivery_result res;
     push_to(&s, &res, true);
@@ -263,7 +299,7 @@ static const char webhook_body[] =
 Test(webhook, posts_signed_json_the_receiver_can_verify)
 {
     stand_in s;
-    stand_in_start(&s, 204, "");
+    stand_in_start(&s, 204, "", false);
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/hooks/sitrep", s.port);
     long long now = (long long)time(NULL);
@@ -321,7 +357,7 @@ Test(webhook, classifies_answers_and_refuses_private_targets)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         stand_in s;
-        stand_in_start(&s, cases[i].status, cases[i].status == 301 ? "Location: http://127.0.0.1:1/\r\n" : "");
+        stand_in_start(&s, cases[i].status, cases[i].status == 301 ? "Location: http://127.0.0.1:1/\r\n" : "", false);
         char url[128];
         snprintf(url, sizeof url, "http://127.0.0.1:%d/h", s.port);
         sr_webhook_options opt = {.timeout_ms = 5000, .allow_private = true};
@@ -332,7 +368,7 @@ Test(webhook, classifies_answers_and_refuses_private_targets)
         cr_expect_eq(s.n_req, 1, "redirects are not followed");
     }
     stand_in s;
-    stand_in_start(&s, 200, "");
+    stand_in_start(&s, 200, "", false);
     char url[128], err[256];
     snprintf(url, sizeof url, "http://localhost:%d/h", s.port);
     sr_delivery_result res;

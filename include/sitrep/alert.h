@@ -214,6 +214,14 @@ typedef enum sr_push_urgency {
     SR_URGENCY_NORMAL = 0, SR_URGENCY_VERY_LOW, SR_URGENCY_LOW, SR_URGENCY_HIGH,
 } sr_push_urgency;
 
+/** Keeps connections to push services and webhook receivers open between
+ *  sends (most subscribers of a browser share one push service, so this
+ *  saves a TLS handshake per message). One per sending thread. */
+typedef struct sr_alert_client sr_alert_client;
+
+sr_alert_client *sr_alert_client_new(void);
+void sr_alert_client_free(sr_alert_client *c);
+
 typedef struct sr_push_options {
     int ttl;                  /**< seconds the push service may hold it (0: only now) */
     sr_push_urgency urgency;
@@ -221,10 +229,12 @@ typedef struct sr_push_options {
                                    topic: up to 32 base64url characters, or NULL */
     long timeout_ms;          /**< whole request (0: 10 s) */
     bool allow_private;       /**< let targets on private addresses through (tests) */
+    sr_alert_client *client;  /**< connections to reuse, or NULL for a fresh one */
 } sr_push_options;
 
 /** Encrypt `payload` for the subscription and POST it to `endpoint` with
- *  VAPID, TTL, Urgency and Topic. The return value is SR_OK whenever
+ *  VAPID, TTL, Urgency and Topic. A topic that is not 1-32 base64url
+ *  characters is SR_EINVAL. The return value is SR_OK whenever
  *  `res` says what happened (including refusals by the push service);
  *  another code only for bad arguments. */
 sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush_keys *ua,
@@ -234,6 +244,7 @@ sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush
 typedef struct sr_webhook_options {
     long timeout_ms;          /**< whole request (0: 10 s) */
     bool allow_private;
+    sr_alert_client *client;  /**< connections to reuse, or NULL for a fresh one */
 } sr_webhook_options;
 
 /** POST `body` (JSON) to `url` with X-Sitrep-Timestamp: `now` and

@@ -17,6 +17,10 @@
 #define CONNECT_TIMEOUT_MS 5000
 #define ANSWER_KEPT 160 /* bytes of a refusal's body kept for the log */
 
+struct sr_alert_client {
+    CURL *curl; /* its connection cache is what we keep */
+};
+
 typedef struct request {
     const char *url;
     struct curl_slist *headers;
@@ -24,9 +28,29 @@ typedef struct request {
     size_t len;
     long timeout_ms;
     bool allow_private;
+    sr_alert_client *client;
 } request;
 
 static void perform(const request *rq, sr_delivery_result *res);
+static bool topic_ok(const char *topic);
+
+sr_alert_client *sr_alert_client_new(void)
+{
+    sr_alert_client *c = calloc(1, sizeof *c);
+    if (c && !(c->curl = curl_easy_init())) {
+        free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+void sr_alert_client_free(sr_alert_client *c)
+{
+    if (!c)
+        return;
+    curl_easy_cleanup(c->curl);
+    free(c);
+}
 static void classify(long status, sr_delivery_result *res);
 
 sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush_keys *ua,
@@ -40,7 +64,8 @@ sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush
     memset(res, 0, sizeof *res);
     res->retry_after_ms = -1;
     res->status = SR_DELIVERY_FAILED;
-    if (!v || !endpoint || !ua || (!payload && len) || opt->urgency > SR_URGENCY_HIGH)
+    if (!v || !endpoint || !ua || (!payload && len) || opt->urgency > SR_URGENCY_HIGH ||
+        (opt->topic && !topic_ok(opt->topic)))
         return SR_EINVAL;
     sr_buf body, auth, line;
     sr_buf_init(&body, 4096);
@@ -63,15 +88,15 @@ sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush
     sr_buf_reset(&line);
     sr_buf_printf(&line, "Urgency: %s", urgency[opt->urgency]);
     h = curl_slist_append(h, line.data);
-    if (opt->topic && *opt->topic) {
+    if (opt->topic) {
         sr_buf_reset(&line);
-        sr_buf_printf(&line, "Topic: %.32s", opt->topic);
+        sr_buf_printf(&line, "Topic: %s", opt->topic);
         h = curl_slist_append(h, line.data);
     }
     sr_buf_reset(&line);
     sr_buf_printf(&line, "Authorization: %s", auth.data);
     h = curl_slist_append(h, line.data);
-    request rq = {endpoint, h, body.data, body.len, opt->timeout_ms, opt->allow_private};
+    request rq = {endpoint, h, body.data, body.len, opt->timeout_ms, opt->allow_private, opt->client};
     perform(&rq, res);
     curl_slist_free_all(h);
 out:
@@ -103,7 +128,7 @@ sr_err sr_webhook_send(const char *url, const char *secret, const char *body, si
     h = curl_slist_append(h, line);
     snprintf(line, sizeof line, "X-Sitrep-Signature: %s", sig);
     h = curl_slist_append(h, line);
-    request rq = {url, h, body, len, opt->timeout_ms, opt->allow_private};
+    request rq = {url, h, body, len, opt->timeout_ms, opt->allow_private, opt->client};
     perform(&rq, res);
     curl_slist_free_all(h);
     return SR_OK;
@@ -204,9 +229,27 @@ static size_t keep_answer(char *p, size_t size, size_t n, void *userdata)
     return len;
 }
 
+/* RFC 8030 §5.4: at most 32 characters of the URL-safe base64 alphabet;
+ * checking it also keeps line breaks out of the request headers. */
+static bool topic_ok(const char *topic)
+{
+    size_t n = strlen(topic);
+    if (n == 0 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = topic[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
 static void perform(const request *rq, sr_delivery_result *res)
 {
-    CURL *c = curl_easy_init();
+    CURL *c = rq->client ? rq->client->curl : curl_easy_init();
+    if (rq->client)
+        curl_easy_reset(c); /* options go, open connections stay */
     if (!c) {
         res->status = SR_DELIVERY_RETRY;
         snprintf(res->error, sizeof res->error, "out of memory");
@@ -248,7 +291,8 @@ static void perform(const request *rq, sr_delivery_result *res)
         res->status = permanent ? SR_DELIVERY_FAILED : SR_DELIVERY_RETRY;
         snprintf(res->error, sizeof res->error, "%s: %s", rq->url, curl_easy_strerror(cc));
     }
-    curl_easy_cleanup(c);
+    if (!rq->client)
+        curl_easy_cleanup(c);
 }
 
 /* RFC 8030 §5 and §8.3: a push service accepts with 201 (or 202 when asked
