@@ -54,6 +54,11 @@ sr_err sr_http_server_new(const sr_http_options *opts, sr_http_server **out, cha
  *  that prefix (sr_http_path_tail() gives the rest). Routes are tried in the
  *  order added; unmatched GETs fall through to the static files. */
 sr_err sr_http_route(sr_http_server *s, const char *method, const char *path, sr_http_handler fn, void *ctx);
+/** Serve the files of folder `dir` under URL prefix `prefix` (which ends in
+ *  "/"), e.g. sr_http_mount(s, "/vendor/leaflet/", "node_modules/leaflet/dist").
+ *  The longest matching prefix wins; web_root is the mount of "/". Requests
+ *  never leave the folder. */
+sr_err sr_http_mount(sr_http_server *s, const char *prefix, const char *dir, char *err, size_t errlen);
 sr_err sr_http_server_start(sr_http_server *s, char *err, size_t errlen);
 /** The port actually bound (useful with port 0). */
 unsigned sr_http_server_port(const sr_http_server *s);

@@ -58,17 +58,15 @@ sr_err sr_http_server_new(const sr_http_options *opts, sr_http_server **out, cha
         free(s);
         return SR_EINVAL;
     }
-    if (opts->web_root) {
-        char real[PATH_MAX];
-        if (!realpath(opts->web_root, real)) {
-            snprintf(err, errlen, "%s: %s", opts->web_root, strerror(errno));
-            free(s);
-            return SR_ENOTFOUND;
-        }
-        s->web_root = strdup(real);
-    }
     pthread_mutex_init(&s->keepalive_mu, NULL);
     pthread_cond_init(&s->keepalive_cv, NULL);
+    if (opts->web_root) {
+        sr_err e = sr_http_mount(s, "/", opts->web_root, err, errlen);
+        if (e) {
+            sr_http_server_free(s);
+            return e;
+        }
+    }
     *out = s;
     return SR_OK;
 }
@@ -95,6 +93,30 @@ sr_err sr_http_route(sr_http_server *s, const char *method, const char *path, sr
     r->fn = fn;
     r->ctx = ctx;
     return r->path ? SR_OK : SR_ENOMEM;
+}
+
+sr_err sr_http_mount(sr_http_server *s, const char *prefix, const char *dir, char *err, size_t errlen)
+{
+    size_t n = strlen(prefix);
+    if (s->n_mounts == SR_HTTP_MAX_MOUNTS || prefix[0] != '/' || prefix[n - 1] != '/') {
+        snprintf(err, errlen, "cannot mount %s: the prefix must start and end with '/'", prefix);
+        return SR_EINVAL;
+    }
+    char real[PATH_MAX];
+    if (!realpath(dir, real)) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return SR_ENOTFOUND;
+    }
+    struct sr_http_mount_point *m = &s->mounts[s->n_mounts];
+    m->prefix = strdup(prefix);
+    m->root = strdup(real);
+    if (!m->prefix || !m->root) {
+        free(m->prefix);
+        free(m->root);
+        return SR_ENOMEM;
+    }
+    s->n_mounts++;
+    return SR_OK;
 }
 
 sr_err sr_http_server_start(sr_http_server *s, char *err, size_t errlen)
@@ -148,7 +170,10 @@ void sr_http_server_free(sr_http_server *s)
     for (size_t i = 0; i < s->n_routes; i++)
         free(s->routes[i].path);
     free(s->routes);
-    free(s->web_root);
+    for (int i = 0; i < s->n_mounts; i++) {
+        free(s->mounts[i].prefix);
+        free(s->mounts[i].root);
+    }
     pthread_mutex_destroy(&s->keepalive_mu);
     pthread_cond_destroy(&s->keepalive_cv);
     free(s);
@@ -263,7 +288,7 @@ static enum MHD_Result dispatch(sr_http_server *s, sr_http_request *req)
     bool mismatch;
     const struct route *route = find_route(s, req->method, req->path, &mismatch);
     if (!route) {
-        if (!mismatch && s->web_root && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
+        if (!mismatch && s->n_mounts && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
             return sr_http_serve_static(s, req);
         return queue_json_error(s, req->conn, mismatch ? 405 : 404,
                                 mismatch ? "method not allowed" : "not found");
