@@ -328,13 +328,13 @@ Test(store_outbox, queues_each_event_once_per_subscription_and_survives_reopenin
     int64_t ids[8] = {0};
     cr_assert_eq(sr_store_deliveries_due(s, 100, 10, collect_deliveries, ids), SR_OK);
     cr_assert_eq(ids[0], 1);
-    cr_assert_eq(sr_store_delivery_update(s, ids[1], SR_DELIVERY_PENDING, 500, "HTTP 503"), SR_OK);
+    cr_assert_eq(sr_store_delivery_update(s, ids[1], SR_OUTBOX_PENDING, 500, "HTTP 503"), SR_OK);
     int64_t later[8] = {0};
     cr_assert_eq(sr_store_deliveries_due(s, 100, 10, collect_deliveries, later), SR_OK);
     cr_assert_eq(later[0], 0, "a retry waits for its time");
     cr_assert_eq(sr_store_deliveries_due(s, 500, 10, collect_deliveries, later), SR_OK);
     cr_assert_eq(later[0], 1);
-    cr_assert_eq(sr_store_delivery_update(s, ids[1], SR_DELIVERY_SENT, 0, NULL), SR_OK);
+    cr_assert_eq(sr_store_delivery_update(s, ids[1], SR_OUTBOX_SENT, 0, NULL), SR_OK);
     memset(later, 0, sizeof later);
     cr_assert_eq(sr_store_deliveries_due(s, 1000, 10, collect_deliveries, later), SR_OK);
     cr_assert_eq(later[0], 0, "a sent delivery is not sent again");

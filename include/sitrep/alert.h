@@ -290,4 +290,15 @@ extern const sr_backoff SR_BACKOFF_DEFAULT;
 long long sr_backoff_delay_ms(const sr_backoff *b, int attempt, long long retry_after_ms,
                               uint64_t random);
 
+/* ======================================================================
+ * Subscription tokens
+ * ====================================================================== */
+
+/** A fresh secret token (64 hex digits) and its SHA-256 hash (what the
+ *  store keeps). */
+sr_err sr_alert_token_new(char token[65], char hash[65]);
+sr_err sr_alert_token_hash(const char *token, char hash[65]);
+/** Does `token` hash to `hash`? Constant-time compare. */
+bool sr_alert_token_check(const char *token, const char *hash);
+
 #endif

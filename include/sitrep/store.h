@@ -302,9 +302,9 @@ sr_err sr_store_subscription_get(sr_store *s, int64_t id, sr_store_subscription_
 sr_err sr_store_subscriptions(sr_store *s, sr_store_subscription_fn fn, void *ctx);
 
 typedef enum sr_store_delivery_status {
-    SR_DELIVERY_PENDING = 0,
-    SR_DELIVERY_SENT,
-    SR_DELIVERY_FAILED,         /**< gave up: permanent error */
+    SR_OUTBOX_PENDING = 0,
+    SR_OUTBOX_SENT,
+    SR_OUTBOX_FAILED,           /**< gave up: permanent error */
 } sr_store_delivery_status;
 
 typedef struct sr_store_delivery {
@@ -331,6 +331,22 @@ sr_err sr_store_deliveries_due(sr_store *s, int64_t now, int limit,
  *  the attempt and schedules the next one at `next_attempt`. */
 sr_err sr_store_delivery_update(sr_store *s, int64_t id, sr_store_delivery_status status,
                                 int64_t next_attempt, const char *error);
+
+/* ---- Filters as users write them. --------------------------------------- */
+
+/** Set one filter from its text form, the same for `sitrep export --KEY VALUE`
+ *  and the API's `?KEY=VALUE`: since, until (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ,
+ *  @SECONDS; a bare `until` date includes its day), bbox (W,S,E,N), country,
+ *  admin1, root, cameo, acled_type (or type), acled_subtype (or subtype),
+ *  actor, min_fatalities, q, limit. `value` is borrowed, not copied. On a bad
+ *  value SR_EINVAL with one line in `err`. */
+sr_err sr_store_filter_set(sr_store_filter *f, const char *key, const char *value,
+                           char *err, size_t errlen);
+/** The filter keys a URL may carry (NULL-terminated; limit and cursor not included). */
+extern const char *const sr_store_filter_keys[];
+/** Does one event pass the filter? (What a live stream asks of each new
+ *  event; `q` is looked for in the evidence sentence.) */
+bool sr_store_event_matches(const sr_store_filter *f, const sr_store_event *e);
 
 /* ---- Writing events out (export, API). ---------------------------------- */
 
