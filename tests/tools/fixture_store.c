@@ -83,7 +83,7 @@ int main(int argc, char **argv)
         unsigned a = pick(sizeof actors / sizeof *actors), b = pick(sizeof actors / sizeof *actors);
         int64_t when = now - (int64_t)pick((unsigned)(days * 86400));
         char sentence[400], url[128], hash[40], title[200];
-        snprintf(sentence, sizeof sentence, "%s %s %s in %s on the %ldth day, officials said.",
+        snprintf(sentence, sizeof sentence, "%s %s %s in %s on day %ld of the offensive, officials said.",
                  actors[a].name, kinds[k].verb, actors[b].name, places[p].name, (long)(i % 28) + 1);
         snprintf(title, sizeof title, "%s in %s", kinds[k].subtype, places[p].name);
         snprintf(url, sizeof url, "https://news.example/%lld/%ld", (long long)run, i);
