@@ -28,7 +28,7 @@ typedef struct sr_http_options {
     const char *listen;          /**< "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80"; port 0 picks one */
     const char *web_root;        /**< folder of static files served under "/" (NULL: none) */
     size_t max_body;             /**< larger request bodies get 413 (0: 64 KiB) */
-    size_t max_url;              /**< longer URLs (path + query) get 414 (0: 8 KiB) */
+    size_t max_url;              /**< longer URLs (path + query) get 414 (0: 4 KiB) */
     unsigned max_connections;    /**< 0: 20,000 */
     unsigned threads;            /**< request threads, each with its own epoll (0: 1) */
     unsigned keepalive_seconds;  /**< idle streams get an SSE comment this often (0: 20) */

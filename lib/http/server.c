@@ -14,7 +14,7 @@
 #include "http_internal.h"
 
 #define DEFAULT_MAX_BODY (64 * 1024)
-#define DEFAULT_MAX_URL (8 * 1024)
+#define DEFAULT_MAX_URL (4 * 1024)
 #define DEFAULT_MAX_CONNECTIONS 20000
 #define RESPONSE_MAX (64u * 1024 * 1024)
 #define REQUEST_ARENA_MAX (64u * 1024 * 1024)
@@ -130,7 +130,7 @@ sr_err sr_http_server_start(sr_http_server *s, char *err, size_t errlen)
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)s->o.max_connections, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
-        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->o.max_url + 16 * 1024), NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->o.max_url + 4 * 1024), NULL},
         {MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL},
         {s->o.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)s->o.threads, NULL},
         {MHD_OPTION_END, 0, NULL},
@@ -196,7 +196,14 @@ const char *sr_http_method(const sr_http_request *r) { return r->method; }
 const char *sr_http_path(const sr_http_request *r) { return r->path; }
 const char *sr_http_path_tail(const sr_http_request *r) { return r->tail ? r->tail : ""; }
 const char *sr_http_remote(const sr_http_request *r) { return r->remote; }
-sr_arena *sr_http_arena(sr_http_request *r) { return r->arena; }
+/* Made on first use: a stream holds its request for hours, and most
+ * requests never need an arena. */
+sr_arena *sr_http_arena(sr_http_request *r)
+{
+    if (!r->arena)
+        r->arena = sr_arena_new(REQUEST_ARENA_MAX);
+    return r->arena;
+}
 
 const char *sr_http_query(const sr_http_request *r, const char *key)
 {
@@ -365,14 +372,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         req->conn = c;
         req->method = method;
         req->path = url;
-        req->arena = sr_arena_new(REQUEST_ARENA_MAX);
         sr_buf_init(&req->body, s->o.max_body);
         remote_address(c, req->remote, sizeof req->remote);
         *state = req;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > s->o.max_body)
             req->too_big = true;
-        return req->arena ? MHD_YES : MHD_NO;
+        return MHD_YES;
     }
     if (*upload_size) {
         if (!req->too_big && sr_buf_append(&req->body, upload, *upload_size))
