@@ -193,7 +193,7 @@ static sr_err list_events(void *ctx, sr_http_request *req, sr_http_response *res
         snprintf(next, sizeof next, "%" PRId64 "_%" PRId64, p.last_date, p.last_id);
     if (p.format == FMT_CSV) {
         if (next[0])
-            sr_http_header(res, "X-Next-Cursor", next);
+            sr_http_add_header(res, "X-Next-Cursor", next);
         return SR_OK;
     }
     sr_json_array_end(&p.j);
@@ -658,7 +658,7 @@ static sr_err subscribe(void *ctx, sr_http_request *req, sr_http_response *res)
 {
     struct serve *sv = ctx;
     if (rate_limited(sv, sr_http_remote(req))) {
-        sr_http_header(res, "Retry-After", "60");
+        sr_http_add_header(res, "Retry-After", "60");
         return sr_http_error(res, 429, "too many subscriptions from this address; try again in a minute");
     }
     size_t len;
@@ -746,7 +746,7 @@ static sr_err unsubscribe(void *ctx, sr_http_request *req, sr_http_response *res
     if (e)
         return sr_http_error(res, 500, sr_store_errmsg(sv->store));
     if (!allowed) {
-        sr_http_header(res, "WWW-Authenticate", "Bearer");
+        sr_http_add_header(res, "WWW-Authenticate", "Bearer");
         return sr_http_error(res, token ? 403 : 401, "the subscription's token is needed (Authorization: Bearer TOKEN)");
     }
     pthread_mutex_lock(&sv->subs_mu);

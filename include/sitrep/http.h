@@ -40,7 +40,7 @@ typedef struct sr_http_response {
     int status;
     const char *content_type;
     sr_buf body;
-    sr_buf headers;  /* "Name: value\n" lines, added with sr_http_header() */
+    sr_buf headers;  /* "Name: value\n" lines, added with sr_http_add_header() */
     /* set by sr_http_stream(); the server then keeps the connection open */
     void *stream;
 } sr_http_response;
@@ -87,7 +87,7 @@ sr_arena *sr_http_arena(sr_http_request *r);
 
 /* ---- The response. ------------------------------------------------------- */
 
-void sr_http_header(sr_http_response *res, const char *name, const char *value);
+void sr_http_add_header(sr_http_response *res, const char *name, const char *value);
 /** Set status and a JSON body {"error": message}. Returns SR_OK so a handler
  *  can `return sr_http_error(res, 400, "bad bbox");`. */
 sr_err sr_http_error(sr_http_response *res, int status, const char *message);

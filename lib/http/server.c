@@ -222,7 +222,7 @@ const char *sr_http_body(const sr_http_request *r, size_t *len)
     return r->body.data ? r->body.data : "";
 }
 
-void sr_http_header(sr_http_response *res, const char *name, const char *value)
+void sr_http_add_header(sr_http_response *res, const char *name, const char *value)
 {
     /* header injection: names and values never carry CR or LF */
     if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
