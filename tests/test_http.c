@@ -64,6 +64,7 @@ static void start(void)
     sr_http_route(server, "GET", "/api/items/*", hello, NULL);
     sr_http_route(server, "POST", "/api/echo", echo_len, NULL);
     sr_http_route(server, "GET", "/api/stream", stream, NULL);
+    cr_assert_eq(sr_http_mount(server, "/vendor/lib/", SR_FIXTURES "/http/vendor", err, sizeof err), SR_OK, "%s", err);
     hub = sr_sse_hub_new(server);
     cr_assert_eq(sr_http_server_start(server, err, sizeof err), SR_OK, "%s", err);
     cr_assert_gt(sr_http_server_port(server), 0);
@@ -153,6 +154,19 @@ Test(http, serves_the_page_and_its_assets)
     free(r);
     r = get("/sub/app.js");
     cr_assert(strstr(r, "text/javascript") && strstr(r, "console.log"), "%s", r);
+    free(r);
+}
+
+Test(http, mounted_folders_serve_under_their_prefix)
+{
+    char *r = get("/vendor/lib/lib.js");
+    cr_assert(strstr(r, "HTTP/1.1 200") && strstr(r, "vendor lib"), "%s", r);
+    free(r);
+    r = get("/vendor/lib/../../secret.txt");
+    cr_assert(strstr(r, "HTTP/1.1 404"), "%s", r);
+    free(r);
+    r = get("/vendor/other/lib.js");
+    cr_assert(strstr(r, "HTTP/1.1 404"), "%s", r);
     free(r);
 }
 

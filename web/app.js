@@ -109,13 +109,16 @@ function escapeHTML(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
+function actorName(a) { return a ? (a.name || a.code || '') : ''; }
+function sourceCount(ev) { return ev.num_articles || (ev.sources || []).length || 1; }
+
 function listItem(ev) {
   const li = document.createElement('li');
   li.dataset.id = ev.id;
-  const who = [ev.source && ev.source.text, ev.target && ev.target.text].filter(Boolean).join(' → ');
+  const who = [actorName(ev.actor1), actorName(ev.actor2)].filter(Boolean).join(' → ');
   const d = deaths(ev);
   li.innerHTML = `<div class="ev-title"><span class="dot" style="background:${colorOf(ev)}"></span>${escapeHTML(label(ev))}</div>
-    <div class="ev-meta">${escapeHTML(ev.date)}${who ? ' · ' + escapeHTML(who) : ''}${d ? ' · ' + d + ' killed' : ''} · ${ev.articles || 1} source${(ev.articles || 1) > 1 ? 's' : ''}${ev.breaking ? ' · <b>breaking</b>' : ''}</div>`;
+    <div class="ev-meta">${escapeHTML(ev.date)}${who ? ' · ' + escapeHTML(who) : ''}${d ? ' · ' + d + ' killed' : ''} · ${sourceCount(ev)} source${sourceCount(ev) > 1 ? 's' : ''}${ev.breaking ? ' · <b>breaking</b>' : ''}</div>`;
   li.addEventListener('click', () => openEvent(ev.id));
   return li;
 }
@@ -173,9 +176,9 @@ function highlight(sentence, ev) {
     const start = Array.from(sentence.slice(0, at)).length;
     marks.push([start, start + Array.from(text).length, cls]);
   };
-  find(ev.source && ev.source.text, 'actor');
-  find(ev.target && ev.target.text, 'actor');
-  find(ev.place && ev.place.text, 'place');
+  find(actorName(ev.actor1), 'actor');
+  find(actorName(ev.actor2), 'actor');
+  find(ev.place && ev.place.name, 'place');
   marks.sort((a, b) => a[0] - b[0]);
   let out = '', pos = 0;
   for (const [s, e, cls] of marks) {
@@ -200,12 +203,13 @@ async function openEvent(id) {
   const m = state.markers.get(id);
   if (m) clusters.zoomToShowLayer(m, () => {});
   const p = ev.place || {};
-  const evidences = ev.evidence ? (Array.isArray(ev.evidence) ? ev.evidence : [ev.evidence]) : [];
+  // The evidence: the sentence of every supporting article, else the event's own.
+  const evidences = (ev.sources && ev.sources.length) ? ev.sources : (ev.evidence ? [ev.evidence] : []);
   const f = ev.fatalities;
   const rows = [
     ['When', `${escapeHTML(ev.date)} (${escapeHTML(ev.date_precision || 'day')})${ev.historical ? ' · historical' : ''}`],
-    ['Where', `${escapeHTML(p.name || 'unknown')}${p.admin1 ? ', ' + escapeHTML(p.admin1) : ''}${p.cc ? ' (' + escapeHTML(p.cc) + ')' : ''} · precision: ${escapeHTML(p.precision || p.kind || '?')}`],
-    ['Who', `${escapeHTML(ev.source ? ev.source.text + ' [' + ev.source.code + ']' : '?')} → ${escapeHTML(ev.target ? ev.target.text + ' [' + ev.target.code + ']' : '?')}`],
+    ['Where', `${escapeHTML(p.name || 'unknown')}${p.admin1 ? ', ' + escapeHTML(p.admin1) : ''}${p.country ? ' (' + escapeHTML(p.country) + ')' : ''} · precision: ${escapeHTML(p.kind || '?')}`],
+    ['Who', `${escapeHTML(ev.actor1 ? actorName(ev.actor1) + ' [' + (ev.actor1.code || '?') + ']' : '?')} → ${escapeHTML(ev.actor2 ? actorName(ev.actor2) + ' [' + (ev.actor2.code || '?') + ']' : '?')}`],
     ['What', `CAMEO ${escapeHTML(ev.cameo)}${ev.cameo_name ? ' ' + escapeHTML(ev.cameo_name) : ''} · Goldstein ${ev.goldstein ?? '?'}${ev.acled_type ? ' · ' + escapeHTML(ev.acled_type) + ' / ' + escapeHTML(ev.acled_subtype || '') : ''}`],
   ];
   if (f) rows.push(['Killed', typeof f === 'number' ? f : `${f.at_least ? 'at least ' : ''}${f.value}${f.who ? ' ' + escapeHTML(f.who) : ''}${f.aggregate ? ' (over a period)' : ''}`]);
@@ -216,7 +220,7 @@ async function openEvent(id) {
   $('panel-body').innerHTML = `<h2>${escapeHTML(label(ev))}</h2>
     <table>${rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</table>
     ${evidences.map((e) => `<blockquote>${highlight(e.sentence, ev)}</blockquote>`).join('')}
-    <h3>Sources (${ev.articles || (ev.sources || []).length || 1})</h3><ul>${sources || '<li>—</li>'}</ul>`;
+    <h3>Sources (${sourceCount(ev)})</h3><ul>${sources || '<li>—</li>'}</ul>`;
   $('panel').hidden = false;
   history.replaceState(null, '', '?event=' + encodeURIComponent(id));
 }

@@ -28,7 +28,7 @@ typedef struct sr_http_options {
     const char *listen;          /**< "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80"; port 0 picks one */
     const char *web_root;        /**< folder of static files served under "/" (NULL: none) */
     size_t max_body;             /**< larger request bodies get 413 (0: 64 KiB) */
-    size_t max_url;              /**< longer URLs (path + query) get 414 (0: 8 KiB) */
+    size_t max_url;              /**< longer URLs (path + query) get 414 (0: 4 KiB) */
     unsigned max_connections;    /**< 0: 20,000 */
     unsigned threads;            /**< request threads, each with its own epoll (0: 1) */
     unsigned keepalive_seconds;  /**< idle streams get an SSE comment this often (0: 20) */
@@ -40,7 +40,7 @@ typedef struct sr_http_response {
     int status;
     const char *content_type;
     sr_buf body;
-    sr_buf headers;  /* "Name: value\n" lines, added with sr_http_header() */
+    sr_buf headers;  /* "Name: value\n" lines, added with sr_http_add_header() */
     /* set by sr_http_stream(); the server then keeps the connection open */
     void *stream;
 } sr_http_response;
@@ -54,6 +54,11 @@ sr_err sr_http_server_new(const sr_http_options *opts, sr_http_server **out, cha
  *  that prefix (sr_http_path_tail() gives the rest). Routes are tried in the
  *  order added; unmatched GETs fall through to the static files. */
 sr_err sr_http_route(sr_http_server *s, const char *method, const char *path, sr_http_handler fn, void *ctx);
+/** Serve the files of folder `dir` under URL prefix `prefix` (which ends in
+ *  "/"), e.g. sr_http_mount(s, "/vendor/leaflet/", "node_modules/leaflet/dist").
+ *  The longest matching prefix wins; web_root is the mount of "/". Requests
+ *  never leave the folder. */
+sr_err sr_http_mount(sr_http_server *s, const char *prefix, const char *dir, char *err, size_t errlen);
 sr_err sr_http_server_start(sr_http_server *s, char *err, size_t errlen);
 /** The port actually bound (useful with port 0). */
 unsigned sr_http_server_port(const sr_http_server *s);
@@ -82,7 +87,7 @@ sr_arena *sr_http_arena(sr_http_request *r);
 
 /* ---- The response. ------------------------------------------------------- */
 
-void sr_http_header(sr_http_response *res, const char *name, const char *value);
+void sr_http_add_header(sr_http_response *res, const char *name, const char *value);
 /** Set status and a JSON body {"error": message}. Returns SR_OK so a handler
  *  can `return sr_http_error(res, 400, "bad bbox");`. */
 sr_err sr_http_error(sr_http_response *res, int status, const char *message);

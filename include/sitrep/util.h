@@ -132,4 +132,29 @@ sr_err sr_read_line(FILE *f, sr_buf *b);
 /** Monotonic seconds, for rates and timeouts. */
 double sr_now(void);
 
+
+/* ---- base64url and the private-address guard (lib/util/base64url.c,
+ *      lib/util/netguard.c). ------------------------------------------------ */
+
+/** Append the unpadded base64url form (RFC 4648 §5) of p[0..n) to out. */
+sr_err sr_b64url_encode(sr_buf *out, const void *p, size_t n);
+/** Decode unpadded (or padded) base64url s[0..len) into out, at most `max`
+ *  bytes. Returns the byte count, or -1 for a bad character, bad length or
+ *  more than `max` bytes. */
+long sr_b64url_decode(const char *s, size_t len, uint8_t *out, size_t max);
+
+struct sockaddr;
+/** True when a server-side request must not go to this address: loopback,
+ *  unspecified, RFC 1918 private, CGNAT (100.64/10), link-local, multicast,
+ *  reserved and documentation ranges, IPv6 unique-local, site-local, and the
+ *  IPv4-mapped, -compatible, NAT64, 6to4 and Teredo forms of any of them. */
+bool sr_addr_is_private(const struct sockaddr *sa);
+/** The same for an address written as text; false when `ip` is not an
+ *  IPv4 or IPv6 address. */
+bool sr_ip_is_private(const char *ip);
+/** Resolve `host` (a name or an address literal, IPv6 with or without
+ *  brackets) and refuse it when any address it resolves to is private:
+ *  SR_EDENIED (why names the address), SR_ENET when it does not resolve. */
+sr_err sr_host_guard(const char *host, char *why, size_t whylen);
+
 #endif

@@ -9,6 +9,7 @@
 #include "sitrep/http.h"
 
 #define SR_HTTP_MAX_HUBS 8
+#define SR_HTTP_MAX_MOUNTS 16
 
 struct route;
 
@@ -18,7 +19,11 @@ struct sr_http_server {
     struct sockaddr_storage addr;
     socklen_t addr_len;
     unsigned port;
-    char *web_root;  /* realpath of opts.web_root */
+    struct sr_http_mount_point {
+        char *prefix;  /* URL prefix ending in "/" */
+        char *root;    /* realpath of the folder */
+    } mounts[SR_HTTP_MAX_MOUNTS];
+    int n_mounts;
     struct route *routes;
     size_t n_routes, cap_routes;
     sr_sse_hub *hubs[SR_HTTP_MAX_HUBS];

@@ -14,7 +14,7 @@
 #include "http_internal.h"
 
 #define DEFAULT_MAX_BODY (64 * 1024)
-#define DEFAULT_MAX_URL (8 * 1024)
+#define DEFAULT_MAX_URL (4 * 1024)
 #define DEFAULT_MAX_CONNECTIONS 20000
 #define RESPONSE_MAX (64u * 1024 * 1024)
 #define REQUEST_ARENA_MAX (64u * 1024 * 1024)
@@ -58,17 +58,15 @@ sr_err sr_http_server_new(const sr_http_options *opts, sr_http_server **out, cha
         free(s);
         return SR_EINVAL;
     }
-    if (opts->web_root) {
-        char real[PATH_MAX];
-        if (!realpath(opts->web_root, real)) {
-            snprintf(err, errlen, "%s: %s", opts->web_root, strerror(errno));
-            free(s);
-            return SR_ENOTFOUND;
-        }
-        s->web_root = strdup(real);
-    }
     pthread_mutex_init(&s->keepalive_mu, NULL);
     pthread_cond_init(&s->keepalive_cv, NULL);
+    if (opts->web_root) {
+        sr_err e = sr_http_mount(s, "/", opts->web_root, err, errlen);
+        if (e) {
+            sr_http_server_free(s);
+            return e;
+        }
+    }
     *out = s;
     return SR_OK;
 }
@@ -97,6 +95,30 @@ sr_err sr_http_route(sr_http_server *s, const char *method, const char *path, sr
     return r->path ? SR_OK : SR_ENOMEM;
 }
 
+sr_err sr_http_mount(sr_http_server *s, const char *prefix, const char *dir, char *err, size_t errlen)
+{
+    size_t n = strlen(prefix);
+    if (s->n_mounts == SR_HTTP_MAX_MOUNTS || prefix[0] != '/' || prefix[n - 1] != '/') {
+        snprintf(err, errlen, "cannot mount %s: the prefix must start and end with '/'", prefix);
+        return SR_EINVAL;
+    }
+    char real[PATH_MAX];
+    if (!realpath(dir, real)) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return SR_ENOTFOUND;
+    }
+    struct sr_http_mount_point *m = &s->mounts[s->n_mounts];
+    m->prefix = strdup(prefix);
+    m->root = strdup(real);
+    if (!m->prefix || !m->root) {
+        free(m->prefix);
+        free(m->root);
+        return SR_ENOMEM;
+    }
+    s->n_mounts++;
+    return SR_OK;
+}
+
 sr_err sr_http_server_start(sr_http_server *s, char *err, size_t errlen)
 {
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -108,7 +130,7 @@ sr_err sr_http_server_start(sr_http_server *s, char *err, size_t errlen)
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)s->o.max_connections, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
-        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->o.max_url + 16 * 1024), NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(s->o.max_url + 4 * 1024), NULL},
         {MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096, NULL},
         {s->o.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)s->o.threads, NULL},
         {MHD_OPTION_END, 0, NULL},
@@ -148,7 +170,10 @@ void sr_http_server_free(sr_http_server *s)
     for (size_t i = 0; i < s->n_routes; i++)
         free(s->routes[i].path);
     free(s->routes);
-    free(s->web_root);
+    for (int i = 0; i < s->n_mounts; i++) {
+        free(s->mounts[i].prefix);
+        free(s->mounts[i].root);
+    }
     pthread_mutex_destroy(&s->keepalive_mu);
     pthread_cond_destroy(&s->keepalive_cv);
     free(s);
@@ -171,7 +196,14 @@ const char *sr_http_method(const sr_http_request *r) { return r->method; }
 const char *sr_http_path(const sr_http_request *r) { return r->path; }
 const char *sr_http_path_tail(const sr_http_request *r) { return r->tail ? r->tail : ""; }
 const char *sr_http_remote(const sr_http_request *r) { return r->remote; }
-sr_arena *sr_http_arena(sr_http_request *r) { return r->arena; }
+/* Made on first use: a stream holds its request for hours, and most
+ * requests never need an arena. */
+sr_arena *sr_http_arena(sr_http_request *r)
+{
+    if (!r->arena)
+        r->arena = sr_arena_new(REQUEST_ARENA_MAX);
+    return r->arena;
+}
 
 const char *sr_http_query(const sr_http_request *r, const char *key)
 {
@@ -190,7 +222,7 @@ const char *sr_http_body(const sr_http_request *r, size_t *len)
     return r->body.data ? r->body.data : "";
 }
 
-void sr_http_header(sr_http_response *res, const char *name, const char *value)
+void sr_http_add_header(sr_http_response *res, const char *name, const char *value)
 {
     /* header injection: names and values never carry CR or LF */
     if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
@@ -263,7 +295,7 @@ static enum MHD_Result dispatch(sr_http_server *s, sr_http_request *req)
     bool mismatch;
     const struct route *route = find_route(s, req->method, req->path, &mismatch);
     if (!route) {
-        if (!mismatch && s->web_root && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
+        if (!mismatch && s->n_mounts && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
             return sr_http_serve_static(s, req);
         return queue_json_error(s, req->conn, mismatch ? 405 : 404,
                                 mismatch ? "method not allowed" : "not found");
@@ -340,14 +372,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         req->conn = c;
         req->method = method;
         req->path = url;
-        req->arena = sr_arena_new(REQUEST_ARENA_MAX);
         sr_buf_init(&req->body, s->o.max_body);
         remote_address(c, req->remote, sizeof req->remote);
         *state = req;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > s->o.max_body)
             req->too_big = true;
-        return req->arena ? MHD_YES : MHD_NO;
+        return MHD_YES;
     }
     if (*upload_size) {
         if (!req->too_big && sr_buf_append(&req->body, upload, *upload_size))

@@ -180,7 +180,7 @@ enum MHD_Result sr_http_queue_stream(sr_http_server *s, sr_http_request *req, sr
 {
     struct sse_client *c = res->stream;
     sr_sse_hub *hub = c->hub;
-    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, read_stream, c, free_stream);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, read_stream, c, free_stream);
     if (!r) {
         if (c->filter_free)
             c->filter_free(c->filter);

@@ -53,18 +53,35 @@ static enum MHD_Result not_found(sr_http_server *s, struct MHD_Connection *c)
     return sr_http_queue(s, c, &res);
 }
 
+/* The mount with the longest prefix of path, or NULL. */
+static const struct sr_http_mount_point *mount_for(const sr_http_server *s, const char *path)
+{
+    const struct sr_http_mount_point *best = NULL;
+    size_t best_len = 0;
+    for (int i = 0; i < s->n_mounts; i++) {
+        size_t n = strlen(s->mounts[i].prefix);
+        if (n > best_len && strncmp(path, s->mounts[i].prefix, n) == 0) {
+            best = &s->mounts[i];
+            best_len = n;
+        }
+    }
+    return best;
+}
+
 enum MHD_Result sr_http_serve_static(sr_http_server *s, sr_http_request *req)
 {
     const char *path = req->path;
-    if (!path_is_safe(path))
+    const struct sr_http_mount_point *m = mount_for(s, path);
+    if (!m || !path_is_safe(path))
         return not_found(s, req->conn);
+    const char *rest = path + strlen(m->prefix) - 1;  /* keeps the leading '/' */
     char want[PATH_MAX], real[PATH_MAX];
-    int n = snprintf(want, sizeof want, "%s%s%s", s->web_root, path,
-                     path[strlen(path) - 1] == '/' ? "index.html" : "");
+    int n = snprintf(want, sizeof want, "%s%s%s", m->root, rest,
+                     rest[strlen(rest) - 1] == '/' ? "index.html" : "");
     if (n < 0 || (size_t)n >= sizeof want || !realpath(want, real))
         return not_found(s, req->conn);
-    size_t root_len = strlen(s->web_root);
-    if (strncmp(real, s->web_root, root_len) != 0 || real[root_len] != '/')
+    size_t root_len = strlen(m->root);
+    if (strncmp(real, m->root, root_len) != 0 || real[root_len] != '/')
         return not_found(s, req->conn);
     int fd = open(real, O_RDONLY | O_CLOEXEC);
     struct stat st;

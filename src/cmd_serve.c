@@ -1,0 +1,227 @@
+/* sitrep serve: the live map, its API, live streams and alerts, in one
+ * process on one store. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "serve.h"
+
+static const char usage[] =
+    "Usage: sitrep serve [--listen ADDR] [--db PATH] [OPTIONS]\n"
+    "\n"
+    "Serves the live map at http://ADDR/, the HTTP API (docs/api.md), live event\n"
+    "streams, and delivers alerts (Web Push, webhooks) to subscribers. Events stored\n"
+    "by any process on the same store (sitrep ingest, sitrep watch) appear live.\n"
+    "Stops cleanly on SIGINT or SIGTERM.\n"
+    "\n"
+    "  --listen ADDR        HOST:PORT, [IPv6]:PORT or :PORT (default 127.0.0.1:8080)\n"
+    "  --db PATH            the store (default ./sitrep.db)\n"
+    "  --web DIR            the page's files (default: the web/ folder of the source tree)\n"
+    "  --assets DIR         npm packages the page uses (default: node_modules beside web/)\n"
+    "  --vapid-key PATH     Web Push signing key, created on first run (default PATH.vapid.pem\n"
+    "                       beside the store)\n"
+    "  --contact URI        mailto: or https: contact sent to push services\n"
+    "                       (default mailto:admin@localhost)\n"
+    "  --threads N          request threads (default 1)\n"
+    "  --subscribe-rate N   subscriptions per minute per client address (default 10)\n"
+    "  --allow-private      let webhook and push targets be private addresses (testing)\n"
+    "\n"
+    "Environment: SITREP_ADMIN_TOKEN, the bearer token of write endpoints other than\n"
+    "subscribing (without it they are closed).\n"
+    "\n"
+    "Exit codes: 0 stopped by a signal, 1 could not start, 2 usage.\n";
+
+struct options {
+    const char *listen, *db, *web, *assets, *vapid_key, *contact;
+    int threads, subscribe_rate;
+    bool allow_private;
+};
+
+static int parse_options(int argc, char **argv, struct options *o);
+static const char *default_web(char *buf, size_t n);
+static int mount_assets(sr_http_server *http, const char *assets);
+static void raise_fd_limit(void);
+
+static int run(int argc, char **argv)
+{
+    struct options o = {.listen = "127.0.0.1:8080", .db = "sitrep.db", .contact = "mailto:admin@localhost",
+                        .threads = 1, .subscribe_rate = 10};
+    int rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc;
+    char web_buf[PATH_MAX], assets_buf[PATH_MAX], key_buf[PATH_MAX], err[512];
+    if (!o.web)
+        o.web = default_web(web_buf, sizeof web_buf);
+    if (!o.assets) {
+        snprintf(assets_buf, sizeof assets_buf, "%s/../node_modules", o.web);
+        o.assets = assets_buf;
+    }
+    if (!o.vapid_key) {
+        snprintf(key_buf, sizeof key_buf, "%s.vapid.pem", o.db);
+        o.vapid_key = key_buf;
+    }
+    raise_fd_limit();
+
+    /* Signals are taken by sigwait below, in this thread only. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    static struct serve sv;
+    sv.db = o.db;
+    sv.allow_private = o.allow_private;
+    sv.subscribe_per_minute = o.subscribe_rate;
+    sv.admin_token = getenv("SITREP_ADMIN_TOKEN");
+    sv.started = sr_now();
+    pthread_mutex_init(&sv.store_mu, NULL);
+    pthread_mutex_init(&sv.subs_mu, NULL);
+    pthread_mutex_init(&sv.rate_mu, NULL);
+    sv.subs = sr_alert_index_new();
+    int status = SR_EXIT_SOME_FAILED;
+    int64_t seq = 0;
+    if (sr_store_open(o.db, 0, &sv.store, err, sizeof err)) {
+        sr_cli_error("%s", err);
+        goto out;
+    }
+    if (sr_vapid_open(o.vapid_key, o.contact, &sv.vapid, err, sizeof err)) {
+        sr_cli_error("%s: %s", o.vapid_key, err);
+        goto out;
+    }
+    if (!sv.subs || serve_load_subscriptions(&sv, err, sizeof err)) {
+        sr_cli_error("%s: cannot read subscriptions: %s", o.db, err);
+        goto out;
+    }
+    sr_store_last_seq(sv.store, &seq);
+    atomic_store(&sv.last_seq, seq);
+
+    sr_http_options ho = {.listen = o.listen, .web_root = o.web, .threads = 1};
+    if (sr_http_server_new(&ho, &sv.http, err, sizeof err)) {
+        sr_cli_error("serve: %s", err);
+        goto out;
+    }
+    if (mount_assets(sv.http, o.assets) || serve_routes(&sv) || !(sv.hub = sr_sse_hub_new(sv.http)))
+        goto out;
+    if (sr_http_server_start(sv.http, err, sizeof err)) {
+        sr_cli_error("serve: %s", err);
+        goto out;
+    }
+    pthread_create(&sv.watcher, NULL, serve_watch, &sv);
+    pthread_create(&sv.sender, NULL, serve_send, &sv);
+    fprintf(stderr, "sitrep serve: listening on %s (port %u; store %s, %zu subscriptions)\n",
+            o.listen, sr_http_server_port(sv.http), o.db, sr_alert_index_count(sv.subs));
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "sitrep serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    atomic_store(&sv.stop, true);
+    pthread_join(sv.watcher, NULL);
+    pthread_join(sv.sender, NULL);
+    status = SR_EXIT_OK;
+out:
+    sr_http_server_free(sv.http);
+    sr_vapid_free(sv.vapid);
+    sr_alert_index_free(sv.subs);
+    sr_store_close(sv.store);
+    return status;
+}
+
+const struct sr_cli_command sr_cmd_serve = {
+    "serve", "the live map, HTTP API, event streams and alerts", usage, run,
+};
+
+/* ---- Helpers. -------------------------------------------------------------- */
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    enum { O_LISTEN = 256, O_DB, O_WEB, O_ASSETS, O_KEY, O_CONTACT, O_THREADS, O_RATE, O_PRIVATE };
+    static const struct option opts[] = {
+        {"listen", required_argument, 0, O_LISTEN}, {"db", required_argument, 0, O_DB},
+        {"web", required_argument, 0, O_WEB}, {"assets", required_argument, 0, O_ASSETS},
+        {"vapid-key", required_argument, 0, O_KEY}, {"contact", required_argument, 0, O_CONTACT},
+        {"threads", required_argument, 0, O_THREADS}, {"subscribe-rate", required_argument, 0, O_RATE},
+        {"allow-private", no_argument, 0, O_PRIVATE}, {0, 0, 0, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case O_LISTEN: o->listen = optarg; break;
+        case O_DB: o->db = optarg; break;
+        case O_WEB: o->web = optarg; break;
+        case O_ASSETS: o->assets = optarg; break;
+        case O_KEY: o->vapid_key = optarg; break;
+        case O_CONTACT: o->contact = optarg; break;
+        case O_PRIVATE: o->allow_private = true; break;
+        case O_THREADS:
+        case O_RATE: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 10000)
+                return sr_cli_usage_error("serve", "%s must be a number from 1 to 10000", argv[optind - 1]);
+            *(c == O_THREADS ? &o->threads : &o->subscribe_rate) = (int)v;
+            break;
+        }
+        case ':':
+            return sr_cli_usage_error("serve", "%s needs a value", argv[optind - 1]);
+        default:
+            return sr_cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return sr_cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+/* web/ of the source tree this binary was built from, else ./web. */
+static const char *default_web(char *buf, size_t n)
+{
+    struct stat st;
+    const char *env = getenv("SITREP_WEB");
+    if (env)
+        return env;
+    snprintf(buf, n, "%s/web", SR_SOURCE_DIR);
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return buf;
+    return "web";
+}
+
+/* The page's libraries, served from where npm installed them. */
+static int mount_assets(sr_http_server *http, const char *assets)
+{
+    static const char *const mounts[][2] = {
+        {"/vendor/leaflet/", "leaflet/dist"},
+        {"/vendor/markercluster/", "leaflet.markercluster/dist"},
+        {"/vendor/topojson-client/", "topojson-client/dist"},
+        {"/vendor/world-atlas/", "world-atlas"},
+    };
+    for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) {
+        char dir[PATH_MAX], err[512];
+        snprintf(dir, sizeof dir, "%s/%s", assets, mounts[i][1]);
+        if (sr_http_mount(http, mounts[i][0], dir, err, sizeof err)) {
+            sr_cli_error("serve: the map page's assets are missing (%s); run scripts/deps.sh", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Each live stream is a socket: allow as many as the system lets us. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}

@@ -1,0 +1,25 @@
+# Shared by the serve tests: start `sitrep serve` on a free loopback port and
+# stop it when the test ends, whatever happens. Source it; not a test itself.
+serve_start() {  # serve_start DB [more options]; sets SERVE_URL, SERVE_PID
+  local db=$1; shift
+  local log="$WORK/serve.log" port=
+  "$SITREP" serve --db "$db" --listen 127.0.0.1:0 --vapid-key "$WORK/vapid.pem" "$@" 2>"$log" &
+  SERVE_PID=$!
+  for _ in $(seq 100); do
+    port=$(sed -n 's/.*(port \([0-9]*\);.*/\1/p' "$log")
+    [ -n "$port" ] && break
+    kill -0 $SERVE_PID 2>/dev/null || { cat "$log"; echo "serve did not start"; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$port" ] || { cat "$log"; echo "serve did not report its port"; exit 1; }
+  SERVE_URL="http://127.0.0.1:$port"
+}
+serve_stop() {
+  if [ -n "${SERVE_PID:-}" ]; then
+    kill -TERM $SERVE_PID 2>/dev/null && wait $SERVE_PID 2>/dev/null
+  fi
+  SERVE_PID=
+}
+WORK=$(mktemp -d)
+trap 'serve_stop; [ -n "${RECEIVER_PID:-}" ] && kill $RECEIVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+FIXTURE_STORE="$SR_BUILD_DIR/tests/fixture_store"
