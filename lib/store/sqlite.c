@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "sqlite_int.h"
 
 /* Another process (watch, serve, ingest) may hold the write lock for one
@@ -17,6 +18,12 @@ static sr_err configure(sr_sqlite *q, const char *path, char *err, size_t errlen
 
 sr_err sr_sqlite_open(const char *path, unsigned flags, sr_store **out, char *err, size_t errlen)
 {
+    struct stat st;
+    if ((flags & SR_STORE_READONLY) && stat(path, &st) != 0) {
+        if (err)
+            snprintf(err, errlen, "%s: no such store", path);
+        return SR_ENOTFOUND;
+    }
     sr_sqlite *q = calloc(1, sizeof *q);
     if (!q)
         return SR_ENOMEM;
