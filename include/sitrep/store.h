@@ -250,8 +250,11 @@ typedef struct sr_store_filter {
     int limit;                  /**< 0: no limit */
 } sr_store_filter;
 
-/** Events matching f, newest first (date, then id, descending). Memory stays
- *  flat however many match. A callback returning non-zero stops the walk. */
+/** Events matching f, newest first (date, then id, descending). A callback
+ *  returning non-zero stops the walk. Memory stays flat however many match
+ *  on a read-only handle (its sorts spill to temporary files) and for any
+ *  page with a limit; a writer keeps an unlimited sort in memory, so bulk
+ *  readers such as export open the store read-only. */
 sr_err sr_store_events(sr_store *s, const sr_store_filter *f, sr_store_event_fn fn, void *ctx);
 /** Number of events matching f (limit and cursor ignored). */
 sr_err sr_store_events_count(sr_store *s, const sr_store_filter *f, int64_t *count);
