@@ -135,6 +135,12 @@ Test(store_articles, same_url_or_same_content_returns_the_stored_article_unchang
     remove_store(path);
 }
 
+static int copy_snippet(const sr_store_article *a, void *ctx)
+{
+    snprintf(ctx, 128, "%s", a->snippet ? a->snippet : "");
+    return 0;
+}
+
 static int collect_ids(const sr_store_article *a, void *ctx)
 {
     int64_t *ids = ctx;
@@ -157,6 +163,9 @@ Test(store_articles, full_text_search_finds_words_ignoring_case_and_accents)
     cr_assert_eq(sr_store_articles_search(s, "sao paulo", 10, 0, collect_ids, ids), SR_OK);
     cr_assert_eq(ids[0], 1);
     cr_assert_eq(ids[1], b);
+    char snippet[128] = "";
+    cr_assert_eq(sr_store_articles_search(s, "marched", 1, 0, copy_snippet, snippet), SR_OK);
+    cr_assert(strstr(snippet, "marched against fares"), "%s", snippet);
     /* Query syntax typed by a user is taken as words, never an error. */
     memset(ids, 0, sizeof ids);
     cr_assert_eq(sr_store_articles_search(s, "\"Fallujah\" AND (NEAR* -", 10, 0, collect_ids, ids), SR_OK,
@@ -209,13 +218,20 @@ Test(store_stories, counts_articles_and_pages_newest_first)
     cr_assert_eq(sr_store_story_set_breaking(s, story[0], &changed), SR_OK);
     cr_assert_not(changed, "breaking is flagged once");
 
+    sr_store_article wire = {.url = "https://other.example/x", .site_name = "Other", .content_hash = "o",
+                             .fetched = 1700000500};
+    int64_t a3 = 0;
+    cr_assert_eq(sr_store_article_add(s, &wire, &a3, NULL), SR_OK);
+    cr_assert_eq(sr_store_story_attach(s, story[0], a3), SR_OK);
+
     sr_store_story got[8] = {{0}};
     cr_assert_eq(sr_store_stories(s, 0, NULL, 3, collect_stories, got), SR_OK);
     cr_assert_eq(got[0].id, 3);
     cr_assert_eq(got[1].id, story[1]);      /* last seen 1700002000 */
     cr_assert_eq(got[1].num_articles, 1);
     cr_assert_eq(got[2].id, story[0]);
-    cr_assert_eq(got[2].num_articles, 1);
+    cr_assert_eq(got[2].num_articles, 2);
+    cr_assert_eq(got[2].num_outlets, 2, "two different sites report it");
     cr_assert(got[2].breaking);
     sr_store_story after = got[3];
     memset(got, 0, sizeof got);
@@ -381,6 +397,12 @@ Test(store_batch, a_read_only_handle_refuses_writes)
     remove_store(path);
 }
 
+static int count_articles(const sr_store_article *a, void *ctx)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+
 /* A writer killed with SIGKILL inside a batch: what it committed before is
  * there, nothing of the open batch is, and the file is sound. */
 Test(store_crash, a_kill_mid_batch_loses_nothing_committed_and_leaves_nothing_half_written)
@@ -421,8 +443,12 @@ Test(store_crash, a_kill_mid_batch_loses_nothing_committed_and_leaves_nothing_ha
     cr_assert(WIFSIGNALED(status));
 
     sr_store *s = open_store(path);
-    int64_t ids[8] = {0};
-    cr_assert_eq(sr_store_articles_search(s, "kept", 0, 0, collect_ids, ids), SR_OK);
+    int found = 0;
+    cr_assert_eq(sr_store_articles_search(s, "kept", 0, 0, count_articles, &found), SR_OK);
+    cr_assert_eq(found, 100, "every committed article is found by its words");
+    found = 0;
+    cr_assert_eq(sr_store_articles_search(s, "lost", 0, 0, count_articles, &found), SR_OK);
+    cr_assert_eq(found, 0);
     sr_store_close(s);
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);

@@ -74,6 +74,8 @@ static void fixture(void)
     e.acled_type = "Battles";
     e.acled_subtype = "Armed clash";
     e.fatalities = 12;
+    e.fatalities_at_least = true;
+    e.fatalities_who = "militants";
     e.place_name = "Fallujah";
     e.place_kind = "city";
     e.cc = "iq";
@@ -355,9 +357,8 @@ static void add_bulk_events(int from, int to)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writing the events failed");
 }
 
-Test(export, memory_stays_flat_as_events_grow)
+static void export_memory_is_flat(const char *const *args)
 {
-    const char *args[] = {"--format", "geojson", NULL};
     long small, big;
     struct stat st;
     add_bulk_events(0, 2000);
@@ -371,4 +372,48 @@ Test(export, memory_stays_flat_as_events_grow)
     long more = ((long)st.st_size - small_size) / 1024;
     cr_assert_lt(big - small, more / 4, "peak memory grew %ld KiB (%ld to %ld) for %ld KiB more output",
                  big - small, small, big, more);
+}
+
+Test(export, memory_stays_flat_as_events_grow)
+{
+    const char *args[] = {"--format", "geojson", NULL};
+    export_memory_is_flat(args);
+}
+
+/* A box is answered through the map index and sorted by date: the sort must
+ * spill to disk, not hold every event. */
+Test(export, memory_stays_flat_when_a_box_sorts_every_event)
+{
+    const char *args[] = {"--format", "jsonl", "--bbox", "-180,-90,180,90", NULL};
+    export_memory_is_flat(args);
+}
+
+/* JSON Lines carry the EVENT object of docs/api.md, which the map page reads. */
+Test(export, jsonl_events_have_the_api_shape)
+{
+    const char *args[] = {"--country", "IQ", NULL};
+    cr_assert_eq(export_to(out_path(), args, NULL), 0);
+    json_t *e = load_json(out_path());
+    cr_assert_eq(json_integer_value(json_object_get(e, "id")), located_id);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "date")), "2014-01-05");
+    cr_assert_str_eq(json_string_value(json_object_get(e, "date_precision")), "day");
+    json_t *src = json_object_get(e, "source"), *tgt = json_object_get(e, "target");
+    cr_assert_str_eq(json_string_value(json_object_get(src, "code")), "IRQREB");
+    cr_assert_str_eq(json_string_value(json_object_get(src, "text")), "militants");
+    cr_assert_str_eq(json_string_value(json_object_get(tgt, "code")), "IRQMIL");
+    cr_assert_str_eq(json_string_value(json_object_get(e, "root")), "19");
+    json_t *f = json_object_get(e, "fatalities");
+    cr_assert_eq(json_integer_value(json_object_get(f, "value")), 12);
+    cr_assert(json_is_true(json_object_get(f, "at_least")));
+    cr_assert_str_eq(json_string_value(json_object_get(f, "who")), "militants");
+    cr_assert(json_is_null(json_object_get(e, "injuries")), "a toll not stated is null");
+    json_t *place = json_object_get(e, "place");
+    cr_assert_str_eq(json_string_value(json_object_get(place, "cc")), "IQ");
+    cr_assert_float_eq(json_number_value(json_object_get(place, "lat")), 33.34972, 1e-6);
+    json_t *ev = json_object_get(e, "evidence");
+    cr_assert_str_eq(json_string_value(json_object_get(ev, "url")), "https://news.example/a/1");
+    cr_assert_eq(json_integer_value(json_object_get(ev, "end")), 40);
+    cr_assert_eq(json_integer_value(json_object_get(e, "articles")), 1);
+    cr_assert(json_is_false(json_object_get(e, "breaking")));
+    json_decref(e);
 }

@@ -105,6 +105,7 @@ typedef struct sr_store_article {
     uint64_t simhash;
     int64_t story_id;           /**< 0: none yet */
     int64_t fetched;            /**< 0: now */
+    const char *snippet;        /**< search results only: the matching passage */
 } sr_store_article;
 
 typedef int (*sr_store_article_fn)(const sr_store_article *a, void *ctx);
@@ -133,6 +134,7 @@ typedef struct sr_store_story {
     int64_t first_seen;
     int64_t last_seen;
     int num_articles;
+    int num_outlets;            /**< distinct sites among its articles */
     int num_events;
     bool breaking;
 } sr_store_story;
@@ -194,6 +196,8 @@ typedef struct sr_store_event {
     const char *acled_type;     /**< "Battles", "Explosions/Remote violence", ... */
     const char *acled_subtype;
     int fatalities;             /**< -1: not stated */
+    bool fatalities_at_least;   /**< "at least 12 killed" */
+    const char *fatalities_who; /**< who was killed, in the text's words */
     int injuries;               /**< -1: not stated */
     const char *place_name;
     const char *place_kind;     /**< "country", "admin1", "city", ... */
@@ -203,11 +207,13 @@ typedef struct sr_store_event {
     int64_t geonameid;          /**< 0: none */
     int geo_precision;          /**< metres of uncertainty; 0 unknown */
     bool negated;
+    bool historical;            /**< told as background, not as news */
     const char *modality;       /**< hedging: "reported", "alleged", ... */
     int64_t article_id;         /**< the evidence: article, sentence, offsets */
     const char *sentence;
     int sent_start, sent_end;   /**< code points into the article text, [start, end) */
     int num_articles;           /**< articles that support it (output only) */
+    bool breaking;              /**< its story is flagged breaking (output only) */
     const char *source_url;     /**< URL of the evidence article (output only) */
     int64_t added, updated;     /**< output only */
 } sr_store_event;
@@ -250,8 +256,11 @@ typedef struct sr_store_filter {
     int limit;                  /**< 0: no limit */
 } sr_store_filter;
 
-/** Events matching f, newest first (date, then id, descending). Memory stays
- *  flat however many match. A callback returning non-zero stops the walk. */
+/** Events matching f, newest first (date, then id, descending). A callback
+ *  returning non-zero stops the walk. Memory stays flat however many match
+ *  on a read-only handle (its sorts spill to temporary files) and for any
+ *  page with a limit; a writer keeps an unlimited sort in memory, so bulk
+ *  readers such as export open the store read-only. */
 sr_err sr_store_events(sr_store *s, const sr_store_filter *f, sr_store_event_fn fn, void *ctx);
 /** Number of events matching f (limit and cursor ignored). */
 sr_err sr_store_events_count(sr_store *s, const sr_store_filter *f, int64_t *count);
@@ -353,7 +362,8 @@ bool sr_store_event_matches(const sr_store_filter *f, const sr_store_event *e);
 struct sr_json;
 struct sr_buf;
 
-/** The event as one JSON object (times ISO 8601 UTC, unknown numbers null). */
+/** The event as one JSON object, the EVENT of docs/api.md (times ISO 8601
+ *  UTC, unknown numbers null). */
 void sr_store_event_json(struct sr_json *j, const sr_store_event *e);
 /** The event as an RFC 7946 Feature: a Point at [lon, lat] (null geometry
  *  when the event has no place), the JSON object above as properties. */

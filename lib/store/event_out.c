@@ -49,6 +49,7 @@ static void kv_time(sr_json *j, const char *key, int64_t t)
     sr_json_kv_string(j, key, s);
 }
 
+/* An actor as docs/api.md names it: the code and the words ("text"). */
 static void actor_json(sr_json *j, const char *key, const sr_store_actor *a)
 {
     sr_json_key(j, key);
@@ -58,11 +59,13 @@ static void actor_json(sr_json *j, const char *key, const sr_store_actor *a)
     }
     sr_json_object_begin(j);
     sr_json_kv_string(j, "code", a->code);
-    sr_json_kv_string(j, "name", a->name);
+    sr_json_kv_string(j, "text", a->name);
     sr_json_kv_string(j, "country", a->cc);
     sr_json_object_end(j);
 }
 
+/* "precision" is the granularity of the place (its kind), as in
+ * docs/api.md; "precision_m" the uncertainty in metres when known. */
 static void place_json(sr_json *j, const sr_store_event *e)
 {
     sr_json_key(j, "place");
@@ -73,12 +76,27 @@ static void place_json(sr_json *j, const sr_store_event *e)
     sr_json_object_begin(j);
     sr_json_kv_string(j, "name", e->place_name);
     sr_json_kv_string(j, "kind", e->place_kind);
-    sr_json_kv_string(j, "country", e->cc);
+    sr_json_kv_string(j, "cc", e->cc);
     sr_json_kv_string(j, "admin1", e->admin1);
     sr_json_kv_double(j, "lat", e->lat, 6);
     sr_json_kv_double(j, "lon", e->lon, 6);
     kv_id(j, "geonameid", e->geonameid);
+    sr_json_kv_string(j, "precision", e->place_kind);
     kv_count(j, "precision_m", e->geo_precision > 0 ? e->geo_precision : -1);
+    sr_json_object_end(j);
+}
+
+static void toll_json(sr_json *j, const char *key, int n, bool at_least, const char *who)
+{
+    sr_json_key(j, key);
+    if (n < 0) {
+        sr_json_null(j);
+        return;
+    }
+    sr_json_object_begin(j);
+    sr_json_kv_int(j, "value", n);
+    sr_json_kv_bool(j, "at_least", at_least);
+    sr_json_kv_string(j, "who", who);
     sr_json_object_end(j);
 }
 
@@ -91,29 +109,31 @@ void sr_store_event_json(sr_json *j, const sr_store_event *e)
     sr_json_kv_int(j, "seq", e->seq);
     sr_json_kv_string(j, "date", day);
     sr_json_kv_string(j, "date_precision", sr_store_precision_name(e->date_precision));
-    kv_id(j, "story_id", e->story_id);
-    actor_json(j, "actor1", &e->actor1);
-    actor_json(j, "actor2", &e->actor2);
+    actor_json(j, "source", &e->actor1);
+    actor_json(j, "target", &e->actor2);
     sr_json_kv_string(j, "cameo", e->cameo);
-    sr_json_kv_string(j, "cameo_root", e->cameo_root);
+    sr_json_kv_string(j, "root", e->cameo_root);
     kv_count(j, "quad", e->quad > 0 ? e->quad : -1);
     sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    kv_count(j, "fatalities", e->fatalities);
-    kv_count(j, "injuries", e->injuries);
+    toll_json(j, "fatalities", e->fatalities, e->fatalities_at_least, e->fatalities_who);
+    toll_json(j, "injuries", e->injuries, false, NULL);
     place_json(j, e);
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", e->modality);
+    sr_json_kv_bool(j, "historical", e->historical);
     sr_json_key(j, "evidence");
     sr_json_object_begin(j);
-    kv_id(j, "article_id", e->article_id);
+    kv_id(j, "article", e->article_id);
     sr_json_kv_string(j, "url", e->source_url);
     sr_json_kv_string(j, "sentence", e->sentence);
     sr_json_kv_int(j, "start", e->sent_start);
     sr_json_kv_int(j, "end", e->sent_end);
     sr_json_object_end(j);
-    sr_json_kv_int(j, "num_articles", e->num_articles);
+    sr_json_kv_int(j, "articles", e->num_articles);
+    kv_id(j, "story", e->story_id);
+    sr_json_kv_bool(j, "breaking", e->breaking);
     kv_time(j, "added", e->added);
     kv_time(j, "updated", e->updated);
     sr_json_object_end(j);
@@ -154,7 +174,7 @@ static const char *const csv_columns[] = {
     "ActionGeo_ADM1Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL",
     /* ACLED-style columns, then sitrep's own. */
     "event_date", "time_precision", "event_type", "sub_event_type", "fatalities", "injuries",
-    "geo_precision", "notes", "negated", "modality", "date_precision", "story_id",
+    "geo_precision", "notes", "negated", "historical", "modality", "date_precision", "story_id",
 };
 
 void sr_store_event_csv_header(sr_buf *out)
@@ -285,6 +305,7 @@ void sr_store_event_csv(sr_buf *out, const sr_store_event *e)
     field_fmt(out, gp > 0, "%d", gp);
     field(out, e->sentence, false);
     field_fmt(out, true, "%d", e->negated ? 1 : 0);
+    field_fmt(out, true, "%d", e->historical ? 1 : 0);
     field(out, e->modality, false);
     field(out, sr_store_precision_name(e->date_precision), false);
     field_fmt(out, e->story_id != 0, "%lld", (long long)e->story_id);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "sqlite_int.h"
 
 /* Another process (watch, serve, ingest) may hold the write lock for one
@@ -17,6 +18,12 @@ static sr_err configure(sr_sqlite *q, const char *path, char *err, size_t errlen
 
 sr_err sr_sqlite_open(const char *path, unsigned flags, sr_store **out, char *err, size_t errlen)
 {
+    struct stat st;
+    if ((flags & SR_STORE_READONLY) && stat(path, &st) != 0) {
+        if (err)
+            snprintf(err, errlen, "%s: no such store", path);
+        return SR_ENOTFOUND;
+    }
     sr_sqlite *q = calloc(1, sizeof *q);
     if (!q)
         return SR_ENOMEM;
@@ -60,12 +67,12 @@ static sr_err configure(sr_sqlite *q, const char *path, char *err, size_t errlen
         sqlite3_free(msg);
         return SR_EDB;
     }
-    /* temp_store=MEMORY keeps statement journals (a statement with
-     * triggers may need to undo itself) off the disk. A writer gets a large
-     * page cache for its indexes; a reader (export, queries) a small one,
-     * so its memory stays flat however much it reads: the OS caches the
-     * file anyway. */
-    sqlite3_exec(q->db, q->readonly ? "PRAGMA cache_size=-4096; PRAGMA temp_store=MEMORY"
+    /* A writer gets a large page cache for its indexes, and temp_store=MEMORY
+     * keeps its statement journals (a statement with triggers may need to
+     * undo itself) off the disk. A reader (export, queries) gets a small
+     * cache and sorts that spill to temporary files, so its memory stays
+     * flat however much it reads; the OS caches the file anyway. */
+    sqlite3_exec(q->db, q->readonly ? "PRAGMA cache_size=-4096; PRAGMA temp_store=FILE"
                                     : "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     char why[256] = "";
     sr_err e;

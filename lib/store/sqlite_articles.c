@@ -268,8 +268,8 @@ sr_err sq_articles_search(sr_store *s, const char *q_text, int limit, int offset
     char *match = q_text ? sq_fts_query(q_text) : NULL;
     if (!match)
         return SR_OK;
-    sqlite3_stmt *st = sq_stmt(q, "SELECT " ARTICLE_COLUMNS " FROM articles_fts f"
-                                  " JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?"
+    sqlite3_stmt *st = sq_stmt(q, "SELECT " ARTICLE_COLUMNS ", snippet(articles_fts, -1, '', '', '…', 24)"
+                                  " FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?"
                                   " ORDER BY f.rank LIMIT ? OFFSET ?");
     if (!st) {
         free(match);
@@ -279,7 +279,17 @@ sr_err sq_articles_search(sr_store *s, const char *q_text, int limit, int offset
     sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
     sqlite3_bind_int(st, 3, offset > 0 ? offset : 0);
     free(match);
-    return each_article(q, st, false, fn, ctx, "searching articles");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sr_store_article a = {0};
+        sq_read_article(st, 0, &a);
+        a.snippet = sq_text(st, 15);
+        if (fn(&a, ctx))
+            break;
+    }
+    sr_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? SR_OK : sq_fail(q, "searching articles");
+    sqlite3_reset(st);
+    return e;
 }
 
 /* Each word becomes a quoted FTS5 string, so punctuation and operators in
@@ -387,8 +397,12 @@ sr_err sq_stories(sr_store *s, int64_t since, const sr_store_story *after, int l
                   sr_store_story_fn fn, void *ctx)
 {
     sr_sqlite *q = SQ(s);
-    sqlite3_stmt *st = sq_stmt(q, "SELECT id, title, first_seen, last_seen, num_articles, num_events, breaking"
-                                  " FROM stories WHERE last_seen >= ?1 AND (?2 IS NULL OR (last_seen, id) < (?2, ?3))"
+    /* Outlets are counted when asked: a page of stories is small, and the
+     * count stays right when articles move between stories. */
+    sqlite3_stmt *st = sq_stmt(q, "SELECT id, title, first_seen, last_seen, num_articles, num_events, breaking,"
+                                  " (SELECT count(DISTINCT coalesce(a.site_name, a.source_id, a.id)) FROM articles a"
+                                  "  WHERE a.story_id = s.id)"
+                                  " FROM stories s WHERE last_seen >= ?1 AND (?2 IS NULL OR (last_seen, id) < (?2, ?3))"
                                   " ORDER BY last_seen DESC, id DESC LIMIT ?4");
     if (!st)
         return SR_EDB;
@@ -404,7 +418,7 @@ sr_err sq_stories(sr_store *s, int64_t since, const sr_store_story *after, int l
             .id = sqlite3_column_int64(st, 0), .title = sq_text(st, 1),
             .first_seen = sqlite3_column_int64(st, 2), .last_seen = sqlite3_column_int64(st, 3),
             .num_articles = sqlite3_column_int(st, 4), .num_events = sqlite3_column_int(st, 5),
-            .breaking = sqlite3_column_int(st, 6) != 0,
+            .breaking = sqlite3_column_int(st, 6) != 0, .num_outlets = sqlite3_column_int(st, 7),
         };
         if (fn(&story, ctx))
             break;

@@ -14,7 +14,9 @@
     " e.acled_type, e.acled_subtype, e.fatalities, e.injuries, e.place_name, e.place_kind, e.cc," \
     " e.admin1, e.lat, e.lon, e.geonameid, e.geo_precision, e.negated, e.modality, e.article_id," \
     " e.sentence, e.sent_start, e.sent_end, e.num_articles," \
-    " (SELECT url FROM articles WHERE id = e.article_id), e.added, e.updated"
+    " (SELECT url FROM articles WHERE id = e.article_id), e.added, e.updated," \
+    " e.fatalities_at_least, e.fatalities_who, e.historical," \
+    " coalesce((SELECT breaking FROM stories WHERE id = e.story_id), 0)"
 
 /* Change sequence: taken under the write lock, so readers see sequences
  * appear in order and a stream that remembers the last one misses none. */
@@ -103,9 +105,10 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
         "INSERT INTO events(seq, story_id, date, date_precision, actor1_code, actor1_name, actor1_cc,"
         " actor2_code, actor2_name, actor2_cc, cameo, cameo_root, quad, goldstein, acled_type, acled_subtype,"
         " fatalities, injuries, place_name, place_kind, cc, admin1, lat, lon, geonameid, geo_precision,"
-        " negated, modality, article_id, sentence, sent_start, sent_end, num_articles, added, updated)"
+        " negated, modality, article_id, sentence, sent_start, sent_end, num_articles, added, updated,"
+        " fatalities_at_least, fatalities_who, historical)"
         " VALUES (" NEXT_SEQ ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32)");
+        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32, ?33, ?34, ?35)");
     if (!st)
         return SR_EDB;
     int i = 1;
@@ -145,6 +148,9 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
     sqlite3_bind_int(st, i++, e->sent_start);
     sqlite3_bind_int(st, i++, e->sent_end);
     sqlite3_bind_int64(st, i++, (int64_t)time(NULL));
+    sqlite3_bind_int(st, i++, e->fatalities_at_least);
+    sq_bind_text(st, i++, e->fatalities_who);
+    sqlite3_bind_int(st, i++, e->historical);
     sr_err rc = sq_run(q, st, "storing an event");
     if (rc)
         return rc;
@@ -216,6 +222,9 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
         return rc;
     sqlite3_stmt *st = sq_stmt(q,
         "UPDATE events SET num_articles = num_articles + 1, seq = " NEXT_SEQ ", updated = ?2,"
+        " fatalities_at_least = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1)"
+        "   THEN fatalities_at_least ELSE ?5 END,"
+        " fatalities_who = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN fatalities_who ELSE ?6 END,"
         " fatalities = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN fatalities ELSE ?3 END,"
         " injuries = CASE WHEN ?4 IS NULL OR ?4 <= coalesce(injuries, -1) THEN injuries ELSE ?4 END"
         " WHERE id = ?1");
@@ -225,6 +234,8 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
     sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
     bind_count(st, 3, e->fatalities);
     bind_count(st, 4, e->injuries);
+    sqlite3_bind_int(st, 5, e->fatalities_at_least);
+    sq_bind_text(st, 6, e->fatalities_who);
     rc = sq_run(q, st, "merging an event");
     if (!rc && merged)
         *merged = true;
@@ -275,6 +286,10 @@ static void read_event(sqlite3_stmt *st, sr_store_event *e)
     e->source_url = sq_text(st, c++);
     e->added = sqlite3_column_int64(st, c++);
     e->updated = sqlite3_column_int64(st, c++);
+    e->fatalities_at_least = sqlite3_column_int(st, c++) != 0;
+    e->fatalities_who = sq_text(st, c++);
+    e->historical = sqlite3_column_int(st, c++) != 0;
+    e->breaking = sqlite3_column_int(st, c++) != 0;
 }
 
 static sr_err each_event(sr_sqlite *q, sqlite3_stmt *st, sr_store_event_fn fn, void *ctx)
