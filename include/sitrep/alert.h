@@ -269,6 +269,36 @@ bool sr_webhook_verify(const char *secret, const char *timestamp, const char *si
 sr_err sr_alert_target_check(const char *url, bool allow_private, char *err, size_t errlen);
 
 /* ======================================================================
+ * Breaking stories
+ * ====================================================================== */
+
+/** Flags a story as "breaking" when many independent sources report it
+ *  quickly, once per story. An outlet is whatever the caller counts as one
+ *  independent source (a site's registrable domain; the agency for a wire
+ *  copy), so a story carried by twenty papers from one agency report does
+ *  not count twenty times. */
+typedef struct sr_breaking sr_breaking;
+
+typedef struct sr_breaking_options {
+    int min_sources;          /**< distinct outlets needed (0: 5; at most 64) */
+    double window_s;          /**< ... within this many seconds (0: 1800) */
+    double remember_s;        /**< how long a flagged story stays flagged in
+                                   memory, so that it is not flagged twice (0: 7 days) */
+} sr_breaking_options;
+
+sr_breaking *sr_breaking_new(const sr_breaking_options *opt);
+void sr_breaking_free(sr_breaking *b);
+/** `outlet` reported `story` at `t` (seconds, any epoch, mostly increasing).
+ *  True exactly once per story: when its distinct outlets within the window
+ *  first reach min_sources. */
+bool sr_breaking_observe(sr_breaking *b, uint64_t story, const char *outlet, double t);
+/** The story was flagged before (e.g. in a previous run, as the store
+ *  records): never flag it again. */
+sr_err sr_breaking_mark(sr_breaking *b, uint64_t story, double t);
+/** Stories tracked at the moment (for /metrics and tests). */
+size_t sr_breaking_tracked(const sr_breaking *b);
+
+/* ======================================================================
  * Retry schedule
  * ====================================================================== */
 
