@@ -34,7 +34,6 @@ typedef struct grid {
 typedef struct stored {
     sr_alert_sub sub; /* its strings live in mem */
     void *mem;
-    bool live;
 } stored;
 
 /* Buckets found by name: an admin1 ("A" + country + name) or an ACLED type
@@ -58,7 +57,7 @@ struct sr_alert_index {
     stored *subs;
     uint32_t n_subs, cap_subs;
     uint32_t *free_slots;
-    uint32_t n_free, cap_free;
+    uint32_t n_free; /* room for cap_subs */
     /* id → slot, open addressing */
     uint64_t *map_id;
     uint32_t *map_slot;
@@ -140,43 +139,28 @@ void sr_alert_index_free(sr_alert_index *idx)
     free(idx);
 }
 
+static sr_err take_slot(sr_alert_index *idx, uint32_t *slot);
+
 sr_err sr_alert_index_add(sr_alert_index *idx, const sr_alert_sub *sub)
 {
     uint32_t slot;
     if (!sr_alert_region_valid(&sub->region) || map_get(idx, sub->id, &slot))
         return SR_EINVAL;
-    if (idx->n_free > 0) {
-        slot = idx->free_slots[--idx->n_free];
-    } else {
-        if (idx->n_subs == idx->cap_subs) {
-            uint32_t cap = idx->cap_subs ? idx->cap_subs * 2 : 64;
-            stored *s = realloc(idx->subs, cap * sizeof *s);
-            if (!s)
-                return SR_ENOMEM;
-            idx->subs = s;
-            /* Room for every slot to be free, so removing never allocates. */
-            uint32_t *f = realloc(idx->free_slots, cap * sizeof *f);
-            if (!f)
-                return SR_ENOMEM;
-            idx->free_slots = f, idx->cap_subs = cap;
-        }
-        slot = idx->n_subs++;
-        idx->subs[slot] = (stored){.live = false};
-    }
-    sr_err err = store_copy(sub, &idx->subs[slot]);
-    if (err == SR_OK && (err = map_put(idx, sub->id, slot)) == SR_OK) {
-        if ((err = place_sub(idx, slot, true)) != SR_OK) {
-            place_sub(idx, slot, false);
-            map_del(idx, sub->id);
-        }
+    sr_err err = take_slot(idx, &slot);
+    if (err != SR_OK)
+        return err;
+    err = store_copy(sub, &idx->subs[slot]);
+    if (err == SR_OK && (err = map_put(idx, sub->id, slot)) == SR_OK &&
+        (err = place_sub(idx, slot, true)) != SR_OK) {
+        place_sub(idx, slot, false);
+        map_del(idx, sub->id);
     }
     if (err != SR_OK) {
         free(idx->subs[slot].mem);
-        idx->subs[slot] = (stored){.live = false};
+        idx->subs[slot] = (stored){0};
         idx->free_slots[idx->n_free++] = slot;
         return err;
     }
-    idx->subs[slot].live = true;
     idx->count++;
     return SR_OK;
 }
@@ -189,7 +173,7 @@ sr_err sr_alert_index_remove(sr_alert_index *idx, uint64_t id)
     place_sub(idx, slot, false);
     map_del(idx, id);
     free(idx->subs[slot].mem);
-    idx->subs[slot] = (stored){.live = false};
+    idx->subs[slot] = (stored){0};
     idx->free_slots[idx->n_free++] = slot;
     idx->count--;
     return SR_OK;
@@ -225,6 +209,29 @@ sr_err sr_alert_index_match(sr_alert_index *idx, const sr_alert_event *ev,
     *ids = idx->result;
     *n = err == SR_OK ? idx->n_result : 0;
     return err;
+}
+
+static sr_err take_slot(sr_alert_index *idx, uint32_t *slot)
+{
+    if (idx->n_free > 0) {
+        *slot = idx->free_slots[--idx->n_free];
+        return SR_OK;
+    }
+    if (idx->n_subs == idx->cap_subs) {
+        uint32_t cap = idx->cap_subs ? idx->cap_subs * 2 : 64;
+        stored *s = realloc(idx->subs, cap * sizeof *s);
+        if (!s)
+            return SR_ENOMEM;
+        idx->subs = s;
+        /* Room for every slot to be free, so removing never allocates. */
+        uint32_t *f = realloc(idx->free_slots, cap * sizeof *f);
+        if (!f)
+            return SR_ENOMEM;
+        idx->free_slots = f, idx->cap_subs = cap;
+    }
+    *slot = idx->n_subs++;
+    idx->subs[*slot] = (stored){0};
+    return SR_OK;
 }
 
 /* ---- placing a subscription --------------------------------------------- */
