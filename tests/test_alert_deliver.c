@@ -257,7 +257,7 @@ Test(push, reuses_the_connection_of_a_client, .init = push_setup, .fini = push_t
     cr_assert_eq(s.n_conn, 1, "three sends opened %d connections", s.n_conn);
 }
 
-Test(push, refuses_a_topic_that_could_break_the_headers, .init = push_setup, .fini = push_teardown)
+Test(push, refuses_bad_topics_oversized_payloads_and_non_http_endpoints, .init = push_setup, .fini = push_teardown)
 {
     sr_delivery_result res;
     static const char *const bad[] = {"", "a b", "x\r\nX-Injected: 1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
@@ -266,6 +266,11 @@ Test(push, refuses_a_topic_that_could_break_the_headers, .init = push_setup, .fi
         cr_expect_eq(sr_webpush_send(vapid, "http://127.0.0.1:1/x", &ua, "hi", 2, &opt, &res), SR_EINVAL,
                      "topic \"%s\"", bad[i]);
     }
+    static char big[SR_WEBPUSH_MAX_PAYLOAD + 1];
+    sr_push_options opt = {.allow_private = true};
+    cr_expect_eq(sr_webpush_send(vapid, "http://127.0.0.1:1/x", &ua, big, sizeof big, &opt, &res), SR_ETOOBIG);
+    cr_expect_eq(res.status, SR_DELIVERY_FAILED);
+    cr_expect_eq(sr_webpush_send(vapid, "mailto:x@example.org", &ua, "hi", 2, &opt, &res), SR_EINVAL);
 }
 
 Test(push, refuses_a_private_target_without_connecting, .init = push_setup, .fini = push_teardown)

@@ -234,9 +234,10 @@ typedef struct sr_push_options {
 
 /** Encrypt `payload` for the subscription and POST it to `endpoint` with
  *  VAPID, TTL, Urgency and Topic. A topic that is not 1-32 base64url
- *  characters is SR_EINVAL. The return value is SR_OK whenever
- *  `res` says what happened (including refusals by the push service);
- *  another code only for bad arguments. */
+ *  characters is SR_EINVAL. Returns SR_OK whenever the message was built
+ *  and `res` says what happened (including refusals by the push service);
+ *  SR_EINVAL for bad arguments or an endpoint that is not an http(s) URL,
+ *  SR_ETOOBIG for a payload over SR_WEBPUSH_MAX_PAYLOAD (res is then FAILED). */
 sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush_keys *ua,
                        const void *payload, size_t len, const sr_push_options *opt,
                        sr_delivery_result *res);

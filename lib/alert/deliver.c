@@ -103,7 +103,7 @@ out:
     sr_buf_free(&body);
     sr_buf_free(&auth);
     sr_buf_free(&line);
-    return err == SR_OK || err == SR_ETOOBIG ? SR_OK : err;
+    return err;
 }
 
 sr_err sr_webhook_send(const char *url, const char *secret, const char *body, size_t len,
