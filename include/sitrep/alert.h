@@ -10,7 +10,8 @@
  *
  * Push and webhook targets go through the private-address guard
  * (sr_addr_is_private in util.h) at every connection, after DNS resolution.
- * Nothing here is thread-safe per handle: use one handle per thread, or a lock.
+ * An sr_vapid may be shared by threads once opened; the other handles
+ * (index, client, breaking) belong to one thread at a time: use a lock.
  */
 #ifndef SITREP_ALERT_H
 #define SITREP_ALERT_H
@@ -262,6 +263,10 @@ sr_err sr_webhook_signature(const char *secret, long long timestamp, const char 
  *  `timestamp` within `tolerance` seconds of `now`? Constant-time compare. */
 bool sr_webhook_verify(const char *secret, const char *timestamp, const char *signature,
                        const char *body, size_t len, long long now, long tolerance);
+
+/** A fresh secret: 32 random bytes as 43 base64url characters and a NUL,
+ *  for webhook secrets and the tokens that guard a subscription. */
+sr_err sr_alert_token(char out[44]);
 
 /** Check a webhook or push target before it is stored: http or https only,
  *  and (unless allow_private) a host that resolves to public addresses only.
