@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "sitrep/alert.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
     sr_alert_sub *subs = calloc(n_subs, sizeof *subs);
     const char **lists = calloc(n_subs * 4, sizeof *lists);
     sr_alert_event *events = calloc(n_events, sizeof *events);
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
     sr_alert_index *idx = sr_alert_index_new();
     double t0 = sr_now();
     for (size_t i = 0; i < n_subs; i++) {
@@ -99,6 +102,7 @@ int main(int argc, char **argv)
         }
     }
     double build = sr_now() - t0;
+    getrusage(RUSAGE_SELF, &after);
     for (size_t i = 0; i < n_events; i++)
         make_event(&events[i]);
 
@@ -125,7 +129,8 @@ int main(int argc, char **argv)
         index_on_scan_set += n;
     }
     double index_rate = n_events / indexed, scan_rate = n_scan / scanned;
-    printf("subscriptions        %zu (index built in %.2f s)\n", n_subs, build);
+    printf("subscriptions        %zu (index built in %.2f s; subscriptions and index +%ld MB)\n", n_subs, build,
+           (after.ru_maxrss - before.ru_maxrss) / 1024);
     printf("index                %.0f events/s (%zu events, %.1f matches per event)\n", index_rate,
            n_events, (double)matched / n_events);
     printf("scan of every sub    %.0f events/s (%zu events)\n", scan_rate, n_scan);
