@@ -328,6 +328,8 @@ Test(webhook, posts_signed_json_the_receiver_can_verify)
     r->body[10] ^= 1;
     cr_assert(!sr_webhook_verify("s3cret-Ünïcode", ts, sig, r->body, r->body_len, (long long)time(NULL) + 3600, 300),
               "an old timestamp must not verify");
+    cr_assert(!sr_webhook_verify("s3cret-Ünïcode", "-9223372036854775808", sig, r->body, r->body_len, 0, 300));
+    cr_assert(!sr_webhook_verify("s3cret-Ünïcode", " 1764000000", sig, r->body, r->body_len, 1764000000, 300));
 }
 
 Test(webhook, secrets_are_fresh_and_url_safe)

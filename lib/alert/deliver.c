@@ -167,9 +167,12 @@ bool sr_webhook_verify(const char *secret, const char *timestamp, const char *si
 {
     if (!secret || !timestamp || !signature || !body)
         return false;
-    char *end;
-    long long ts = strtoll(timestamp, &end, 10);
-    if (end == timestamp || *end || ts - now > tolerance || now - ts > tolerance)
+    /* Unix seconds: digits only, and few enough that the sums below cannot overflow. */
+    size_t digits = strspn(timestamp, "0123456789");
+    if (digits == 0 || digits > 12 || timestamp[digits] || tolerance < 0)
+        return false;
+    long long ts = strtoll(timestamp, NULL, 10);
+    if (ts - now > tolerance || now - ts > tolerance)
         return false;
     char expected[72];
     if (sr_webhook_signature(secret, ts, body, len, expected) != SR_OK)
