@@ -58,7 +58,7 @@ typedef struct sr_alert_region {
     double west, south, east, north; /**< degrees, SR_REGION_BBOX */
     double lat, lon, radius_km;      /**< SR_REGION_RADIUS, radius up to 20038 km */
     char cc[3];                      /**< upper-case ISO alpha-2, country and admin1 */
-    const char *admin1;              /**< SR_REGION_ADMIN1, compared without regard to case */
+    const char *admin1;              /**< SR_REGION_ADMIN1 (a code or a name), ASCII case ignored */
 } sr_alert_region;
 
 /** What a subscriber follows. Every criterion that is set must hold; within
