@@ -4,11 +4,12 @@
  *   - a box or circle         → the cells it covers of the finest of three
  *                               grids (1°, 6°, 30°) where that is at most
  *                               MAX_CELLS cells, else the "wide" bucket
- *   - anywhere                → a bucket per ACLED type it names, else the
- *                               global bucket
+ *   - anywhere                → a bucket per ACLED type it names, else per
+ *                               CAMEO root, else a list sorted by minimum
+ *                               toll, else the global bucket
  * An event looks at one cell per grid, its country's and admin1's buckets,
- * its type's bucket, and the global and wide buckets: it reaches every
- * subscription at most once. Every candidate is then tested exactly
+ * its type's and its root's buckets, the toll list up to its toll, and the
+ * global and wide buckets: it reaches every subscription at most once. Every candidate is then tested exactly
  * (sr_alert_sub_matches), so the index only has to never leave a match out. */
 #include <math.h>
 #include <stdlib.h>
@@ -64,6 +65,7 @@ struct sr_alert_index {
     uint8_t *map_state; /* 0 empty, 1 used, 2 deleted */
     size_t map_cap, map_used, map_tomb;
     bucket global, wide;
+    bucket by_toll; /* regionless, keyed by min_fatalities only; sorted by it */
     bucket country[26 * 26];
     grid grids[N_GRIDS];
     named_entry **named;
@@ -81,6 +83,9 @@ static void map_del(sr_alert_index *idx, uint64_t id);
 static sr_err bucket_add(bucket *b, uint32_t slot);
 static void bucket_del(bucket *b, uint32_t slot);
 static void bucket_free(bucket *b);
+static sr_err sorted_add(sr_alert_index *idx, bucket *b, uint32_t slot);
+static void bucket_del_ordered(bucket *b, uint32_t slot);
+static sr_err check_by_toll(sr_alert_index *idx, const sr_alert_event *ev);
 static sr_err check_bucket(sr_alert_index *idx, const bucket *b, const sr_alert_event *ev);
 static bucket *named_bucket(sr_alert_index *idx, char kind, const char *cc, const char *name,
                             bool create);
@@ -118,6 +123,7 @@ void sr_alert_index_free(sr_alert_index *idx)
     free(idx->map_slot);
     free(idx->map_state);
     bucket_free(&idx->global);
+    bucket_free(&idx->by_toll);
     bucket_free(&idx->wide);
     for (int i = 0; i < 26 * 26; i++)
         bucket_free(&idx->country[i]);
@@ -204,6 +210,14 @@ sr_err sr_alert_index_match(sr_alert_index *idx, const sr_alert_event *ev,
     bucket *t = ev->acled_type ? named_bucket(idx, 'T', "--", ev->acled_type, false) : NULL;
     if (err == SR_OK && t)
         err = check_bucket(idx, t, ev);
+    if (err == SR_OK && ev->cameo && strlen(ev->cameo) >= 2) {
+        char root[3] = {ev->cameo[0], ev->cameo[1], '\0'};
+        bucket *c = named_bucket(idx, 'C', "--", root, false);
+        if (c)
+            err = check_bucket(idx, c, ev);
+    }
+    if (err == SR_OK)
+        err = check_by_toll(idx, ev);
     if (idx->n_result > 1)
         qsort(idx->result, idx->n_result, sizeof *idx->result, cmp_u64);
     *ids = idx->result;
@@ -253,27 +267,57 @@ static sr_err grid_place(grid *g, const cell_span *s, uint32_t slot, bool add)
     return SR_OK;
 }
 
-/* An ACLED type is a good key for subscriptions without a region: an event
- * has one type, and most follow one or two. */
-static sr_err place_by_type(sr_alert_index *idx, uint32_t slot, bool add)
+static sr_err named_place(sr_alert_index *idx, char kind, const char *name, size_t len,
+                          uint32_t slot, bool add)
+{
+    char key[256];
+    if (len >= sizeof key)
+        return add ? SR_EINVAL : SR_OK;
+    memcpy(key, name, len);
+    key[len] = '\0';
+    bucket *b = named_bucket(idx, kind, "--", key, add);
+    if (!b)
+        return add ? SR_ENOMEM : SR_OK;
+    if (!add)
+        bucket_del(b, slot);
+    else if (!(b->n && b->slot[b->n - 1] == slot)) /* a key listed twice */
+        return bucket_add(b, slot);
+    return SR_OK;
+}
+
+static bool cameo_roots_usable(const sr_alert_sub *sub)
+{
+    for (size_t i = 0; i < sub->n_cameo; i++)
+        if (strlen(sub->cameo[i]) < 2)
+            return false;
+    return sub->n_cameo > 0;
+}
+
+/* Subscriptions without a region are filed by what else they ask for: an
+ * event has one ACLED type and one CAMEO root (the code's first two
+ * digits), so those make good keys; failing both, a stated toll keeps them
+ * in a list sorted by min_fatalities, read only as far as the event's toll. */
+static sr_err place_anywhere(sr_alert_index *idx, uint32_t slot, bool add)
 {
     const sr_alert_sub *sub = &idx->subs[slot].sub;
-    for (size_t i = 0; i < sub->n_acled_types; i++) {
-        bucket *b = named_bucket(idx, 'T', "--", sub->acled_types[i], add);
-        if (!b) {
-            if (add)
-                return SR_ENOMEM;
-            continue;
-        }
-        if (!add)
-            bucket_del(b, slot);
-        else if (!(b->n && b->slot[b->n - 1] == slot)) { /* a type listed twice */
-            sr_err err = bucket_add(b, slot);
-            if (err != SR_OK)
-                return err;
-        }
+    sr_err err = SR_OK;
+    if (sub->n_acled_types) {
+        for (size_t i = 0; i < sub->n_acled_types && err == SR_OK; i++)
+            err = named_place(idx, 'T', sub->acled_types[i], strlen(sub->acled_types[i]), slot, add);
+        return err;
     }
-    return SR_OK;
+    if (cameo_roots_usable(sub)) {
+        for (size_t i = 0; i < sub->n_cameo && err == SR_OK; i++)
+            err = named_place(idx, 'C', sub->cameo[i], 2, slot, add);
+        return err;
+    }
+    if (sub->min_fatalities > 0)
+        return add ? sorted_add(idx, &idx->by_toll, slot) : (bucket_del_ordered(&idx->by_toll, slot), SR_OK);
+    if (!add) {
+        bucket_del(&idx->global, slot);
+        return SR_OK;
+    }
+    return bucket_add(&idx->global, slot);
 }
 
 /* Adds the slot to (add) or takes it out of (!add) the buckets its region
@@ -285,10 +329,7 @@ static sr_err place_sub(sr_alert_index *idx, uint32_t slot, bool add)
     bucket *b = NULL;
     switch (r->kind) {
     case SR_REGION_ANY:
-        if (st->sub.n_acled_types)
-            return place_by_type(idx, slot, add);
-        b = &idx->global;
-        break;
+        return place_anywhere(idx, slot, add);
     case SR_REGION_COUNTRY:
         b = &idx->country[country_slot(r->cc)];
         break;
@@ -413,6 +454,16 @@ static sr_err check_bucket(sr_alert_index *idx, const bucket *b, const sr_alert_
     return SR_OK;
 }
 
+static sr_err check_by_toll(sr_alert_index *idx, const sr_alert_event *ev)
+{
+    const bucket *b = &idx->by_toll;
+    uint32_t n = 0;
+    while (n < b->n && idx->subs[b->slot[n]].sub.min_fatalities <= ev->fatalities)
+        n++;
+    bucket head = {b->slot, n, n};
+    return check_bucket(idx, &head, ev);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -493,6 +544,30 @@ static void bucket_del(bucket *b, uint32_t slot)
     for (uint32_t i = 0; i < b->n; i++)
         if (b->slot[i] == slot) {
             b->slot[i] = b->slot[--b->n];
+            return;
+        }
+}
+
+/* Keeps the bucket sorted by the subscriptions' min_fatalities. */
+static sr_err sorted_add(sr_alert_index *idx, bucket *b, uint32_t slot)
+{
+    sr_err err = bucket_add(b, slot);
+    if (err != SR_OK)
+        return err;
+    int toll = idx->subs[slot].sub.min_fatalities;
+    uint32_t i = b->n - 1;
+    for (; i > 0 && idx->subs[b->slot[i - 1]].sub.min_fatalities > toll; i--)
+        b->slot[i] = b->slot[i - 1];
+    b->slot[i] = slot;
+    return SR_OK;
+}
+
+static void bucket_del_ordered(bucket *b, uint32_t slot)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->slot[i] == slot) {
+            memmove(b->slot + i, b->slot + i + 1, (b->n - i - 1) * sizeof *b->slot);
+            b->n--;
             return;
         }
 }
