@@ -6,6 +6,7 @@
  *  - Web Push: message encryption (RFC 8291, aes128gcm of RFC 8188), the
  *    sender's VAPID identity (RFC 8292) and delivery to a push service.
  *  - Webhooks: a signed JSON POST (docs/alerts.md says how to verify it).
+ *  - Breaking detection: many independent outlets on one story, quickly.
  *  - The retry schedule the delivery outbox follows.
  *
  * Push and webhook targets go through the private-address guard
