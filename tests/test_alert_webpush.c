@@ -91,6 +91,9 @@ Test(webpush, refuses_a_tampered_body_and_the_wrong_key)
     sr_buf_init(&plain, 8192);
     cr_assert_eq(sr_webpush_encrypt(&ua, "Fallujah", 8, &body), SR_OK);
     cr_assert_eq(sr_webpush_decrypt(other_private, &other, body.data, body.len, &plain), SR_EPARSE);
+    body.data[21 + 40] ^= 1; /* the sender key in the header, now off the curve */
+    cr_assert_eq(sr_webpush_decrypt(ua_private, &ua, body.data, body.len, &plain), SR_EPARSE);
+    body.data[21 + 40] ^= 1;
     body.data[body.len - 20] ^= 1;
     cr_assert_eq(sr_webpush_decrypt(ua_private, &ua, body.data, body.len, &plain), SR_EPARSE);
     cr_assert_eq(sr_webpush_decrypt(ua_private, &ua, body.data, 40, &plain), SR_EPARSE);
