@@ -238,6 +238,22 @@ Test(push, classifies_what_the_push_service_answers, .init = push_setup, .fini =
     }
 }
 
+Test(push, honours_a_retry_after_given_as_a_date, .init = push_setup, .fini = push_teardown)
+{
+    char extra[128];
+    time_t later = time(NULL) + 120;
+    struct tm tm;
+    gmtime_r(&later, &tm);
+    strftime(extra, sizeof extra, "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    stand_in s;
+    stand_in_start(&s, 503, extra, false);
+    sr_delivery_result res;
+    push_to(&s, &res, true);
+    stand_in_stop(&s);
+    cr_assert_eq(res.status, SR_DELIVERY_RETRY);
+    cr_assert(res.retry_after_ms >= 100000 && res.retry_after_ms <= 121000, "%lld ms", res.retry_after_ms);
+}
+
 Test(push, reuses_the_connection_of_a_client, .init = push_setup, .fini = push_teardown)
 {
     stand_in s;
