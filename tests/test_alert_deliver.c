@@ -238,6 +238,22 @@ Test(push, classifies_what_the_push_service_answers, .init = push_setup, .fini =
     }
 }
 
+Test(push, honours_a_retry_after_given_as_a_date, .init = push_setup, .fini = push_teardown)
+{
+    char extra[128];
+    time_t later = time(NULL) + 120;
+    struct tm tm;
+    gmtime_r(&later, &tm);
+    strftime(extra, sizeof extra, "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    stand_in s;
+    stand_in_start(&s, 503, extra, false);
+    sr_delivery_result res;
+    push_to(&s, &res, true);
+    stand_in_stop(&s);
+    cr_assert_eq(res.status, SR_DELIVERY_RETRY);
+    cr_assert(res.retry_after_ms >= 100000 && res.retry_after_ms <= 121000, "%lld ms", res.retry_after_ms);
+}
+
 Test(push, reuses_the_connection_of_a_client, .init = push_setup, .fini = push_teardown)
 {
     stand_in s;
@@ -257,7 +273,7 @@ Test(push, reuses_the_connection_of_a_client, .init = push_setup, .fini = push_t
     cr_assert_eq(s.n_conn, 1, "three sends opened %d connections", s.n_conn);
 }
 
-Test(push, refuses_a_topic_that_could_break_the_headers, .init = push_setup, .fini = push_teardown)
+Test(push, refuses_bad_topics_oversized_payloads_and_non_http_endpoints, .init = push_setup, .fini = push_teardown)
 {
     sr_delivery_result res;
     static const char *const bad[] = {"", "a b", "x\r\nX-Injected: 1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
@@ -266,6 +282,11 @@ Test(push, refuses_a_topic_that_could_break_the_headers, .init = push_setup, .fi
         cr_expect_eq(sr_webpush_send(vapid, "http://127.0.0.1:1/x", &ua, "hi", 2, &opt, &res), SR_EINVAL,
                      "topic \"%s\"", bad[i]);
     }
+    static char big[SR_WEBPUSH_MAX_PAYLOAD + 1];
+    sr_push_options opt = {.allow_private = true};
+    cr_expect_eq(sr_webpush_send(vapid, "http://127.0.0.1:1/x", &ua, big, sizeof big, &opt, &res), SR_ETOOBIG);
+    cr_expect_eq(res.status, SR_DELIVERY_FAILED);
+    cr_expect_eq(sr_webpush_send(vapid, "mailto:x@example.org", &ua, "hi", 2, &opt, &res), SR_EINVAL);
 }
 
 Test(push, refuses_a_private_target_without_connecting, .init = push_setup, .fini = push_teardown)
@@ -323,6 +344,18 @@ Test(webhook, posts_signed_json_the_receiver_can_verify)
     r->body[10] ^= 1;
     cr_assert(!sr_webhook_verify("s3cret-Ünïcode", ts, sig, r->body, r->body_len, (long long)time(NULL) + 3600, 300),
               "an old timestamp must not verify");
+    cr_assert(!sr_webhook_verify("s3cret-Ünïcode", "-9223372036854775808", sig, r->body, r->body_len, 0, 300));
+    cr_assert(!sr_webhook_verify("s3cret-Ünïcode", " 1764000000", sig, r->body, r->body_len, 1764000000, 300));
+}
+
+Test(webhook, secrets_are_fresh_and_url_safe)
+{
+    char a[44], b[44];
+    cr_assert_eq(sr_alert_token(a), SR_OK);
+    cr_assert_eq(sr_alert_token(b), SR_OK);
+    cr_assert_eq(strlen(a), 43);
+    cr_assert_str_neq(a, b);
+    cr_assert_eq(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
 }
 
 /* The shell recipe of docs/alerts.md gives the same signature. */

@@ -347,4 +347,6 @@ Test(backoff, spreads_retries_and_honours_retry_after)
     cr_assert_eq(sr_backoff_delay_ms(b, 1, 1000LL * 86400 * 30, 0), 1000LL * 86400,
                  "a month-long Retry-After is held to a day");
     cr_assert_eq(sr_backoff_delay_ms(b, 1, 10, 0), b->base_ms / 2, "a short Retry-After does not shorten");
+    sr_backoff huge = {.base_ms = 1000, .cap_ms = INT64_MAX, .max_attempts = 1000};
+    cr_assert_gt(sr_backoff_delay_ms(&huge, 999, -1, 0), 0, "no overflow with an unbounded cap");
 }

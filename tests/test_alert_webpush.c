@@ -91,6 +91,9 @@ Test(webpush, refuses_a_tampered_body_and_the_wrong_key)
     sr_buf_init(&plain, 8192);
     cr_assert_eq(sr_webpush_encrypt(&ua, "Fallujah", 8, &body), SR_OK);
     cr_assert_eq(sr_webpush_decrypt(other_private, &other, body.data, body.len, &plain), SR_EPARSE);
+    body.data[21 + 40] ^= 1; /* the sender key in the header, now off the curve */
+    cr_assert_eq(sr_webpush_decrypt(ua_private, &ua, body.data, body.len, &plain), SR_EPARSE);
+    body.data[21 + 40] ^= 1;
     body.data[body.len - 20] ^= 1;
     cr_assert_eq(sr_webpush_decrypt(ua_private, &ua, body.data, body.len, &plain), SR_EPARSE);
     cr_assert_eq(sr_webpush_decrypt(ua_private, &ua, body.data, 40, &plain), SR_EPARSE);
@@ -233,5 +236,42 @@ Test(vapid, signs_a_jwt_the_push_service_accepts_for_the_endpoint_origin,
     sr_buf_reset(&h);
     cr_assert_eq(sr_vapid_header(v, "ftp://example.com/x", now, 0, &h), SR_EINVAL);
     sr_buf_free(&h);
+    sr_vapid_free(v);
+}
+
+/* A second, independent JWS implementation (Node's crypto) accepts the
+ * token, as a push service would: ES256 with r||s, aud the origin. */
+Test(vapid, an_independent_jws_verifier_accepts_the_token, .init = make_dir, .fini = remove_dir)
+{
+    if (system("command -v node >/dev/null 2>&1") != 0)
+        cr_skip_test("node is not installed");
+    static const char script[] =
+        "const c=require('crypto');"
+        "const m=/^vapid t=([^.]+)\\.([^.]+)\\.([^,]+), k=(.+)$/.exec(process.argv[1]);"
+        "const p=Buffer.from(m[4],'base64url');"
+        "const key=c.createPublicKey({format:'jwk',key:{kty:'EC',crv:'P-256',"
+        "x:p.subarray(1,33).toString('base64url'),y:p.subarray(33).toString('base64url')}});"
+        "const ok=c.verify('sha256',Buffer.from(m[1]+'.'+m[2]),{key,dsaEncoding:'ieee-p1363'},"
+        "Buffer.from(m[3],'base64url'));"
+        "const h=JSON.parse(Buffer.from(m[1],'base64url')),cl=JSON.parse(Buffer.from(m[2],'base64url'));"
+        "console.log(ok&&h.alg==='ES256'&&cl.aud===process.argv[2]&&cl.sub.startsWith('mailto:')?'valid':'invalid');";
+    char err[256];
+    sr_vapid *v = NULL;
+    cr_assert_eq(sr_vapid_open(key_path(), "mailto:alerts@example.org", &v, err, sizeof err), SR_OK, "%s", err);
+    for (int i = 0; i < 3; i++) { /* r or s with leading zero bytes must still be 32 bytes each */
+        sr_buf h, cmd;
+        sr_buf_init(&h, 8192);
+        sr_buf_init(&cmd, 16384);
+        cr_assert_eq(sr_vapid_header(v, "https://updates.push.services.example/wpush/v2/x", 1764000000 + i, 0, &h), SR_OK);
+        sr_buf_printf(&cmd, "node -e \"%s\" '%s' 'https://updates.push.services.example'", script, h.data);
+        FILE *p = popen(cmd.data, "r");
+        char out[64] = "";
+        cr_assert_not_null(p);
+        cr_assert_not_null(fgets(out, sizeof out, p), "node printed nothing");
+        pclose(p);
+        cr_assert_str_eq(out, "valid\n");
+        sr_buf_free(&h);
+        sr_buf_free(&cmd);
+    }
     sr_vapid_free(v);
 }

@@ -6,11 +6,13 @@
  *  - Web Push: message encryption (RFC 8291, aes128gcm of RFC 8188), the
  *    sender's VAPID identity (RFC 8292) and delivery to a push service.
  *  - Webhooks: a signed JSON POST (docs/alerts.md says how to verify it).
+ *  - Breaking detection: many independent outlets on one story, quickly.
  *  - The retry schedule the delivery outbox follows.
  *
  * Push and webhook targets go through the private-address guard
  * (sr_addr_is_private in util.h) at every connection, after DNS resolution.
- * Nothing here is thread-safe per handle: use one handle per thread, or a lock.
+ * An sr_vapid may be shared by threads once opened; the other handles
+ * (index, client, breaking) belong to one thread at a time: use a lock.
  */
 #ifndef SITREP_ALERT_H
 #define SITREP_ALERT_H
@@ -54,10 +56,10 @@ typedef enum sr_alert_region_kind {
 
 typedef struct sr_alert_region {
     sr_alert_region_kind kind;
-    double west, south, east, north;
-    double lat, lon, radius_km;
-    char cc[3];
-    const char *admin1;
+    double west, south, east, north; /**< degrees, SR_REGION_BBOX */
+    double lat, lon, radius_km;      /**< SR_REGION_RADIUS, radius up to 20038 km */
+    char cc[3];                      /**< upper-case ISO alpha-2, country and admin1 */
+    const char *admin1;              /**< SR_REGION_ADMIN1 (a code or a name), ASCII case ignored */
 } sr_alert_region;
 
 /** What a subscriber follows. Every criterion that is set must hold; within
@@ -234,9 +236,10 @@ typedef struct sr_push_options {
 
 /** Encrypt `payload` for the subscription and POST it to `endpoint` with
  *  VAPID, TTL, Urgency and Topic. A topic that is not 1-32 base64url
- *  characters is SR_EINVAL. The return value is SR_OK whenever
- *  `res` says what happened (including refusals by the push service);
- *  another code only for bad arguments. */
+ *  characters is SR_EINVAL. Returns SR_OK whenever the message was built
+ *  and `res` says what happened (including refusals by the push service);
+ *  SR_EINVAL for bad arguments or an endpoint that is not an http(s) URL,
+ *  SR_ETOOBIG for a payload over SR_WEBPUSH_MAX_PAYLOAD (res is then FAILED). */
 sr_err sr_webpush_send(const sr_vapid *v, const char *endpoint, const sr_webpush_keys *ua,
                        const void *payload, size_t len, const sr_push_options *opt,
                        sr_delivery_result *res);
@@ -262,11 +265,45 @@ sr_err sr_webhook_signature(const char *secret, long long timestamp, const char 
 bool sr_webhook_verify(const char *secret, const char *timestamp, const char *signature,
                        const char *body, size_t len, long long now, long tolerance);
 
+/** A fresh secret: 32 random bytes as 43 base64url characters and a NUL,
+ *  for webhook secrets and the tokens that guard a subscription. */
+sr_err sr_alert_token(char out[44]);
+
 /** Check a webhook or push target before it is stored: http or https only,
  *  and (unless allow_private) a host that resolves to public addresses only.
  *  Delivery checks every connection again, so a name that later resolves
  *  elsewhere is still refused. */
 sr_err sr_alert_target_check(const char *url, bool allow_private, char *err, size_t errlen);
+
+/* ======================================================================
+ * Breaking stories
+ * ====================================================================== */
+
+/** Flags a story as "breaking" when many independent sources report it
+ *  quickly, once per story. An outlet is whatever the caller counts as one
+ *  independent source (a site's registrable domain; the agency for a wire
+ *  copy), so a story carried by twenty papers from one agency report does
+ *  not count twenty times. */
+typedef struct sr_breaking sr_breaking;
+
+typedef struct sr_breaking_options {
+    int min_sources;          /**< distinct outlets needed (0: 5; at most 64) */
+    double window_s;          /**< ... within this many seconds (0: 1800) */
+    double remember_s;        /**< how long a flagged story stays flagged in
+                                   memory, so that it is not flagged twice (0: 7 days) */
+} sr_breaking_options;
+
+sr_breaking *sr_breaking_new(const sr_breaking_options *opt);
+void sr_breaking_free(sr_breaking *b);
+/** `outlet` reported `story` at `t` (seconds, any epoch, mostly increasing).
+ *  True exactly once per story: when its distinct outlets within the window
+ *  first reach min_sources. */
+bool sr_breaking_observe(sr_breaking *b, uint64_t story, const char *outlet, double t);
+/** The story was flagged before (e.g. in a previous run, as the store
+ *  records): never flag it again. */
+sr_err sr_breaking_mark(sr_breaking *b, uint64_t story, double t);
+/** Stories tracked at the moment (for /metrics and tests). */
+size_t sr_breaking_tracked(const sr_breaking *b);
 
 /* ======================================================================
  * Retry schedule

@@ -21,7 +21,7 @@ long long sr_backoff_delay_ms(const sr_backoff *b, int attempt, long long retry_
     if (attempt >= b->max_attempts)
         return -1;
     long long delay = b->base_ms > 0 ? b->base_ms : 1;
-    for (int i = 1; i < attempt && delay < b->cap_ms; i++)
+    for (int i = 1; i < attempt && delay < b->cap_ms && delay < INT64_MAX / 4; i++)
         delay *= 2;
     if (delay > b->cap_ms)
         delay = b->cap_ms;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/core_names.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,7 +104,7 @@ out:
     sr_buf_free(&body);
     sr_buf_free(&auth);
     sr_buf_free(&line);
-    return err == SR_OK || err == SR_ETOOBIG ? SR_OK : err;
+    return err;
 }
 
 sr_err sr_webhook_send(const char *url, const char *secret, const char *body, size_t len,
@@ -166,15 +167,33 @@ bool sr_webhook_verify(const char *secret, const char *timestamp, const char *si
 {
     if (!secret || !timestamp || !signature || !body)
         return false;
-    char *end;
-    long long ts = strtoll(timestamp, &end, 10);
-    if (end == timestamp || *end || ts - now > tolerance || now - ts > tolerance)
+    /* Unix seconds: digits only, and few enough that the sums below cannot overflow. */
+    size_t digits = strspn(timestamp, "0123456789");
+    if (digits == 0 || digits > 12 || timestamp[digits] || tolerance < 0)
+        return false;
+    long long ts = strtoll(timestamp, NULL, 10);
+    if (ts - now > tolerance || now - ts > tolerance)
         return false;
     char expected[72];
     if (sr_webhook_signature(secret, ts, body, len, expected) != SR_OK)
         return false;
     size_t n = strlen(expected);
     return strlen(signature) == n && CRYPTO_memcmp(expected, signature, n) == 0;
+}
+
+sr_err sr_alert_token(char out[44])
+{
+    uint8_t raw[32];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return SR_ENOMEM;
+    sr_buf b;
+    sr_buf_init(&b, 64);
+    sr_err err = sr_b64url_encode(&b, raw, sizeof raw);
+    if (err == SR_OK)
+        memcpy(out, b.data, 44);
+    sr_buf_free(&b);
+    OPENSSL_cleanse(raw, sizeof raw);
+    return err;
 }
 
 sr_err sr_alert_target_check(const char *url, bool allow_private, char *err, size_t errlen)

@@ -4,11 +4,12 @@
  *   - a box or circle         → the cells it covers of the finest of three
  *                               grids (1°, 6°, 30°) where that is at most
  *                               MAX_CELLS cells, else the "wide" bucket
- *   - anywhere                → a bucket per ACLED type it names, else the
- *                               global bucket
+ *   - anywhere                → a bucket per ACLED type it names, else per
+ *                               CAMEO root, else a list sorted by minimum
+ *                               toll, else the global bucket
  * An event looks at one cell per grid, its country's and admin1's buckets,
- * its type's bucket, and the global and wide buckets: it reaches every
- * subscription at most once. Every candidate is then tested exactly
+ * its type's and its root's buckets, the toll list up to its toll, and the
+ * global and wide buckets: it reaches every subscription at most once. Every candidate is then tested exactly
  * (sr_alert_sub_matches), so the index only has to never leave a match out. */
 #include <math.h>
 #include <stdlib.h>
@@ -34,7 +35,6 @@ typedef struct grid {
 typedef struct stored {
     sr_alert_sub sub; /* its strings live in mem */
     void *mem;
-    bool live;
 } stored;
 
 /* Buckets found by name: an admin1 ("A" + country + name) or an ACLED type
@@ -58,13 +58,14 @@ struct sr_alert_index {
     stored *subs;
     uint32_t n_subs, cap_subs;
     uint32_t *free_slots;
-    uint32_t n_free, cap_free;
+    uint32_t n_free; /* room for cap_subs */
     /* id → slot, open addressing */
     uint64_t *map_id;
     uint32_t *map_slot;
     uint8_t *map_state; /* 0 empty, 1 used, 2 deleted */
     size_t map_cap, map_used, map_tomb;
     bucket global, wide;
+    bucket by_toll; /* regionless, keyed by min_fatalities only; sorted by it */
     bucket country[26 * 26];
     grid grids[N_GRIDS];
     named_entry **named;
@@ -82,6 +83,9 @@ static void map_del(sr_alert_index *idx, uint64_t id);
 static sr_err bucket_add(bucket *b, uint32_t slot);
 static void bucket_del(bucket *b, uint32_t slot);
 static void bucket_free(bucket *b);
+static sr_err sorted_add(sr_alert_index *idx, bucket *b, uint32_t slot);
+static void bucket_del_ordered(bucket *b, uint32_t slot);
+static sr_err check_by_toll(sr_alert_index *idx, const sr_alert_event *ev);
 static sr_err check_bucket(sr_alert_index *idx, const bucket *b, const sr_alert_event *ev);
 static bucket *named_bucket(sr_alert_index *idx, char kind, const char *cc, const char *name,
                             bool create);
@@ -119,6 +123,7 @@ void sr_alert_index_free(sr_alert_index *idx)
     free(idx->map_slot);
     free(idx->map_state);
     bucket_free(&idx->global);
+    bucket_free(&idx->by_toll);
     bucket_free(&idx->wide);
     for (int i = 0; i < 26 * 26; i++)
         bucket_free(&idx->country[i]);
@@ -140,43 +145,28 @@ void sr_alert_index_free(sr_alert_index *idx)
     free(idx);
 }
 
+static sr_err take_slot(sr_alert_index *idx, uint32_t *slot);
+
 sr_err sr_alert_index_add(sr_alert_index *idx, const sr_alert_sub *sub)
 {
     uint32_t slot;
     if (!sr_alert_region_valid(&sub->region) || map_get(idx, sub->id, &slot))
         return SR_EINVAL;
-    if (idx->n_free > 0) {
-        slot = idx->free_slots[--idx->n_free];
-    } else {
-        if (idx->n_subs == idx->cap_subs) {
-            uint32_t cap = idx->cap_subs ? idx->cap_subs * 2 : 64;
-            stored *s = realloc(idx->subs, cap * sizeof *s);
-            if (!s)
-                return SR_ENOMEM;
-            idx->subs = s;
-            /* Room for every slot to be free, so removing never allocates. */
-            uint32_t *f = realloc(idx->free_slots, cap * sizeof *f);
-            if (!f)
-                return SR_ENOMEM;
-            idx->free_slots = f, idx->cap_subs = cap;
-        }
-        slot = idx->n_subs++;
-        idx->subs[slot] = (stored){.live = false};
-    }
-    sr_err err = store_copy(sub, &idx->subs[slot]);
-    if (err == SR_OK && (err = map_put(idx, sub->id, slot)) == SR_OK) {
-        if ((err = place_sub(idx, slot, true)) != SR_OK) {
-            place_sub(idx, slot, false);
-            map_del(idx, sub->id);
-        }
+    sr_err err = take_slot(idx, &slot);
+    if (err != SR_OK)
+        return err;
+    err = store_copy(sub, &idx->subs[slot]);
+    if (err == SR_OK && (err = map_put(idx, sub->id, slot)) == SR_OK &&
+        (err = place_sub(idx, slot, true)) != SR_OK) {
+        place_sub(idx, slot, false);
+        map_del(idx, sub->id);
     }
     if (err != SR_OK) {
         free(idx->subs[slot].mem);
-        idx->subs[slot] = (stored){.live = false};
+        idx->subs[slot] = (stored){0};
         idx->free_slots[idx->n_free++] = slot;
         return err;
     }
-    idx->subs[slot].live = true;
     idx->count++;
     return SR_OK;
 }
@@ -189,7 +179,7 @@ sr_err sr_alert_index_remove(sr_alert_index *idx, uint64_t id)
     place_sub(idx, slot, false);
     map_del(idx, id);
     free(idx->subs[slot].mem);
-    idx->subs[slot] = (stored){.live = false};
+    idx->subs[slot] = (stored){0};
     idx->free_slots[idx->n_free++] = slot;
     idx->count--;
     return SR_OK;
@@ -220,11 +210,42 @@ sr_err sr_alert_index_match(sr_alert_index *idx, const sr_alert_event *ev,
     bucket *t = ev->acled_type ? named_bucket(idx, 'T', "--", ev->acled_type, false) : NULL;
     if (err == SR_OK && t)
         err = check_bucket(idx, t, ev);
+    if (err == SR_OK && ev->cameo && strlen(ev->cameo) >= 2) {
+        char root[3] = {ev->cameo[0], ev->cameo[1], '\0'};
+        bucket *c = named_bucket(idx, 'C', "--", root, false);
+        if (c)
+            err = check_bucket(idx, c, ev);
+    }
+    if (err == SR_OK)
+        err = check_by_toll(idx, ev);
     if (idx->n_result > 1)
         qsort(idx->result, idx->n_result, sizeof *idx->result, cmp_u64);
     *ids = idx->result;
     *n = err == SR_OK ? idx->n_result : 0;
     return err;
+}
+
+static sr_err take_slot(sr_alert_index *idx, uint32_t *slot)
+{
+    if (idx->n_free > 0) {
+        *slot = idx->free_slots[--idx->n_free];
+        return SR_OK;
+    }
+    if (idx->n_subs == idx->cap_subs) {
+        uint32_t cap = idx->cap_subs ? idx->cap_subs * 2 : 64;
+        stored *s = realloc(idx->subs, cap * sizeof *s);
+        if (!s)
+            return SR_ENOMEM;
+        idx->subs = s;
+        /* Room for every slot to be free, so removing never allocates. */
+        uint32_t *f = realloc(idx->free_slots, cap * sizeof *f);
+        if (!f)
+            return SR_ENOMEM;
+        idx->free_slots = f, idx->cap_subs = cap;
+    }
+    *slot = idx->n_subs++;
+    idx->subs[*slot] = (stored){0};
+    return SR_OK;
 }
 
 /* ---- placing a subscription --------------------------------------------- */
@@ -246,27 +267,57 @@ static sr_err grid_place(grid *g, const cell_span *s, uint32_t slot, bool add)
     return SR_OK;
 }
 
-/* An ACLED type is a good key for subscriptions without a region: an event
- * has one type, and most follow one or two. */
-static sr_err place_by_type(sr_alert_index *idx, uint32_t slot, bool add)
+static sr_err named_place(sr_alert_index *idx, char kind, const char *name, size_t len,
+                          uint32_t slot, bool add)
+{
+    char key[256];
+    if (len >= sizeof key)
+        return add ? SR_EINVAL : SR_OK;
+    memcpy(key, name, len);
+    key[len] = '\0';
+    bucket *b = named_bucket(idx, kind, "--", key, add);
+    if (!b)
+        return add ? SR_ENOMEM : SR_OK;
+    if (!add)
+        bucket_del(b, slot);
+    else if (!(b->n && b->slot[b->n - 1] == slot)) /* a key listed twice */
+        return bucket_add(b, slot);
+    return SR_OK;
+}
+
+static bool cameo_roots_usable(const sr_alert_sub *sub)
+{
+    for (size_t i = 0; i < sub->n_cameo; i++)
+        if (strlen(sub->cameo[i]) < 2)
+            return false;
+    return sub->n_cameo > 0;
+}
+
+/* Subscriptions without a region are filed by what else they ask for: an
+ * event has one ACLED type and one CAMEO root (the code's first two
+ * digits), so those make good keys; failing both, a stated toll keeps them
+ * in a list sorted by min_fatalities, read only as far as the event's toll. */
+static sr_err place_anywhere(sr_alert_index *idx, uint32_t slot, bool add)
 {
     const sr_alert_sub *sub = &idx->subs[slot].sub;
-    for (size_t i = 0; i < sub->n_acled_types; i++) {
-        bucket *b = named_bucket(idx, 'T', "--", sub->acled_types[i], add);
-        if (!b) {
-            if (add)
-                return SR_ENOMEM;
-            continue;
-        }
-        if (!add)
-            bucket_del(b, slot);
-        else if (!(b->n && b->slot[b->n - 1] == slot)) { /* a type listed twice */
-            sr_err err = bucket_add(b, slot);
-            if (err != SR_OK)
-                return err;
-        }
+    sr_err err = SR_OK;
+    if (sub->n_acled_types) {
+        for (size_t i = 0; i < sub->n_acled_types && err == SR_OK; i++)
+            err = named_place(idx, 'T', sub->acled_types[i], strlen(sub->acled_types[i]), slot, add);
+        return err;
     }
-    return SR_OK;
+    if (cameo_roots_usable(sub)) {
+        for (size_t i = 0; i < sub->n_cameo && err == SR_OK; i++)
+            err = named_place(idx, 'C', sub->cameo[i], 2, slot, add);
+        return err;
+    }
+    if (sub->min_fatalities > 0)
+        return add ? sorted_add(idx, &idx->by_toll, slot) : (bucket_del_ordered(&idx->by_toll, slot), SR_OK);
+    if (!add) {
+        bucket_del(&idx->global, slot);
+        return SR_OK;
+    }
+    return bucket_add(&idx->global, slot);
 }
 
 /* Adds the slot to (add) or takes it out of (!add) the buckets its region
@@ -278,10 +329,7 @@ static sr_err place_sub(sr_alert_index *idx, uint32_t slot, bool add)
     bucket *b = NULL;
     switch (r->kind) {
     case SR_REGION_ANY:
-        if (st->sub.n_acled_types)
-            return place_by_type(idx, slot, add);
-        b = &idx->global;
-        break;
+        return place_anywhere(idx, slot, add);
     case SR_REGION_COUNTRY:
         b = &idx->country[country_slot(r->cc)];
         break;
@@ -406,6 +454,16 @@ static sr_err check_bucket(sr_alert_index *idx, const bucket *b, const sr_alert_
     return SR_OK;
 }
 
+static sr_err check_by_toll(sr_alert_index *idx, const sr_alert_event *ev)
+{
+    const bucket *b = &idx->by_toll;
+    uint32_t n = 0;
+    while (n < b->n && idx->subs[b->slot[n]].sub.min_fatalities <= ev->fatalities)
+        n++;
+    bucket head = {b->slot, n, n};
+    return check_bucket(idx, &head, ev);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -486,6 +544,30 @@ static void bucket_del(bucket *b, uint32_t slot)
     for (uint32_t i = 0; i < b->n; i++)
         if (b->slot[i] == slot) {
             b->slot[i] = b->slot[--b->n];
+            return;
+        }
+}
+
+/* Keeps the bucket sorted by the subscriptions' min_fatalities. */
+static sr_err sorted_add(sr_alert_index *idx, bucket *b, uint32_t slot)
+{
+    sr_err err = bucket_add(b, slot);
+    if (err != SR_OK)
+        return err;
+    int toll = idx->subs[slot].sub.min_fatalities;
+    uint32_t i = b->n - 1;
+    for (; i > 0 && idx->subs[b->slot[i - 1]].sub.min_fatalities > toll; i--)
+        b->slot[i] = b->slot[i - 1];
+    b->slot[i] = slot;
+    return SR_OK;
+}
+
+static void bucket_del_ordered(bucket *b, uint32_t slot)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->slot[i] == slot) {
+            memmove(b->slot + i, b->slot + i + 1, (b->n - i - 1) * sizeof *b->slot);
+            b->n--;
             return;
         }
 }

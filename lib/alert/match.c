@@ -178,6 +178,7 @@ static bool any_word(const char *const *words, size_t n, const char *text)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+#define MAX_JSON 65536   /* bytes of criteria */
 #define MAX_LIST 64      /* entries per list */
 #define MAX_ENTRY 200    /* bytes per entry */
 
@@ -189,6 +190,10 @@ sr_err sr_alert_sub_from_json(const char *json, size_t len, sr_arena *arena,
                               sr_alert_sub *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    if (len > MAX_JSON) {
+        snprintf(err, errlen, "subscription is over %d bytes", MAX_JSON);
+        return SR_ETOOBIG;
+    }
     json_error_t jerr;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root || !json_is_object(root)) {

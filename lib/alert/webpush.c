@@ -66,20 +66,23 @@ sr_err sr_webpush_subscription_parse(const char *json, size_t len, sr_webpush_su
     return rc;
 }
 
+static sr_err encrypt_with_key(const sr_webpush_keys *ua, const void *payload, size_t len,
+                               const uint8_t salt[16], EVP_PKEY *as, sr_buf *out);
+
 sr_err sr_webpush_encrypt(const sr_webpush_keys *ua, const void *payload, size_t len,
                           sr_buf *out)
 {
-    uint8_t salt[16], as_private[32];
+    uint8_t salt[16];
+    if (len > SR_WEBPUSH_MAX_PAYLOAD)
+        return SR_ETOOBIG;
+    if (RAND_bytes(salt, sizeof salt) != 1)
+        return SR_ENOMEM;
+    /* RFC 8291 §3.1: a new sender key pair for every message. */
     EVP_PKEY *as = sr_p256_generate();
     if (!as)
         return SR_ENOMEM;
-    sr_err err = sr_p256_private(as, as_private);
+    sr_err err = encrypt_with_key(ua, payload, len, salt, as, out);
     EVP_PKEY_free(as);
-    if (err == SR_OK && RAND_bytes(salt, sizeof salt) != 1)
-        err = SR_ENOMEM;
-    if (err == SR_OK)
-        err = sr_webpush_encrypt_with(ua, payload, len, salt, as_private, out);
-    OPENSSL_cleanse(as_private, sizeof as_private);
     return err;
 }
 
@@ -90,12 +93,22 @@ sr_err sr_webpush_encrypt_with(const sr_webpush_keys *ua, const void *payload, s
     if (len > SR_WEBPUSH_MAX_PAYLOAD)
         return SR_ETOOBIG;
     EVP_PKEY *as = sr_p256_from_private(as_private);
+    if (!as)
+        return SR_EINVAL;
+    sr_err err = encrypt_with_key(ua, payload, len, salt, as, out);
+    EVP_PKEY_free(as);
+    return err;
+}
+
+/* Header (salt, record size, key id = the sender's public key) and the
+ * one record. */
+static sr_err encrypt_with_key(const sr_webpush_keys *ua, const void *payload, size_t len,
+                               const uint8_t salt[16], EVP_PKEY *as, sr_buf *out)
+{
     EVP_PKEY *peer = sr_p256_from_public(ua->p256dh);
     uint8_t as_public[65];
     content_keys k;
-    sr_err err = (as && peer) ? SR_OK : SR_EINVAL;
-    if (err == SR_OK)
-        err = sr_p256_public(as, as_public);
+    sr_err err = peer ? sr_p256_public(as, as_public) : SR_EINVAL;
     if (err == SR_OK)
         err = derive_content_keys(as, peer, ua->p256dh, as_public, ua->auth, salt, &k);
     if (err == SR_OK) {
@@ -108,7 +121,6 @@ sr_err sr_webpush_encrypt_with(const sr_webpush_keys *ua, const void *payload, s
         err = seal_record(&k, payload, len, out);
     }
     OPENSSL_cleanse(&k, sizeof k);
-    EVP_PKEY_free(as);
     EVP_PKEY_free(peer);
     return err;
 }
