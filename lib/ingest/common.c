@@ -168,6 +168,24 @@ static bool decode_entity(const char *s, size_t len, size_t *i, int32_t *cp)
     return true;
 }
 
+/* Inline elements join the words around them; every other tag separates. */
+static bool inline_tag(const char *s, size_t len)
+{
+    static const char *names[] = {"a", "b", "i", "u", "s", "em", "strong", "span", "small", "sup", "sub",
+                                  "abbr", "code", "font", "mark", "q", "cite", "time", "bdi", "bdo"};
+    if (len && *s == '/') {
+        s++;
+        len--;
+    }
+    size_t n = 0;
+    while (n < len && ((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z'))
+        n++;
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (strlen(names[k]) == n && strncasecmp(s, names[k], n) == 0)
+            return true;
+    return false;
+}
+
 /* Skip a tag starting at s[*i] == '<'. Script and style lose their content. */
 static bool skip_tag(const char *s, size_t len, size_t *i)
 {
@@ -206,8 +224,10 @@ char *sr_html_to_text(const char *s, size_t len, size_t max, sr_arena *a)
         int32_t cp = -1;
         if (c == '<' && i + 1 < len && (s[i + 1] == '/' || s[i + 1] == '!' ||
                                         ((s[i + 1] | 0x20) >= 'a' && (s[i + 1] | 0x20) <= 'z'))) {
+            size_t at = i;
             if (skip_tag(s, len, &i)) {
-                pending_space = true;
+                if (!inline_tag(s + at + 1, i - at - 1))
+                    pending_space = true;
                 continue;
             }
         }
@@ -280,4 +300,110 @@ sr_err sr_doc_prepare(const char **data, size_t *len, const sr_ingest_limits *li
         *warning = "invalid UTF-8 bytes read as Windows-1252";
     }
     return SR_OK;
+}
+
+void sr_append_capped(sr_buf *b, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (b->len >= max)
+        return;
+    if (n > max - b->len)
+        n = max - b->len;
+    sr_buf_append(b, s, n);
+}
+
+/* ---- entities ----------------------------------------------------------- */
+
+enum amp { AMP_FINE, AMP_HTML, AMP_BARE };
+
+/* What the "&" at s[i] starts; for an HTML entity, its code point. */
+static enum amp classify_amp(const char *s, size_t len, size_t i, size_t *name_end, int *cp)
+{
+    size_t j = i + 1;
+    if (j < len && s[j] == '#')
+        return AMP_FINE;
+    size_t k = j;
+    while (k < len && k - j < 32 && (((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z') ||
+                                     (s[k] >= '0' && s[k] <= '9')))
+        k++;
+    if (k == j || k >= len || s[k] != ';')
+        return AMP_BARE;
+    *name_end = k + 1;
+    size_t n = k - j;
+    static const char *xml[] = {"amp", "lt", "gt", "quot", "apos"};
+    for (int x = 0; x < 5; x++)
+        if (strlen(xml[x]) == n && memcmp(s + j, xml[x], n) == 0)
+            return AMP_FINE;
+    char name[40];
+    memcpy(name, s + j, n);
+    name[n] = 0;
+    const htmlEntityDesc *d = htmlEntityLookup((const xmlChar *)name);
+    if (!d)
+        return AMP_FINE;   /* maybe declared in the document's DTD */
+    *cp = (int)d->value;
+    return AMP_HTML;
+}
+
+/* Walk the markup, skipping CDATA sections, comments and the DTD, and call
+ * back for every "&" in text or attribute values that needs a fix. */
+char *sr_xml_fix_entities(const char *s, size_t len, sr_arena *a, size_t *outlen)
+{
+    sr_buf out;
+    bool changed = false;
+    sr_buf_init(&out, 0);
+    size_t i = 0, copied = 0;
+    while (i < len) {
+        const char *amp = memchr(s + i, '&', len - i);
+        const char *lt = memchr(s + i, '<', len - i);
+        if (lt && (!amp || lt < amp)) {
+            size_t at = (size_t)(lt - s);
+            const char *close = NULL;
+            if (len - at >= 9 && memcmp(lt, "<![CDATA[", 9) == 0)
+                close = "]]>";
+            else if (len - at >= 4 && memcmp(lt, "<!--", 4) == 0)
+                close = "-->";
+            else if (len - at >= 9 && memcmp(lt, "<!DOCTYPE", 9) == 0)
+                close = "]>";
+            if (!close) {
+                i = at + 1;
+                continue;
+            }
+            const char *end = NULL;
+            size_t cl = strlen(close);
+            for (size_t k = at + 4; k + cl <= len && !end; k++)
+                if (memcmp(s + k, close, cl) == 0)
+                    end = s + k;
+            if (close[0] == ']' && close[1] == '>' && !end) {
+                const char *gt = memchr(lt, '>', len - at);  /* DOCTYPE without a subset */
+                end = gt ? gt - 1 : NULL;
+            }
+            i = end ? (size_t)(end - s) + cl : len;
+            continue;
+        }
+        if (!amp)
+            break;
+        size_t at = (size_t)(amp - s), name_end = 0;
+        int cp = 0;
+        enum amp kind = classify_amp(s, len, at, &name_end, &cp);
+        i = at + 1;
+        if (kind == AMP_FINE)
+            continue;
+        changed = true;
+        sr_buf_append(&out, s + copied, at - copied);
+        if (kind == AMP_HTML) {
+            sr_buf_printf(&out, "&#%d;", cp);
+            copied = i = name_end;
+        } else {
+            sr_buf_puts(&out, "&amp;");
+            copied = at + 1;
+        }
+    }
+    char *result = NULL;
+    if (changed && !out.failed) {
+        sr_buf_append(&out, s + copied, len - copied);
+        result = sr_arena_strndup(a, out.data, out.len);
+        *outlen = out.len;
+    }
+    sr_buf_free(&out);
+    return result;
 }

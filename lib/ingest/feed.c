@@ -86,6 +86,13 @@ sr_err sr_feed_parse(const char *data, size_t len, const char *base_url,
     if (i < len && (data[i] == '{' || data[i] == '['))
         e = parse_json(data + i, len - i, base_url, &p, err, errlen);
     else {
+        size_t fixed_len;
+        char *fixed = sr_xml_fix_entities(data, len, a, &fixed_len);
+        if (fixed) {
+            data = fixed;
+            len = fixed_len;
+            p.feed->warning = "HTML entities or bare \"&\" in XML (repaired)";
+        }
         e = parse_xml(data, len, base_url, &p);
         if (e == SR_EPARSE)
             sr_ingest_errf(err, errlen, "line %d: %s", p.error_line,
@@ -503,7 +510,7 @@ static sr_err parse_xml(const char *data, size_t len, const char *base, struct f
                                           type == XML_READER_TYPE_WHITESPACE)) {
             const xmlChar *v = xmlTextReaderConstValue(p->rd);
             if (v)
-                sr_buf_puts(&p->text, (const char *)v);
+                sr_append_capped(&p->text, (const char *)v, p->lim->max_field_bytes);
         }
         if (p->items.failed == SR_ENOMEM) {
             e = SR_ENOMEM;

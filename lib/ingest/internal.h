@@ -31,6 +31,14 @@ char *sr_utf8_repair_cp1252(const char *s, size_t len, sr_arena *a, size_t *outl
 sr_err sr_doc_prepare(const char **data, size_t *len, const sr_ingest_limits *lim, sr_arena *a,
                       const char **warning, char *err, size_t errlen);
 
+/* Append as much of s as fits under max bytes in b (the rest is dropped). */
+void sr_append_capped(sr_buf *b, const char *s, size_t max);
+
+/* HTML entity references (&eacute;, &nbsp;), which XML does not know, as
+ * numeric references, and bare "&" as "&amp;": feeds written by HTML
+ * templates are full of both. NULL when the document needs no change. */
+char *sr_xml_fix_entities(const char *s, size_t len, sr_arena *a, size_t *outlen);
+
 /* snprintf into err when err is not NULL. */
 void sr_ingest_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

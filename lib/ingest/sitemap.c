@@ -47,6 +47,12 @@ sr_err sr_sitemap_parse(const char *data, size_t len, const char *base_url,
         return SR_ENOMEM;
     sr_buf_init(&p.entries, (limits->max_items + 1) * sizeof(sr_sitemap_entry));
     sr_buf_init(&p.text, limits->max_field_bytes + 8);
+    size_t fixed_len;
+    char *fixed = sr_xml_fix_entities(data, len, a, &fixed_len);
+    if (fixed) {
+        data = fixed;
+        len = fixed_len;
+    }
     e = read_sitemap(data, len, base_url, &p);
     if (e == SR_EPARSE)
         sr_ingest_errf(err, errlen, "line %d: %s", p.error_line,
@@ -203,7 +209,7 @@ static sr_err read_sitemap(const char *data, size_t len, const char *base, struc
         } else if (p->field != S_NONE && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA)) {
             const xmlChar *v = xmlTextReaderConstValue(p->rd);
             if (v)
-                sr_buf_puts(&p->text, (const char *)v);
+                sr_append_capped(&p->text, (const char *)v, p->lim->max_field_bytes);
         }
     }
     if (e == SR_OK && !p->map->kind)

@@ -249,8 +249,6 @@ static size_t path_key(const char *in, size_t len, char *out, char *tmp)
                 o--;
             if (o > 1)
                 o--;
-            while (o > 1 && out[o - 1] != '/')
-                o--;
             continue;
         }
         if (o > 1 && out[o - 1] != '/')
