@@ -295,7 +295,9 @@ static uint64_t user_offset(const sr_warc *r, uint64_t stream_off)
 {
     if (!r->gz)
         return stream_off;
-    for (size_t i = 0; i < r->n_members; i++)
+    /* From the newest: empty or corrupt members share an out_off with the
+     * member after them. */
+    for (size_t i = r->n_members; i-- > 0;)
         if (r->members[i].out_off == stream_off)
             return r->members[i].file_off;
     return stream_off;
@@ -351,7 +353,7 @@ static bool resync(sr_warc *r)
     }
     for (;;) {
         for (size_t i = r->pos; i + 6 <= r->end; i++)
-            if ((i == 0 || r->win[i - 1] == '\n') && memcmp(r->win + i, "WARC/", 5) == 0 && i > r->pos) {
+            if ((i == r->pos || r->win[i - 1] == '\n') && memcmp(r->win + i, "WARC/", 5) == 0) {
                 r->pos = i;
                 return true;
             }
@@ -496,6 +498,7 @@ static enum step read_head(sr_warc *r, sr_arena *a, struct warc_head *h, sr_err 
             break;
         if (r->end - r->pos > r->lim.max_header_bytes) {
             r->need_resync = true;
+            r->pos++;
             return fail(r, e, SR_ETOOBIG, user_offset(r, stream_off), "WARC header over %zu bytes",
                         r->lim.max_header_bytes);
         }
@@ -513,6 +516,7 @@ static enum step read_head(sr_warc *r, sr_arena *a, struct warc_head *h, sr_err 
     const char *p = (const char *)r->win + r->pos;
     if (r->end - r->pos < 6 || memcmp(p, "WARC/", 5) != 0) {
         r->need_resync = true;
+        r->pos++;
         return fail(r, e, SR_EPARSE, h->offset, "no \"WARC/\" version line; looking for the next record");
     }
     parse_warc_headers(p, p + hdr_len, a, h);
