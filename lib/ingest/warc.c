@@ -19,7 +19,7 @@
 #include "internal.h"
 
 #define RAW_CHUNK (64 * 1024)
-#define WINDOW_MIN (1024 * 1024)
+#define WINDOW_MIN (64 * 1024)
 #define MAX_HTTP_HEADERS 256
 
 struct member {
@@ -100,7 +100,8 @@ sr_err sr_warc_open_stream(FILE *f, const sr_ingest_limits *limits, sr_warc **ou
 
 static sr_err open_common(sr_warc *r)
 {
-    r->cap = 2 * r->lim.max_header_bytes + 1024;
+    /* Room for a whole header section twice over; reads are this big. */
+    r->cap = 4 * r->lim.max_header_bytes + 1024;
     if (r->cap < WINDOW_MIN)
         r->cap = WINDOW_MIN;
     r->win = malloc(r->cap);
