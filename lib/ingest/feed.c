@@ -212,20 +212,14 @@ static const char *url_of(struct feed_parser *p, const char *ref)
     return abs;
 }
 
-/* RSS <author> is an e-mail address, "jd@example.com (Jane Doe)" at best. */
-static const char *rss_author(const char *s)
+/* RSS <author> is an e-mail address, "jd@example.com (Jane Doe)" at best:
+ * keep the name when there is one. */
+static const char *rss_author(struct feed_parser *p, const char *s)
 {
-    const char *open = strchr(s, '(');
+    const char *at = strchr(s, '@'), *open = strchr(s, '(');
     const char *close = open ? strrchr(open, ')') : NULL;
-    if (open && close && close > open + 1 && strchr(s, '@') && strchr(s, '@') < open) {
-        static __thread char name[256];
-        size_t n = (size_t)(close - open - 1);
-        if (n >= sizeof name)
-            n = sizeof name - 1;
-        memcpy(name, open + 1, n);
-        name[n] = 0;
-        return name;
-    }
+    if (at && open && at < open && close && close > open + 1)
+        return sr_trimmed(open + 1, (size_t)(close - open - 1), p->lim->max_field_bytes, p->a);
     return s;
 }
 
@@ -248,8 +242,7 @@ static void field_end(struct feed_parser *p)
     case F_SUMMARY: if (!it->summary) it->summary = html_text_of(p); break;
     case F_CONTENT: if (!p->content) p->content = html_text_of(p); break;
     case F_AUTHOR:
-        s = text_of(p);
-        list_push(p, &p->authors, sr_arena_strdup(p->a, rss_author(s)));
+        list_push(p, &p->authors, rss_author(p, text_of(p)));
         break;
     case F_CATEGORY: list_push(p, &p->categories, html_text_of(p)); break;
     case F_FEED_TITLE: if (!p->feed->title) p->feed->title = html_text_of(p); break;
@@ -622,7 +615,7 @@ static sr_err parse_json(const char *data, size_t len, const char *base, struct 
                          char *err, size_t errlen)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_loadb(data, len, 0, &jerr);
     if (!root) {
         sr_ingest_errf(err, errlen, "line %d: %s", jerr.line, jerr.text);
         return SR_EPARSE;
