@@ -91,7 +91,8 @@ sr_err sr_feed_parse(const char *data, size_t len, const char *base_url,
         if (fixed) {
             data = fixed;
             len = fixed_len;
-            p.feed->warning = "HTML entities or bare \"&\" in XML (repaired)";
+            const char *what = "HTML entities or bare \"&\" in XML (repaired)";
+            p.feed->warning = p.feed->warning ? sr_arena_printf(a, "%s; %s", p.feed->warning, what) : what;
         }
         e = parse_xml(data, len, base_url, &p);
         if (e == SR_EPARSE)
@@ -522,8 +523,9 @@ static sr_err parse_xml(const char *data, size_t len, const char *base, struct f
         e = SR_EPARSE;
         if (!p->error_line)
             p->error_line = xmlTextReaderGetParserLineNumber(p->rd);
-    } else if (e == SR_OK && p->error[0] && !p->feed->warning) {
-        p->feed->warning = sr_arena_printf(p->a, "line %d: %s (recovered)", p->error_line, p->error);
+    } else if (e == SR_OK && p->error[0]) {
+        const char *what = sr_arena_printf(p->a, "line %d: %s (recovered)", p->error_line, p->error);
+        p->feed->warning = p->feed->warning ? sr_arena_printf(p->a, "%s; %s", p->feed->warning, what) : what;
     }
     xmlFreeTextReader(p->rd);
     p->rd = NULL;
