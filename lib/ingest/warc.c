@@ -230,6 +230,16 @@ static bool raw_refill(sr_warc *r)
 
 static void member_begin(sr_warc *r)
 {
+    inflateReset(&r->z);
+    r->member_start = false;
+    uint64_t out_off = r->win_base + r->end, file_off = r->raw_base + r->raw_pos;
+    /* A member that gave no bytes (empty, or corrupt) holds no record start:
+     * the next one takes its place, so the list stays as short as the
+     * window however many such members a file has. */
+    if (r->n_members && r->members[r->n_members - 1].out_off == out_off) {
+        r->members[r->n_members - 1].file_off = file_off;
+        return;
+    }
     if (r->n_members == r->members_cap) {
         size_t cap = r->members_cap ? 2 * r->members_cap : 64;
         struct member *m = realloc(r->members, cap * sizeof *m);
@@ -238,11 +248,9 @@ static void member_begin(sr_warc *r)
         r->members = m;
         r->members_cap = cap;
     }
-    r->members[r->n_members].out_off = r->win_base + r->end;
-    r->members[r->n_members].file_off = r->raw_base + r->raw_pos;
+    r->members[r->n_members].out_off = out_off;
+    r->members[r->n_members].file_off = file_off;
     r->n_members++;
-    inflateReset(&r->z);
-    r->member_start = false;
 }
 
 /* More bytes into the window. 1: some were added; 0: end of input (or the
@@ -296,8 +304,6 @@ static uint64_t user_offset(const sr_warc *r, uint64_t stream_off)
 {
     if (!r->gz)
         return stream_off;
-    /* From the newest: empty or corrupt members share an out_off with the
-     * member after them. */
     for (size_t i = r->n_members; i-- > 0;)
         if (r->members[i].out_off == stream_off)
             return r->members[i].file_off;
