@@ -319,3 +319,23 @@ Test(warc, stream_from_memory)
     sr_warc_close(r);
     fclose(f);
 }
+
+Test(warc, empty_gzip_members_before_a_record)
+{
+    warc_writer w;
+    ww_open(&w, path, WARC_GZ_MEMBERS);
+    for (int i = 0; i < 20000; i++)
+        ww_bytes(&w, "", 0);
+    long at = ww_tell(&w);
+    ww_response(&w, "https://a.example/late", "", "late", 4);
+    ww_close(&w);
+
+    sr_warc *r;
+    sr_warc_record *rec;
+    cr_assert_eq(sr_warc_open(path, NULL, &r), SR_OK);
+    cr_assert_eq(sr_warc_next(r, arena, &rec), SR_OK, "%s", sr_warc_error(r));
+    cr_assert_str_eq(rec->body, "late");
+    cr_assert_eq(rec->offset, (uint64_t)at, "the offset is the record's own member");
+    cr_assert_eq(sr_warc_next(r, arena, &rec), SR_ENOTFOUND);
+    sr_warc_close(r);
+}
