@@ -139,7 +139,8 @@ typedef struct sr_http_header {
 } sr_http_header;
 
 /** A response or resource record. Everything is in the arena given to
- *  sr_warc_next. */
+ *  sr_warc_next. HTTP responses come with any status: the caller decides
+ *  what to do with a 404 or a redirect. */
 typedef struct sr_warc_record {
     uint64_t offset;          /**< where the record starts: in the file for plain WARC
                                    and for .warc.gz the offset of the gzip member it
@@ -173,7 +174,9 @@ sr_err sr_warc_open_stream(FILE *f, const sr_ingest_limits *limits, sr_warc **ou
  *
  * Returns SR_OK with *rec set; SR_ENOTFOUND at the end; or an error for
  * one record — SR_EPARSE (malformed, truncated by the crawler or by the end
- * of the file, bad gzip), SR_ETOOBIG (over a limit), SR_EIO — with
+ * of the file, bad gzip), SR_ETOOBIG (over a limit), SR_EENCODING (a
+ * Content-Encoding other than gzip/deflate), SR_ENOMEM (the arena refused
+ * the record), SR_EIO — with
  * sr_warc_error() saying which record (its offset) and what. After an error,
  * call again: the reader goes on with the next record when it can find one.
  */
