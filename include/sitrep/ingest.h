@@ -22,6 +22,23 @@
 #include "sitrep/sitrep.h"
 #include "sitrep/util.h"
 
+/* ---- What a source is. ------------------------------------------------- */
+
+typedef enum sr_source_kind {
+    SR_SOURCE_UNKNOWN = 0,
+    SR_SOURCE_HTML,      /**< a page */
+    SR_SOURCE_FEED,      /**< RSS, Atom or JSON Feed */
+    SR_SOURCE_SITEMAP,   /**< urlset or sitemapindex */
+    SR_SOURCE_WARC,
+} sr_source_kind;
+
+/** Tell a page, feed, sitemap or WARC file from its first bytes (pass at
+ *  least the first 4 KiB; gzip'd input is looked into). Names and
+ *  Content-Types are not consulted: they are wrong too often. */
+sr_source_kind sr_source_sniff(const void *head, size_t len);
+/** "html", "feed", "sitemap", "warc", "unknown". */
+const char *sr_source_kind_name(sr_source_kind k);
+
 /* ---- Limits. ------------------------------------------------------------- */
 
 typedef struct sr_ingest_limits {
