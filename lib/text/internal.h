@@ -1,0 +1,74 @@
+/* What the text module's files share: the one-pass lexer and small word
+ * tests. Not part of the public API. */
+#ifndef SR_TEXT_INTERNAL_H
+#define SR_TEXT_INTERNAL_H
+
+#include <string.h>
+#include "sitrep/text.h"
+
+/* How a stop after an abbreviation may end a sentence. */
+enum abbr_kind {
+    ABBR_NONE = 0,
+    ABBR_TITLE,        /* "Gen.", "Mr.", "St.": never ends a sentence */
+    ABBR_BEFORE_DIGIT, /* "No. 3": an abbreviation only before a number */
+    ABBR_MAY_END,      /* "U.S.", "Inc.", "Jan.", "F.": ends one only when a
+                          word that usually opens a sentence follows */
+};
+
+/* A token as the lexer sees it: the public token plus the white space
+ * before it, which sentence splitting needs. */
+struct lex_tok {
+    sr_token t;
+    uint8_t newlines;  /* newlines in the gap before it, capped at 2 */
+    uint8_t abbr;      /* enum abbr_kind, for tokens ending in a stop */
+};
+
+struct lex {
+    const char *s;
+    size_t len;
+    size_t pos;
+};
+
+void sr_lex_init(struct lex *lx, const char *s, size_t len, size_t pos);
+/* The next token, or false at the end of the text. */
+bool sr_lex_next(struct lex *lx, struct lex_tok *tok);
+
+/* Case-insensitive (ASCII) test of a token against a lower-case word. */
+static inline bool tok_is(const char *s, const sr_token *t, const char *word)
+{
+    size_t n = t->end - t->start;
+    const char *p = s + t->start;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (word[i] != (char)c)
+            return false;
+    }
+    return word[n] == '\0';
+}
+
+static inline bool tok_punct(const char *s, const sr_token *t, char c)
+{
+    return t->kind == SR_TOKEN_PUNCT && t->end - t->start == 1 && s[t->start] == c;
+}
+
+/* Index of the token in `words` (a NULL-terminated list of lower-case
+ * words), or -1. */
+static inline int tok_in(const char *s, const sr_token *t, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (tok_is(s, t, words[i]))
+            return i;
+    return -1;
+}
+
+/* An array that grows inside an arena (the old copy is left to the arena). */
+struct grow {
+    void *items;
+    size_t n;
+    size_t cap;
+};
+void *sr_text_grow(sr_arena *a, struct grow *g, size_t size);
+
+#endif

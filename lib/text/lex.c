@@ -1,0 +1,421 @@
+/* The lexer: one forward pass over the bytes, driven by a class table for
+ * ASCII and utf8proc's categories for everything else. It decides here, not
+ * later, whether a stop belongs to the word before it ("Gen.", "U.S.",
+ * "3.5"), because that is what sentence splitting hinges on. */
+#include <utf8proc.h>
+#include "internal.h"
+
+enum cls { C_SPACE, C_NL, C_UPPER, C_LOWER, C_DIGIT, C_PUNCT, C_HIGH };
+
+static const uint8_t byte_class[256] = {
+    [0 ... 9] = C_SPACE,       ['\n'] = C_NL,     [11 ... 31] = C_SPACE,
+    [' '] = C_SPACE,           ['!' ... '/'] = C_PUNCT,
+    ['0' ... '9'] = C_DIGIT,   [':' ... '@'] = C_PUNCT,
+    ['A' ... 'Z'] = C_UPPER,   ['[' ... '`'] = C_PUNCT,
+    ['a' ... 'z'] = C_LOWER,   ['{' ... '~'] = C_PUNCT,
+    [127] = C_SPACE,           [128 ... 255] = C_HIGH,
+};
+
+/* What a non-ASCII code point is, for the lexer. */
+enum uclass { U_LETTER_UPPER, U_LETTER, U_MARK, U_SPACE, U_NEWLINE, U_APOSTROPHE, U_PUNCT };
+
+static const struct abbr {
+    const char *word;
+    uint8_t kind;
+} abbreviations[] = {
+    /* Titles and ranks stand before a name, so a stop after them never ends
+     * a sentence (AP style: Gen., Lt. Col., Sgt., Rep., Sen., Gov., St.). */
+    {"Adm", ABBR_TITLE}, {"Amb", ABBR_TITLE}, {"Brig", ABBR_TITLE}, {"Capt", ABBR_TITLE},
+    {"Cdr", ABBR_TITLE}, {"Cmdr", ABBR_TITLE}, {"Col", ABBR_TITLE}, {"Cpl", ABBR_TITLE},
+    {"Det", ABBR_TITLE}, {"Dr", ABBR_TITLE}, {"Fr", ABBR_TITLE}, {"Ft", ABBR_TITLE},
+    {"Gen", ABBR_TITLE}, {"Gens", ABBR_TITLE}, {"Gov", ABBR_TITLE}, {"Hon", ABBR_TITLE},
+    {"Insp", ABBR_TITLE}, {"Lieut", ABBR_TITLE}, {"Lt", ABBR_TITLE}, {"Maj", ABBR_TITLE},
+    {"Messrs", ABBR_TITLE}, {"Mr", ABBR_TITLE}, {"Mrs", ABBR_TITLE}, {"Ms", ABBR_TITLE},
+    {"Msgr", ABBR_TITLE}, {"Mt", ABBR_TITLE}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE},
+    {"Pvt", ABBR_TITLE}, {"Rep", ABBR_TITLE}, {"Reps", ABBR_TITLE}, {"Rev", ABBR_TITLE},
+    {"Sen", ABBR_TITLE}, {"Sens", ABBR_TITLE}, {"Sgt", ABBR_TITLE}, {"St", ABBR_TITLE},
+    {"Supt", ABBR_TITLE}, {"cf", ABBR_TITLE}, {"vs", ABBR_TITLE},
+    /* Abbreviations that precede a number. */
+    {"Art", ABBR_BEFORE_DIGIT}, {"Ch", ABBR_BEFORE_DIGIT}, {"Fig", ABBR_BEFORE_DIGIT},
+    {"No", ABBR_BEFORE_DIGIT}, {"Nos", ABBR_BEFORE_DIGIT}, {"Vol", ABBR_BEFORE_DIGIT},
+    {"no", ABBR_BEFORE_DIGIT}, {"p", ABBR_BEFORE_DIGIT}, {"pp", ABBR_BEFORE_DIGIT},
+    /* Months, companies, suffixes and AP's state abbreviations can close a
+     * sentence as well as sit inside one. */
+    {"Jan", ABBR_MAY_END}, {"Feb", ABBR_MAY_END}, {"Mar", ABBR_MAY_END}, {"Apr", ABBR_MAY_END},
+    {"Jun", ABBR_MAY_END}, {"Jul", ABBR_MAY_END}, {"Aug", ABBR_MAY_END}, {"Sep", ABBR_MAY_END},
+    {"Sept", ABBR_MAY_END}, {"Oct", ABBR_MAY_END}, {"Nov", ABBR_MAY_END}, {"Dec", ABBR_MAY_END},
+    {"Inc", ABBR_MAY_END}, {"Corp", ABBR_MAY_END}, {"Co", ABBR_MAY_END}, {"Ltd", ABBR_MAY_END},
+    {"Bros", ABBR_MAY_END}, {"Jr", ABBR_MAY_END}, {"Sr", ABBR_MAY_END}, {"Ave", ABBR_MAY_END},
+    {"Blvd", ABBR_MAY_END}, {"Rd", ABBR_MAY_END}, {"Dept", ABBR_MAY_END}, {"Govt", ABBR_MAY_END},
+    {"Univ", ABBR_MAY_END}, {"Assn", ABBR_MAY_END}, {"approx", ABBR_MAY_END}, {"etc", ABBR_MAY_END},
+    {"Ala", ABBR_MAY_END}, {"Ariz", ABBR_MAY_END}, {"Ark", ABBR_MAY_END}, {"Calif", ABBR_MAY_END},
+    {"Colo", ABBR_MAY_END}, {"Conn", ABBR_MAY_END}, {"Del", ABBR_MAY_END}, {"Fla", ABBR_MAY_END},
+    {"Ga", ABBR_MAY_END}, {"Ill", ABBR_MAY_END}, {"Ind", ABBR_MAY_END}, {"Kan", ABBR_MAY_END},
+    {"Ky", ABBR_MAY_END}, {"La", ABBR_MAY_END}, {"Md", ABBR_MAY_END}, {"Mass", ABBR_MAY_END},
+    {"Mich", ABBR_MAY_END}, {"Minn", ABBR_MAY_END}, {"Miss", ABBR_MAY_END}, {"Mo", ABBR_MAY_END},
+    {"Mont", ABBR_MAY_END}, {"Neb", ABBR_MAY_END}, {"Nev", ABBR_MAY_END}, {"Okla", ABBR_MAY_END},
+    {"Ore", ABBR_MAY_END}, {"Pa", ABBR_MAY_END}, {"Tenn", ABBR_MAY_END}, {"Tex", ABBR_MAY_END},
+    {"Va", ABBR_MAY_END}, {"Vt", ABBR_MAY_END}, {"Wash", ABBR_MAY_END}, {"Wis", ABBR_MAY_END},
+    {"Wyo", ABBR_MAY_END},
+};
+
+static size_t skip_gap(struct lex *lx, struct lex_tok *tok);
+static void scan_word(struct lex *lx, struct lex_tok *tok);
+static void scan_number(struct lex *lx, struct lex_tok *tok);
+static void scan_punct(struct lex *lx, struct lex_tok *tok);
+static enum uclass classify(int32_t cp);
+static bool is_possessive(const char *s, size_t len, size_t pos);
+static int word_char_at(const char *s, size_t len, size_t pos, size_t *next);
+static void stop_after_word(struct lex *lx, struct lex_tok *tok, size_t seg_start);
+
+void sr_lex_init(struct lex *lx, const char *s, size_t len, size_t pos)
+{
+    lx->s = s;
+    lx->len = len;
+    lx->pos = pos < len ? pos : len;
+}
+
+bool sr_lex_next(struct lex *lx, struct lex_tok *tok)
+{
+    size_t gap_start = lx->pos;
+    tok->newlines = 0;
+    tok->abbr = ABBR_NONE;
+    tok->t.flags = 0;
+    skip_gap(lx, tok);
+    if (lx->pos >= lx->len)
+        return false;
+    if (lx->pos > gap_start || lx->pos == 0)
+        tok->t.flags |= SR_TOKEN_SPACE_BEFORE;
+    tok->t.start = lx->pos;
+    unsigned char c = (unsigned char)lx->s[lx->pos];
+    switch (byte_class[c]) {
+    case C_UPPER:
+    case C_LOWER:
+        scan_word(lx, tok);
+        break;
+    case C_DIGIT:
+        scan_number(lx, tok);
+        break;
+    case C_HIGH: {
+        size_t next;
+        if (word_char_at(lx->s, lx->len, lx->pos, &next) > 0)
+            scan_word(lx, tok);
+        else if (is_possessive(lx->s, lx->len, lx->pos))
+            scan_word(lx, tok);
+        else
+            scan_punct(lx, tok);
+        break;
+    }
+    default:
+        if (c == '\'' && is_possessive(lx->s, lx->len, lx->pos))
+            scan_word(lx, tok);
+        else
+            scan_punct(lx, tok);
+    }
+    tok->t.end = lx->pos;
+    return true;
+}
+
+/* Skips white space (ASCII, Unicode separators, format characters such as
+ * zero-width spaces), counting newlines up to two: two mean a blank line. */
+static size_t skip_gap(struct lex *lx, struct lex_tok *tok)
+{
+    const unsigned char *s = (const unsigned char *)lx->s;
+    size_t p = lx->pos, len = lx->len;
+    unsigned nl = 0;
+    while (p < len) {
+        uint8_t k = byte_class[s[p]];
+        if (k == C_SPACE) {
+            p++;
+        } else if (k == C_NL) {
+            nl++;
+            p++;
+        } else if (k == C_HIGH) {
+            size_t q = p;
+            int32_t cp = sr_utf8_decode(lx->s, len, &q);
+            enum uclass u = cp < 0 ? U_PUNCT : classify(cp);
+            if (u == U_NEWLINE)
+                nl += 2;
+            else if (u != U_SPACE)
+                break;
+            p = q;
+        } else {
+            break;
+        }
+    }
+    lx->pos = p;
+    tok->newlines = (uint8_t)(nl > 2 ? 2 : nl);
+    return nl;
+}
+
+static enum uclass classify(int32_t cp)
+{
+    if (cp == 0x2019 || cp == 0x02BC)
+        return U_APOSTROPHE;
+    if (cp == 0x2028 || cp == 0x2029)
+        return U_NEWLINE;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+        return U_LETTER_UPPER;
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+        return U_LETTER;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return U_MARK;
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_CF:
+        return U_SPACE;
+    default:
+        return U_PUNCT;
+    }
+}
+
+/* If a word character starts at pos: 1 for a lower-case letter, 2 for
+ * an upper-case one, 3 for a digit, mark or uncased letter; 0 otherwise. */
+static int word_char_at(const char *s, size_t len, size_t pos, size_t *next)
+{
+    unsigned char c = (unsigned char)s[pos];
+    switch (byte_class[c]) {
+    case C_UPPER:
+        *next = pos + 1;
+        return 2;
+    case C_LOWER:
+        *next = pos + 1;
+        return 1;
+    case C_DIGIT:
+        *next = pos + 1;
+        return 3;
+    case C_HIGH: {
+        size_t q = pos;
+        int32_t cp = sr_utf8_decode(s, len, &q);
+        if (cp < 0)
+            return 0;
+        *next = q;
+        switch (classify(cp)) {
+        case U_LETTER_UPPER:
+            return 2;
+        case U_LETTER:
+            return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL ? 1 : 3;
+        case U_MARK:
+            return 3;
+        default:
+            return 0;
+        }
+    }
+    default:
+        return 0;
+    }
+}
+
+/* An apostrophe at pos (ASCII or U+2019) that starts a word character. */
+static size_t apostrophe_len(const char *s, size_t len, size_t pos)
+{
+    if (s[pos] == '\'')
+        return 1;
+    if (pos + 2 < len && (unsigned char)s[pos] == 0xE2 && (unsigned char)s[pos + 1] == 0x80 &&
+        (unsigned char)s[pos + 2] == 0x99)
+        return 3;
+    return 0;
+}
+
+/* "'s" closing a word, as in "Iraq's": a token of its own. */
+static bool is_possessive(const char *s, size_t len, size_t pos)
+{
+    size_t a = apostrophe_len(s, len, pos);
+    if (a == 0 || pos == 0 || pos + a >= len || (s[pos + a] | 32) != 's')
+        return false;
+    size_t next;
+    if (byte_class[(unsigned char)s[pos - 1]] == C_SPACE || byte_class[(unsigned char)s[pos - 1]] == C_NL)
+        return false;
+    return pos + a + 1 >= len || word_char_at(s, len, pos + a + 1, &next) == 0;
+}
+
+static void scan_word(struct lex *lx, struct lex_tok *tok)
+{
+    const char *s = lx->s;
+    size_t len = lx->len, p = lx->pos, seg_start = p, next;
+    unsigned upper = 0, lower = 0;
+    bool first = true;
+    size_t a = apostrophe_len(s, len, p);
+    if (a) /* the possessive "'s" */
+        p += a;
+    tok->t.kind = SR_TOKEN_WORD;
+    while (p < len) {
+        int w = word_char_at(s, len, p, &next);
+        if (w) {
+            upper += w == 2;
+            lower += w == 1;
+            if (first && w == 2)
+                tok->t.flags |= SR_TOKEN_CAPITALISED;
+            first = false;
+            p = next;
+            continue;
+        }
+        if (first)
+            break;
+        if ((a = apostrophe_len(s, len, p)) && p + a < len && !is_possessive(s, len, p) &&
+            word_char_at(s, len, p + a, &next)) {
+            p += a;
+            continue;
+        }
+        if (s[p] == '-' && p + 1 < len && word_char_at(s, len, p + 1, &next)) {
+            p++;
+            seg_start = p;
+            continue;
+        }
+        break;
+    }
+    if (upper + lower >= 2 && lower == 0)
+        tok->t.flags |= SR_TOKEN_ALL_CAPS;
+    lx->pos = p;
+    if (p < len && s[p] == '.')
+        stop_after_word(lx, tok, seg_start);
+}
+
+static bool ascii_letters(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        uint8_t k = byte_class[(unsigned char)s[i]];
+        if (k != C_UPPER && k != C_LOWER)
+            return false;
+    }
+    return to > from;
+}
+
+static bool has_lower(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (byte_class[(unsigned char)s[i]] == C_LOWER)
+            return true;
+    return false;
+}
+
+static enum abbr_kind abbreviation(const char *w, size_t n)
+{
+    if (n == 1 && byte_class[(unsigned char)w[0]] == C_UPPER)
+        return ABBR_MAY_END; /* an initial: "John F. Kennedy" */
+    if (n > 6)
+        return ABBR_NONE;
+    for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
+        const char *a = abbreviations[i].word;
+        if (a[0] == w[0] && strlen(a) == n && memcmp(a, w, n) == 0)
+            return (enum abbr_kind)abbreviations[i].kind;
+    }
+    return ABBR_NONE;
+}
+
+/* The word ends at a stop (lx->pos). Takes the stop into the word when the
+ * word is dotted ("U.S.", "a.m.", "Ph.D.") or a known abbreviation. */
+static void stop_after_word(struct lex *lx, struct lex_tok *tok, size_t seg_start)
+{
+    const char *s = lx->s;
+    size_t len = lx->len, p = lx->pos;
+    /* Dotted: segments of one or two letters, each closed by a stop. */
+    if (p - seg_start <= 2 && ascii_letters(s, seg_start, p)) {
+        size_t q = p;
+        bool dotted = false;
+        while (q + 1 < len && s[q] == '.') {
+            size_t r = q + 1;
+            while (r < len && r - (q + 1) < 3 && ascii_letters(s, r, r + 1))
+                r++;
+            if (r - (q + 1) == 0 || r - (q + 1) > 2 || r >= len || s[r] != '.')
+                break;
+            dotted = true;
+            q = r;
+        }
+        if (dotted) {
+            lx->pos = q + 1;
+            tok->abbr = ABBR_MAY_END;
+            tok->t.flags |= SR_TOKEN_ABBREVIATION;
+            tok->t.flags &= (uint8_t)~SR_TOKEN_ALL_CAPS;
+            if (!has_lower(s, tok->t.start, lx->pos))
+                tok->t.flags |= SR_TOKEN_ALL_CAPS;
+            return;
+        }
+    }
+    enum abbr_kind k = abbreviation(s + tok->t.start, p - tok->t.start);
+    if (k == ABBR_BEFORE_DIGIT) {
+        size_t q = p + 1;
+        while (q < len && (s[q] == ' ' || s[q] == '\t'))
+            q++;
+        if (q >= len || byte_class[(unsigned char)s[q]] != C_DIGIT)
+            return;
+        k = ABBR_TITLE;
+    }
+    if (k != ABBR_NONE) {
+        lx->pos = p + 1;
+        tok->abbr = (uint8_t)k;
+        tok->t.flags |= SR_TOKEN_ABBREVIATION;
+    }
+}
+
+/* Digits with the separators numbers, dates and times use inside them
+ * ("1,300", "3.5", "10:30", "9/11", "2014-01-05") and letters after them
+ * ("21st", "1990s", "23-year-old"). */
+static void scan_number(struct lex *lx, struct lex_tok *tok)
+{
+    const char *s = lx->s;
+    size_t len = lx->len, p = lx->pos;
+    tok->t.kind = SR_TOKEN_NUMBER;
+    while (p < len) {
+        uint8_t k = byte_class[(unsigned char)s[p]];
+        if (k == C_DIGIT || k == C_UPPER || k == C_LOWER) {
+            p++;
+            continue;
+        }
+        if (p + 1 < len) {
+            uint8_t n = byte_class[(unsigned char)s[p + 1]];
+            char c = s[p];
+            if ((c == ',' || c == '.' || c == ':' || c == '/') && n == C_DIGIT) {
+                p += 2;
+                continue;
+            }
+            if (c == '-' && (n == C_DIGIT || n == C_UPPER || n == C_LOWER)) {
+                p += 2;
+                continue;
+            }
+        }
+        break;
+    }
+    lx->pos = p;
+}
+
+/* One mark; a run of stops ("...") or hyphens ("--") is one token. Any byte
+ * that is not valid UTF-8 is a token of its own, so nothing is lost. */
+static void scan_punct(struct lex *lx, struct lex_tok *tok)
+{
+    const char *s = lx->s;
+    size_t p = lx->pos;
+    tok->t.kind = SR_TOKEN_PUNCT;
+    if (byte_class[(unsigned char)s[p]] == C_HIGH) {
+        size_t q = p;
+        sr_utf8_decode(s, lx->len, &q);
+        lx->pos = q;
+        return;
+    }
+    char c = s[p++];
+    if (c == '.' || c == '-')
+        while (p < lx->len && s[p] == c)
+            p++;
+    lx->pos = p;
+}
+
+void *sr_text_grow(sr_arena *a, struct grow *g, size_t size)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        void *items = sr_arena_alloc(a, cap * size);
+        if (!items)
+            return NULL;
+        if (g->n)
+            memcpy(items, g->items, g->n * size);
+        g->items = items;
+        g->cap = cap;
+    }
+    return (char *)g->items + size * g->n++;
+}
