@@ -49,6 +49,7 @@ Test(sentences, survive_military_and_civil_titles)
                  "Lt. Col. Ahmed and Sgt. Maj. Ali met Gen. Petraeus and Dr. Smith. | Mr. and Mrs. Jones left.");
     assert_split("Rep. Smith and Sen. Jones visited Mt. Sinai and St. Louis.",
                  "Rep. Smith and Sen. Jones visited Mt. Sinai and St. Louis.");
+    assert_split("The fire was on Orchard St. The man fled.", "The fire was on Orchard St. | The man fled.");
 }
 
 Test(sentences, survive_month_abbreviations_before_a_day)
@@ -124,6 +125,16 @@ Test(sentences, join_lines_of_hard_wrapped_text)
                  "Arnor is about to restore full diplomatic ties with Gondor almost\n"
                  "five years after crowds trashed its embassy, a senior official\n"
                  "said on Saturday.");
+}
+
+Test(sentences, join_wrapped_lines_that_end_on_a_joining_word)
+{
+    assert_split("Osgiliath welcomed the resumption of formal diplomatic ties with\n"
+                 "Mordor after a 12-year rift.\nThe talks went on.",
+                 "Osgiliath welcomed the resumption of formal diplomatic ties with\n"
+                 "Mordor after a 12-year rift. | The talks went on.");
+    assert_split("Protesters clash with police\nThe police fired tear gas.",
+                 "Protesters clash with police | The police fired tear gas.");
 }
 
 Test(sentences, do_not_end_before_a_lower_case_word)

@@ -24,23 +24,24 @@ static const struct abbr {
     uint8_t kind;
 } abbreviations[] = {
     /* Titles and ranks stand before a name, so a stop after them never ends
-     * a sentence (AP style: Gen., Lt. Col., Sgt., Rep., Sen., Gov., St.). */
+     * a sentence (AP style: Gen., Lt. Col., Sgt., Rep., Sen., Gov.). */
     {"Adm", ABBR_TITLE}, {"Amb", ABBR_TITLE}, {"Brig", ABBR_TITLE}, {"Capt", ABBR_TITLE},
     {"Cdr", ABBR_TITLE}, {"Cmdr", ABBR_TITLE}, {"Col", ABBR_TITLE}, {"Cpl", ABBR_TITLE},
-    {"Det", ABBR_TITLE}, {"Dr", ABBR_TITLE}, {"Fr", ABBR_TITLE}, {"Ft", ABBR_TITLE},
+    {"Det", ABBR_TITLE}, {"Dr", ABBR_TITLE}, {"Fr", ABBR_TITLE}, {"Ft", ABBR_MAY_END},
     {"Gen", ABBR_TITLE}, {"Gens", ABBR_TITLE}, {"Gov", ABBR_TITLE}, {"Hon", ABBR_TITLE},
     {"Insp", ABBR_TITLE}, {"Lieut", ABBR_TITLE}, {"Lt", ABBR_TITLE}, {"Maj", ABBR_TITLE},
     {"Messrs", ABBR_TITLE}, {"Mr", ABBR_TITLE}, {"Mrs", ABBR_TITLE}, {"Ms", ABBR_TITLE},
-    {"Msgr", ABBR_TITLE}, {"Mt", ABBR_TITLE}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE},
+    {"Msgr", ABBR_TITLE}, {"Mt", ABBR_MAY_END}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE},
     {"Pvt", ABBR_TITLE}, {"Rep", ABBR_TITLE}, {"Reps", ABBR_TITLE}, {"Rev", ABBR_TITLE},
-    {"Sen", ABBR_TITLE}, {"Sens", ABBR_TITLE}, {"Sgt", ABBR_TITLE}, {"St", ABBR_TITLE},
+    {"Sen", ABBR_TITLE}, {"Sens", ABBR_TITLE}, {"Sgt", ABBR_TITLE}, {"St", ABBR_MAY_END},
     {"Supt", ABBR_TITLE}, {"cf", ABBR_TITLE}, {"vs", ABBR_TITLE},
     /* Abbreviations that precede a number. */
     {"Art", ABBR_BEFORE_DIGIT}, {"Ch", ABBR_BEFORE_DIGIT}, {"Fig", ABBR_BEFORE_DIGIT},
     {"No", ABBR_BEFORE_DIGIT}, {"Nos", ABBR_BEFORE_DIGIT}, {"Vol", ABBR_BEFORE_DIGIT},
     {"no", ABBR_BEFORE_DIGIT}, {"p", ABBR_BEFORE_DIGIT}, {"pp", ABBR_BEFORE_DIGIT},
-    /* Months, companies, suffixes and AP's state abbreviations can close a
-     * sentence as well as sit inside one. */
+    /* Months, companies, suffixes, places ("St. Louis" but also "Orchard
+     * St.") and AP's state abbreviations can close a sentence as well as sit
+     * inside one. */
     {"Jan", ABBR_MAY_END}, {"Feb", ABBR_MAY_END}, {"Mar", ABBR_MAY_END}, {"Apr", ABBR_MAY_END},
     {"Jun", ABBR_MAY_END}, {"Jul", ABBR_MAY_END}, {"Aug", ABBR_MAY_END}, {"Sep", ABBR_MAY_END},
     {"Sept", ABBR_MAY_END}, {"Oct", ABBR_MAY_END}, {"Nov", ABBR_MAY_END}, {"Dec", ABBR_MAY_END},

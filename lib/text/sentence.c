@@ -21,6 +21,7 @@ static enum stop stop_kind(const char *s, const struct lex_tok *t);
 static bool is_closer(const char *s, const sr_token *t);
 static bool continues_sentence(const char *s, const sr_token *t);
 static bool opens_sentence(const char *s, const sr_token *t);
+static bool line_continues(const char *s, const sr_token *prev, const sr_token *next);
 
 sr_err sr_text_sentences(sr_arena *a, const char *text, size_t len,
                          sr_sentence **out, size_t *n)
@@ -78,9 +79,12 @@ static sr_err run(struct split *sp, size_t len)
     size_t start = 0, last_end = 0;
     enum stop pending = STOP_NONE;
     sr_err err = SR_OK;
+    sr_token prev = {0};
     while (!err && sr_lex_next(&lx, &t)) {
         bool spaced = t.t.flags & SR_TOKEN_SPACE_BEFORE;
-        bool para = t.newlines >= 2 || (t.newlines == 1 && sp->line_breaks);
+        bool para = t.newlines >= 2 ||
+                    (t.newlines == 1 && sp->line_breaks && !line_continues(s, &prev, &t.t));
+        prev = t.t;
         if (open && pending != STOP_NONE && !spaced &&
             (is_closer(s, &t.t) || stop_kind(s, &t) == STOP_FULL)) {
             last_end = t.t.end; /* '."', '.)', '?!' */
@@ -174,13 +178,49 @@ static bool opens_sentence(const char *s, const sr_token *t)
     return false;
 }
 
-/* Hard-wrapped text breaks lines in the middle of sentences, so a line is
- * often followed by one that starts in lower case. Text with a paragraph
- * per line (what `sitrep extract` writes) does not, and there a newline
- * ends a headline or a dateline that has no stop. */
+/* Words a line cannot end on unless the sentence goes on below it. */
+static const char *const joiners[] = {
+    "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and",
+    "or", "but", "between", "against", "into", "over", "after", "before", "about", "as",
+    "that", "which", "who", "whose", "than", "under", "near", "during", "since", "among",
+    "including", "toward", "towards", "via", "per", "its", "their", "his", "her", "is",
+    "are", "was", "were", "has", "have", "had", "will", "would", "be", "been", NULL};
+
+/* A newline inside a sentence: the line ends on a comma or a joining word,
+ * or the next line starts in lower case. */
+static bool line_continues(const char *s, const sr_token *prev, const sr_token *next)
+{
+    if (prev->end == 0)
+        return false;
+    if (prev->kind == SR_TOKEN_PUNCT && prev->end - prev->start == 1 &&
+        (s[prev->start] == ',' || s[prev->start] == ';' || s[prev->start] == '('))
+        return true;
+    if (prev->kind == SR_TOKEN_WORD && tok_in(s, prev, joiners) >= 0)
+        return true;
+    return next->kind == SR_TOKEN_WORD && !(next->flags & SR_TOKEN_CAPITALISED) &&
+           (unsigned char)s[next->start] >= 'a';
+}
+
+/* Does the line s[from..to) end on a joining word? */
+static bool ends_with_joiner(const char *s, size_t from, size_t to)
+{
+    size_t w = to;
+    while (w > from && (((s[w - 1] | 32) >= 'a' && (s[w - 1] | 32) <= 'z')))
+        w--;
+    if (w == to || to - w > 12 || (w > from && s[w - 1] != ' ' && s[w - 1] != '\t'))
+        return false;
+    sr_token t = {.start = w, .end = to, .kind = SR_TOKEN_WORD};
+    return tok_in(s, &t, joiners) >= 0;
+}
+
+/* Hard-wrapped text breaks lines in the middle of sentences, so a line
+ * often ends on a comma or a joining word, or the next starts in lower
+ * case. Text with a paragraph per line (what `sitrep extract` writes)
+ * rarely does, and there a newline ends a headline or a dateline that has
+ * no stop. */
 static bool hard_wrapped(const char *s, size_t len)
 {
-    size_t open = 0, lower_next = 0, p = 0;
+    size_t open = 0, wraps = 0, p = 0;
     while (p < len) {
         const char *nl = memchr(s + p, '\n', len - p);
         if (!nl)
@@ -196,12 +236,12 @@ static bool hard_wrapped(const char *s, size_t len)
             if (last != '.' && last != '!' && last != '?' && last != ':' && last != '"' &&
                 (unsigned char)last < 0x80) {
                 open++;
-                lower_next += (s[next] >= 'a' && s[next] <= 'z') || s[next] == ',' || s[next] == '(';
+                wraps += (s[next] >= 'a' && s[next] <= 'z') || last == ',' || ends_with_joiner(s, p, q);
             }
         }
         p = end + 1;
         if (open >= 64)
             break; /* enough to judge */
     }
-    return lower_next > 0 && lower_next * 3 >= open;
+    return wraps > 0 && wraps * 3 >= open;
 }
