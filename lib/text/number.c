@@ -362,7 +362,9 @@ static size_t parse_words(const struct toks *tk, size_t i, sr_number *out)
         j++;
     }
     size_t last = j;
-    for (; j < tk->n; j++) {
+    /* The longest figures news spells out ("one hundred and twenty-three
+     * thousand four hundred") take a dozen words; past that it is not one. */
+    for (; j < tk->n && j - i < 12; j++) {
         const sr_token *t = &tk->t[j];
         if (t->kind != SR_TOKEN_WORD)
             break;
