@@ -8,7 +8,7 @@
 #include "internal.h"
 
 static const char *const month_names[] = {
-    "january", "february", "march", "april", "may", "june", "july",
+    "january", "february", "march", "april", "may", "mid", "mid-", "june", "july",
     "august", "september", "october", "november", "december", NULL};
 /* AP abbreviations, with or without the stop ("Jan. 5", "Jan 5") */
 static const char *const month_abbrevs[] = {
@@ -18,6 +18,20 @@ static const char *const weekday_names[] = {
 static const char *const count_words[] = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", NULL};
+
+/* Every word a date expression can start with, sorted. */
+static const char *const starters[] = {
+    "a", "after", "an", "apr", "apr.", "april", "as", "aug", "aug.", "august", "before", "by",
+    "coming", "dec", "dec.", "december", "during", "earlier", "early", "eight", "eleven", "feb",
+    "feb.", "february", "few", "five", "for", "four", "friday", "from", "in", "jan", "jan.",
+    "january", "jul", "jul.", "july", "jun", "jun.", "june", "last", "late", "mar", "mar.",
+    "march", "may", "monday", "next", "nine", "nov", "nov.", "november", "oct", "oct.",
+    "october", "of", "on", "one", "over", "past", "saturday", "sep", "sep.", "sept", "sept.",
+    "september", "seven", "several", "since", "six", "so", "sunday", "ten", "the", "this",
+    "three", "throughout", "thursday", "till", "today", "tomorrow", "tonight", "tuesday",
+    "twelve", "two", "until", "wednesday", "within", "yesterday", "zero",
+};
+static struct word_set starter_set = WORD_SET(starters);
 
 /* Words before a date that change what it means. */
 enum prep { PREP_NONE, PREP_AT, PREP_SINCE, PREP_DURING, PREP_OVER };
@@ -44,6 +58,7 @@ struct ctx {
 };
 
 static size_t date_at(const struct ctx *c, size_t i, sr_date *d);
+static bool may_start(const struct ctx *c, size_t i);
 static size_t match_phrase(const struct ctx *c, size_t i, const char *const *words);
 static long days_from_civil(int y, int m, int d);
 static sr_ymd civil_from_days(long z);
@@ -57,7 +72,7 @@ sr_err sr_text_dates(sr_arena *a, const char *text, size_t len, sr_ymd doc_date,
     struct grow g = {0};
     *out = NULL;
     *n = 0;
-    sr_err err = sr_text_tokens(a, text, len, &t, &nt);
+    sr_err err = sr_text_lex_all(a, text, len, &t, &nt);
     if (err)
         return err;
     struct ctx c = {text, t, nt, doc_date, doc_date.year > 0 && doc_date.month >= 1 &&
@@ -66,11 +81,15 @@ sr_err sr_text_dates(sr_arena *a, const char *text, size_t len, sr_ymd doc_date,
     for (size_t i = 0; i < nt;) {
         sr_date d;
         size_t used = 0, lead = 0;
+        if (!may_start(&c, i)) {
+            i++;
+            continue;
+        }
         for (size_t p = 0; p < sizeof prepositions / sizeof prepositions[0] && !used; p++) {
             lead = match_phrase(&c, i, prepositions[p].words);
             if (lead) {
                 c.prep = prepositions[p].kind;
-                used = date_at(&c, i + lead, &d);
+                used = may_start(&c, i + lead) ? date_at(&c, i + lead, &d) : 0;
             }
         }
         if (used) {
@@ -215,6 +234,17 @@ static size_t match_phrase(const struct ctx *c, size_t i, const char *const *wor
         if (i + k >= c->n || !tok_is(c->s, &c->t[i + k], words[k]))
             return 0;
     return k;
+}
+
+/* Could a date expression start at token i? Most tokens fail this cheap
+ * test, and the patterns are tried only on the rest. */
+static bool may_start(const struct ctx *c, size_t i)
+{
+    if (i >= c->n)
+        return false;
+    const sr_token *t = &c->t[i];
+    return t->kind == SR_TOKEN_NUMBER ||
+           (t->kind == SR_TOKEN_WORD && sr_text_word_listed(c->s, t, &starter_set));
 }
 
 static bool is(const struct ctx *c, size_t i, const char *word)

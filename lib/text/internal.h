@@ -3,6 +3,7 @@
 #ifndef SR_TEXT_INTERNAL_H
 #define SR_TEXT_INTERNAL_H
 
+#include <stdatomic.h>
 #include <string.h>
 #include "sitrep/text.h"
 
@@ -62,6 +63,25 @@ static inline int tok_in(const char *s, const sr_token *t, const char *const *wo
             return i;
     return -1;
 }
+
+/* A set of lower-case words (a strcmp-sorted list) with a 256-bit filter
+ * in front, so that most tokens are turned away in a few instructions. The
+ * filter is computed on first use; threads that race compute the same bits. */
+struct word_set {
+    const char *const *sorted;
+    size_t n;
+    _Atomic uint64_t bits[4];
+    _Atomic bool ready;
+};
+#define WORD_SET(list) {list, sizeof list / sizeof *list, {0}, false}
+
+/* Is the token, lower-cased, in the set? A quick gate before trying the
+ * longer patterns. */
+bool sr_text_word_listed(const char *s, const sr_token *t, struct word_set *set);
+
+/* Every token of the text, without sentence flags: what numbers and dates
+ * scan (they do not need to know where sentences start). */
+sr_err sr_text_lex_all(sr_arena *a, const char *text, size_t len, sr_token **out, size_t *n);
 
 /* An array that grows inside an arena (the old copy is left to the arena). */
 struct grow {

@@ -2,6 +2,7 @@
  * ASCII and utf8proc's categories for everything else. It decides here, not
  * later, whether a stop belongs to the word before it ("Gen.", "U.S.",
  * "3.5"), because that is what sentence splitting hinges on. */
+#include <stdlib.h>
 #include <utf8proc.h>
 #include "internal.h"
 
@@ -236,29 +237,33 @@ static bool is_possessive(const char *s, size_t len, size_t pos)
     return pos + a + 1 >= len || word_char_at(s, len, pos + a + 1, &next) == 0;
 }
 
+static bool all_caps(const char *s, size_t from, size_t to);
+
 static void scan_word(struct lex *lx, struct lex_tok *tok)
 {
     const char *s = lx->s;
-    size_t len = lx->len, p = lx->pos, seg_start = p, next;
-    unsigned upper = 0, lower = 0;
-    bool first = true;
-    size_t a = apostrophe_len(s, len, p);
-    if (a) /* the possessive "'s" */
-        p += a;
+    size_t len = lx->len, p = lx->pos, seg_start = p, next, a;
     tok->t.kind = SR_TOKEN_WORD;
+    p += apostrophe_len(s, len, p); /* the possessive "'s" */
+    int w = p < len ? word_char_at(s, len, p, &next) : 0;
+    if (w == 0) {
+        lx->pos = p;
+        return;
+    }
+    if (w == 2)
+        tok->t.flags |= SR_TOKEN_CAPITALISED;
+    p = next;
     while (p < len) {
-        int w = word_char_at(s, len, p, &next);
-        if (w) {
-            upper += w == 2;
-            lower += w == 1;
-            if (first && w == 2)
-                tok->t.flags |= SR_TOKEN_CAPITALISED;
-            first = false;
+        /* ASCII letters and digits, the bulk of news text, straight from
+         * the table; everything else goes the slow way below. */
+        while (p < len && (uint8_t)(byte_class[(unsigned char)s[p]] - C_UPPER) <= C_DIGIT - C_UPPER)
+            p++;
+        if (p >= len)
+            break;
+        if (byte_class[(unsigned char)s[p]] == C_HIGH && word_char_at(s, len, p, &next)) {
             p = next;
             continue;
         }
-        if (first)
-            break;
         if ((a = apostrophe_len(s, len, p)) && p + a < len && !is_possessive(s, len, p) &&
             word_char_at(s, len, p + a, &next)) {
             p += a;
@@ -271,11 +276,36 @@ static void scan_word(struct lex *lx, struct lex_tok *tok)
         }
         break;
     }
-    if (upper + lower >= 2 && lower == 0)
+    if ((tok->t.flags & SR_TOKEN_CAPITALISED) && all_caps(s, tok->t.start, p))
         tok->t.flags |= SR_TOKEN_ALL_CAPS;
     lx->pos = p;
     if (p < len && s[p] == '.')
         stop_after_word(lx, tok, seg_start);
+}
+
+/* Two or more letters and none in lower case ("NATO", "AL-QAEDA"); most
+ * capitalised words answer at their second letter. */
+static bool all_caps(const char *s, size_t from, size_t to)
+{
+    size_t letters = 0, p = from;
+    while (p < to) {
+        uint8_t k = byte_class[(unsigned char)s[p]];
+        if (k == C_LOWER)
+            return false;
+        if (k == C_UPPER) {
+            letters++;
+            p++;
+        } else if (k == C_HIGH) {
+            int32_t cp = sr_utf8_decode(s, to, &p);
+            utf8proc_category_t cat = cp < 0 ? UTF8PROC_CATEGORY_CN : utf8proc_category(cp);
+            if (cat == UTF8PROC_CATEGORY_LL)
+                return false;
+            letters += cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+        } else {
+            p++;
+        }
+    }
+    return letters >= 2;
 }
 
 static bool ascii_letters(const char *s, size_t from, size_t to)
@@ -419,4 +449,62 @@ void *sr_text_grow(sr_arena *a, struct grow *g, size_t size)
         g->cap = cap;
     }
     return (char *)g->items + size * g->n++;
+}
+
+static int compare_word(const void *key, const void *item)
+{
+    return strcmp(key, *(const char *const *)item);
+}
+
+static unsigned filter_slot(const char *w, size_t n)
+{
+    unsigned a = (unsigned char)w[0] | 32, z = (unsigned char)w[n - 1] | 32;
+    return (a * 7 + z * 3 + (unsigned)n * 11) & 255;
+}
+
+static void word_set_init(struct word_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        unsigned slot = filter_slot(set->sorted[i], strlen(set->sorted[i]));
+        atomic_fetch_or_explicit(&set->bits[slot >> 6], 1ull << (slot & 63), memory_order_relaxed);
+    }
+    atomic_store_explicit(&set->ready, true, memory_order_release);
+}
+
+bool sr_text_word_listed(const char *s, const sr_token *t, struct word_set *set)
+{
+    char word[16];
+    size_t len = t->end - t->start;
+    if (len >= sizeof word)
+        return false;
+    if (!atomic_load_explicit(&set->ready, memory_order_acquire))
+        word_set_init(set);
+    unsigned slot = filter_slot(s + t->start, len);
+    if (!(atomic_load_explicit(&set->bits[slot >> 6], memory_order_relaxed) & (1ull << (slot & 63))))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[t->start + i];
+        word[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    word[len] = '\0';
+    return bsearch(word, set->sorted, set->n, sizeof *set->sorted, compare_word) != NULL;
+}
+
+sr_err sr_text_lex_all(sr_arena *a, const char *text, size_t len, sr_token **out, size_t *n)
+{
+    struct lex lx;
+    struct lex_tok t;
+    struct grow g = {0};
+    sr_lex_init(&lx, text, len, 0);
+    *out = NULL;
+    *n = 0;
+    while (sr_lex_next(&lx, &t)) {
+        sr_token *slot = sr_text_grow(a, &g, sizeof *slot);
+        if (!slot)
+            return SR_ENOMEM;
+        *slot = t.t;
+    }
+    *out = g.items;
+    *n = g.n;
+    return SR_OK;
 }

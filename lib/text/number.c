@@ -72,6 +72,19 @@ static const struct vague {
     {{"millions"}, 2e6, 9999999, false},
 };
 
+/* Every word a number expression can start with, sorted. */
+static const char *const starters[] = {
+    "a", "about", "almost", "an", "approximately", "around", "as", "at", "between", "billion",
+    "close", "dozen", "dozens", "eight", "eighteen", "eighty", "eleven", "estimated", "few",
+    "fewer", "fifteen", "fifty", "five", "forty", "four", "fourteen", "handful", "hundred",
+    "hundreds", "in", "less", "million", "millions", "more", "nearly", "nine", "nineteen",
+    "ninety", "no", "not", "one", "over", "roughly", "scores", "seven", "seventeen", "seventy",
+    "several", "six", "sixteen", "sixty", "some", "ten", "tens", "thirteen", "thirty",
+    "thousand", "thousands", "three", "twelve", "twenty", "two", "under", "up", "upwards",
+    "zero",
+};
+static struct word_set starter_set = WORD_SET(starters);
+
 struct toks {
     const char *s;
     const sr_token *t;
@@ -119,13 +132,16 @@ sr_err sr_text_numbers(sr_arena *a, const char *text, size_t len, sr_number **ou
     struct grow g = {0};
     *out = NULL;
     *n = 0;
-    sr_err err = sr_text_tokens(a, text, len, &t, &nt);
+    sr_err err = sr_text_lex_all(a, text, len, &t, &nt);
     if (err)
         return err;
     struct toks tk = {text, t, nt};
     for (size_t i = 0; i < nt;) {
         sr_number num;
-        size_t used = number_parse(&tk, i, &num);
+        bool may = t[i].kind == SR_TOKEN_NUMBER ||
+                   (t[i].kind == SR_TOKEN_WORD &&
+                    sr_text_word_listed(text, &t[i], &starter_set));
+        size_t used = may ? number_parse(&tk, i, &num) : 0;
         /* "no one", "every one": a pronoun, not a figure */
         if (used && i > 0 && tok_is(text, &t[i], "one") &&
             (tok_is(text, &t[i - 1], "no") || tok_is(text, &t[i - 1], "every")))
