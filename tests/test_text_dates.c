@@ -1,5 +1,6 @@
 /* Dates in sentences, resolved against the document's date. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "sitrep/text.h"
 
@@ -118,6 +119,23 @@ Test(dates, full_dates_in_both_orders)
     cr_assert_eq(found[0].flags, 0);
     assert_date(1, YMD(2015, 1, 5), SR_DATE_DAY);
     assert_date(2, YMD(2012, 3, 3), SR_DATE_DAY);
+}
+
+Test(dates, every_month_by_name_and_abbreviation)
+{
+    static const char *const names[] = {"January", "February", "March", "April", "May", "June", "July",
+                                        "August", "September", "October", "November", "December"};
+    static const char *const abbrevs[] = {"Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July",
+                                          "Aug.", "Sept.", "Oct.", "Nov.", "Dec."};
+    char text[64];
+    for (int m = 0; m < 12; m++) {
+        snprintf(text, sizeof text, "on %s 8, 2008", names[m]);
+        cr_assert_eq(dates(text, thursday), 1, "%s", text);
+        assert_date(0, YMD(2008, m + 1, 8), SR_DATE_DAY);
+        snprintf(text, sizeof text, "in mid %s 2012", abbrevs[m]);
+        cr_assert_eq(dates(text, thursday), 1, "%s", text);
+        assert_date(0, YMD(2012, m + 1, 0), SR_DATE_MONTH);
+    }
 }
 
 Test(dates, iso_dates_and_timestamps)

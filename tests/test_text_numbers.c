@@ -153,6 +153,7 @@ Test(numbers, ignore_ordinals_ages_times_and_dates)
     cr_assert(no_number("on 2014-01-05", "2014"));
     cr_assert(no_number("the third attack", "third"));
     cr_assert(no_number("a man", "a"));
+    cr_assert(no_number("call 272-2400 now", "272"));
     cr_assert(no_number("at least some", "at least"));
 }
 

@@ -1,6 +1,7 @@
 /* Sentence splitting and tokens: what the event coder is handed. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sitrep/text.h"
 
@@ -291,4 +292,29 @@ Test(tokens, map_to_code_point_offsets_with_a_cursor)
     cr_assert_eq(sr_cp_cursor_at(&c, t[2].start), 8);
     cr_assert_eq(sr_cp_cursor_at(&c, t[2].end), 13);
     sr_arena_free(a);
+}
+
+Test(sentences, handle_huge_input_in_one_pass)
+{
+    /* 2 MB: a giant word, then a giant run of sentences without newlines */
+    size_t len = 2u << 20;
+    char *text = malloc(len);
+    memset(text, 'a', len / 2);
+    for (size_t i = len / 2; i + 8 <= len; i += 8)
+        memcpy(text + i, " Ok. Go.", 8);
+    sr_arena *a = sr_arena_new(0);
+    sr_sentence *s;
+    size_t n;
+    cr_assert_eq(sr_text_sentences(a, text, len, &s, &n), SR_OK);
+    cr_assert_eq(n, (len / 2) / 8 * 2);
+    cr_assert_eq(s[0].start, 0);
+    cr_assert_eq(s[0].end, len / 2 + 4);
+    sr_token *t;
+    cr_assert_eq(sr_text_tokens(a, text, len, &t, &n), SR_OK);
+    cr_assert_eq(t[0].end, len / 2);
+    sr_date *d;
+    cr_assert_eq(sr_text_dates(a, text, len, (sr_ymd){2014, 1, 9}, &d, &n), SR_OK);
+    cr_assert_eq(n, 0);
+    sr_arena_free(a);
+    free(text);
 }

@@ -8,7 +8,7 @@
 #include "internal.h"
 
 static const char *const month_names[] = {
-    "january", "february", "march", "april", "may", "mid", "mid-", "june", "july",
+    "january", "february", "march", "april", "may", "june", "july",
     "august", "september", "october", "november", "december", NULL};
 /* AP abbreviations, with or without the stop ("Jan. 5", "Jan 5") */
 static const char *const month_abbrevs[] = {
@@ -25,7 +25,7 @@ static const char *const starters[] = {
     "coming", "dec", "dec.", "december", "during", "earlier", "early", "eight", "eleven", "feb",
     "feb.", "february", "few", "five", "for", "four", "friday", "from", "in", "jan", "jan.",
     "january", "jul", "jul.", "july", "jun", "jun.", "june", "last", "late", "mar", "mar.",
-    "march", "may", "monday", "next", "nine", "nov", "nov.", "november", "oct", "oct.",
+    "march", "may", "mid", "monday", "next", "nine", "nov", "nov.", "november", "oct", "oct.",
     "october", "of", "on", "one", "over", "past", "saturday", "sep", "sep.", "sept", "sept.",
     "september", "seven", "several", "since", "six", "so", "sunday", "ten", "the", "this",
     "three", "throughout", "thursday", "till", "today", "tomorrow", "tonight", "tuesday",
@@ -354,7 +354,7 @@ static size_t calendar_date(const struct ctx *c, size_t i, sr_date *d)
     }
     size_t j = i;
     bool has_prep = c->prep != PREP_NONE;
-    if (has_prep && (is(c, j, "early") || is(c, j, "late") || is(c, j, "mid") || is(c, j, "mid-")))
+    if (has_prep && (is(c, j, "early") || is(c, j, "late") || is(c, j, "mid")))
         j++;
     int year = year_at(c, j);
     if (year && has_prep) {

@@ -281,8 +281,10 @@ static size_t parse_digits(const struct toks *tk, size_t i, sr_number *out)
     double v, hi;
     const char *dash = memchr(p, '-', n);
     if (dash) {
+        /* "10-15", "1,000-2,000"; but "272-2400" is a telephone number */
         size_t k = (size_t)(dash - p);
-        if (!digits_value(p, k, &v) || !digits_value(dash + 1, n - k - 1, &hi) || hi < v)
+        bool short_sides = (k <= 3 && n - k - 1 <= 3) || memchr(p, ',', n);
+        if (!short_sides || !digits_value(p, k, &v) || !digits_value(dash + 1, n - k - 1, &hi) || hi < v)
             return 0;
         set_exact(out, v, SR_NUMBER_RANGE);
         out->max = hi;
