@@ -233,3 +233,30 @@ Test(calendar, weekdays_and_day_arithmetic)
     cr_assert_eq(d.year, 2013);
     cr_assert_eq(d.day, 31);
 }
+
+Test(dates, read_from_one_sentence_of_tokens_made_once)
+{
+    const char *text = "Militants took Fallujah on Sunday. Nearly 8,000 civilians were killed in 2013.";
+    sr_arena *a = sr_arena_new(0);
+    sr_token *t;
+    size_t n, second = 0;
+    cr_assert_eq(sr_text_tokens(a, text, strlen(text), &t, &n), SR_OK);
+    for (size_t i = 1; i < n && !second; i++)
+        if (t[i].flags & SR_TOKEN_SENTENCE_START)
+            second = i;
+    cr_assert_gt(second, 0);
+    sr_date *d;
+    size_t nd;
+    cr_assert_eq(sr_text_dates_in(a, text, t, second, thursday, &d, &nd), SR_OK);
+    cr_assert_eq(nd, 1);
+    cr_assert_eq(d[0].date.day, 5);
+    cr_assert_eq(sr_text_dates_in(a, text, t + second, n - second, thursday, &d, &nd), SR_OK);
+    cr_assert_eq(nd, 1);
+    cr_assert_eq(d[0].date.year, 2013);
+    cr_assert_eq(d[0].start, (size_t)(strstr(text, "in 2013") - text));
+    sr_number *num;
+    cr_assert_eq(sr_text_numbers_in(a, text, t + second, n - second, &num, &nd), SR_OK);
+    cr_assert_eq(nd, 2);
+    cr_assert_eq(num[0].value, 8000);
+    sr_arena_free(a);
+}

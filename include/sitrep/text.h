@@ -127,6 +127,10 @@ bool sr_text_number_at(const char *text, size_t len, size_t pos, sr_number *out)
 /** Every number expression in the text, in order, not overlapping. */
 sr_err sr_text_numbers(sr_arena *a, const char *text, size_t len,
                        sr_number **out, size_t *n);
+/** The same over tokens already made by sr_text_tokens (all of them, or
+ *  one sentence's run of them), so a document is lexed only once. */
+sr_err sr_text_numbers_in(sr_arena *a, const char *text, const sr_token *tokens,
+                          size_t ntokens, sr_number **out, size_t *n);
 
 /* ---- Dates. -------------------------------------------------------------- */
 
@@ -178,6 +182,10 @@ typedef struct sr_date {
  */
 sr_err sr_text_dates(sr_arena *a, const char *text, size_t len, sr_ymd doc_date,
                      sr_date **out, size_t *n);
+/** The same over tokens already made by sr_text_tokens (all of them, or
+ *  one sentence's run of them). */
+sr_err sr_text_dates_in(sr_arena *a, const char *text, const sr_token *tokens,
+                        size_t ntokens, sr_ymd doc_date, sr_date **out, size_t *n);
 
 /** Day of the week of a date, 0 = Sunday ... 6 = Saturday. */
 int sr_ymd_weekday(sr_ymd d);

@@ -19,8 +19,13 @@ static const char *const count_words[] = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", NULL};
 
-/* Every word a date expression can start with, sorted. */
-static const char *const starters[] = {
+/* What a word can be in a date expression. Each token's roles are looked
+ * up once; a pattern is tried only where its first word has its role, which
+ * turns away nearly every token in a few instructions. */
+enum { R_PREP = 1, R_MONTH = 2, R_WEEKDAY = 4, R_REL = 8, R_COUNT = 16, R_THE = 32, R_EDGE = 64 };
+
+/* Every word a date expression can start with, sorted, and its roles. */
+static const char *const keywords[] = {
     "a", "after", "an", "apr", "apr.", "april", "as", "aug", "aug.", "august", "before", "by",
     "coming", "dec", "dec.", "december", "during", "earlier", "early", "eight", "eleven", "feb",
     "feb.", "february", "few", "five", "for", "four", "friday", "from", "in", "jan", "jan.",
@@ -31,7 +36,18 @@ static const char *const starters[] = {
     "three", "throughout", "thursday", "till", "today", "tomorrow", "tonight", "tuesday",
     "twelve", "two", "until", "wednesday", "within", "yesterday", "zero",
 };
-static struct word_set starter_set = WORD_SET(starters);
+static const uint8_t keyword_roles[] = {
+    R_COUNT, R_PREP, R_COUNT, R_MONTH, R_MONTH, R_MONTH, R_PREP, R_MONTH, R_MONTH, R_MONTH,
+    R_PREP, R_PREP, R_REL, R_MONTH, R_MONTH, R_MONTH, R_PREP, R_REL, R_EDGE, R_COUNT, R_COUNT,
+    R_MONTH, R_MONTH, R_MONTH, R_COUNT, R_COUNT, R_PREP, R_COUNT, R_WEEKDAY, R_PREP, R_PREP,
+    R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_REL,
+    R_EDGE, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_EDGE, R_WEEKDAY, R_REL, R_COUNT, R_MONTH,
+    R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_PREP, R_PREP, R_COUNT, R_PREP, R_REL,
+    R_WEEKDAY, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_MONTH, R_COUNT, R_COUNT, R_PREP, R_COUNT,
+    R_PREP, R_WEEKDAY, R_COUNT, R_THE, R_REL, R_COUNT, R_PREP, R_WEEKDAY, R_PREP, R_REL, R_REL,
+    R_REL, R_WEEKDAY, R_COUNT, R_COUNT, R_PREP, R_WEEKDAY, R_PREP, R_REL, R_COUNT,
+};
+static struct word_set keyword_set = WORD_SET(keywords);
 
 /* Words before a date that change what it means. */
 enum prep { PREP_NONE, PREP_AT, PREP_SINCE, PREP_DURING, PREP_OVER };
@@ -51,6 +67,7 @@ static const struct preposition {
 struct ctx {
     const char *s;
     const sr_token *t;
+    const uint8_t *roles; /* R_* of each token */
     size_t n;
     sr_ymd doc;
     bool have_doc;
@@ -69,13 +86,26 @@ sr_err sr_text_dates(sr_arena *a, const char *text, size_t len, sr_ymd doc_date,
 {
     sr_token *t;
     size_t nt;
-    struct grow g = {0};
     *out = NULL;
     *n = 0;
     sr_err err = sr_text_lex_all(a, text, len, &t, &nt);
-    if (err)
-        return err;
-    struct ctx c = {text, t, nt, doc_date, doc_date.year > 0 && doc_date.month >= 1 &&
+    return err ? err : sr_text_dates_in(a, text, t, nt, doc_date, out, n);
+}
+
+sr_err sr_text_dates_in(sr_arena *a, const char *text, const sr_token *t, size_t nt,
+                        sr_ymd doc_date, sr_date **out, size_t *n)
+{
+    struct grow g = {0};
+    *out = NULL;
+    *n = 0;
+    uint8_t *roles = nt ? sr_arena_alloc(a, nt) : NULL;
+    if (nt && !roles)
+        return SR_ENOMEM;
+    for (size_t i = 0; i < nt; i++) {
+        int k = t[i].kind == SR_TOKEN_WORD ? sr_text_word_index(text, &t[i], &keyword_set) : -1;
+        roles[i] = k < 0 ? 0 : keyword_roles[k];
+    }
+    struct ctx c = {text, t, roles, nt, doc_date, doc_date.year > 0 && doc_date.month >= 1 &&
                     doc_date.month <= 12 && doc_date.day >= 1 &&
                     doc_date.day <= days_in_month(doc_date.year, doc_date.month), PREP_NONE};
     for (size_t i = 0; i < nt;) {
@@ -85,7 +115,8 @@ sr_err sr_text_dates(sr_arena *a, const char *text, size_t len, sr_ymd doc_date,
             i++;
             continue;
         }
-        for (size_t p = 0; p < sizeof prepositions / sizeof prepositions[0] && !used; p++) {
+        for (size_t p = 0; (roles[i] & R_PREP) && p < sizeof prepositions / sizeof prepositions[0] && !used;
+             p++) {
             lead = match_phrase(&c, i, prepositions[p].words);
             if (lead) {
                 c.prep = prepositions[p].kind;
@@ -240,11 +271,12 @@ static size_t match_phrase(const struct ctx *c, size_t i, const char *const *wor
  * test, and the patterns are tried only on the rest. */
 static bool may_start(const struct ctx *c, size_t i)
 {
-    if (i >= c->n)
-        return false;
-    const sr_token *t = &c->t[i];
-    return t->kind == SR_TOKEN_NUMBER ||
-           (t->kind == SR_TOKEN_WORD && sr_text_word_listed(c->s, t, &starter_set));
+    return i < c->n && (c->t[i].kind == SR_TOKEN_NUMBER || c->roles[i]);
+}
+
+static unsigned role(const struct ctx *c, size_t i)
+{
+    return i < c->n ? c->roles[i] : 0;
 }
 
 static bool is(const struct ctx *c, size_t i, const char *word)
@@ -346,6 +378,8 @@ static size_t date_at(const struct ctx *c, size_t i, sr_date *d)
  * 2013", "in March", "in 2013", "in early 2013", "the 2004 battle". */
 static size_t calendar_date(const struct ctx *c, size_t i, sr_date *d)
 {
+    if (!(c->t[i].kind == SR_TOKEN_NUMBER || (role(c, i) & (R_MONTH | R_EDGE | R_THE))))
+        return 0;
     sr_ymd ymd;
     const sr_token *t = &c->t[i];
     if (t->kind == SR_TOKEN_NUMBER && sr_ymd_parse(c->s + t->start, t->end - t->start, &ymd)) {
@@ -414,6 +448,8 @@ static size_t calendar_date(const struct ctx *c, size_t i, sr_date *d)
  * latest such day on or before the story unless told otherwise. */
 static size_t weekday_date(const struct ctx *c, size_t i, sr_date *d)
 {
+    if (!(role(c, i) & (R_REL | R_WEEKDAY)))
+        return 0;
     size_t j = i;
     int dir = 0; /* -1 strictly before, 0 on or before, +1 after */
     if (is(c, j, "last") || is(c, j, "past")) {
@@ -456,6 +492,8 @@ static size_t weekday_date(const struct ctx *c, size_t i, sr_date *d)
  * "earlier this week", "last night", "this morning". */
 static size_t relative_date(const struct ctx *c, size_t i, sr_date *d)
 {
+    if (!(role(c, i) & R_REL))
+        return 0;
     /* "moved in last week": "in" adds nothing, so it stays out of the span */
     if (!c->have_doc || c->prep == PREP_AT)
         return 0;
@@ -550,6 +588,8 @@ static bool unit_back(const struct ctx *c, size_t i, int n, sr_ymd *out, sr_date
  * week": a period reaching back from the story to now. */
 static size_t past_period(const struct ctx *c, size_t i, sr_date *d)
 {
+    if (!(role(c, i) & R_THE))
+        return 0;
     if (!c->have_doc || c->prep == PREP_NONE || !is(c, i, "the") ||
         !(is(c, i + 1, "past") || is(c, i + 1, "last")) || i + 2 >= c->n)
         return 0;
@@ -570,6 +610,8 @@ static size_t past_period(const struct ctx *c, size_t i, sr_date *d)
 /* "three days ago", "a week ago", "two years ago". */
 static size_t ago_date(const struct ctx *c, size_t i, sr_date *d)
 {
+    if (!(c->t[i].kind == SR_TOKEN_NUMBER || (role(c, i) & R_COUNT)))
+        return 0;
     if (!c->have_doc || c->prep == PREP_AT)
         return 0;
     size_t used;

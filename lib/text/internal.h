@@ -64,20 +64,24 @@ static inline int tok_in(const char *s, const sr_token *t, const char *const *wo
     return -1;
 }
 
-/* A set of lower-case words (a strcmp-sorted list) with a 256-bit filter
- * in front, so that most tokens are turned away in a few instructions. The
- * filter is computed on first use; threads that race compute the same bits. */
+/* A set of lower-case words (at most 255 of up to 15 bytes) looked up by
+ * hash, built on first use by whichever thread gets there first. */
+#define WORD_SET_SLOTS 512
 struct word_set {
-    const char *const *sorted;
+    const char *const *words;
     size_t n;
-    _Atomic uint64_t bits[4];
-    _Atomic bool ready;
+    _Atomic int state; /* 0 new, 1 being built, 2 ready */
+    uint8_t slots[WORD_SET_SLOTS]; /* index + 1 of the word hashed there */
 };
-#define WORD_SET(list) {list, sizeof list / sizeof *list, {0}, false}
+#define WORD_SET(list) {list, sizeof list / sizeof *list, 0, {0}}
 
-/* Is the token, lower-cased, in the set? A quick gate before trying the
- * longer patterns. */
-bool sr_text_word_listed(const char *s, const sr_token *t, struct word_set *set);
+/* Index of the token, lower-cased, in the set, or -1. A quick gate before
+ * trying the longer patterns. */
+int sr_text_word_index(const char *s, const sr_token *t, struct word_set *set);
+static inline bool sr_text_word_listed(const char *s, const sr_token *t, struct word_set *set)
+{
+    return sr_text_word_index(s, t, set) >= 0;
+}
 
 /* Every token of the text, without sentence flags: what numbers and dates
  * scan (they do not need to know where sentences start). */

@@ -2,7 +2,6 @@
  * ASCII and utf8proc's categories for everything else. It decides here, not
  * later, whether a stop belongs to the word before it ("Gen.", "U.S.",
  * "3.5"), because that is what sentence splitting hinges on. */
-#include <stdlib.h>
 #include <utf8proc.h>
 #include "internal.h"
 
@@ -451,43 +450,58 @@ void *sr_text_grow(sr_arena *a, struct grow *g, size_t size)
     return (char *)g->items + size * g->n++;
 }
 
-static int compare_word(const void *key, const void *item)
+/* A hash from the length and three lower-cased letters: constant time,
+ * and spread enough for a few hundred words in 512 slots. */
+static uint32_t word_hash(const char *w, size_t n)
 {
-    return strcmp(key, *(const char *const *)item);
+    uint32_t a = (unsigned char)w[0] | 32, b = (unsigned char)w[n > 1] | 32, z = (unsigned char)w[n - 1] | 32;
+    return a * 31u + b * 17u + z * 7u + (uint32_t)n * 131u;
 }
 
-static unsigned filter_slot(const char *w, size_t n)
+static void word_set_build(struct word_set *set)
 {
-    unsigned a = (unsigned char)w[0] | 32, z = (unsigned char)w[n - 1] | 32;
-    return (a * 7 + z * 3 + (unsigned)n * 11) & 255;
-}
-
-static void word_set_init(struct word_set *set)
-{
-    for (size_t i = 0; i < set->n; i++) {
-        unsigned slot = filter_slot(set->sorted[i], strlen(set->sorted[i]));
-        atomic_fetch_or_explicit(&set->bits[slot >> 6], 1ull << (slot & 63), memory_order_relaxed);
+    for (size_t i = 0; i < set->n && i < 255; i++) {
+        size_t len = strlen(set->words[i]);
+        uint32_t slot = word_hash(set->words[i], len) % WORD_SET_SLOTS;
+        while (set->slots[slot])
+            slot = (slot + 1) % WORD_SET_SLOTS;
+        set->slots[slot] = (uint8_t)(i + 1);
     }
-    atomic_store_explicit(&set->ready, true, memory_order_release);
 }
 
-bool sr_text_word_listed(const char *s, const sr_token *t, struct word_set *set)
+static void word_set_ready(struct word_set *set)
 {
-    char word[16];
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&set->state, &expected, 1)) {
+        word_set_build(set);
+        atomic_store_explicit(&set->state, 2, memory_order_release);
+        return;
+    }
+    while (atomic_load_explicit(&set->state, memory_order_acquire) != 2)
+        ; /* another thread is building a table of a few hundred slots */
+}
+
+int sr_text_word_index(const char *s, const sr_token *t, struct word_set *set)
+{
     size_t len = t->end - t->start;
-    if (len >= sizeof word)
-        return false;
-    if (!atomic_load_explicit(&set->ready, memory_order_acquire))
-        word_set_init(set);
-    unsigned slot = filter_slot(s + t->start, len);
-    if (!(atomic_load_explicit(&set->bits[slot >> 6], memory_order_relaxed) & (1ull << (slot & 63))))
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[t->start + i];
-        word[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    if (len >= 16 || len == 0)
+        return -1;
+    if (atomic_load_explicit(&set->state, memory_order_acquire) != 2)
+        word_set_ready(set);
+    const char *w = s + t->start;
+    uint32_t slot = word_hash(w, len) % WORD_SET_SLOTS;
+    for (uint8_t k; (k = set->slots[slot]); slot = (slot + 1) % WORD_SET_SLOTS) {
+        const char *cand = set->words[k - 1];
+        size_t i = 0;
+        for (; i < len; i++) {
+            unsigned char c = (unsigned char)w[i];
+            if ((char)(c >= 'A' && c <= 'Z' ? c + 32 : c) != cand[i])
+                break;
+        }
+        if (i == len && cand[len] == '\0')
+            return k - 1;
     }
-    word[len] = '\0';
-    return bsearch(word, set->sorted, set->n, sizeof *set->sorted, compare_word) != NULL;
+    return -1;
 }
 
 sr_err sr_text_lex_all(sr_arena *a, const char *text, size_t len, sr_token **out, size_t *n)

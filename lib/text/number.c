@@ -129,12 +129,18 @@ sr_err sr_text_numbers(sr_arena *a, const char *text, size_t len, sr_number **ou
 {
     sr_token *t;
     size_t nt;
-    struct grow g = {0};
     *out = NULL;
     *n = 0;
     sr_err err = sr_text_lex_all(a, text, len, &t, &nt);
-    if (err)
-        return err;
+    return err ? err : sr_text_numbers_in(a, text, t, nt, out, n);
+}
+
+sr_err sr_text_numbers_in(sr_arena *a, const char *text, const sr_token *t, size_t nt,
+                          sr_number **out, size_t *n)
+{
+    struct grow g = {0};
+    *out = NULL;
+    *n = 0;
     struct toks tk = {text, t, nt};
     for (size_t i = 0; i < nt;) {
         sr_number num;
