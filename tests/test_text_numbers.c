@@ -159,12 +159,14 @@ Test(numbers, ignore_ordinals_ages_times_and_dates)
 
 Test(numbers, find_every_figure_in_a_sentence)
 {
-    const char *t = "Nearly 8,000 civilians were killed in 2013, and at least 12 on Sunday; no one else.";
+    const char *t = "Nearly 8,000 civilians were killed in 2013, and at least 12 on Sunday; no one else; "
+                    "twenty-three more.";
     sr_arena *a = sr_arena_new(0);
     sr_number *n;
     size_t count;
     cr_assert_eq(sr_text_numbers(a, t, strlen(t), &n, &count), SR_OK);
-    cr_assert_eq(count, 3);
+    cr_assert_eq(count, 4);
+    cr_assert_eq(n[3].value, 23);
     cr_assert_eq(n[0].value, 8000);
     cr_assert(n[0].flags & SR_NUMBER_APPROXIMATE);
     cr_assert_eq(n[1].value, 2013);

@@ -72,18 +72,28 @@ static const struct vague {
     {{"millions"}, 2e6, 9999999, false},
 };
 
-/* Every word a number expression can start with, sorted. */
-static const char *const starters[] = {
+/* What a word can be in a number expression: looked up once per token so
+ * that the patterns are tried only where they can match. */
+enum { R_MOD = 1, R_VAGUE = 2, R_WORD = 4, R_BETWEEN = 8 };
+
+static const char *const keywords[] = {
     "a", "about", "almost", "an", "approximately", "around", "as", "at", "between", "billion",
-    "close", "dozen", "dozens", "eight", "eighteen", "eighty", "eleven", "estimated", "few",
-    "fewer", "fifteen", "fifty", "five", "forty", "four", "fourteen", "handful", "hundred",
-    "hundreds", "in", "less", "million", "millions", "more", "nearly", "nine", "nineteen",
-    "ninety", "no", "not", "one", "over", "roughly", "scores", "seven", "seventeen", "seventy",
-    "several", "six", "sixteen", "sixty", "some", "ten", "tens", "thirteen", "thirty",
-    "thousand", "thousands", "three", "twelve", "twenty", "two", "under", "up", "upwards",
-    "zero",
+    "close", "dozen", "dozens", "eight", "eighteen", "eighty", "eleven", "estimated", "fewer",
+    "fifteen", "fifty", "five", "forty", "four", "fourteen", "hundred", "hundreds", "in",
+    "less", "million", "millions", "more", "nearly", "nine", "nineteen", "ninety", "no", "not",
+    "one", "over", "roughly", "scores", "seven", "seventeen", "seventy", "several", "six",
+    "sixteen", "sixty", "some", "ten", "tens", "thirteen", "thirty", "thousand", "thousands",
+    "three", "twelve", "twenty", "two", "under", "up", "upwards", "zero",
 };
-static struct word_set starter_set = WORD_SET(starters);
+static const uint8_t keyword_roles[] = {
+    R_MOD|R_VAGUE|R_WORD, R_MOD, R_MOD, R_MOD|R_WORD, R_MOD, R_MOD, R_MOD, R_MOD, R_BETWEEN,
+    R_WORD, R_MOD, R_WORD, R_VAGUE, R_WORD, R_WORD, R_WORD, R_WORD, R_MOD, R_MOD, R_WORD,
+    R_WORD, R_WORD, R_WORD, R_WORD, R_WORD, R_WORD, R_VAGUE, R_MOD, R_MOD, R_WORD, R_VAGUE,
+    R_MOD, R_MOD, R_WORD, R_WORD, R_WORD, R_MOD, R_MOD, R_WORD, R_MOD, R_MOD, R_VAGUE, R_WORD,
+    R_WORD, R_WORD, R_VAGUE, R_WORD, R_WORD, R_WORD, R_MOD, R_WORD, R_VAGUE, R_WORD, R_WORD,
+    R_WORD, R_VAGUE, R_WORD, R_WORD, R_WORD, R_WORD, R_MOD, R_MOD, R_MOD, R_WORD,
+};
+static struct word_set keyword_set = WORD_SET(keywords);
 
 struct toks {
     const char *s;
@@ -94,6 +104,7 @@ struct toks {
 static size_t number_parse(const struct toks *tk, size_t i, sr_number *out);
 static size_t parse_figure(const struct toks *tk, size_t i, sr_number *out);
 static size_t match_words(const struct toks *tk, size_t i, const char *const *words, size_t max);
+static unsigned roles_at(const struct toks *tk, size_t i);
 
 /* pos is inside a word or a number ("1,3|00", "Ira|q"), not at its start. */
 static bool inside_token(const char *s, size_t pos)
@@ -144,9 +155,7 @@ sr_err sr_text_numbers_in(sr_arena *a, const char *text, const sr_token *t, size
     struct toks tk = {text, t, nt};
     for (size_t i = 0; i < nt;) {
         sr_number num;
-        bool may = t[i].kind == SR_TOKEN_NUMBER ||
-                   (t[i].kind == SR_TOKEN_WORD &&
-                    sr_text_word_listed(text, &t[i], &starter_set));
+        bool may = t[i].kind == SR_TOKEN_NUMBER || roles_at(&tk, i);
         size_t used = may ? number_parse(&tk, i, &num) : 0;
         /* "no one", "every one": a pronoun, not a figure */
         if (used && i > 0 && tok_is(text, &t[i], "one") &&
@@ -172,7 +181,8 @@ static size_t number_parse(const struct toks *tk, size_t i, sr_number *out)
 {
     unsigned flags = 0;
     size_t j = i;
-    for (size_t m = 0; m < sizeof modifiers / sizeof modifiers[0]; m++) {
+    bool modifier = roles_at(tk, i) & R_MOD;
+    for (size_t m = 0; modifier && m < sizeof modifiers / sizeof modifiers[0]; m++) {
         size_t used = match_words(tk, i, modifiers[m].words, 4);
         if (used) {
             flags = modifiers[m].flags;
@@ -181,7 +191,7 @@ static size_t number_parse(const struct toks *tk, size_t i, sr_number *out)
         }
     }
     sr_number num, hi;
-    bool between = j < tk->n && tok_is(tk->s, &tk->t[j], "between");
+    bool between = (roles_at(tk, j) & R_BETWEEN) != 0;
     size_t used = parse_figure(tk, j + between, &num);
     if (!used)
         return 0;
@@ -212,6 +222,19 @@ static size_t number_parse(const struct toks *tk, size_t i, sr_number *out)
     return end - i;
 }
 
+/* R_* of a word token; "twenty-three" has the roles of "twenty". */
+static unsigned roles_at(const struct toks *tk, size_t i)
+{
+    if (i >= tk->n || tk->t[i].kind != SR_TOKEN_WORD)
+        return 0;
+    sr_token t = tk->t[i];
+    const char *dash = memchr(tk->s + t.start, '-', t.end - t.start);
+    if (dash)
+        t.end = (size_t)(dash - tk->s);
+    int k = sr_text_word_index(tk->s, &t, &keyword_set);
+    return k < 0 ? 0 : dash ? keyword_roles[k] & R_WORD : keyword_roles[k];
+}
+
 /* The words of a NULL-terminated phrase, in order; returns their count. */
 static size_t match_words(const struct toks *tk, size_t i, const char *const *words, size_t max)
 {
@@ -230,9 +253,10 @@ static size_t parse_figure(const struct toks *tk, size_t i, sr_number *out)
 {
     if (i >= tk->n)
         return 0;
-    size_t used;
-    if ((used = parse_digits(tk, i, out)) || (used = parse_vague(tk, i, out)) ||
-        (used = parse_words(tk, i, out))) {
+    size_t used = 0;
+    unsigned r = tk->t[i].kind == SR_TOKEN_NUMBER ? 0 : roles_at(tk, i);
+    if ((tk->t[i].kind == SR_TOKEN_NUMBER && (used = parse_digits(tk, i, out))) ||
+        ((r & R_VAGUE) && (used = parse_vague(tk, i, out))) || ((r & R_WORD) && (used = parse_words(tk, i, out)))) {
         out->start = tk->t[i].start;
         out->end = tk->t[i + used - 1].end;
     }
