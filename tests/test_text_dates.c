@@ -176,6 +176,8 @@ Test(dates, a_month_needs_a_preposition_a_day_or_a_year)
     dates("Polls open next March; the town fell last January.", thursday);
     assert_date(0, YMD(2014, 3, 0), SR_DATE_MONTH);
     assert_date(1, YMD(2013, 1, 0), SR_DATE_MONTH);
+    dates("By mid-March the town had fallen.", thursday);
+    assert_date(0, YMD(2013, 3, 0), SR_DATE_MONTH);
     dates("In May 2013 the town fell.", thursday);
     assert_date(0, YMD(2013, 5, 0), SR_DATE_MONTH);
     cr_assert_not(found[0].flags & SR_DATE_RELATIVE);

@@ -138,6 +138,15 @@ Test(sentences, join_wrapped_lines_that_end_on_a_joining_word)
                  "Protesters clash with police | The police fired tear gas.");
 }
 
+Test(sentences, end_before_letters_of_scripts_without_case)
+{
+    assert_split("\xD8\xA8\xD8\xBA\xD8\xAF\xD8\xA7\xD8\xAF. \xD8\xA8\xD8\xBA\xD8\xAF\xD8\xA7\xD8\xAF.",
+                 "\xD8\xA8\xD8\xBA\xD8\xAF\xD8\xA7\xD8\xAF. | \xD8\xA8\xD8\xBA\xD8\xAF\xD8\xA7\xD8\xAF.");
+    assert_split("\xE6\x9C\x89\xE3\x80\x82\xE6\x9C\x89", "\xE6\x9C\x89\xE3\x80\x82 | \xE6\x9C\x89");
+    assert_split("Il est parti. \xC3\xA9galement, non. \xC3\x89tat.",
+                 "Il est parti. \xC3\xA9galement, non. | \xC3\x89tat.");
+}
+
 Test(sentences, do_not_end_before_a_lower_case_word)
 {
     assert_split("Guns, grenades, etc. were found. Then more.", "Guns, grenades, etc. were found. | Then more.");

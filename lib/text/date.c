@@ -81,6 +81,17 @@ static long days_from_civil(int y, int m, int d);
 static sr_ymd civil_from_days(long z);
 static int days_in_month(int y, int m);
 
+/* "mid-March": drops the "mid-" so the month can be read. */
+static bool mid_prefix(const char *s, sr_token *t)
+{
+    if (t->end - t->start <= 4 || (s[t->start] | 32) != 'm' || (s[t->start + 1] | 32) != 'i' ||
+        (s[t->start + 2] | 32) != 'd' || s[t->start + 3] != '-')
+        return false;
+    t->start += 4;
+    t->flags |= SR_TOKEN_CAPITALISED * (s[t->start] >= 'A' && s[t->start] <= 'Z');
+    return true;
+}
+
 sr_err sr_text_dates(sr_arena *a, const char *text, size_t len, sr_ymd doc_date,
                      sr_date **out, size_t *n)
 {
@@ -102,8 +113,10 @@ sr_err sr_text_dates_in(sr_arena *a, const char *text, const sr_token *t, size_t
     if (nt && !roles)
         return SR_ENOMEM;
     for (size_t i = 0; i < nt; i++) {
-        int k = t[i].kind == SR_TOKEN_WORD ? sr_text_word_index(text, &t[i], &keyword_set) : -1;
-        roles[i] = k < 0 ? 0 : keyword_roles[k];
+        sr_token w = t[i];
+        bool mid = mid_prefix(text, &w);
+        int k = w.kind == SR_TOKEN_WORD ? sr_text_word_index(text, &w, &keyword_set) : -1;
+        roles[i] = k < 0 ? 0 : mid ? keyword_roles[k] & R_MONTH : keyword_roles[k];
     }
     struct ctx c = {text, t, roles, nt, doc_date, doc_date.year > 0 && doc_date.month >= 1 &&
                     doc_date.month <= 12 && doc_date.day >= 1 &&
@@ -292,9 +305,10 @@ static bool capitalised(const struct ctx *c, size_t i)
 /* A month name: "March", "Jan.", "Sept", "JANUARY". 1-12, or 0. */
 static int month_at(const struct ctx *c, size_t i, bool *abbreviated)
 {
-    if (!capitalised(c, i))
-        return 0;
     sr_token t = c->t[i];
+    mid_prefix(c->s, &t);
+    if (!(t.flags & (SR_TOKEN_CAPITALISED | SR_TOKEN_ALL_CAPS)))
+        return 0;
     int k = tok_in(c->s, &t, month_names);
     *abbreviated = false;
     if (k >= 0)

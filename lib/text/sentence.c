@@ -3,6 +3,7 @@
  * word, a comma, or (after an abbreviation such as "U.S." that can also end a
  * sentence) anything but a word that usually opens one. Paragraph breaks
  * always end a sentence. */
+#include <utf8proc.h>
 #include "internal.h"
 
 enum stop { STOP_NONE, STOP_FULL, STOP_WEAK };
@@ -148,8 +149,15 @@ static bool is_closer(const char *s, const sr_token *t)
 static bool continues_sentence(const char *s, const sr_token *t)
 {
     unsigned char c = (unsigned char)s[t->start];
-    if (t->kind == SR_TOKEN_WORD)
-        return !(t->flags & SR_TOKEN_CAPITALISED) && ((c >= 'a' && c <= 'z') || c >= 0x80);
+    if (t->kind == SR_TOKEN_WORD) {
+        if (c < 0x80)
+            return c >= 'a' && c <= 'z';
+        /* lower case only: scripts without case (Arabic, Chinese) start
+         * sentences with any letter */
+        size_t i = t->start;
+        int32_t cp = sr_utf8_decode(s, t->end, &i);
+        return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+    }
     if (t->kind == SR_TOKEN_PUNCT && t->end - t->start == 1)
         return c == ',' || c == ';' || c == ':' || c == ')' || c == ']' || c == '%';
     return false;
