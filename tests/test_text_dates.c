@@ -219,6 +219,14 @@ Test(dates, without_a_document_date_only_absolute_dates)
     cr_assert_eq(dates(t, YMD(2014, 2, 30)), 2, "an impossible document date counts as none");
 }
 
+Test(dates, stop_safely_at_the_end_of_the_text)
+{
+    cr_assert_eq(dates("It happened on 5", thursday), 0);
+    cr_assert_eq(dates("in 12", thursday), 0);
+    cr_assert_eq(dates("last", thursday), 0);
+    cr_assert_eq(dates("in the past", thursday), 0);
+}
+
 Test(dates, reject_impossible_days)
 {
     cr_assert_eq(dates("on February 30, 2014 and 2014-13-01", thursday), 0);

@@ -305,6 +305,8 @@ static bool capitalised(const struct ctx *c, size_t i)
 /* A month name: "March", "Jan.", "Sept", "JANUARY". 1-12, or 0. */
 static int month_at(const struct ctx *c, size_t i, bool *abbreviated)
 {
+    if (i >= c->n)
+        return 0;
     sr_token t = c->t[i];
     mid_prefix(c->s, &t);
     if (!(t.flags & (SR_TOKEN_CAPITALISED | SR_TOKEN_ALL_CAPS)))
