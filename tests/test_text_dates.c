@@ -108,6 +108,9 @@ Test(dates, month_and_day_take_the_nearest_year)
     assert_date(0, YMD(2013, 12, 28), SR_DATE_DAY);
     dates("Elections are set for Jan. 12.", YMD(2013, 12, 20));
     assert_date(0, YMD(2014, 1, 12), SR_DATE_DAY);
+    dates("The convoy was hit on 30 December.", thursday);
+    assert_date(0, YMD(2013, 12, 30), SR_DATE_DAY);
+    cr_assert(found[0].flags & SR_DATE_RELATIVE);
 }
 
 Test(dates, full_dates_in_both_orders)
