@@ -92,7 +92,10 @@ struct grow {
     void *items;
     size_t n;
     size_t cap;
+    size_t hint; /* first capacity, 0 for a small default */
 };
+/* A first capacity for the tokens of len bytes of text. */
+size_t sr_text_token_estimate(size_t len);
 void *sr_text_grow(sr_arena *a, struct grow *g, size_t size);
 
 #endif

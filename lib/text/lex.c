@@ -23,41 +23,43 @@ static const struct abbr {
     const char *word;
     uint8_t kind;
 } abbreviations[] = {
-    /* Titles and ranks stand before a name, so a stop after them never ends
-     * a sentence (AP style: Gen., Lt. Col., Sgt., Rep., Sen., Gov.). */
-    {"Adm", ABBR_TITLE}, {"Amb", ABBR_TITLE}, {"Brig", ABBR_TITLE}, {"Capt", ABBR_TITLE},
-    {"Cdr", ABBR_TITLE}, {"Cmdr", ABBR_TITLE}, {"Col", ABBR_TITLE}, {"Cpl", ABBR_TITLE},
-    {"Det", ABBR_TITLE}, {"Dr", ABBR_TITLE}, {"Fr", ABBR_TITLE}, {"Ft", ABBR_MAY_END},
-    {"Gen", ABBR_TITLE}, {"Gens", ABBR_TITLE}, {"Gov", ABBR_TITLE}, {"Hon", ABBR_TITLE},
-    {"Insp", ABBR_TITLE}, {"Lieut", ABBR_TITLE}, {"Lt", ABBR_TITLE}, {"Maj", ABBR_TITLE},
-    {"Messrs", ABBR_TITLE}, {"Mr", ABBR_TITLE}, {"Mrs", ABBR_TITLE}, {"Ms", ABBR_TITLE},
-    {"Msgr", ABBR_TITLE}, {"Mt", ABBR_MAY_END}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE},
-    {"Pvt", ABBR_TITLE}, {"Rep", ABBR_TITLE}, {"Reps", ABBR_TITLE}, {"Rev", ABBR_TITLE},
-    {"Sen", ABBR_TITLE}, {"Sens", ABBR_TITLE}, {"Sgt", ABBR_TITLE}, {"St", ABBR_MAY_END},
-    {"Supt", ABBR_TITLE}, {"cf", ABBR_TITLE}, {"vs", ABBR_TITLE},
-    /* Abbreviations that precede a number. */
-    {"Art", ABBR_BEFORE_DIGIT}, {"Ch", ABBR_BEFORE_DIGIT}, {"Fig", ABBR_BEFORE_DIGIT},
-    {"No", ABBR_BEFORE_DIGIT}, {"Nos", ABBR_BEFORE_DIGIT}, {"Vol", ABBR_BEFORE_DIGIT},
-    {"no", ABBR_BEFORE_DIGIT}, {"p", ABBR_BEFORE_DIGIT}, {"pp", ABBR_BEFORE_DIGIT},
-    /* Months, companies, suffixes, places ("St. Louis" but also "Orchard
-     * St.") and AP's state abbreviations can close a sentence as well as sit
+    /* Sorted (strcmp order, case-sensitive) for bsearch. Titles and ranks
+     * (ABBR_TITLE) stand before a name, so a stop after them never ends a
+     * sentence (AP style: Gen., Lt. Col., Sgt., Rep., Sen., Gov.); No., Art.
+     * and Vol. are abbreviations only before a number; months, companies,
+     * suffixes, places ("St. Louis" but also "Orchard St.") and AP's state
+     * abbreviations (ABBR_MAY_END) can close a sentence as well as sit
      * inside one. */
-    {"Jan", ABBR_MAY_END}, {"Feb", ABBR_MAY_END}, {"Mar", ABBR_MAY_END}, {"Apr", ABBR_MAY_END},
-    {"Jun", ABBR_MAY_END}, {"Jul", ABBR_MAY_END}, {"Aug", ABBR_MAY_END}, {"Sep", ABBR_MAY_END},
-    {"Sept", ABBR_MAY_END}, {"Oct", ABBR_MAY_END}, {"Nov", ABBR_MAY_END}, {"Dec", ABBR_MAY_END},
-    {"Inc", ABBR_MAY_END}, {"Corp", ABBR_MAY_END}, {"Co", ABBR_MAY_END}, {"Ltd", ABBR_MAY_END},
-    {"Bros", ABBR_MAY_END}, {"Jr", ABBR_MAY_END}, {"Sr", ABBR_MAY_END}, {"Ave", ABBR_MAY_END},
-    {"Blvd", ABBR_MAY_END}, {"Rd", ABBR_MAY_END}, {"Dept", ABBR_MAY_END}, {"Govt", ABBR_MAY_END},
-    {"Univ", ABBR_MAY_END}, {"Assn", ABBR_MAY_END}, {"approx", ABBR_MAY_END}, {"etc", ABBR_MAY_END},
-    {"Ala", ABBR_MAY_END}, {"Ariz", ABBR_MAY_END}, {"Ark", ABBR_MAY_END}, {"Calif", ABBR_MAY_END},
-    {"Colo", ABBR_MAY_END}, {"Conn", ABBR_MAY_END}, {"Del", ABBR_MAY_END}, {"Fla", ABBR_MAY_END},
-    {"Ga", ABBR_MAY_END}, {"Ill", ABBR_MAY_END}, {"Ind", ABBR_MAY_END}, {"Kan", ABBR_MAY_END},
-    {"Ky", ABBR_MAY_END}, {"La", ABBR_MAY_END}, {"Md", ABBR_MAY_END}, {"Mass", ABBR_MAY_END},
-    {"Mich", ABBR_MAY_END}, {"Minn", ABBR_MAY_END}, {"Miss", ABBR_MAY_END}, {"Mo", ABBR_MAY_END},
-    {"Mont", ABBR_MAY_END}, {"Neb", ABBR_MAY_END}, {"Nev", ABBR_MAY_END}, {"Okla", ABBR_MAY_END},
-    {"Ore", ABBR_MAY_END}, {"Pa", ABBR_MAY_END}, {"Tenn", ABBR_MAY_END}, {"Tex", ABBR_MAY_END},
-    {"Va", ABBR_MAY_END}, {"Vt", ABBR_MAY_END}, {"Wash", ABBR_MAY_END}, {"Wis", ABBR_MAY_END},
-    {"Wyo", ABBR_MAY_END},
+    {"Adm", ABBR_TITLE}, {"Ala", ABBR_MAY_END}, {"Amb", ABBR_TITLE}, {"Apr", ABBR_MAY_END},
+    {"Ariz", ABBR_MAY_END}, {"Ark", ABBR_MAY_END}, {"Art", ABBR_BEFORE_DIGIT},
+    {"Assn", ABBR_MAY_END}, {"Aug", ABBR_MAY_END}, {"Ave", ABBR_MAY_END},
+    {"Blvd", ABBR_MAY_END}, {"Brig", ABBR_TITLE}, {"Bros", ABBR_MAY_END},
+    {"Calif", ABBR_MAY_END}, {"Capt", ABBR_TITLE}, {"Cdr", ABBR_TITLE},
+    {"Ch", ABBR_BEFORE_DIGIT}, {"Cmdr", ABBR_TITLE}, {"Co", ABBR_MAY_END}, {"Col", ABBR_TITLE},
+    {"Colo", ABBR_MAY_END}, {"Conn", ABBR_MAY_END}, {"Corp", ABBR_MAY_END}, {"Cpl", ABBR_TITLE},
+    {"Dec", ABBR_MAY_END}, {"Del", ABBR_MAY_END}, {"Dept", ABBR_MAY_END}, {"Det", ABBR_TITLE},
+    {"Dr", ABBR_TITLE}, {"Feb", ABBR_MAY_END}, {"Fig", ABBR_BEFORE_DIGIT},
+    {"Fla", ABBR_MAY_END}, {"Fr", ABBR_TITLE}, {"Ft", ABBR_MAY_END}, {"Ga", ABBR_MAY_END},
+    {"Gen", ABBR_TITLE}, {"Gens", ABBR_TITLE}, {"Gov", ABBR_TITLE}, {"Govt", ABBR_MAY_END},
+    {"Hon", ABBR_TITLE}, {"Ill", ABBR_MAY_END}, {"Inc", ABBR_MAY_END}, {"Ind", ABBR_MAY_END},
+    {"Insp", ABBR_TITLE}, {"Jan", ABBR_MAY_END}, {"Jr", ABBR_MAY_END}, {"Jul", ABBR_MAY_END},
+    {"Jun", ABBR_MAY_END}, {"Kan", ABBR_MAY_END}, {"Ky", ABBR_MAY_END}, {"La", ABBR_MAY_END},
+    {"Lieut", ABBR_TITLE}, {"Lt", ABBR_TITLE}, {"Ltd", ABBR_MAY_END}, {"Maj", ABBR_TITLE},
+    {"Mar", ABBR_MAY_END}, {"Mass", ABBR_MAY_END}, {"Md", ABBR_MAY_END}, {"Messrs", ABBR_TITLE},
+    {"Mich", ABBR_MAY_END}, {"Minn", ABBR_MAY_END}, {"Miss", ABBR_MAY_END},
+    {"Mo", ABBR_MAY_END}, {"Mont", ABBR_MAY_END}, {"Mr", ABBR_TITLE}, {"Mrs", ABBR_TITLE},
+    {"Ms", ABBR_TITLE}, {"Msgr", ABBR_TITLE}, {"Mt", ABBR_MAY_END}, {"Neb", ABBR_MAY_END},
+    {"Nev", ABBR_MAY_END}, {"No", ABBR_BEFORE_DIGIT}, {"Nos", ABBR_BEFORE_DIGIT},
+    {"Nov", ABBR_MAY_END}, {"Oct", ABBR_MAY_END}, {"Okla", ABBR_MAY_END}, {"Ore", ABBR_MAY_END},
+    {"Pa", ABBR_MAY_END}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE}, {"Pvt", ABBR_TITLE},
+    {"Rd", ABBR_MAY_END}, {"Rep", ABBR_TITLE}, {"Reps", ABBR_TITLE}, {"Rev", ABBR_TITLE},
+    {"Sen", ABBR_TITLE}, {"Sens", ABBR_TITLE}, {"Sep", ABBR_MAY_END}, {"Sept", ABBR_MAY_END},
+    {"Sgt", ABBR_TITLE}, {"Sr", ABBR_MAY_END}, {"St", ABBR_MAY_END}, {"Supt", ABBR_TITLE},
+    {"Tenn", ABBR_MAY_END}, {"Tex", ABBR_MAY_END}, {"Univ", ABBR_MAY_END}, {"Va", ABBR_MAY_END},
+    {"Vol", ABBR_BEFORE_DIGIT}, {"Vt", ABBR_MAY_END}, {"Wash", ABBR_MAY_END},
+    {"Wis", ABBR_MAY_END}, {"Wyo", ABBR_MAY_END}, {"approx", ABBR_MAY_END}, {"cf", ABBR_TITLE},
+    {"etc", ABBR_MAY_END}, {"no", ABBR_BEFORE_DIGIT}, {"p", ABBR_BEFORE_DIGIT},
+    {"pp", ABBR_BEFORE_DIGIT}, {"vs", ABBR_TITLE},
 };
 
 static size_t skip_gap(struct lex *lx, struct lex_tok *tok);
@@ -243,7 +245,8 @@ static void scan_word(struct lex *lx, struct lex_tok *tok)
     const char *s = lx->s;
     size_t len = lx->len, p = lx->pos, seg_start = p, next, a;
     tok->t.kind = SR_TOKEN_WORD;
-    p += apostrophe_len(s, len, p); /* the possessive "'s" */
+    if (s[p] == '\'' || (unsigned char)s[p] == 0xE2)
+        p += apostrophe_len(s, len, p); /* the possessive "'s" */
     int w = p < len ? word_char_at(s, len, p, &next) : 0;
     if (w == 0) {
         lx->pos = p;
@@ -325,18 +328,23 @@ static bool has_lower(const char *s, size_t from, size_t to)
     return false;
 }
 
+static int compare_abbreviation(const void *key, const void *item)
+{
+    return strcmp(key, ((const struct abbr *)item)->word);
+}
+
 static enum abbr_kind abbreviation(const char *w, size_t n)
 {
     if (n == 1 && byte_class[(unsigned char)w[0]] == C_UPPER)
         return ABBR_MAY_END; /* an initial: "John F. Kennedy" */
     if (n > 6)
         return ABBR_NONE;
-    for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
-        const char *a = abbreviations[i].word;
-        if (a[0] == w[0] && strlen(a) == n && memcmp(a, w, n) == 0)
-            return (enum abbr_kind)abbreviations[i].kind;
-    }
-    return ABBR_NONE;
+    char key[8];
+    memcpy(key, w, n);
+    key[n] = '\0';
+    const struct abbr *a = bsearch(key, abbreviations, sizeof abbreviations / sizeof abbreviations[0],
+                                   sizeof abbreviations[0], compare_abbreviation);
+    return a ? (enum abbr_kind)a->kind : ABBR_NONE;
 }
 
 /* The word ends at a stop (lx->pos). Takes the stop into the word when the
@@ -435,10 +443,18 @@ static void scan_punct(struct lex *lx, struct lex_tok *tok)
     lx->pos = p;
 }
 
+/* News English runs about five bytes a token; sizing the array once for
+ * that saves copying it as it grows. Large texts start at a bound and grow. */
+size_t sr_text_token_estimate(size_t len)
+{
+    size_t n = len / 5 + 16;
+    return n < 65536 ? n : 65536;
+}
+
 void *sr_text_grow(sr_arena *a, struct grow *g, size_t size)
 {
     if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 64;
+        size_t cap = g->cap ? g->cap * 2 : g->hint ? g->hint : 16;
         void *items = sr_arena_alloc(a, cap * size);
         if (!items)
             return NULL;
@@ -508,7 +524,7 @@ sr_err sr_text_lex_all(sr_arena *a, const char *text, size_t len, sr_token **out
 {
     struct lex lx;
     struct lex_tok t;
-    struct grow g = {0};
+    struct grow g = {.hint = sr_text_token_estimate(len)};
     sr_lex_init(&lx, text, len, 0);
     *out = NULL;
     *n = 0;

@@ -98,6 +98,7 @@ static struct word_set keyword_set = WORD_SET(keywords);
 struct toks {
     const char *s;
     const sr_token *t;
+    const uint8_t *roles; /* R_* of each token */
     size_t n;
 };
 
@@ -105,6 +106,7 @@ static size_t number_parse(const struct toks *tk, size_t i, sr_number *out);
 static size_t parse_figure(const struct toks *tk, size_t i, sr_number *out);
 static size_t match_words(const struct toks *tk, size_t i, const char *const *words, size_t max);
 static unsigned roles_at(const struct toks *tk, size_t i);
+static void fill_roles(const char *s, const sr_token *t, size_t n, uint8_t *roles);
 
 /* pos is inside a word or a number ("1,3|00", "Ira|q"), not at its start. */
 static bool inside_token(const char *s, size_t pos)
@@ -132,7 +134,9 @@ bool sr_text_number_at(const char *text, size_t len, size_t pos, sr_number *out)
         window[n++] = lt.t;
     if (n == 0 || window[0].start != pos)
         return false;
-    struct toks tk = {text, window, n};
+    uint8_t roles[WINDOW];
+    fill_roles(text, window, n, roles);
+    struct toks tk = {text, window, roles, n};
     return number_parse(&tk, 0, out) > 0;
 }
 
@@ -152,7 +156,11 @@ sr_err sr_text_numbers_in(sr_arena *a, const char *text, const sr_token *t, size
     struct grow g = {0};
     *out = NULL;
     *n = 0;
-    struct toks tk = {text, t, nt};
+    uint8_t *roles = nt ? sr_arena_alloc(a, nt) : NULL;
+    if (nt && !roles)
+        return SR_ENOMEM;
+    fill_roles(text, t, nt, roles);
+    struct toks tk = {text, t, roles, nt};
     for (size_t i = 0; i < nt;) {
         sr_number num;
         bool may = t[i].kind == SR_TOKEN_NUMBER || roles_at(&tk, i);
@@ -222,17 +230,26 @@ static size_t number_parse(const struct toks *tk, size_t i, sr_number *out)
     return end - i;
 }
 
-/* R_* of a word token; "twenty-three" has the roles of "twenty". */
 static unsigned roles_at(const struct toks *tk, size_t i)
 {
-    if (i >= tk->n || tk->t[i].kind != SR_TOKEN_WORD)
-        return 0;
-    sr_token t = tk->t[i];
-    const char *dash = memchr(tk->s + t.start, '-', t.end - t.start);
-    if (dash)
-        t.end = (size_t)(dash - tk->s);
-    int k = sr_text_word_index(tk->s, &t, &keyword_set);
-    return k < 0 ? 0 : dash ? keyword_roles[k] & R_WORD : keyword_roles[k];
+    return i < tk->n ? tk->roles[i] : 0;
+}
+
+/* R_* of each word token, looked up once; "twenty-three" has the roles of
+ * "twenty" as a number word. */
+static void fill_roles(const char *s, const sr_token *t, size_t n, uint8_t *roles)
+{
+    for (size_t i = 0; i < n; i++) {
+        roles[i] = 0;
+        if (t[i].kind != SR_TOKEN_WORD)
+            continue;
+        sr_token w = t[i];
+        const char *dash = memchr(s + w.start, '-', w.end - w.start);
+        if (dash)
+            w.end = (size_t)(dash - s);
+        int k = sr_text_word_index(s, &w, &keyword_set);
+        roles[i] = k < 0 ? 0 : dash ? keyword_roles[k] & R_WORD : keyword_roles[k];
+    }
 }
 
 /* The words of a NULL-terminated phrase, in order; returns their count. */

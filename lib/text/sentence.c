@@ -27,7 +27,7 @@ static bool line_continues(const char *s, const sr_token *prev, const sr_token *
 sr_err sr_text_sentences(sr_arena *a, const char *text, size_t len,
                          sr_sentence **out, size_t *n)
 {
-    struct grow g = {0};
+    struct grow g = {.hint = sr_text_token_estimate(len) / 16 + 1};
     struct split sp = {.a = a, .s = text, .sentences = &g};
     sr_err err = run(&sp, len);
     *out = err ? NULL : g.items;
@@ -38,7 +38,7 @@ sr_err sr_text_sentences(sr_arena *a, const char *text, size_t len,
 sr_err sr_text_tokens(sr_arena *a, const char *text, size_t len,
                       sr_token **out, size_t *n)
 {
-    struct grow g = {0};
+    struct grow g = {.hint = sr_text_token_estimate(len)};
     struct split sp = {.a = a, .s = text, .tokens = &g};
     sr_err err = run(&sp, len);
     *out = err ? NULL : g.items;
