@@ -109,13 +109,13 @@ function escapeHTML(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-function actorName(a) { return a ? (a.name || a.code || '') : ''; }
-function sourceCount(ev) { return ev.num_articles || (ev.sources || []).length || 1; }
+function actorName(a) { return a ? (a.text || a.code || '') : ''; }
+function sourceCount(ev) { return ev.articles || (ev.sources || []).length || 1; }
 
 function listItem(ev) {
   const li = document.createElement('li');
   li.dataset.id = ev.id;
-  const who = [actorName(ev.actor1), actorName(ev.actor2)].filter(Boolean).join(' → ');
+  const who = [actorName(ev.source), actorName(ev.target)].filter(Boolean).join(' → ');
   const d = deaths(ev);
   li.innerHTML = `<div class="ev-title"><span class="dot" style="background:${colorOf(ev)}"></span>${escapeHTML(label(ev))}</div>
     <div class="ev-meta">${escapeHTML(ev.date)}${who ? ' · ' + escapeHTML(who) : ''}${d ? ' · ' + d + ' killed' : ''} · ${sourceCount(ev)} source${sourceCount(ev) > 1 ? 's' : ''}${ev.breaking ? ' · <b>breaking</b>' : ''}</div>`;
@@ -176,8 +176,8 @@ function highlight(sentence, ev) {
     const start = Array.from(sentence.slice(0, at)).length;
     marks.push([start, start + Array.from(text).length, cls]);
   };
-  find(actorName(ev.actor1), 'actor');
-  find(actorName(ev.actor2), 'actor');
+  find(actorName(ev.source), 'actor');
+  find(actorName(ev.target), 'actor');
   find(ev.place && ev.place.name, 'place');
   marks.sort((a, b) => a[0] - b[0]);
   let out = '', pos = 0;
@@ -208,8 +208,8 @@ async function openEvent(id) {
   const f = ev.fatalities;
   const rows = [
     ['When', `${escapeHTML(ev.date)} (${escapeHTML(ev.date_precision || 'day')})${ev.historical ? ' · historical' : ''}`],
-    ['Where', `${escapeHTML(p.name || 'unknown')}${p.admin1 ? ', ' + escapeHTML(p.admin1) : ''}${p.country ? ' (' + escapeHTML(p.country) + ')' : ''} · precision: ${escapeHTML(p.kind || '?')}`],
-    ['Who', `${escapeHTML(ev.actor1 ? actorName(ev.actor1) + ' [' + (ev.actor1.code || '?') + ']' : '?')} → ${escapeHTML(ev.actor2 ? actorName(ev.actor2) + ' [' + (ev.actor2.code || '?') + ']' : '?')}`],
+    ['Where', `${escapeHTML(p.name || 'unknown')}${p.admin1 ? ', ' + escapeHTML(p.admin1) : ''}${p.cc ? ' (' + escapeHTML(p.cc) + ')' : ''} · precision: ${escapeHTML(p.precision || p.kind || '?')}`],
+    ['Who', `${escapeHTML(ev.source ? actorName(ev.source) + ' [' + (ev.source.code || '?') + ']' : '?')} → ${escapeHTML(ev.target ? actorName(ev.target) + ' [' + (ev.target.code || '?') + ']' : '?')}`],
     ['What', `CAMEO ${escapeHTML(ev.cameo)}${ev.cameo_name ? ' ' + escapeHTML(ev.cameo_name) : ''} · Goldstein ${ev.goldstein ?? '?'}${ev.acled_type ? ' · ' + escapeHTML(ev.acled_type) + ' / ' + escapeHTML(ev.acled_subtype || '') : ''}`],
   ];
   if (f) rows.push(['Killed', typeof f === 'number' ? f : `${f.at_least ? 'at least ' : ''}${f.value}${f.who ? ' ' + escapeHTML(f.who) : ''}${f.aggregate ? ' (over a period)' : ''}`]);

@@ -45,7 +45,7 @@ try {
   // Filters reload the view: only Iraqi places remain.
   await page.fill('#f-country', 'IQ');
   await page.click('#filters button[type=submit]');
-  await page.waitForFunction(() => [...window.sitrep.state.events.values()].every((e) => e.place.country === 'IQ'),
+  await page.waitForFunction(() => [...window.sitrep.state.events.values()].every((e) => e.place.cc === 'IQ'),
                              null, { timeout: 10000 });
   // Usable on a phone: the map and the list are both on screen.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -2,7 +2,7 @@
 # The live map in Debian's chromium against a real `sitrep serve` on a
 # fixture store; leaves a screenshot in the build directory.
 set -euo pipefail
-source "$(dirname "$0")/serve_lib.sh"
+source "$(dirname "$0")/lib/serve.sh"
 [ -x /usr/bin/chromium ] || { echo "SKIP: chromium is not installed (scripts/deps.sh installs it)"; exit 77; }
 [ -d "$SR_SOURCE_DIR/node_modules/playwright-core" ] || { echo "SKIP: npm playwright-core is not installed"; exit 77; }
 "$FIXTURE_STORE" "$WORK/s.db" 120 --days 20 >/dev/null
