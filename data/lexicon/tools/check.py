@@ -30,8 +30,8 @@ LEX = os.path.dirname(HERE)
 REPO = os.path.dirname(os.path.dirname(LEX))
 
 SECTORS = set("""GOV MIL COP REB INS OPP CVL JUD LEG MED BUS REF NGO IGO EDU HLH
-LAB AGR CRM SPY UAF SEP ELI ENV HRI DEV MOD RAD IMG INT MNC NGM UIS PTY
-PRS FRM SET JEW MOS CHR HIN BUD ATH REL ITH SHI SUN CON DIP HUM""".split())
+LAB AGR CRM SPY UAF SEP ELI ENV HRI DEV MOD RAD IMG INT MNC NGM UIS
+""".split())
 
 ACLED = {
     "Battles": ["Armed clash", "Government regains territory",
