@@ -334,8 +334,9 @@ def check_countries(path, codes):
         countries = json.load(f)
     for c in countries:
         cca3 = c["cca3"]
-        if not any(code == cca3 or code.endswith(cca3) or code.startswith(cca3)
-                   for code in codes) and cca3 not in ALIASES:
+        # the state's own code, or CAMEO's sovereign+territory form (USAPRI)
+        if not (cca3 in codes or any(len(code) == 6 and code.endswith(cca3) for code in codes)) \
+                and cca3 not in ALIASES:
             fault("countries.actors", "%s (%s) has no actor entry" % (c["name"]["common"], cca3))
         elif cca3 in ALIASES and ALIASES[cca3] not in codes:
             fault("countries.actors", "%s has no actor entry under %s" % (cca3, ALIASES[cca3]))
@@ -363,6 +364,8 @@ def check_acled(path, table):
                 section = p[0].strip("[]")
                 continue
             if section == "cameo":
+                if p[0] == "code":
+                    continue
                 if len(p) < 3:
                     fault(where, "cameo row needs code, type, sub-type")
                     continue
@@ -370,9 +373,20 @@ def check_acled(path, table):
                     fault(where, "%s is not a CAMEO code" % p[0])
                 check_type(where, p[1], p[2], subtypes, seen_sub)
             elif section == "cue":
-                if len(p) < 4:
-                    fault(where, "cue row needs kind, words, type, sub-type")
+                if p[0] == "kind":
                     continue
+                if len(p) < 5:
+                    fault(where, "cue row needs kind, match, type, sub-type, applies")
+                    continue
+                if p[0] not in ("word", "target", "source"):
+                    fault(where, "cue kind %r is not word, target or source" % p[0])
+                if p[0] != "word":
+                    for sec in p[1].split("|"):
+                        if sec not in SECTORS:
+                            fault(where, "%s is not a CAMEO sector" % sec)
+                for c in p[4].split(","):
+                    if c.strip() not in table:
+                        fault(where, "applies to %r, not a CAMEO code" % c)
                 check_type(where, p[2], p[3], subtypes, seen_sub)
             elif section is None:
                 fault(where, "row before any [section]")
