@@ -242,7 +242,8 @@ def check_actors(lex):
         def flush():
             for ph, where in pending:
                 for c in pending_codes:
-                    codes.add(c)
+                    if c != "---":
+                        codes.add(c)
                 key = ph
                 val = tuple(sorted(pending_codes))
                 old = phrases.get(key)
@@ -281,6 +282,9 @@ def block_codes(where, s):
     out = []
     for b in re.findall(r"\[([^\]]*)\]", s):
         c = b.split()[0] if b.split() else ""
+        if c == "---":
+            out.append(c)
+            continue
         if not re.fullmatch(r"[A-Z0-9]{3,15}", c):
             fault(where, "bad actor code [%s]" % b)
             continue

@@ -246,9 +246,26 @@ def main():
         names = unique(seen, code, names)
         if names:
             write_block(out, "seat of government", code, names)
+    write_modifiers(out, countries, seen)
     out.write("\n~FINISH\n")
     for p, first, other in CLASHES:
         sys.stderr.write("make_countries: %s kept for %s, not given to %s\n" % (p, first, other))
+
+
+def write_modifiers(out, countries, seen):
+    """"pro-Iranian militias", "Russian-backed separatists", "pro-Moscow
+    rebels": the country named in the modifier is not the actor.  These
+    phrases take the null code so that the coder passes over them to the
+    actor they modify (manual 6.2)."""
+    out.write("\n# ---- modifiers that name a state without being the actor (null code) ----\n")
+    for c in countries:
+        words = [c["name"]["common"]] + country_demonyms(c) + capitals(c)
+        for w in dict.fromkeys(words):
+            base = phrase(fold(w))[:-1]
+            for p in ("PRO_" + base + "_", base + "_BACKED_"):
+                if p not in seen:
+                    seen[p] = "---"
+                    out.write("%s [---]\n" % p)
 
 
 def cameo_code(cca3):
