@@ -215,6 +215,16 @@ CLASHES = []
 
 ACRONYM_OK = {"UAE", "DRC", "DPRK", "USA", "UK", "RSA", "PRC", "ROK", "US"}
 
+# The coder reads text in upper case, where "US" is also the pronoun.  These
+# phrases, where it can only be the pronoun, take the null code.
+PRONOUN_US = ["TOLD_US", "TELL_US", "TELLS_US", "ASKED_US", "GAVE_US", "GIVE_US",
+              "LET_US", "HELP_US", "JOIN_US", "SHOW_US", "CALL_US", "CALLED_US",
+              "FOR_US", "TO_US", "WITH_US", "OF_US", "ABOUT_US", "AMONG_US",
+              "LIKE_US", "BEFORE_US", "BEHIND_US", "AHEAD_OF_US", "ALL_OF_US",
+              "MANY_OF_US", "SOME_OF_US", "BOTH_OF_US", "EACH_OF_US", "MOST_OF_US",
+              "WE_AND_US", "THEM_AND_US", "ALLOW_US", "MAKE_US", "MADE_US",
+              "KEEP_US", "KILL_US", "ATTACK_US", "HIT_US", "SEND_US", "SENT_US"]
+
 
 def main():
     with open(COUNTRIES, encoding="utf-8") as f:
@@ -247,6 +257,9 @@ def main():
         if names:
             write_block(out, "seat of government", code, names)
     write_modifiers(out, countries, seen)
+    out.write("\n# ---- the pronoun \"us\" (null code) ----\n")
+    for p in PRONOUN_US:
+        out.write("%s_ [---]\n" % p)
     out.write("\n~FINISH\n")
     for p, first, other in CLASHES:
         sys.stderr.write("make_countries: %s kept for %s, not given to %s\n" % (p, first, other))
