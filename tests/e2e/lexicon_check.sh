@@ -15,6 +15,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 python3 "$LEX/tools/check.py" "$LEX" --countries "$COUNTRIES" || fail "lexicon check reports faults"
 
+# Generated files must be what their generators write today.
+python3 "$LEX/tools/make_countries.py" 2>/dev/null | cmp -s - "$LEX/countries.actors" ||
+    fail "countries.actors differs from what tools/make_countries.py writes"
+python3 "$LEX/tools/make_modality.py" | cmp -s - "$LEX/modality.tsv" ||
+    fail "modality.tsv differs from what tools/make_modality.py writes"
+
 # A broken copy must be caught: an unknown event code, a phrase given two
 # codes, and a country dropped from the actors.
 cp -r "$LEX" "$TMP/lex"
