@@ -28,11 +28,11 @@ struct serve {
     atomic_bool stop;
     atomic_llong last_seq;
     atomic_llong published, matched, sent, send_failed, send_retried;
-    /* per-address subscribe limits: a fixed one-minute window per slot */
+    /* per-address subscribe limits: a token bucket per slot */
     struct rate_slot {
         char ip[64];
-        long long window;
-        int count;
+        double tokens;
+        double at;
     } rate[SERVE_RATE_SLOTS];
     pthread_mutex_t rate_mu;
     double started;

@@ -593,20 +593,28 @@ static sr_err stats(void *ctx, sr_http_request *req, sr_http_response *res)
 
 /* ---- Subscriptions. ------------------------------------------------------- */
 
+/* A token bucket per client address: `subscribe_per_minute` requests at
+ * once, refilled at that rate, so limits hold across minute boundaries. */
 static bool rate_limited(struct serve *sv, const char *ip)
 {
     unsigned h = 2166136261u;
     for (const char *p = ip; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
-    long long window = (long long)time(NULL) / 60;
+    double now = sr_now(), cap = sv->subscribe_per_minute;
     pthread_mutex_lock(&sv->rate_mu);
     struct rate_slot *s = &sv->rate[h % SERVE_RATE_SLOTS];
-    if (strcmp(s->ip, ip) != 0 || s->window != window) {
+    if (strcmp(s->ip, ip) != 0) {
         snprintf(s->ip, sizeof s->ip, "%s", ip);
-        s->window = window;
-        s->count = 0;
+        s->tokens = cap;
+        s->at = now;
     }
-    bool limited = ++s->count > sv->subscribe_per_minute;
+    s->tokens += (now - s->at) * cap / 60.0;
+    if (s->tokens > cap)
+        s->tokens = cap;
+    s->at = now;
+    bool limited = s->tokens < 1.0;
+    if (!limited)
+        s->tokens -= 1.0;
     pthread_mutex_unlock(&sv->rate_mu);
     return limited;
 }
