@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional in a target (libFuzzer calls it once before any input). */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int replay_file(const char *path)
 {
@@ -59,6 +61,8 @@ static int replay(const char *path, int *count)
 int main(int argc, char **argv)
 {
     int count = 0, failed = 0;
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++)
         failed += replay(argv[i], &count);
     printf("replayed %d inputs\n", count);
