@@ -1,0 +1,144 @@
+/* Shapes shared by the dictionary reader, the coder and the validator. */
+#ifndef SR_CODE_INTERNAL_H
+#define SR_CODE_INTERNAL_H
+#include <stdint.h>
+#include "sitrep/code.h"
+#include "sitrep/util.h"
+
+/* Lengths read from outside are capped: a dictionary line, a phrase's words,
+ * a sentence's tokens. */
+#define SR_CODE_MAX_LINE 4096
+#define SR_CODE_MAX_WORDS 64
+#define SR_CODE_MAX_TOKENS 2048
+#define SR_CODE_MAX_EVENTS 256
+#define SR_CODE_MAX_DEPTH 32
+
+enum phrase_kind { PK_ACTOR, PK_AGENT, PK_VERB, PK_NOUN, PK_ADJ, PK_TIME, PK_DISCARD };
+
+/* One word of a dictionary phrase: `stem` lets it match any word it
+ * begins (TABARI's stemming); without it the word must match whole, up to a
+ * regular ending unless `noend` ('=' in the dictionary). */
+typedef struct pword {
+    const char *s;
+    uint16_t len;
+    uint8_t stem, noend;
+} pword;
+
+typedef struct phrase {
+    pword *w;
+    uint16_t nwords;
+    uint8_t kind;
+    uint32_t item;       /* index into the kind's table */
+    uint32_t chars;      /* letters, for longest-match ties */
+    int32_t next;        /* next phrase with the same first word */
+} phrase;
+
+/* A date-restricted code: applies when lo <= date <= hi (YYYYMMDD). */
+typedef struct dcode {
+    const char *code;    /* may be "A/B" compound, "---", "###", "+++" */
+    int lo, hi;
+} dcode;
+
+typedef struct actor_entry {
+    dcode *codes;
+    uint16_t ncodes;
+} actor_entry;
+
+typedef struct agent_entry {
+    const char *code;    /* without the ~ */
+    const char *raw;     /* as written, e.g. "~GOV" */
+    bool prefix;         /* "NGO~": the agent code goes before the actor's */
+} agent_entry;
+
+/* Verb pattern elements. */
+enum elem_kind { E_WORD, E_ALT, E_SRC, E_TGT, E_CMP, E_SKIP };
+
+typedef struct elem_seq {
+    struct elem *e;
+    uint16_t n;
+} elem_seq;
+
+typedef struct elem {
+    uint8_t kind;
+    uint8_t adj;         /* must follow the previous element immediately */
+    pword w;
+    elem_seq *alts;      /* E_ALT: alternatives (a synset or { | }) */
+    uint16_t nalts;
+} elem;
+
+typedef struct event_code {
+    const char *a, *b;   /* b: second code of a pair "a:b", else NULL */
+    bool sub, dom;       /* '?' subordinate, '!' dominant */
+    bool null, discard, complex;
+} event_code;
+
+typedef struct pattern {
+    elem_seq pre, post;  /* before and after the verb */
+    bool adj_before, adj_after;
+    int length;
+    event_code code;
+    int line;
+} pattern;
+
+typedef struct verb_entry {
+    event_code code;
+    pattern *pats;
+    uint32_t npats, cap;
+    bool has_code;
+} verb_entry;
+
+typedef struct time_entry {
+    int shift;           /* days */
+    bool discard, complex, null;
+} time_entry;
+
+typedef struct synset {
+    const char *name;
+    elem_seq *alts;
+    uint16_t nalts, cap;
+} synset;
+
+/* Options that change coding (TABARI .options). */
+typedef struct code_options {
+    enum { BY_CLAUSE, BY_SENTENCE, BY_ALL } code_by;
+    bool noactprior, noactafter;
+    int max_verbs, max_conj;   /* COMPLEX: VERBS[n] CONJ[n], 0 = off */
+    bool comma_on;
+    int cmin, cmax, emin, emax, bmin, bmax;
+    int min_words;
+    bool convert_agents;
+    bool yyyy;
+    int time_shift;            /* -1 unset: on when <TIME> phrases exist */
+    const char *def_src, *def_tgt;
+    bool def_src_prior, def_tgt_after;
+} code_options;
+
+struct sr_code_dict {
+    sr_arena *mem;
+    FILE *errors;
+    phrase *phrases;
+    uint32_t nphrases, cap_phrases;
+    int32_t *heads;            /* hash of first word -> phrase chain */
+    const char **head_keys;
+    uint32_t nheads;           /* power of two */
+    uint32_t used_heads;
+    actor_entry *actors; uint32_t nactors, cap_actors;
+    agent_entry *agents; uint32_t nagents, cap_agents;
+    verb_entry *verbs; uint32_t nverbs, cap_verbs;
+    time_entry *times; uint32_t ntimes, cap_times;
+    synset *synsets; uint32_t nsynsets, cap_synsets;
+    code_options opt;
+    bool has_time;
+};
+
+/* dict.c */
+int32_t sr_dict_head(const sr_code_dict *d, const char *w, size_t len);
+bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind);
+void sr_options_default(code_options *o);
+
+/* cameo_table.c */
+struct sr_cameo_entry { const char *code; double goldstein; int quad; bool scored; const char *name; };
+extern const struct sr_cameo_entry sr_cameo_table[];
+extern const size_t sr_cameo_table_len;
+
+#endif

@@ -1,0 +1,1210 @@
+/*
+ * The coder: TABARI's shallow parse of one sentence (TABARI 0.8.4 manual,
+ * chapter 7), then verb patterns, source and target.
+ *
+ *   filter & tokenise -> classify words by longest dictionary match ->
+ *   agents join actors -> compound actors -> pronouns -> comma clauses ->
+ *   conjunction clauses -> per clause, verbs left to right: longest pattern
+ *   first, then default source/target search, passive voice -> events.
+ *
+ * All per-sentence memory comes from one arena that is reset per sentence.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "code_internal.h"
+
+enum tok_type {
+    T_NULL, T_ACTOR, T_AGENT, T_VERB, T_NOUN, T_ADJ, T_TIME, T_DISCARD,
+    T_DET, T_CONJ, T_PRON, T_AUX, T_BY, T_COMMA, T_NUM
+};
+
+typedef struct token {
+    const char *w;       /* upper-cased, folded */
+    uint16_t len;
+    uint8_t type;
+    uint8_t cap;         /* capitalised in the text */
+    uint8_t dropped;     /* inside an eliminated comma clause */
+    uint8_t joined;      /* comma or conjunction inside a compound phrase */
+    uint16_t span;       /* tokens of the dictionary phrase starting here */
+    uint32_t item;
+    uint32_t b0, b1;     /* byte offsets in the sentence */
+    int32_t mention;     /* mention starting here, -1 none */
+    int32_t in_mention;  /* mention covering this token, -1 none */
+} token;
+
+#define MAX_CODES 16
+
+typedef struct mention {
+    int first, last;     /* tokens, inclusive */
+    const char *codes[MAX_CODES];
+    int ncodes;
+    int group;           /* first mention of its compound, or itself */
+    int group_last;      /* last mention of the compound */
+    int pron_ref;        /* pronoun: mention it refers to, else -1 */
+} mention;
+
+typedef struct side {
+    int m;               /* mention, -1 none */
+    bool whole_group;
+    const char *dflt;    /* default code from the options */
+} side;
+
+struct sr_coder {
+    const sr_code_dict *d;
+    sr_arena *mem;
+    token *tok;
+    int ntok;
+    mention *men;
+    int nmen;
+    int date;
+    const char *text;
+    size_t base;
+    sr_code_event *ev;
+    size_t nev, capev;
+    sr_code_result result;
+    sr_code_place_fn place_fn;
+    void *place_ctx;
+    long steps;
+    bool all_caps;
+    bool passive_seen;
+    /* a document's events, copied out of the per-sentence arena */
+    sr_arena *docmem;
+    sr_code_event *doc_ev;
+    size_t doc_n, doc_cap;
+    sr_code_result doc;
+};
+
+static sr_err tokenise(sr_coder *c, const char *text, size_t len);
+static void classify(sr_coder *c);
+static void find_mentions(sr_coder *c, int *status);
+static void find_compounds(sr_coder *c);
+static void resolve_pronouns(sr_coder *c);
+static void drop_comma_clauses(sr_coder *c);
+static int code_clauses(sr_coder *c, int *status);
+static void finish_events(sr_coder *c, size_t len);
+
+sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
+{
+    sr_coder *c = calloc(1, sizeof *c);
+    if (!c) return SR_ENOMEM;
+    c->d = d;
+    c->mem = sr_arena_new(64u << 20);
+    c->docmem = sr_arena_new(256u << 20);
+    c->capev = SR_CODE_MAX_EVENTS;
+    c->ev = calloc(c->capev, sizeof *c->ev);
+    if (!c->mem || !c->docmem || !c->ev) {
+        sr_coder_free(c);
+        return SR_ENOMEM;
+    }
+    *out = c;
+    return SR_OK;
+}
+
+void sr_coder_free(sr_coder *c)
+{
+    if (!c) return;
+    sr_arena_free(c->mem);
+    sr_arena_free(c->docmem);
+    free(c->ev);
+    free(c->doc_ev);
+    free(c);
+}
+
+void sr_coder_set_place_hook(sr_coder *c, sr_code_place_fn fn, void *ctx)
+{
+    c->place_fn = fn;
+    c->place_ctx = ctx;
+}
+
+sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
+                        const sr_code_result **out)
+{
+    sr_arena_reset(c->mem);
+    c->nev = 0;
+    c->nmen = 0;
+    c->date = date;
+    c->text = text;
+    c->base = base;
+    c->passive_seen = false;
+    c->result.status = SR_CODE_CODED;
+    c->result.events = c->ev;
+    c->result.n_events = 0;
+    *out = &c->result;
+    sr_err e = tokenise(c, text, len);
+    if (e) return e;
+    int words = 0;
+    for (int i = 0; i < c->ntok; i++) words++;
+    if (c->d->opt.min_words && words < c->d->opt.min_words) {
+        c->result.status = SR_CODE_SHORT;
+        return SR_OK;
+    }
+    classify(c);
+    int status = SR_CODE_CODED;
+    for (int i = 0; i < c->ntok; i++) {
+        if (c->tok[i].type == T_DISCARD) status = SR_CODE_DISCARD;
+        if (c->tok[i].type == T_TIME && c->tok[i].span) {
+            const time_entry *te = &c->d->times[c->tok[i].item];
+            if (te->discard) status = SR_CODE_DISCARD;
+        }
+    }
+    if (status == SR_CODE_CODED) find_mentions(c, &status);
+    if (status != SR_CODE_CODED) {
+        c->result.status = (enum sr_code_status)status;
+        return SR_OK;
+    }
+    find_compounds(c);
+    resolve_pronouns(c);
+    if (c->d->opt.comma_on) drop_comma_clauses(c);
+    code_clauses(c, &status);
+    if (status != SR_CODE_CODED) {
+        c->nev = 0;
+        c->result.status = (enum sr_code_status)status;
+        return SR_OK;
+    }
+    finish_events(c, len);
+    c->result.n_events = c->nev;
+    return SR_OK;
+}
+
+/* ---- filtering and tokens (manual 7.3) --------------------------------- */
+
+/* Latin-1 letters to their base letter: TABARI strips diacritics. */
+static char fold_latin1(int32_t cp)
+{
+    static const char map[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    if (cp >= 0xC0 && cp <= 0xFF) return map[cp - 0xC0];
+    if (cp == 0x2019 || cp == 0x2018) return '\'';
+    if (cp == 0x201C || cp == 0x201D) return '"';
+    if (cp == 0x2013 || cp == 0x2014) return '-';
+    return 0;
+}
+
+static bool is_sep(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '"' || ch == '?' || ch == '!' ||
+           ch == '-' || ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == ':' || ch == '{' ||
+           ch == '}' || ch == '/' || ch == '*' || ch == '`';
+}
+
+static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t b0, uint32_t b1, bool cap)
+{
+    if (c->ntok >= SR_CODE_MAX_TOKENS) return SR_OK; /* a giant sentence is coded on its head */
+    token *t = &c->tok[c->ntok++];
+    memset(t, 0, sizeof *t);
+    t->w = w;
+    t->len = (uint16_t)n;
+    t->b0 = b0;
+    t->b1 = b1;
+    t->cap = cap;
+    t->mention = t->in_mention = -1;
+    return SR_OK;
+}
+
+static sr_err tokenise(sr_coder *c, const char *text, size_t len)
+{
+    c->ntok = 0;
+    c->tok = sr_arena_alloc(c->mem, SR_CODE_MAX_TOKENS * sizeof *c->tok);
+    char *folded = sr_arena_alloc(c->mem, len + 1);
+    if (!c->tok || !folded) return SR_ENOMEM;
+    /* fold to ASCII upper case; remember where each folded byte came from */
+    uint32_t *from = sr_arena_alloc(c->mem, (len + 1) * sizeof *from);
+    if (!from) return SR_ENOMEM;
+    size_t n = 0, i = 0;
+    bool lower_seen = false;
+    while (i < len) {
+        size_t at = i;
+        unsigned char b = (unsigned char)text[i];
+        char ch;
+        if (b < 0x80) {
+            ch = (char)b;
+            i++;
+        } else {
+            int32_t cp = sr_utf8_decode(text, len, &i);
+            ch = cp < 0 ? ' ' : fold_latin1(cp);
+            if (!ch) ch = cp >= 0 ? 'X' : ' ';
+        }
+        if (islower((unsigned char)ch)) lower_seen = true;
+        folded[n] = ch;
+        from[n++] = (uint32_t)at;
+    }
+    folded[n] = 0;
+    from[n] = (uint32_t)len;
+    c->all_caps = !lower_seen;
+    size_t p = 0;
+    while (p < n) {
+        char ch = folded[p];
+        if (is_sep(ch) || ch == '.') { p++; continue; }
+        if (ch == ',' || ch == ';') {
+            add_token(c, ",", 1, from[p], from[p + 1], false);
+            p++;
+            continue;
+        }
+        size_t b = p;
+        char *w = sr_arena_alloc(c->mem, 64);
+        size_t wl = 0, cap = 64;
+        while (p < n) {
+            ch = folded[p];
+            if (is_sep(ch) || ch == ';') break;
+            if (ch == ',') {
+                /* a comma inside a number disappears: 1,500 -> 1500 */
+                if (wl && isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])) { p++; continue; }
+                break;
+            }
+            if (ch == '.') {
+                /* a period after a lower-case letter ends a sentence; one in an
+                 * abbreviation (U.N.) or a number stays */
+                bool keep = wl && (isupper((unsigned char)folded[p - 1]) || (isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])));
+                if (!keep) break;
+            }
+            if (wl + 1 >= cap) {
+                char *nw = sr_arena_alloc(c->mem, cap * 2);
+                if (!nw) return SR_ENOMEM;
+                memcpy(nw, w, wl);
+                w = nw;
+                cap *= 2;
+            }
+            w[wl++] = (char)toupper((unsigned char)ch);
+            p++;
+        }
+        if (wl == 0) { p++; continue; }
+        w[wl] = 0;
+        add_token(c, w, wl, from[b], from[p], isupper((unsigned char)folded[b]) != 0);
+    }
+    return SR_OK;
+}
+
+/* ---- word matching ------------------------------------------------------- */
+
+static bool regular_ending(const char *rest, size_t n, bool verb)
+{
+    static const char *const noun_end[] = {"S", "'S", "ES", "S'", "'", NULL};
+    static const char *const verb_end[] = {"S", "ED", "ES", "EN", "ING", "D", "'S", NULL};
+    for (const char *const *e = verb ? verb_end : noun_end; *e; e++)
+        if (strlen(*e) == n && memcmp(*e, rest, n) == 0) return true;
+    return false;
+}
+
+bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind)
+{
+    if (len < pw->len || memcmp(w, pw->s, pw->len) != 0) return false;
+    if (len == pw->len || pw->stem) return true;
+    if (!final || pw->noend) return false;
+    return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
+}
+
+/* Does phrase p match the tokens from i? Returns the token count or 0. */
+static int phrase_at(const sr_coder *c, const phrase *p, int i)
+{
+    if (i + p->nwords > c->ntok) return 0;
+    for (int k = 0; k < p->nwords; k++) {
+        const token *t = &c->tok[i + k];
+        if (t->type == T_COMMA) return 0;
+        if (!sr_word_matches(&p->w[k], t->w, t->len, k == p->nwords - 1, p->kind)) return 0;
+    }
+    return p->nwords;
+}
+
+static int kind_rank(int kind)
+{
+    static const int rank[] = {[PK_DISCARD] = 7, [PK_ACTOR] = 6, [PK_AGENT] = 5, [PK_VERB] = 4,
+                               [PK_TIME] = 3, [PK_NOUN] = 2, [PK_ADJ] = 1};
+    return rank[kind];
+}
+
+/* Longest dictionary phrase starting at token i. */
+static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
+{
+    const sr_code_dict *d = c->d;
+    const token *t = &c->tok[i];
+    const phrase *best = NULL;
+    int best_n = 0;
+    for (size_t l = t->len; l >= 1; l--) {
+        for (int32_t id = sr_dict_head(d, t->w, l); id >= 0; id = d->phrases[id].next) {
+            const phrase *p = &d->phrases[id];
+            int n = phrase_at(c, p, i);
+            if (!n) continue;
+            if (!best || n > best_n || (n == best_n && (p->chars > best->chars ||
+                (p->chars == best->chars && kind_rank(p->kind) > kind_rank(best->kind))))) {
+                best = p;
+                best_n = n;
+            }
+        }
+    }
+    *ntok = best_n;
+    return best;
+}
+
+static int closed_class(const token *t)
+{
+    static const struct { const char *w; int type; } words[] = {
+        {"A", T_DET}, {"AN", T_DET}, {"THE", T_DET},
+        {"AND", T_CONJ}, {"BUT", T_CONJ}, {"OR", T_CONJ}, {"NOR", T_CONJ},
+        {"HE", T_PRON}, {"SHE", T_PRON}, {"IT", T_PRON}, {"HIM", T_PRON}, {"HER", T_PRON},
+        {"ITS", T_PRON}, {"HIS", T_PRON}, {"THEY", T_PRON}, {"THEM", T_PRON}, {"THEIR", T_PRON},
+        {"WAS", T_AUX}, {"WERE", T_AUX}, {"BEEN", T_AUX}, {"BY", T_BY},
+    };
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strlen(words[k].w) == t->len && memcmp(words[k].w, t->w, t->len) == 0) return words[k].type;
+    if (t->w[0] == ',') return T_COMMA;
+    if (isdigit((unsigned char)t->w[0])) return T_NUM;
+    return T_NULL;
+}
+
+static void classify(sr_coder *c)
+{
+    static const int type_of[] = {[PK_ACTOR] = T_ACTOR, [PK_AGENT] = T_AGENT, [PK_VERB] = T_VERB,
+                                  [PK_NOUN] = T_NOUN, [PK_ADJ] = T_ADJ, [PK_TIME] = T_TIME,
+                                  [PK_DISCARD] = T_DISCARD};
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        int cc = closed_class(t);
+        if (cc == T_COMMA) { t->type = T_COMMA; continue; }
+        int n;
+        const phrase *p = longest_at(c, i, &n);
+        if (!p || (cc != T_NULL && n < 2) || (cc == T_NUM && n < 2)) {
+            t->type = (uint8_t)cc;
+            continue;
+        }
+        t->type = (uint8_t)type_of[p->kind];
+        t->span = (uint16_t)n;
+        t->item = p->item;
+        for (int k = 1; k < n; k++) c->tok[i + k].type = T_NULL, c->tok[i + k].span = 0;
+        /* a verb after a determiner or capitalised inside the sentence is a
+         * noun (manual 7.4) */
+        if (t->type == T_VERB) {
+            bool det = i > 0 && c->tok[i - 1].type == T_DET;
+            bool capital = i > 0 && t->cap && !c->all_caps;
+            const verb_entry *v = &c->d->verbs[t->item];
+            if (det || capital) t->type = T_NOUN;
+            else if (v->code.null && v->npats == 0) t->type = T_NULL;
+        }
+        i += n - 1;
+    }
+}
+
+/* ---- actors, agents, compounds, pronouns -------------------------------- */
+
+static const char *resolve_code(const sr_coder *c, const actor_entry *a)
+{
+    const char *dflt = NULL;
+    for (int k = 0; k < a->ncodes; k++) {
+        const dcode *dc = &a->codes[k];
+        bool restricted = dc->lo != 0 || dc->hi != 99999999;
+        if (!restricted) { if (!dflt) dflt = dc->code; continue; }
+        if (c->date && c->date >= dc->lo && c->date <= dc->hi) return dc->code;
+        if (!c->date && !dflt) continue;
+    }
+    return dflt ? dflt : "---";
+}
+
+static int new_mention(sr_coder *c, int first, int last)
+{
+    if (c->nmen >= SR_CODE_MAX_TOKENS) return -1;
+    if (!c->men) c->men = NULL;
+    mention *m = &c->men[c->nmen];
+    memset(m, 0, sizeof *m);
+    m->first = first;
+    m->last = last;
+    m->group = m->group_last = c->nmen;
+    m->pron_ref = -1;
+    for (int k = first; k <= last; k++) c->tok[k].in_mention = c->nmen;
+    c->tok[first].mention = c->nmen;
+    return c->nmen++;
+}
+
+static void split_codes(sr_coder *c, mention *m, const char *code)
+{
+    const char *p = code;
+    while (*p && m->ncodes < MAX_CODES) {
+        size_t n = strcspn(p, "/");
+        m->codes[m->ncodes++] = sr_arena_strndup(c->mem, p, n);
+        p += n;
+        if (*p == '/') p++;
+    }
+}
+
+/* Actor code plus agent code, unless the agent code is already there on
+ * CAMEO's 3-character boundaries (manual 5.4). */
+static const char *with_agent(sr_coder *c, const char *actor, const agent_entry *g, bool former)
+{
+    const char *ag = former ? "ELI" : g->code;
+    size_t al = strlen(actor), gl = strlen(ag);
+    if (!g->prefix || former) {
+        for (size_t k = 0; k + gl <= al; k += 3)
+            if (memcmp(actor + k, ag, gl) == 0) return actor;
+        return sr_arena_printf(c->mem, "%s%s", actor, ag);
+    }
+    if (al >= gl && memcmp(actor, ag, gl) == 0) return actor;
+    return sr_arena_printf(c->mem, "%s%s", ag, actor);
+}
+
+static bool word_is(const token *t, const char *w)
+{
+    return strlen(w) == t->len && memcmp(t->w, w, t->len) == 0;
+}
+
+static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
+{
+    mention *m = &c->men[m_idx];
+    const agent_entry *g = &c->d->agents[c->tok[agent_tok].item];
+    bool former = agent_tok > 0 && word_is(&c->tok[agent_tok - 1], "FORMER");
+    if (!former && m->first > 0 && word_is(&c->tok[m->first - 1], "FORMER")) former = true;
+    for (int k = 0; k < m->ncodes; k++) m->codes[k] = with_agent(c, m->codes[k], g, former);
+    int end = agent_tok + c->tok[agent_tok].span - 1;
+    if (agent_tok < m->first) m->first = agent_tok;
+    if (end > m->last) m->last = end;
+    for (int k = m->first; k <= m->last; k++) c->tok[k].in_mention = m_idx;
+    c->tok[agent_tok].type = T_NULL;
+}
+
+static void find_mentions(sr_coder *c, int *status)
+{
+    c->men = sr_arena_alloc(c->mem, (size_t)(c->ntok + 1) * sizeof *c->men);
+    c->nmen = 0;
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_ACTOR) continue;
+        const char *code = t->item == UINT32_MAX ? "---" : resolve_code(c, &c->d->actors[t->item]);
+        if (strcmp(code, "###") == 0) { *status = SR_CODE_DISCARD; return; }
+        if (strcmp(code, "+++") == 0) { *status = SR_CODE_COMPLEX; return; }
+        if (strcmp(code, "---") == 0) { t->type = T_NOUN; continue; }
+        int m = new_mention(c, i, i + t->span - 1);
+        if (m >= 0) split_codes(c, &c->men[m], code);
+    }
+    /* agents: after an actor, before one, or before OF/IN + actor */
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_AGENT) continue;
+        int end = i + t->span - 1;
+        int before = i > 0 ? c->tok[i - 1].in_mention : -1;
+        int after = end + 1 < c->ntok ? c->tok[end + 1].mention : -1;
+        if (before >= 0) {
+            attach_agent(c, i, before);
+            if (after >= 0) { /* "Bree Prime Minister Romendacil": one actor */
+                mention *a = &c->men[after];
+                c->men[before].last = a->last;
+                for (int k = a->first; k <= a->last; k++) c->tok[k].in_mention = before;
+                c->tok[a->first].mention = -1;
+                a->ncodes = 0;
+            }
+            continue;
+        }
+        if (after >= 0) { attach_agent(c, i, after); c->tok[i].mention = after; c->tok[c->men[after].first == i ? i : i].mention = after; continue; }
+        int k = end + 1;
+        if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN"))) {
+            k++;
+            while (k < c->ntok && c->tok[k].type == T_DET) k++;
+            if (k < c->ntok && c->tok[k].mention >= 0) {
+                int m = c->tok[k].mention;
+                c->tok[k].mention = -1;
+                attach_agent(c, i, m);
+                c->tok[i].mention = m;
+                continue;
+            }
+        }
+        if (c->d->opt.convert_agents) {
+            int m = new_mention(c, i, end);
+            if (m >= 0) {
+                const agent_entry *g = &c->d->agents[t->item];
+                c->men[m].codes[c->men[m].ncodes++] = g->raw;
+            }
+        }
+    }
+    /* drop mentions emptied by merging; keep token links right */
+    int w = 0;
+    for (int m = 0; m < c->nmen; m++) {
+        if (c->men[m].ncodes == 0) continue;
+        c->men[w] = c->men[m];
+        c->men[w].group = c->men[w].group_last = w;
+        w++;
+    }
+    c->nmen = w;
+    for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
+    for (int m = 0; m < c->nmen; m++) {
+        c->tok[c->men[m].first].mention = m;
+        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+    }
+}
+
+static bool np_filler(const token *t)
+{
+    return t->type == T_DET || t->type == T_ADJ;
+}
+
+/* Parsed compounds (manual 7.5): np1 , np2 , ... AND npn, where an np is an
+ * actor after any determiners and adjectives. */
+static void find_compounds(sr_coder *c)
+{
+    for (int m = 0; m < c->nmen; m++) {
+        int members[64], links[64];
+        int nm = 0, nl = 0, last_and = -1;
+        members[nm++] = m;
+        int cur = m;
+        for (;;) {
+            int k = c->men[cur].last + 1;
+            int link_start = k;
+            bool saw_and = false, saw_comma = false;
+            while (k < c->ntok && (c->tok[k].type == T_COMMA || (c->tok[k].type == T_CONJ && word_is(&c->tok[k], "AND")))) {
+                if (c->tok[k].type == T_COMMA) saw_comma = true;
+                else saw_and = true;
+                k++;
+            }
+            if (!saw_and && !saw_comma) break;
+            while (k < c->ntok && np_filler(&c->tok[k])) k++;
+            if (k >= c->ntok || c->tok[k].mention < 0 || nm >= 64) break;
+            links[nl++] = link_start;
+            cur = c->tok[k].mention;
+            members[nm++] = cur;
+            if (saw_and) { last_and = nm - 1; break; }
+        }
+        if (last_and < 0) continue;
+        for (int j = 0; j <= last_and; j++) {
+            c->men[members[j]].group = members[0];
+            c->men[members[j]].group_last = members[last_and];
+        }
+        for (int j = 0; j < last_and; j++)
+            for (int k = links[j]; k < c->ntok && (c->tok[k].type == T_COMMA || c->tok[k].type == T_CONJ); k++)
+                c->tok[k].joined = 1;
+        m = members[last_and];
+    }
+    /* compound noun and adjective phrases keep their conjunction (7.5.1) */
+    for (int i = 1; i + 1 < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_CONJ || t->joined) continue;
+        int prev = c->tok[i - 1].type, k = i + 1;
+        if (prev == T_ADJ && c->tok[k].type == T_ADJ) { t->joined = 1; continue; }
+        if (prev != T_NOUN) continue;
+        while (k < c->ntok && c->tok[k].type == T_ADJ) k++;
+        if (k < c->ntok && c->tok[k].type == T_NOUN) t->joined = 1;
+    }
+}
+
+static int group_size(const sr_coder *c, int m)
+{
+    int g = c->men[m].group, n = 0;
+    for (int k = g; k < c->nmen && c->men[k].group == g; k++) n++;
+    return n;
+}
+
+static void resolve_pronouns(sr_coder *c)
+{
+    int first_compound = -1;
+    for (int m = 0; m < c->nmen; m++)
+        if (group_size(c, m) > 1) { first_compound = c->men[m].group; break; }
+    int nmen0 = c->nmen;
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_PRON || word_is(t, "HIM")) continue;
+        int ref = -1;
+        bool plural = word_is(t, "THEY") || word_is(t, "THEM") || word_is(t, "THEIR");
+        if (plural && first_compound >= 0 && c->men[first_compound].first < i) ref = first_compound;
+        else if (nmen0 > 0 && c->men[0].first < i) ref = 0;
+        if (ref < 0) continue;
+        int m = new_mention(c, i, i);
+        if (m < 0) return;
+        mention *pm = &c->men[m];
+        pm->pron_ref = ref;
+        int g = c->men[ref].group;
+        for (int k = g; k < nmen0 && c->men[k].group == g; k++)
+            for (int j = 0; j < c->men[k].ncodes && pm->ncodes < MAX_CODES; j++)
+                pm->codes[pm->ncodes++] = c->men[k].codes[j];
+        if (!(plural && group_size(c, ref) > 1)) {
+            pm->ncodes = 0;
+            for (int j = 0; j < c->men[ref].ncodes; j++) pm->codes[pm->ncodes++] = c->men[ref].codes[j];
+        }
+    }
+    /* pronoun mentions were appended: keep mentions in text order */
+    for (int a = 1; a < c->nmen; a++) {
+        mention x = c->men[a];
+        int b = a - 1;
+        while (b >= 0 && c->men[b].first > x.first) { c->men[b + 1] = c->men[b]; b--; }
+        c->men[b + 1] = x;
+    }
+    /* renumber groups after the sort: members are consecutive mentions */
+    int *old_to_new = sr_arena_alloc(c->mem, (size_t)(c->nmen + 1) * sizeof(int));
+    (void)old_to_new;
+    for (int m = 0; m < c->nmen; m++) {
+        mention *x = &c->men[m];
+        if (x->group == x->group_last && x->pron_ref < 0 && x->first == x->last) { x->group = x->group_last = m; continue; }
+    }
+    /* simple rebuild: a mention is in a group with its neighbours when the
+     * tokens between them are joined links */
+    for (int m = 0; m < c->nmen; m++) c->men[m].group = c->men[m].group_last = m;
+    for (int m = 1; m < c->nmen; m++) {
+        int k = c->men[m - 1].last + 1;
+        bool link = false, ok = k < c->men[m].first;
+        for (; ok && k < c->men[m].first; k++) {
+            const token *t = &c->tok[k];
+            if (t->joined) link = true;
+            else if (!np_filler(t)) ok = false;
+        }
+        if (ok && link) c->men[m].group = c->men[m - 1].group;
+    }
+    for (int m = c->nmen - 1; m >= 0; m--) {
+        int g = c->men[m].group;
+        if (m + 1 < c->nmen && c->men[m + 1].group == g) c->men[m].group_last = c->men[m + 1].group_last;
+        else c->men[m].group_last = m;
+    }
+    for (int m = 0; m < c->nmen; m++) c->men[m].group_last = c->men[c->men[m].group].group_last;
+    for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
+    for (int m = 0; m < c->nmen; m++) {
+        c->tok[c->men[m].first].mention = m;
+        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+    }
+}
+
+/* Comma-delimited clauses of MIN < words <= MAX are dropped (manual 7.8). */
+static void drop_comma_clauses(sr_coder *c)
+{
+    const code_options *o = &c->d->opt;
+    int commas[SR_CODE_MAX_TOKENS];
+    int nc = 0;
+    for (int i = 0; i < c->ntok; i++)
+        if (c->tok[i].type == T_COMMA && !c->tok[i].joined) commas[nc++] = i;
+    if (nc == 0) return;
+    for (int s = 0; s <= nc; s++) {
+        int from = s == 0 ? 0 : commas[s - 1] + 1;
+        int to = s == nc ? c->ntok : commas[s];
+        int words = to - from;
+        int lo = o->cmin, hi = o->cmax;
+        if (s == 0) lo = o->bmin, hi = o->bmax;
+        else if (s == nc) lo = o->emin, hi = o->emax;
+        if (words > lo && words <= hi) {
+            for (int k = from; k < to; k++) c->tok[k].dropped = 1;
+            if (s > 0) c->tok[commas[s - 1]].dropped = 1;
+        }
+    }
+}
+
+/* ---- pattern matching ---------------------------------------------------- */
+
+typedef struct mctx {
+    sr_coder *c;
+    const int *pos;      /* clause positions -> token index */
+    int n;               /* positions in the clause */
+    int limit;           /* match stays below this position */
+    int src, tgt, cmp;   /* bound mentions, -1 none */
+    int end;
+} mctx;
+
+typedef struct cont {
+    const elem_seq *seq;
+    int idx;
+    const struct cont *next;
+} cont;
+
+#define MATCH_STEPS 20000
+
+static int mention_at(const mctx *m, int p)
+{
+    return m->c->tok[m->pos[p]].mention;
+}
+
+/* Position after mention (or its whole compound). */
+static int after_mention(const mctx *m, int p, int men, bool group)
+{
+    const sr_coder *c = m->c;
+    int last_tok = group ? c->men[c->men[men].group_last].last : c->men[men].last;
+    while (p < m->n && m->pos[p] <= last_tok) p++;
+    return p;
+}
+
+static bool m_seq(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k);
+
+static bool m_actor(mctx *m, const elem_seq *seq, int idx, int p, const cont *k)
+{
+    const elem *e = &seq->e[idx];
+    int men = mention_at(m, p);
+    sr_coder *c = m->c;
+    if (e->kind == E_CMP && group_size(c, men) < 2 && c->men[men].ncodes < 2) return false;
+    if (e->kind == E_CMP && group_size(c, men) >= 2) men = c->men[men].group;
+    bool group = e->kind != E_SRC && e->kind != E_TGT ? true : group_size(c, men) > 1;
+    int next = after_mention(m, p, men, group);
+    int save_s = m->src, save_t = m->tgt, save_c = m->cmp;
+    if (e->kind == E_SRC) m->src = men;
+    else if (e->kind == E_TGT) m->tgt = men;
+    else if (e->kind == E_CMP) m->cmp = men;
+    if (m_seq(m, seq, idx + 1, next, false, k)) return true;
+    m->src = save_s, m->tgt = save_t, m->cmp = save_c;
+    return false;
+}
+
+static bool m_seq(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k)
+{
+    if (++m->c->steps > MATCH_STEPS) return false;
+    if (idx == seq->n) {
+        if (!k) { m->end = pos; return true; }
+        return m_seq(m, k->seq, k->idx, pos, force_adj && false, k->next);
+    }
+    const elem *e = &seq->e[idx];
+    bool adj = force_adj || e->adj;
+    for (int p = pos; p < m->limit; p++) {
+        const token *t = &m->c->tok[m->pos[p]];
+        switch (e->kind) {
+        case E_WORD:
+            if (sr_word_matches(&e->w, t->w, t->len, true, -1) && m_seq(m, seq, idx + 1, p + 1, false, k)) return true;
+            break;
+        case E_ALT: {
+            cont k2 = {seq, idx + 1, k};
+            for (int a = 0; a < e->nalts; a++)
+                if (m_seq(m, &e->alts[a], 0, p, true, &k2)) return true;
+            break;
+        }
+        default:
+            if (t->mention >= 0) {
+                /* designated actors take the first actor found (5.7.3) */
+                return m_actor(m, seq, idx, p, k);
+            }
+            break;
+        }
+        if (adj) break;
+    }
+    return false;
+}
+
+/* Match a pattern around the verb at clause positions [vs, ve). */
+static bool match_pattern(sr_coder *c, const pattern *pat, const int *pos, int n, int vs, int ve, mctx *m)
+{
+    memset(m, 0, sizeof *m);
+    m->c = c;
+    m->pos = pos;
+    m->n = n;
+    m->src = m->tgt = m->cmp = -1;
+    c->steps = 0;
+    if (pat->pre.n) {
+        m->limit = vs;
+        /* the pre-verb part must end right at the verb when joined to it */
+        if (pat->adj_before) {
+            bool ok = false;
+            for (int start = 0; start < vs && !ok; start++) {
+                m->src = m->tgt = m->cmp = -1;
+                if (!m_seq(m, &pat->pre, 0, start, true, NULL)) continue;
+                if (m->end == vs) ok = true;
+            }
+            if (!ok) return false;
+        } else if (!m_seq(m, &pat->pre, 0, 0, false, NULL)) {
+            return false;
+        }
+    }
+    if (pat->post.n) {
+        m->limit = n;
+        int s = m->src, t = m->tgt, cm = m->cmp;
+        if (!m_seq(m, &pat->post, 0, ve, pat->adj_after, NULL)) return false;
+        if (m->src < 0) m->src = s;
+        if (m->tgt < 0) m->tgt = t;
+        if (m->cmp < 0) m->cmp = cm;
+    }
+    return true;
+}
+
+/* ---- clauses and events -------------------------------------------------- */
+
+static bool same_code(const sr_coder *c, int a, int b)
+{
+    return a >= 0 && b >= 0 && strcmp(c->men[a].codes[0], c->men[b].codes[0]) == 0;
+}
+
+/* First mention in positions [from, to) whose code differs from `avoid`. */
+static int first_mention(const sr_coder *c, const int *pos, int from, int to, int avoid)
+{
+    for (int p = from; p < to; p++) {
+        int men = c->tok[pos[p]].mention;
+        if (men < 0) continue;
+        if (avoid >= 0 && (same_code(c, men, avoid) || c->men[men].group == c->men[avoid].group)) continue;
+        return men;
+    }
+    return -1;
+}
+
+static void push_event(sr_coder *c, int sm, const char *scode, int tm, const char *tcode,
+                       const char *code, bool sub, bool dom, int verb_tok)
+{
+    if (!scode || !tcode || strcmp(scode, tcode) == 0) return;
+    for (size_t i = 0; i < c->nev; i++) {
+        sr_code_event *e = &c->ev[i];
+        if (!strcmp(e->source.code, scode) && !strcmp(e->target.code, tcode) && !strcmp(e->cameo, code)) return;
+    }
+    if (c->nev >= c->capev) return;
+    sr_code_event *e = &c->ev[c->nev++];
+    memset(e, 0, sizeof *e);
+    e->source.code = scode;
+    e->target.code = tcode;
+    e->cameo = code;
+    /* stash what finish_events needs in the offset fields until then */
+    e->source.start = (size_t)(sm + 1);
+    e->target.start = (size_t)(tm + 1);
+    e->sent_start = (size_t)verb_tok;
+    e->negated = sub;       /* temporarily: subordinate flag */
+    e->has_goldstein = dom; /* temporarily: dominant flag */
+}
+
+typedef struct actor_list {
+    int men[64];
+    const char *code[64];
+    int n;
+} actor_list;
+
+static void expand(const sr_coder *c, const side *s, actor_list *out)
+{
+    out->n = 0;
+    if (s->m < 0) {
+        if (s->dflt) { out->men[0] = -1; out->code[0] = s->dflt; out->n = 1; }
+        return;
+    }
+    int from = s->m, to = s->m;
+    if (s->whole_group || group_size(c, s->m) > 1) {
+        from = c->men[s->m].group;
+        to = c->men[s->m].group_last;
+    }
+    for (int m = from; m <= to && m < c->nmen; m++)
+        for (int k = 0; k < c->men[m].ncodes && out->n < 64; k++) {
+            out->men[out->n] = m;
+            out->code[out->n++] = c->men[m].codes[k];
+        }
+}
+
+static void make_events(sr_coder *c, const side *src, const side *tgt, const event_code *code, int verb_tok)
+{
+    actor_list S, T;
+    expand(c, src, &S);
+    expand(c, tgt, &T);
+    for (int i = 0; i < S.n; i++)
+        for (int j = 0; j < T.n; j++) {
+            push_event(c, S.men[i], S.code[i], T.men[j], T.code[j], code->a, code->sub, code->dom, verb_tok);
+            if (code->b) push_event(c, T.men[j], T.code[j], S.men[i], S.code[i], code->b, code->sub, code->dom, verb_tok);
+        }
+}
+
+static bool passive_at(const sr_coder *c, const int *pos, int n, int vs, int ve)
+{
+    if (ve >= n || c->tok[pos[ve]].type != T_BY) return false;
+    for (int k = 1; k <= 2 && vs - k >= 0; k++)
+        if (c->tok[pos[vs - k]].type == T_AUX) return true;
+    return false;
+}
+
+typedef struct clause_state {
+    int source;          /* carried source mention */
+    bool have_source;
+} clause_state;
+
+/* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
+static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
+                     bool *sub_only)
+{
+    const token *vt = &c->tok[pos[vs]];
+    const verb_entry *v = &c->d->verbs[vt->item];
+    int ve = vs + 1;
+    while (ve < n && pos[ve] < pos[vs] + vt->span) ve++;
+    const event_code *code = v->has_code ? &v->code : NULL;
+    mctx m = {.src = -1, .tgt = -1, .cmp = -1};
+    bool matched = false;
+    for (uint32_t i = 0; i < v->npats; i++) {
+        mctx mm;
+        if (match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) {
+            code = &v->pats[i].code;
+            m = mm;
+            matched = true;
+            break;
+        }
+    }
+    if (!code || code->null) return 0;
+    if (code->discard) return -1;
+    if (code->complex) return -2;
+    side src = {.m = m.src}, tgt = {.m = m.tgt};
+    if (m.cmp >= 0) {
+        src.m = tgt.m = m.cmp;
+        src.whole_group = tgt.whole_group = true;
+    }
+    bool designated = matched && (m.src >= 0 || m.tgt >= 0 || m.cmp >= 0);
+    const code_options *o = &c->d->opt;
+    if (src.m < 0) {
+        int prior = first_mention(c, pos, 0, vs, tgt.m);
+        if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
+        if (prior < 0 && o->def_src && o->def_src_prior) src.dflt = o->def_src;
+        else if (prior < 0) prior = first_mention(c, pos, ve, n, tgt.m);
+        src.m = prior;
+    }
+    if (tgt.m < 0) {
+        int t = first_mention(c, pos, ve, n, src.m);
+        if (t < 0 && o->def_tgt && o->def_tgt_after) tgt.dflt = o->def_tgt;
+        else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
+        if (t < 0 && src.m >= 0 && group_size(c, src.m) > 1) {
+            t = src.m;
+            tgt.whole_group = src.whole_group = true;
+        }
+        tgt.m = t;
+    }
+    if (src.m < 0 && !src.dflt && o->def_src) src.dflt = o->def_src;
+    if (tgt.m < 0 && !tgt.dflt && o->def_tgt) tgt.dflt = o->def_tgt;
+    if (!designated && passive_at(c, pos, n, vs, ve)) {
+        side tmp = src;
+        src = tgt;
+        tgt = tmp;
+        c->passive_seen = true;
+    }
+    if ((src.m < 0 && !src.dflt) || (tgt.m < 0 && !tgt.dflt)) return 0;
+    size_t before = c->nev;
+    make_events(c, &src, &tgt, code, pos[vs]);
+    if (c->nev == before) return 0;
+    if (src.m >= 0) { cs->source = src.m; cs->have_source = true; }
+    *sub_only = code->sub;
+    return 1;
+}
+
+static int code_clauses(sr_coder *c, int *status)
+{
+    const code_options *o = &c->d->opt;
+    int *pos = sr_arena_alloc(c->mem, (size_t)(c->ntok + 1) * sizeof *pos);
+    int nverbs = 0, nconj = 0;
+    for (int i = 0; i < c->ntok; i++) {
+        if (c->tok[i].dropped) continue;
+        if (c->tok[i].type == T_VERB) nverbs++;
+        if (c->tok[i].type == T_CONJ && !c->tok[i].joined) nconj++;
+    }
+    if ((o->max_verbs && nverbs > o->max_verbs) || (o->max_conj && nconj > o->max_conj)) {
+        *status = SR_CODE_COMPLEX;
+        return 0;
+    }
+    if (o->noactprior) {
+        /* no actor before the first verb: the subject is not in the
+         * dictionaries, so the sentence goes to the complex pile */
+        for (int i = 0; i < c->ntok; i++) {
+            if (c->tok[i].dropped) continue;
+            if (c->tok[i].mention >= 0) break;
+            if (c->tok[i].type == T_VERB) { *status = SR_CODE_COMPLEX; return 0; }
+        }
+    }
+    clause_state cs = {.source = -1};
+    int i = 0, clause_no = 0;
+    bool sentence_done = false;
+    while (i < c->ntok && !sentence_done) {
+        int n = 0;
+        int first_tok = i;
+        for (; i < c->ntok; i++) {
+            const token *t = &c->tok[i];
+            if (t->dropped) continue;
+            if (t->type == T_CONJ && !t->joined) { i++; break; }
+            pos[n++] = i;
+        }
+        (void)first_tok;
+        /* an actor right after the conjunction replaces the carried source */
+        if (clause_no > 0 && n > 0) {
+            int p = 0;
+            while (p < n && np_filler(&c->tok[pos[p]])) p++;
+            if (p < n && c->tok[pos[p]].mention >= 0) {
+                cs.source = c->tok[pos[p]].mention;
+                cs.have_source = true;
+            }
+        }
+        bool coded = false;
+        for (int p = 0; p < n; p++) {
+            const token *t = &c->tok[pos[p]];
+            if (t->type != T_VERB) continue;
+            bool sub = false;
+            int r = code_verb(c, pos, n, p, &cs, clause_no == 0, &sub);
+            if (r == -1) { *status = SR_CODE_DISCARD; return 0; }
+            if (r == -2) { *status = SR_CODE_COMPLEX; return 0; }
+            if (r == 1 && !sub) {
+                coded = true;
+                if (o->code_by != BY_ALL) break;
+            }
+        }
+        if (!coded && !cs.have_source) {
+            int f = first_mention(c, pos, 0, n, -1);
+            if (f >= 0) { cs.source = f; cs.have_source = true; }
+        }
+        if (coded && o->code_by == BY_SENTENCE) sentence_done = true;
+        clause_no++;
+    }
+    return 0;
+}
+
+/* ---- event details ------------------------------------------------------- */
+
+static bool tok_is_any(const token *t, const char *const *words)
+{
+    for (; *words; words++)
+        if (word_is(t, *words)) return true;
+    return false;
+}
+
+static void modality_and_negation(const sr_coder *c, sr_code_event *e, int verb_tok)
+{
+    static const char *const neg[] = {"NOT", "NEVER", "NO", "DIDN'T", "DOESN'T", "DON'T", "WON'T",
+                                      "WOULDN'T", "CAN'T", "CANNOT", "ISN'T", "WASN'T", "HASN'T",
+                                      "HAVEN'T", "REFUSED", NULL};
+    static const char *const intent[] = {"WILL", "WOULD", "PLANS", "PLAN", "PLANNED", "INTENDS",
+                                         "INTEND", "EXPECTED", "SET", "WANTS", "VOWED", "PLEDGED", NULL};
+    static const char *const threat[] = {"THREATENED", "THREATENS", "THREATEN", NULL};
+    static const char *const hedge[] = {"MAY", "MIGHT", "COULD", "REPORTEDLY", "ALLEGEDLY", NULL};
+    for (int k = verb_tok - 1; k >= 0 && k >= verb_tok - 4; k--) {
+        const token *t = &c->tok[k];
+        if (t->type == T_COMMA || t->type == T_CONJ) break;
+        if (tok_is_any(t, neg)) e->negated = true;
+        if (e->modality == SR_MOD_ASSERTED) {
+            if (tok_is_any(t, threat)) e->modality = SR_MOD_THREAT;
+            else if (tok_is_any(t, intent)) e->modality = SR_MOD_INTENT;
+            else if (tok_is_any(t, hedge)) e->modality = SR_MOD_HEDGED;
+        }
+    }
+}
+
+static void fill_actor(sr_coder *c, sr_code_actor *a, int men, sr_cp_cursor *cur)
+{
+    if (men < 0) {
+        a->words = "";
+        a->start = a->end = c->base;
+        return;
+    }
+    const mention *m = &c->men[men];
+    if (m->pron_ref >= 0 && 0) m = &c->men[m->pron_ref];
+    size_t b0 = c->tok[m->first].b0, b1 = c->tok[m->last].b1;
+    a->words = sr_arena_strndup(c->mem, c->text + b0, b1 - b0);
+    (void)cur;
+    a->start = c->base + sr_utf8_count(c->text, b0);
+    a->end = c->base + sr_utf8_count(c->text, b1);
+}
+
+static void finish_events(sr_coder *c, size_t len)
+{
+    /* subordinate events stand only when nothing else was coded (6.6.1);
+     * dominant events push out the rest (6.6.2) */
+    bool any_main = false, any_dom = false;
+    for (size_t i = 0; i < c->nev; i++) {
+        if (!c->ev[i].negated) any_main = true;
+        if (c->ev[i].has_goldstein) any_dom = true;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < c->nev; i++) {
+        sr_code_event *e = &c->ev[i];
+        if (any_main && e->negated) continue;
+        if (any_dom && !e->has_goldstein) continue;
+        c->ev[w++] = *e;
+    }
+    c->nev = w;
+    size_t sent_cp = sr_utf8_count(c->text, len);
+    for (size_t i = 0; i < c->nev; i++) {
+        sr_code_event *e = &c->ev[i];
+        int sm = (int)e->source.start - 1, tm = (int)e->target.start - 1;
+        int verb_tok = (int)e->sent_start;
+        e->negated = false;
+        e->has_goldstein = false;
+        fill_actor(c, &e->source, sm, NULL);
+        fill_actor(c, &e->target, tm, NULL);
+        const char *name;
+        int quad;
+        double g;
+        e->root = "";
+        if (sr_cameo_lookup(e->cameo, &name, &quad, &g)) {
+            e->root = sr_arena_strndup(c->mem, e->cameo, 2);
+            e->quad = quad;
+            e->goldstein = g;
+            e->has_goldstein = true;
+        }
+        e->date = c->date;
+        e->date_precision = c->date ? SR_DATE_DAY : SR_DATE_NONE;
+        e->sent_start = c->base;
+        e->sent_end = c->base + sent_cp;
+        modality_and_negation(c, e, verb_tok);
+        if (c->place_fn) c->place_fn(c->place_ctx, c->text, len, e);
+    }
+}
+
+/* ---- documents ------------------------------------------------------------ */
+
+static size_t next_sentence_end(const char *s, size_t len, size_t from);
+static sr_err keep_event(sr_coder *c, const sr_code_event *e);
+
+sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, const sr_code_result **out)
+{
+    sr_arena_reset(c->docmem);
+    c->doc_n = 0;
+    c->doc.status = SR_CODE_CODED;
+    size_t at = 0, cp = 0;
+    while (at < len) {
+        size_t end = next_sentence_end(text, len, at);
+        const sr_code_result *r;
+        sr_err e = sr_code_sentence(c, text + at, end - at, date, cp, &r);
+        if (e) return e;
+        for (size_t i = 0; i < r->n_events; i++)
+            if ((e = keep_event(c, &r->events[i]))) return e;
+        cp += sr_utf8_count(text + at, end - at);
+        at = end;
+    }
+    c->doc.events = c->doc_ev;
+    c->doc.n_events = c->doc_n;
+    *out = &c->doc;
+    return SR_OK;
+}
+
+static const char *keep_str(sr_coder *c, const char *s)
+{
+    return s ? sr_arena_strdup(c->docmem, s) : NULL;
+}
+
+static sr_err keep_event(sr_coder *c, const sr_code_event *e)
+{
+    if (c->doc_n == c->doc_cap) {
+        size_t ncap = c->doc_cap ? c->doc_cap * 2 : 64;
+        if (ncap > (1u << 20)) return SR_ETOOBIG;
+        sr_code_event *na = realloc(c->doc_ev, ncap * sizeof *na);
+        if (!na) return SR_ENOMEM;
+        c->doc_ev = na;
+        c->doc_cap = ncap;
+    }
+    sr_code_event *k = &c->doc_ev[c->doc_n];
+    *k = *e;
+    k->source.code = keep_str(c, e->source.code);
+    k->source.words = keep_str(c, e->source.words);
+    k->target.code = keep_str(c, e->target.code);
+    k->target.words = keep_str(c, e->target.words);
+    k->cameo = keep_str(c, e->cameo);
+    k->root = keep_str(c, e->root);
+    k->place.name = keep_str(c, e->place.name);
+    k->place.id = keep_str(c, e->place.id);
+    if (!k->source.code || !k->target.code || !k->cameo) return SR_ENOMEM;
+    c->doc_n++;
+    return SR_OK;
+}
+
+/* Sentence ends: . ! ? (and closing quotes) followed by blank and a capital
+ * or quote, except after common news abbreviations and single initials. */
+static bool abbreviation_before(const char *s, size_t dot)
+{
+    static const char *const abbr[] = {"MR", "MRS", "MS", "DR", "GEN", "LT", "COL", "SGT", "CAPT", "CPL",
+        "GOV", "SEN", "REP", "ST", "NO", "JAN", "FEB", "MAR", "APR", "AUG", "SEPT", "SEP", "OCT", "NOV",
+        "DEC", "PROF", "REV", "GEN", "ADM", "MAJ", "BRIG", "JR", "SR", "INC", "CORP", "CO", "VS", "U.S",
+        "U.N", "U.K", "E.U", NULL};
+    size_t b = dot;
+    while (b > 0 && (isalpha((unsigned char)s[b - 1]) || s[b - 1] == '.')) b--;
+    size_t n = dot - b;
+    if (n == 1) return true;
+    if (n == 0 || n > 5) return false;
+    char w[8];
+    for (size_t i = 0; i < n; i++) w[i] = (char)toupper((unsigned char)s[b + i]);
+    w[n] = 0;
+    for (const char *const *a = abbr; *a; a++)
+        if (strcmp(*a, w) == 0) return true;
+    return false;
+}
+
+static size_t next_sentence_end(const char *s, size_t len, size_t from)
+{
+    for (size_t i = from; i < len; i++) {
+        char ch = s[i];
+        if (ch == '\n' && i + 1 < len && s[i + 1] == '\n') return i + 2;
+        if (ch != '.' && ch != '!' && ch != '?') continue;
+        size_t j = i + 1;
+        while (j < len && (s[j] == '"' || s[j] == '\'' || s[j] == ')')) j++;
+        if (j >= len) return len;
+        if (s[j] != ' ' && s[j] != '\n' && s[j] != '\t') continue;
+        size_t k = j;
+        while (k < len && (s[k] == ' ' || s[k] == '\n' || s[k] == '\t')) k++;
+        if (k < len && !isupper((unsigned char)s[k]) && s[k] != '"' && !isdigit((unsigned char)s[k])) continue;
+        if (ch == '.' && abbreviation_before(s, i)) continue;
+        return k;
+    }
+    return len;
+}
