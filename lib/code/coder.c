@@ -83,6 +83,7 @@ static void resolve_pronouns(sr_coder *c);
 static void drop_comma_clauses(sr_coder *c);
 static int code_clauses(sr_coder *c, int *status);
 static void finish_events(sr_coder *c, size_t len);
+static void trace(const sr_coder *c);
 
 sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
 {
@@ -156,6 +157,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
     find_compounds(c);
     resolve_pronouns(c);
     if (c->d->opt.comma_on) drop_comma_clauses(c);
+    if (getenv("SR_CODE_TRACE")) trace(c);
     code_clauses(c, &status);
     if (status != SR_CODE_CODED) {
         c->nev = 0;
@@ -663,6 +665,8 @@ static void drop_comma_clauses(sr_coder *c)
     for (int i = 0; i < c->ntok; i++)
         if (c->tok[i].type == T_COMMA && !c->tok[i].joined) commas[nc++] = i;
     if (nc == 0) return;
+    /* phrases are chained: a dropped phrase uses up its closing comma, and
+     * the next phrase starts at the comma after it */
     for (int s = 0; s <= nc; s++) {
         int from = s == 0 ? 0 : commas[s - 1] + 1;
         int to = s == nc ? c->ntok : commas[s];
@@ -673,6 +677,8 @@ static void drop_comma_clauses(sr_coder *c)
         if (words > lo && words <= hi) {
             for (int k = from; k < to; k++) c->tok[k].dropped = 1;
             if (s > 0) c->tok[commas[s - 1]].dropped = 1;
+            if (s < nc) c->tok[commas[s]].dropped = 1;
+            s++;
         }
     }
 }
@@ -1207,4 +1213,25 @@ static size_t next_sentence_end(const char *s, size_t len, size_t from)
         return k;
     }
     return len;
+}
+
+/* SR_CODE_TRACE=1 shows the parse on stderr, as TABARI's P)arse display. */
+static void trace(const sr_coder *c)
+{
+    static const char *const names[] = {"", "actor", "agent", "verb", "noun", "adj", "time", "discard",
+                                        "det", "conj", "pron", "aux", "by", "comma", "num"};
+    for (int i = 0; i < c->ntok; i++) {
+        const token *t = &c->tok[i];
+        fprintf(stderr, "%s%.*s", i ? " " : "", (int)t->len, t->w);
+        if (t->type) fprintf(stderr, "/%s", names[t->type]);
+        if (t->mention >= 0) {
+            const mention *m = &c->men[t->mention];
+            fprintf(stderr, "<m%d g%d", t->mention, m->group);
+            for (int k = 0; k < m->ncodes; k++) fprintf(stderr, " %s", m->codes[k]);
+            fprintf(stderr, ">");
+        }
+        if (t->dropped) fprintf(stderr, "#");
+        if (t->joined) fprintf(stderr, "+");
+    }
+    fprintf(stderr, "\n");
 }

@@ -636,9 +636,15 @@ static void read_actor_line(reader *r, char *t, bool indented)
         if (!indented && r->npending == 0) { report(r, "code block without a phrase"); return; }
         int k = parse_blocks(r, t, codes, 32);
         if (k <= 0) return;
-        if (r->pending_coded) {
-            /* a further date line for a block already coded: rebuild */
-            r->pending_coded = false;
+        if (r->pending_coded && r->kind == F_ACTORS) {
+            /* a further date line of the block: add to its codes */
+            actor_entry *a = &r->d->actors[r->d->phrases[r->pending[0]].item];
+            dcode *nc = sr_arena_alloc(r->d->mem, (size_t)(a->ncodes + k) * sizeof *nc);
+            memcpy(nc, a->codes, a->ncodes * sizeof *nc);
+            memcpy(nc + a->ncodes, codes, (size_t)k * sizeof *nc);
+            a->codes = nc;
+            a->ncodes = (uint16_t)(a->ncodes + k);
+            return;
         }
         code_pending(r, codes, k);
         return;
