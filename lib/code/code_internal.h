@@ -22,6 +22,7 @@ typedef struct pword {
     const char *s;
     uint16_t len;
     uint8_t stem, noend;
+    uint8_t gap;         /* a blank before it: other words may come between */
 } pword;
 
 typedef struct phrase {
@@ -61,6 +62,7 @@ typedef struct elem_seq {
 typedef struct elem {
     uint8_t kind;
     uint8_t adj;         /* must follow the previous element immediately */
+    uint8_t synset;
     pword w;
     elem_seq *alts;      /* E_ALT: alternatives (a synset or { | }) */
     uint16_t nalts;

@@ -186,7 +186,7 @@ static bool is_sep(char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '"' || ch == '?' || ch == '!' ||
            ch == '-' || ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == ':' || ch == '{' ||
-           ch == '}' || ch == '/' || ch == '*' || ch == '`';
+           ch == '}' || ch == '/' || ch == '*' || ch == '`' || ch == '_';
 }
 
 static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t b0, uint32_t b1, bool cap)
@@ -295,16 +295,30 @@ bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int
     return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
 }
 
-/* Does phrase p match the tokens from i? Returns the token count or 0. */
-static int phrase_at(const sr_coder *c, const phrase *p, int i)
+#define MAX_GAP 4
+
+/* Does phrase p match the tokens from i? Words joined by '_' must be
+ * consecutive; after a blank up to MAX_GAP other words may come between
+ * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
+ * tokens spanned or 0; *gaps counts the words skipped. */
+static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
 {
-    if (i + p->nwords > c->ntok) return 0;
+    int at = i;
+    *gaps = 0;
     for (int k = 0; k < p->nwords; k++) {
-        const token *t = &c->tok[i + k];
-        if (t->type == T_COMMA) return 0;
-        if (!sr_word_matches(&p->w[k], t->w, t->len, k == p->nwords - 1, p->kind)) return 0;
+        bool final = k == p->nwords - 1;
+        int limit = k > 0 && p->w[k].gap ? at + MAX_GAP : at;
+        for (;; at++) {
+            if (at >= c->ntok || at > limit) return 0;
+            const token *t = &c->tok[at];
+            if (t->type == T_COMMA) return 0;
+            if (sr_word_matches(&p->w[k], t->w, t->len, final, p->kind)) break;
+            if (k == 0) return 0;
+            (*gaps)++;
+        }
+        at++;
     }
-    return p->nwords;
+    return at - i;
 }
 
 static int kind_rank(int kind)
@@ -314,22 +328,28 @@ static int kind_rank(int kind)
     return rank[kind];
 }
 
-/* Longest dictionary phrase starting at token i. */
+/* Longest dictionary phrase starting at token i: most words, then most
+ * letters, then fewest skipped words, then the kind's rank. */
 static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
 {
     const sr_code_dict *d = c->d;
     const token *t = &c->tok[i];
     const phrase *best = NULL;
-    int best_n = 0;
+    int best_n = 0, best_gaps = 0;
     for (size_t l = t->len; l >= 1; l--) {
         for (int32_t id = sr_dict_head(d, t->w, l); id >= 0; id = d->phrases[id].next) {
             const phrase *p = &d->phrases[id];
-            int n = phrase_at(c, p, i);
+            int gaps;
+            int n = phrase_at(c, p, i, &gaps);
             if (!n) continue;
-            if (!best || n > best_n || (n == best_n && (p->chars > best->chars ||
-                (p->chars == best->chars && kind_rank(p->kind) > kind_rank(best->kind))))) {
+            bool better = !best || p->nwords > best->nwords ||
+                (p->nwords == best->nwords && (p->chars > best->chars ||
+                (p->chars == best->chars && (gaps < best_gaps ||
+                (gaps == best_gaps && kind_rank(p->kind) > kind_rank(best->kind))))));
+            if (better) {
                 best = p;
                 best_n = n;
+                best_gaps = gaps;
             }
         }
     }

@@ -400,7 +400,11 @@ static int split_words(sr_arena *a, const char *s, size_t n, pword *out, int max
     int k = 0;
     size_t i = 0;
     while (i < n && k < max) {
-        while (i < n && (s[i] == ' ' || s[i] == '_' || s[i] == '-' || s[i] == '\t')) i++;
+        bool blank = false;
+        while (i < n && (s[i] == ' ' || s[i] == '_' || s[i] == '-' || s[i] == '\t')) {
+            if (s[i] == ' ' || s[i] == '\t') blank = true;
+            i++;
+        }
         if (i >= n) break;
         size_t b = i;
         while (i < n && s[i] != ' ' && s[i] != '_' && s[i] != '-' && s[i] != '=' && s[i] != '\t') i++;
@@ -409,6 +413,7 @@ static int split_words(sr_arena *a, const char *s, size_t n, pword *out, int max
         w->len = (uint16_t)(i - b);
         w->stem = 1;
         w->noend = 0;
+        w->gap = k > 1 && blank;
         if (i < n && s[i] == '=') {
             w->stem = 0;
             w->noend = 1;

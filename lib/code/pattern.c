@@ -58,7 +58,9 @@ static int seq_length(const elem_seq *q)
         const elem *e = &q->e[i];
         if (e->kind == E_WORD) {
             for (int k = 0; k < e->w.len; k++) len += isalnum((unsigned char)e->w.s[k]) != 0;
-        } else if (e->kind == E_ALT) {
+        } else if (e->kind == E_ALT && !e->synset) {
+            /* a synset adds nothing to the length: a plain word pattern of
+             * the same words is preferred to it */
             int best = 0;
             for (int a = 0; a < e->nalts; a++) {
                 int l = seq_length(&e->alts[a]);
@@ -129,6 +131,7 @@ static bool parse_synset_ref(pparser *pp, elem *e)
         const synset *s = &pp->d->synsets[k];
         if (strlen(s->name) == n && strncmp(s->name, pp->s + b, n) == 0) {
             e->kind = E_ALT;
+            e->synset = 1;
             e->alts = s->alts;
             e->nalts = s->nalts;
             return true;
