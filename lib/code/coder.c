@@ -705,91 +705,127 @@ static void drop_comma_clauses(sr_coder *c)
 
 /* ---- pattern matching ---------------------------------------------------- */
 
+/* The part of a pattern after the verb is matched forward from the verb;
+ * the part before it backward from the verb, so '$' before the verb takes
+ * the actor nearest to the words it is tied to (validation PATTERN-31). */
+
 typedef struct mctx {
     sr_coder *c;
     const int *pos;      /* clause positions -> token index */
     int n;               /* positions in the clause */
-    int limit;           /* match stays below this position */
+    int lo, hi;          /* the match stays in [lo, hi) */
     int src, tgt, cmp;   /* bound mentions, -1 none */
-    int end;
 } mctx;
 
 typedef struct cont {
     const elem_seq *seq;
     int idx;
+    bool adj;
     const struct cont *next;
 } cont;
 
 #define MATCH_STEPS 20000
 
-static int mention_at(const mctx *m, int p)
+static const token *tok_at(const mctx *m, int p)
 {
-    return m->c->tok[m->pos[p]].mention;
+    return &m->c->tok[m->pos[p]];
 }
 
-/* Position after mention (or its whole compound). */
-static int after_mention(const mctx *m, int p, int men, bool group)
+static bool pattern_word(const pword *w, const token *t)
 {
-    const sr_coder *c = m->c;
-    int last_tok = group ? c->men[c->men[men].group_last].last : c->men[men].last;
-    while (p < m->n && m->pos[p] <= last_tok) p++;
-    return p;
+    return t->type != T_COMMA && sr_word_matches(w, t->w, t->len, false, -1);
 }
 
-static bool m_seq(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k);
-
-static bool m_actor(mctx *m, const elem_seq *seq, int idx, int p, const cont *k)
+/* Bind an actor element to mention men; returns false if it cannot take it. */
+static bool bind(mctx *m, const elem *e, int men, bool *group)
 {
-    const elem *e = &seq->e[idx];
-    int men = mention_at(m, p);
     sr_coder *c = m->c;
-    if (e->kind == E_CMP && group_size(c, men) < 2 && c->men[men].ncodes < 2) return false;
-    if (e->kind == E_CMP && group_size(c, men) >= 2) men = c->men[men].group;
-    bool group = e->kind != E_SRC && e->kind != E_TGT ? true : group_size(c, men) > 1;
-    int next = after_mention(m, p, men, group);
-    int save_s = m->src, save_t = m->tgt, save_c = m->cmp;
+    bool compound = group_size(c, men) > 1;
+    if (e->kind == E_CMP && !compound && c->men[men].ncodes < 2) return false;
+    *group = compound || e->kind == E_SKIP || e->kind == E_CMP;
+    if (compound) men = c->men[men].group;
     if (e->kind == E_SRC) m->src = men;
     else if (e->kind == E_TGT) m->tgt = men;
     else if (e->kind == E_CMP) m->cmp = men;
-    if (m_seq(m, seq, idx + 1, next, false, k)) return true;
-    m->src = save_s, m->tgt = save_t, m->cmp = save_c;
-    return false;
+    return true;
 }
 
-static bool m_seq(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k)
+static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k);
+static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k);
+
+static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k)
 {
     if (++m->c->steps > MATCH_STEPS) return false;
-    if (idx == seq->n) {
-        if (!k) { m->end = pos; return true; }
-        return m_seq(m, k->seq, k->idx, pos, force_adj && false, k->next);
-    }
+    if (idx == seq->n) return !k || m_fwd(m, k->seq, k->idx, pos, false, k->next);
     const elem *e = &seq->e[idx];
     bool adj = force_adj || e->adj;
-    for (int p = pos; p < m->limit; p++) {
-        const token *t = &m->c->tok[m->pos[p]];
-        switch (e->kind) {
-        case E_WORD:
-            if (sr_word_matches(&e->w, t->w, t->len, true, -1) && m_seq(m, seq, idx + 1, p + 1, false, k)) return true;
-            break;
-        case E_ALT: {
-            cont k2 = {seq, idx + 1, k};
+    for (int p = pos; p < m->hi; p++) {
+        const token *t = tok_at(m, p);
+        if (e->kind == E_WORD) {
+            if (pattern_word(&e->w, t) && m_fwd(m, seq, idx + 1, p + 1, false, k)) return true;
+        } else if (e->kind == E_ALT) {
+            cont k2 = {seq, idx + 1, false, k};
             for (int a = 0; a < e->nalts; a++)
-                if (m_seq(m, &e->alts[a], 0, p, true, &k2)) return true;
-            break;
-        }
-        default:
-            if (t->mention >= 0) {
-                /* designated actors take the first actor found (5.7.3) */
-                return m_actor(m, seq, idx, p, k);
-            }
-            break;
+                if (m_fwd(m, &e->alts[a], 0, p, true, &k2)) return true;
+        } else if (t->mention >= 0) {
+            /* designated actors take the first actor found (5.7.3) */
+            int s = m->src, g = m->tgt, cm = m->cmp;
+            bool group;
+            if (!bind(m, e, t->mention, &group)) return false;
+            const mention *mm = &m->c->men[t->mention];
+            int last = group ? m->c->men[mm->group_last].last : mm->last;
+            int next = p;
+            while (next < m->hi && m->pos[next] <= last) next++;
+            if (m_fwd(m, seq, idx + 1, next, false, k)) return true;
+            m->src = s, m->tgt = g, m->cmp = cm;
+            return false;
         }
         if (adj) break;
     }
     return false;
 }
 
-/* Match a pattern around the verb at clause positions [vs, ve). */
+/* Element idx must end before pos (right at it when force_adj). */
+static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k)
+{
+    if (++m->c->steps > MATCH_STEPS) return false;
+    if (idx < 0) return !k || m_back(m, k->seq, k->idx, pos, k->adj, k->next);
+    const elem *e = &seq->e[idx];
+    for (int q = pos - 1; q >= m->lo; q--) {
+        const token *t = tok_at(m, q);
+        if (e->kind == E_WORD) {
+            if (pattern_word(&e->w, t) && m_back(m, seq, idx - 1, q, e->adj, k)) return true;
+        } else if (e->kind == E_ALT) {
+            cont k2 = {seq, idx - 1, e->adj, k};
+            for (int a = 0; a < e->nalts; a++) {
+                const elem_seq *alt = &e->alts[a];
+                if (alt->n && m_back(m, alt, alt->n - 1, q + 1, true, &k2)) return true;
+            }
+        } else if (t->in_mention >= 0) {
+            int s = m->src, g = m->tgt, cm = m->cmp;
+            bool group;
+            int men = t->in_mention;
+            if (!bind(m, e, men, &group)) return false;
+            const mention *mm = &m->c->men[men];
+            int first = group ? m->c->men[mm->group].first : mm->first;
+            int next = q;
+            while (next > m->lo && m->pos[next - 1] >= first) next--;
+            if (m_back(m, seq, idx - 1, next, e->adj, k)) return true;
+            m->src = s, m->tgt = g, m->cmp = cm;
+            return false;
+        }
+        if (force_adj) break;
+    }
+    return false;
+}
+
+static bool is_comma(const sr_coder *c, const int *pos, int p)
+{
+    return c->tok[pos[p]].type == T_COMMA;
+}
+
+/* Match a pattern around the verb at clause positions [vs, ve). Matching
+ * stops at commas (manual 5.5.3). */
 static bool match_pattern(sr_coder *c, const pattern *pat, const int *pos, int n, int vs, int ve, mctx *m)
 {
     memset(m, 0, sizeof *m);
@@ -799,27 +835,16 @@ static bool match_pattern(sr_coder *c, const pattern *pat, const int *pos, int n
     m->src = m->tgt = m->cmp = -1;
     c->steps = 0;
     if (pat->pre.n) {
-        m->limit = vs;
-        /* the pre-verb part must end right at the verb when joined to it */
-        if (pat->adj_before) {
-            bool ok = false;
-            for (int start = 0; start < vs && !ok; start++) {
-                m->src = m->tgt = m->cmp = -1;
-                if (!m_seq(m, &pat->pre, 0, start, true, NULL)) continue;
-                if (m->end == vs) ok = true;
-            }
-            if (!ok) return false;
-        } else if (!m_seq(m, &pat->pre, 0, 0, false, NULL)) {
-            return false;
-        }
+        m->lo = vs;
+        while (m->lo > 0 && !is_comma(c, pos, m->lo - 1)) m->lo--;
+        m->hi = vs;
+        if (!m_back(m, &pat->pre, pat->pre.n - 1, vs, pat->adj_before, NULL)) return false;
     }
     if (pat->post.n) {
-        m->limit = n;
-        int s = m->src, t = m->tgt, cm = m->cmp;
-        if (!m_seq(m, &pat->post, 0, ve, pat->adj_after, NULL)) return false;
-        if (m->src < 0) m->src = s;
-        if (m->tgt < 0) m->tgt = t;
-        if (m->cmp < 0) m->cmp = cm;
+        m->lo = ve;
+        m->hi = ve;
+        while (m->hi < n && !is_comma(c, pos, m->hi)) m->hi++;
+        if (!m_fwd(m, &pat->post, 0, ve, pat->adj_after, NULL)) return false;
     }
     return true;
 }
