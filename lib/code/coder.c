@@ -147,6 +147,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
         if (c->tok[i].type == T_TIME && c->tok[i].span) {
             const time_entry *te = &c->d->times[c->tok[i].item];
             if (te->discard) status = SR_CODE_DISCARD;
+            if (te->complex && status == SR_CODE_CODED) status = SR_CODE_COMPLEX;
         }
     }
     if (status == SR_CODE_CODED) find_mentions(c, &status);
@@ -328,6 +329,15 @@ static int kind_rank(int kind)
     return rank[kind];
 }
 
+/* Words that may have others before them: "AL_GORE" is a closer match
+ * for "Al-Gore" than "AL GORE". */
+static int loose_words(const phrase *p)
+{
+    int n = 0;
+    for (int k = 1; k < p->nwords; k++) n += p->w[k].gap;
+    return n;
+}
+
 /* Longest dictionary phrase starting at token i: most words, then most
  * letters, then fewest skipped words, then the kind's rank. */
 static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
@@ -345,7 +355,8 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
             bool better = !best || p->nwords > best->nwords ||
                 (p->nwords == best->nwords && (p->chars > best->chars ||
                 (p->chars == best->chars && (gaps < best_gaps ||
-                (gaps == best_gaps && kind_rank(p->kind) > kind_rank(best->kind))))));
+                (gaps == best_gaps && (loose_words(p) < loose_words(best) ||
+                (loose_words(p) == loose_words(best) && kind_rank(p->kind) > kind_rank(best->kind))))))));
             if (better) {
                 best = p;
                 best_n = n;
@@ -715,6 +726,7 @@ typedef struct mctx {
     int n;               /* positions in the clause */
     int lo, hi;          /* the match stays in [lo, hi) */
     int src, tgt, cmp;   /* bound mentions, -1 none */
+    int chars;           /* letters of the words matched */
 } mctx;
 
 typedef struct cont {
@@ -729,6 +741,13 @@ typedef struct cont {
 static const token *tok_at(const mctx *m, int p)
 {
     return &m->c->tok[m->pos[p]];
+}
+
+static int letters(const pword *w)
+{
+    int n = 0;
+    for (int k = 0; k < w->len; k++) n += isalnum((unsigned char)w->s[k]) != 0;
+    return n;
 }
 
 static bool pattern_word(const pword *w, const token *t)
@@ -762,7 +781,10 @@ static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj
     for (int p = pos; p < m->hi; p++) {
         const token *t = tok_at(m, p);
         if (e->kind == E_WORD) {
-            if (pattern_word(&e->w, t) && m_fwd(m, seq, idx + 1, p + 1, false, k)) return true;
+            if (pattern_word(&e->w, t) && m_fwd(m, seq, idx + 1, p + 1, false, k)) {
+                m->chars += letters(&e->w);
+                return true;
+            }
         } else if (e->kind == E_ALT) {
             cont k2 = {seq, idx + 1, false, k};
             for (int a = 0; a < e->nalts; a++)
@@ -794,7 +816,10 @@ static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_ad
     for (int q = pos - 1; q >= m->lo; q--) {
         const token *t = tok_at(m, q);
         if (e->kind == E_WORD) {
-            if (pattern_word(&e->w, t) && m_back(m, seq, idx - 1, q, e->adj, k)) return true;
+            if (pattern_word(&e->w, t) && m_back(m, seq, idx - 1, q, e->adj, k)) {
+                m->chars += letters(&e->w);
+                return true;
+            }
         } else if (e->kind == E_ALT) {
             cont k2 = {seq, idx - 1, e->adj, k};
             for (int a = 0; a < e->nalts; a++) {
@@ -920,6 +945,16 @@ static void make_events(sr_coder *c, const side *src, const side *tgt, const eve
     actor_list S, T;
     expand(c, src, &S);
     expand(c, tgt, &T);
+    if (code->b && src->m >= 0 && src->m == tgt->m && src->whole_group) {
+        /* '%' with a paired code: each pair once, the first named as the
+         * source of the first code (validation PATTERN-26) */
+        for (int i = 0; i < S.n; i++)
+            for (int j = i + 1; j < S.n; j++) {
+                push_event(c, S.men[i], S.code[i], S.men[j], S.code[j], code->a, code->sub, code->dom, verb_tok);
+                push_event(c, S.men[j], S.code[j], S.men[i], S.code[i], code->b, code->sub, code->dom, verb_tok);
+            }
+        return;
+    }
     for (int i = 0; i < S.n; i++)
         for (int j = 0; j < T.n; j++) {
             push_event(c, S.men[i], S.code[i], T.men[j], T.code[j], code->a, code->sub, code->dom, verb_tok);
@@ -953,12 +988,22 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     bool matched = false;
     for (uint32_t i = 0; i < v->npats; i++) {
         mctx mm;
-        if (match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) {
-            code = &v->pats[i].code;
-            m = mm;
-            matched = true;
-            break;
+        if (!match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) continue;
+        code = &v->pats[i].code;
+        m = mm;
+        matched = true;
+        /* a match through alternatives counts the letters it really
+         * matched; longer patterns get their turn first (manual 5.7.1) */
+        int actual = mm.chars;
+        for (uint32_t j = i + 1; j < v->npats && v->pats[j].length > actual; j++) {
+            if (v->pats[j].length >= v->pats[i].length) continue;
+            if (match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
+                code = &v->pats[j].code;
+                m = mm;
+                break;
+            }
         }
+        break;
     }
     if (!code || code->null) return 0;
     if (code->discard) return -1;

@@ -37,6 +37,7 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
     sr_code_dict *d;
     sr_err e = sr_code_dict_new(&d, errors);
     if (e) return e;
+    sr_code_dict_option(d, "SET: MINIMUM WORDS = 8"); /* TABARI's default */
     char *textfile = NULL;
     e = sr_code_dict_load_project(d, project, &textfile);
     if (!textfile) {
@@ -192,7 +193,7 @@ static int parse_expect(const char *cm, expect *ex, int max, sr_code_dict *d, bo
         while (*q == ' ' || *q == '\t') q++;
         if (*q != '{') continue;
         const char *close = strchr(q, '}');
-        if (!close) break;
+        if (!close) close = q + strlen(q); /* an OPTION record may lack its closing brace */
         const char *b = q + 1;
         while (*b == ' ') b++;
         if (strncmp(b, "OPTION:", 7) == 0) {
