@@ -68,6 +68,8 @@ struct sr_coder {
     long steps;
     bool all_caps;
     bool passive_seen;
+    int skip[8];         /* mentions the matched pattern skipped */
+    int nskip;
     /* a document's events, copied out of the per-sentence arena */
     sr_arena *docmem;
     sr_code_event *doc_ev;
@@ -312,7 +314,7 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
-            if (t->type == T_COMMA) return 0;
+            if (t->w[0] == ',') return 0;
             if (sr_word_matches(&p->w[k], t->w, t->len, final, p->kind)) break;
             if (k == 0) return 0;
             (*gaps)++;
@@ -727,6 +729,8 @@ typedef struct mctx {
     int lo, hi;          /* the match stays in [lo, hi) */
     int src, tgt, cmp;   /* bound mentions, -1 none */
     int chars;           /* letters of the words matched */
+    int skip[8];         /* mentions passed over by '^' */
+    int nskip;
 } mctx;
 
 typedef struct cont {
@@ -766,6 +770,7 @@ static bool bind(mctx *m, const elem *e, int men, bool *group)
     if (e->kind == E_SRC) m->src = men;
     else if (e->kind == E_TGT) m->tgt = men;
     else if (e->kind == E_CMP) m->cmp = men;
+    else if (m->nskip < 8) m->skip[m->nskip++] = men;
     return true;
 }
 
@@ -791,7 +796,7 @@ static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj
                 if (m_fwd(m, &e->alts[a], 0, p, true, &k2)) return true;
         } else if (t->mention >= 0) {
             /* designated actors take the first actor found (5.7.3) */
-            int s = m->src, g = m->tgt, cm = m->cmp;
+            int s = m->src, g = m->tgt, cm = m->cmp, ns = m->nskip;
             bool group;
             if (!bind(m, e, t->mention, &group)) return false;
             const mention *mm = &m->c->men[t->mention];
@@ -799,7 +804,7 @@ static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj
             int next = p;
             while (next < m->hi && m->pos[next] <= last) next++;
             if (m_fwd(m, seq, idx + 1, next, false, k)) return true;
-            m->src = s, m->tgt = g, m->cmp = cm;
+            m->src = s, m->tgt = g, m->cmp = cm, m->nskip = ns;
             return false;
         }
         if (adj) break;
@@ -827,7 +832,7 @@ static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_ad
                 if (alt->n && m_back(m, alt, alt->n - 1, q + 1, true, &k2)) return true;
             }
         } else if (t->in_mention >= 0) {
-            int s = m->src, g = m->tgt, cm = m->cmp;
+            int s = m->src, g = m->tgt, cm = m->cmp, ns = m->nskip;
             bool group;
             int men = t->in_mention;
             if (!bind(m, e, men, &group)) return false;
@@ -836,7 +841,7 @@ static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_ad
             int next = q;
             while (next > m->lo && m->pos[next - 1] >= first) next--;
             if (m_back(m, seq, idx - 1, next, e->adj, k)) return true;
-            m->src = s, m->tgt = g, m->cmp = cm;
+            m->src = s, m->tgt = g, m->cmp = cm, m->nskip = ns;
             return false;
         }
         if (force_adj) break;
@@ -881,12 +886,16 @@ static bool same_code(const sr_coder *c, int a, int b)
     return a >= 0 && b >= 0 && strcmp(c->men[a].codes[0], c->men[b].codes[0]) == 0;
 }
 
-/* First mention in positions [from, to) whose code differs from `avoid`. */
+/* First mention in positions [from, to) whose code differs from `avoid`
+ * and that a '^' did not pass over. */
 static int first_mention(const sr_coder *c, const int *pos, int from, int to, int avoid)
 {
     for (int p = from; p < to; p++) {
         int men = c->tok[pos[p]].mention;
         if (men < 0) continue;
+        bool skipped = false;
+        for (int k = 0; k < c->nskip; k++) skipped |= c->men[men].group == c->men[c->skip[k]].group;
+        if (skipped) continue;
         if (avoid >= 0 && (same_code(c, men, avoid) || c->men[men].group == c->men[avoid].group)) continue;
         return men;
     }
@@ -945,16 +954,6 @@ static void make_events(sr_coder *c, const side *src, const side *tgt, const eve
     actor_list S, T;
     expand(c, src, &S);
     expand(c, tgt, &T);
-    if (code->b && src->m >= 0 && src->m == tgt->m && src->whole_group) {
-        /* '%' with a paired code: each pair once, the first named as the
-         * source of the first code (validation PATTERN-26) */
-        for (int i = 0; i < S.n; i++)
-            for (int j = i + 1; j < S.n; j++) {
-                push_event(c, S.men[i], S.code[i], S.men[j], S.code[j], code->a, code->sub, code->dom, verb_tok);
-                push_event(c, S.men[j], S.code[j], S.men[i], S.code[i], code->b, code->sub, code->dom, verb_tok);
-            }
-        return;
-    }
     for (int i = 0; i < S.n; i++)
         for (int j = 0; j < T.n; j++) {
             push_event(c, S.men[i], S.code[i], T.men[j], T.code[j], code->a, code->sub, code->dom, verb_tok);
@@ -984,7 +983,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     int ve = vs + 1;
     while (ve < n && pos[ve] < pos[vs] + vt->span) ve++;
     const event_code *code = v->has_code ? &v->code : NULL;
-    mctx m = {.src = -1, .tgt = -1, .cmp = -1};
+    mctx m = {.src = -1, .tgt = -1, .cmp = -1, .nskip = 0};
     bool matched = false;
     for (uint32_t i = 0; i < v->npats; i++) {
         mctx mm;
@@ -1005,6 +1004,8 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         }
         break;
     }
+    c->nskip = m.nskip;
+    memcpy(c->skip, m.skip, sizeof c->skip);
     if (!code || code->null) return 0;
     if (code->discard) return -1;
     if (code->complex) return -2;
