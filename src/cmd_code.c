@@ -48,7 +48,8 @@ static int run_code(int argc, char **argv)
             sr_cli_error("%s: %s", validate, sr_strerror(e));
             return 1;
         }
-        printf("validation: %d records, %d passed, %d differ\n", v.records, v.passed, v.failed);
+        printf("validation: %d records coded, %d as expected, %d differ (%d option records)\n",
+               v.records - v.options, v.passed, v.failed, v.options);
         return v.failed ? 1 : 0;
     }
     sr_code_dict *d;

@@ -115,7 +115,8 @@ bool sr_cameo_lookup(const char *code, const char **name, int *quad, double *gol
 /* ---- TABARI validation projects. ---------------------------------------- */
 
 typedef struct sr_code_validation {
-    int records;      /**< records checked (option records included) */
+    int records;      /**< records read (option records included) */
+    int options;      /**< records that only change an option */
     int passed;
     int failed;
 } sr_code_validation;

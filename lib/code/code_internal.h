@@ -109,6 +109,7 @@ typedef struct code_options {
     int cmin, cmax, emin, emax, bmin, bmax;
     int min_words;
     bool convert_agents;
+    bool attribution;          /* sitrep: "X said Y attacked Z" is Y's attack */
     bool yyyy;
     int time_shift;            /* -1 unset: on when <TIME> phrases exist */
     const char *def_src, *def_tgt;

@@ -972,6 +972,7 @@ static bool passive_at(const sr_coder *c, const int *pos, int n, int vs, int ve)
 typedef struct clause_state {
     int source;          /* carried source mention */
     bool have_source;
+    int said_at;         /* clause position after a subordinate-coded verb */
 } clause_state;
 
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
@@ -1017,7 +1018,10 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     bool designated = matched && (m.src >= 0 || m.tgt >= 0 || m.cmp >= 0);
     const code_options *o = &c->d->opt;
     if (src.m < 0) {
-        int prior = first_mention(c, pos, 0, vs, tgt.m);
+        /* attribution: after "X said", the reported event's source is
+         * looked for after the saying verb first */
+        int prior = cs->said_at >= 0 ? first_mention(c, pos, cs->said_at, vs, tgt.m) : -1;
+        if (prior < 0) prior = first_mention(c, pos, 0, vs, tgt.m);
         if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
         if (prior < 0 && o->def_src && o->def_src_prior) src.dflt = o->def_src;
         else if (prior < 0) prior = first_mention(c, pos, ve, n, tgt.m);
@@ -1073,7 +1077,7 @@ static int code_clauses(sr_coder *c, int *status)
             if (c->tok[i].type == T_VERB) { *status = SR_CODE_COMPLEX; return 0; }
         }
     }
-    clause_state cs = {.source = -1};
+    clause_state cs = {.source = -1, .said_at = -1};
     int i = 0, clause_no = 0;
     bool sentence_done = false;
     while (i < c->ntok && !sentence_done) {
@@ -1096,11 +1100,13 @@ static int code_clauses(sr_coder *c, int *status)
             }
         }
         bool coded = false;
+        cs.said_at = -1;
         for (int p = 0; p < n; p++) {
             const token *t = &c->tok[pos[p]];
             if (t->type != T_VERB) continue;
             bool sub = false;
             int r = code_verb(c, pos, n, p, &cs, clause_no == 0, &sub);
+            if (r == 1 && sub && o->attribution) cs.said_at = p + 1;
             if (r == -1) { *status = SR_CODE_DISCARD; return 0; }
             if (r == -2) { *status = SR_CODE_COMPLEX; return 0; }
             if (r == 1 && !sub) {

@@ -94,6 +94,7 @@ void sr_options_default(code_options *o)
     o->emin = 2; o->emax = 10;
     o->bmin = 255; o->bmax = 0; /* the opening phrase holds the subject */
     o->time_shift = -1;
+    o->attribution = true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -173,9 +174,11 @@ sr_err sr_code_dict_load_project(sr_code_dict *d, const char *project, char **te
         fprintf(d->errors, "sitrep: %s: %s\n", project, sr_strerror(e));
         return e;
     }
-    char dir[4096];
+    char dir[2048];
     const char *slash = strrchr(project, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - project) : 1, slash ? project : ".");
+    int dn = slash ? (int)(slash - project) : 1;
+    if (dn > (int)sizeof dir - 1) dn = (int)sizeof dir - 1;
+    snprintf(dir, sizeof dir, "%.*s", dn, slash ? project : ".");
     /* options last: they may refer to nothing else, but actors and verbs
      * decide whether time shifting is on by default */
     static const char *const tags[] = {"<actorsfile>", "<verbsfile>", "<agentsfile>", "<optionsfile>"};
@@ -185,9 +188,10 @@ sr_err sr_code_dict_load_project(sr_code_dict *d, const char *project, char **te
         for (char *p = strstr(text, tag); p; p = strstr(p + 1, tag)) {
             char *v = p + strlen(tag);
             while (*v == ' ' || *v == '\t') v++;
-            size_t n = strcspn(v, " \t\r\n");
+            int n = (int)strcspn(v, " \t\r\n");
+            if (n > 1024) n = 1024;
             char path[4096];
-            snprintf(path, sizeof path, "%s/%.*s", dir, (int)n, v);
+            snprintf(path, sizeof path, "%s/%.*s", dir, n, v);
             if (t == 4) {
                 if (textfile && !*textfile) *textfile = strdup(path);
             } else if (sr_code_dict_load(d, path)) {
@@ -925,6 +929,7 @@ sr_err sr_code_dict_option(sr_code_dict *d, const char *line)
         else if (strncmp(v, "CONVERT AGENT", 13) == 0) o->convert_agents = val;
         else if (strncmp(v, "YYYY", 4) == 0) o->yyyy = val;
         else if (strncmp(v, "TIME SHIFT", 10) == 0) o->time_shift = val;
+        else if (strncmp(v, "ATTRIBUTION", 11) == 0) o->attribution = val;
         return SR_OK; /* other SET: switches concern TABARI's interface */
     }
     if (strncmp(t, "COMPLEX:", 8) == 0) {

@@ -37,7 +37,10 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
     sr_code_dict *d;
     sr_err e = sr_code_dict_new(&d, errors);
     if (e) return e;
-    sr_code_dict_option(d, "SET: MINIMUM WORDS = 8"); /* TABARI's default */
+    /* TABARI's defaults: 8 words at least, and the source of a reported
+     * event is the sentence's subject, not the reporter's subject */
+    sr_code_dict_option(d, "SET: MINIMUM WORDS = 8");
+    sr_code_dict_option(d, "SET: ATTRIBUTION = FALSE");
     char *textfile = NULL;
     e = sr_code_dict_load_project(d, project, &textfile);
     if (!textfile) {
@@ -80,7 +83,7 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
             int nex = parse_expect(r.comment.data ? r.comment.data : "", ex, MAX_EXPECT, d, &option);
             out->records++;
             if (option) {
-                out->passed++;
+                out->options++;
             } else {
                 const sr_code_result *res;
                 sr_code_sentence(c, r.text.data ? r.text.data : "", r.text.len, r.date, 0, &res);
