@@ -33,6 +33,8 @@ typedef struct reader {
     bool pending_coded;
     int verb;                  /* current verb entry, -1 none */
     int synset;                /* current synset, -1 none */
+    bool petr_block;           /* PETRARCH "--- VERB [code] ---" block */
+    bool in_synset;            /* PETRARCH: synset lines outside a section */
     macro macros[16];
     int nmacros;
     bool xml_comment;
@@ -765,9 +767,33 @@ static int cmp_pattern(const void *a, const void *b)
     return x->line - y->line;
 }
 
+static void read_petr_header(reader *r, char *t);
+
 static void read_verb_line(reader *r, char *t)
 {
     sr_code_dict *d = r->d;
+    if (strncmp(t, "---", 3) == 0 && t[3] == ' ') {
+        read_petr_header(r, t);
+        return;
+    }
+    if (*t == '&' || (r->in_synset && *t == '+')) {
+        /* PETRARCH files declare synsets between verb blocks */
+        r->in_synset = true;
+        read_synset_line(r, t);
+        return;
+    }
+    if (r->petr_block && *t != '-' && *t != '{') {
+        /* the block's verb words: "ABANDON", "+ABANDONED", "KLM_NOP_+RST [002]" */
+        char *br = strchr(t, '[');
+        size_t n = br ? (size_t)(br - t) : strlen(t);
+        char buf[SR_CODE_MAX_LINE];
+        size_t j = 0;
+        for (size_t i = 0; i < n && j < sizeof buf - 1; i++)
+            if (t[i] != '+') buf[j++] = t[i];
+        while (j && buf[j - 1] == ' ') j--;
+        if (j) add_phrase(r, buf, j, PK_VERB, (uint32_t)r->verb);
+        return;
+    }
     if (*t == '{') {
         if (r->verb < 0) { report(r, "verb forms without a verb"); return; }
         char *close = strchr(t, '}');
@@ -779,6 +805,7 @@ static void read_verb_line(reader *r, char *t)
     char *br = strrchr(t, '[');
     char *close = br ? strchr(br, ']') : NULL;
     if (*t == '-') {
+        r->in_synset = false;
         if (r->verb < 0) { report(r, "pattern before any verb"); return; }
         if (!br || !close) { report(r, "pattern without [code]"); return; }
         *br = 0;
@@ -817,6 +844,20 @@ static void read_verb_line(reader *r, char *t)
     }
     r->verb = v;
     add_phrase(r, t, n, PK_VERB, (uint32_t)v);
+}
+
+static void read_petr_header(reader *r, char *t)
+{
+    sr_code_dict *d = r->d;
+    r->in_synset = false;
+    char *br = strchr(t, '[');
+    char *close = br ? strchr(br, ']') : NULL;
+    int v = new_verb(d);
+    r->verb = v;
+    r->petr_block = true;
+    if (!br || !close) { report(r, "verb block without [code]"); return; }
+    *close = 0;
+    if (parse_event_code(r, br + 1, &d->verbs[v].code)) d->verbs[v].has_code = true;
 }
 
 static void read_synset_line(reader *r, char *t)
