@@ -10,6 +10,7 @@
 #define SR_CODE_MAX_LINE 4096
 #define SR_CODE_MAX_WORDS 64
 #define SR_CODE_MAX_TOKENS 2048
+#define SR_CODE_MAX_SENTENCE (256u << 10)   /* bytes of one sentence coded */
 #define SR_CODE_MAX_EVENTS 256
 #define SR_CODE_MAX_DEPTH 32
 
@@ -74,7 +75,35 @@ typedef struct event_code {
     bool null, discard, complex;
 } event_code;
 
+/* Which word beginnings a clause holds: one bit set per word for its first
+ * one, two and three letters. A pattern whose fixed words are not all in
+ * the clause's set cannot match, so it is not tried. */
+typedef struct word_set { uint64_t b[4]; } word_set;
+
+static inline unsigned word_bit(const char *w, size_t n)
+{
+    unsigned h = (unsigned)n * 131u;
+    for (size_t i = 0; i < n; i++) h = h * 31u + (unsigned char)w[i];
+    return h & 255u;
+}
+
+static inline void word_set_add(word_set *s, const char *w, size_t len)
+{
+    for (size_t n = 1; n <= 3 && n <= len; n++) {
+        unsigned b = word_bit(w, n);
+        s->b[b >> 6] |= 1ull << (b & 63);
+    }
+}
+
+static inline bool word_set_has_all(const word_set *have, const word_set *need)
+{
+    for (int i = 0; i < 4; i++)
+        if ((have->b[i] & need->b[i]) != need->b[i]) return false;
+    return true;
+}
+
 typedef struct pattern {
+    word_set need;       /* fixed words, by their first letters */
     elem_seq pre, post;  /* before and after the verb */
     bool adj_before, adj_after;
     int length;

@@ -70,6 +70,12 @@ struct sr_coder {
     bool passive_seen;
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
+    /* per-sentence work space, allocated once: the hot path does not
+     * allocate per token */
+    char *fold;          /* folded text, then the words */
+    uint32_t *from;      /* folded byte -> text byte */
+    size_t fold_cap;
+    int *pos;
     /* a document's events, copied out of the per-sentence arena */
     sr_arena *docmem;
     sr_code_event *doc_ev;
@@ -96,7 +102,10 @@ sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
     c->docmem = sr_arena_new(256u << 20);
     c->capev = SR_CODE_MAX_EVENTS;
     c->ev = calloc(c->capev, sizeof *c->ev);
-    if (!c->mem || !c->docmem || !c->ev) {
+    c->tok = malloc(SR_CODE_MAX_TOKENS * sizeof *c->tok);
+    c->men = malloc((SR_CODE_MAX_TOKENS + 1) * sizeof *c->men);
+    c->pos = malloc((SR_CODE_MAX_TOKENS + 1) * sizeof *c->pos);
+    if (!c->mem || !c->docmem || !c->ev || !c->tok || !c->men || !c->pos) {
         sr_coder_free(c);
         return SR_ENOMEM;
     }
@@ -110,6 +119,11 @@ void sr_coder_free(sr_coder *c)
     sr_arena_free(c->mem);
     sr_arena_free(c->docmem);
     free(c->ev);
+    free(c->tok);
+    free(c->men);
+    free(c->pos);
+    free(c->fold);
+    free(c->from);
     free(c->doc_ev);
     free(c);
 }
@@ -209,12 +223,20 @@ static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t b0, uint3
 static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 {
     c->ntok = 0;
-    c->tok = sr_arena_alloc(c->mem, SR_CODE_MAX_TOKENS * sizeof *c->tok);
-    char *folded = sr_arena_alloc(c->mem, len + 1);
-    if (!c->tok || !folded) return SR_ENOMEM;
-    /* fold to ASCII upper case; remember where each folded byte came from */
-    uint32_t *from = sr_arena_alloc(c->mem, (len + 1) * sizeof *from);
-    if (!from) return SR_ENOMEM;
+    if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
+    /* folded text, then each word once more with its terminating NUL */
+    size_t need = 2 * len + 2;
+    if (need > c->fold_cap) {
+        free(c->fold);
+        free(c->from);
+        c->fold = malloc(need);
+        c->from = malloc(need * sizeof *c->from);
+        c->fold_cap = c->fold && c->from ? need : 0;
+        if (!c->fold_cap) return SR_ENOMEM;
+    }
+    char *folded = c->fold;
+    char *words = c->fold + len + 1;
+    uint32_t *from = c->from;
     size_t n = 0, i = 0;
     bool lower_seen = false;
     while (i < len) {
@@ -246,8 +268,8 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
             continue;
         }
         size_t b = p;
-        char *w = sr_arena_alloc(c->mem, 64);
-        size_t wl = 0, cap = 64;
+        char *w = words;
+        size_t wl = 0;
         while (p < n) {
             ch = folded[p];
             if (is_sep(ch) || ch == ';') break;
@@ -262,18 +284,12 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
                 bool keep = wl && (isupper((unsigned char)folded[p - 1]) || (isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])));
                 if (!keep) break;
             }
-            if (wl + 1 >= cap) {
-                char *nw = sr_arena_alloc(c->mem, cap * 2);
-                if (!nw) return SR_ENOMEM;
-                memcpy(nw, w, wl);
-                w = nw;
-                cap *= 2;
-            }
             w[wl++] = (char)toupper((unsigned char)ch);
             p++;
         }
         if (wl == 0) { p++; continue; }
         w[wl] = 0;
+        words += wl + 1;
         add_token(c, w, wl, from[b], from[p], isupper((unsigned char)folded[b]) != 0);
     }
     return SR_OK;
@@ -436,7 +452,6 @@ static const char *resolve_code(const sr_coder *c, const actor_entry *a)
 static int new_mention(sr_coder *c, int first, int last)
 {
     if (c->nmen >= SR_CODE_MAX_TOKENS) return -1;
-    if (!c->men) c->men = NULL;
     mention *m = &c->men[c->nmen];
     memset(m, 0, sizeof *m);
     m->first = first;
@@ -495,7 +510,6 @@ static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
 
 static void find_mentions(sr_coder *c, int *status)
 {
-    c->men = sr_arena_alloc(c->mem, (size_t)(c->ntok + 1) * sizeof *c->men);
     c->nmen = 0;
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
@@ -657,8 +671,6 @@ static void resolve_pronouns(sr_coder *c)
         c->men[b + 1] = x;
     }
     /* renumber groups after the sort: members are consecutive mentions */
-    int *old_to_new = sr_arena_alloc(c->mem, (size_t)(c->nmen + 1) * sizeof(int));
-    (void)old_to_new;
     for (int m = 0; m < c->nmen; m++) {
         mention *x = &c->men[m];
         if (x->group == x->group_last && x->pron_ref < 0 && x->first == x->last) { x->group = x->group_last = m; continue; }
@@ -973,6 +985,7 @@ typedef struct clause_state {
     int source;          /* carried source mention */
     bool have_source;
     int said_at;         /* clause position after a subordinate-coded verb */
+    word_set words;      /* word beginnings in the clause */
 } clause_state;
 
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
@@ -988,6 +1001,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     bool matched = false;
     for (uint32_t i = 0; i < v->npats; i++) {
         mctx mm;
+        if (!word_set_has_all(&cs->words, &v->pats[i].need)) continue;
         if (!match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) continue;
         code = &v->pats[i].code;
         m = mm;
@@ -997,7 +1011,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         int actual = mm.chars;
         for (uint32_t j = i + 1; j < v->npats && v->pats[j].length > actual; j++) {
             if (v->pats[j].length >= v->pats[i].length) continue;
-            if (match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
+            if (word_set_has_all(&cs->words, &v->pats[j].need) && match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
                 code = &v->pats[j].code;
                 m = mm;
                 break;
@@ -1057,7 +1071,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
 static int code_clauses(sr_coder *c, int *status)
 {
     const code_options *o = &c->d->opt;
-    int *pos = sr_arena_alloc(c->mem, (size_t)(c->ntok + 1) * sizeof *pos);
+    int *pos = c->pos;
     int nverbs = 0, nconj = 0;
     for (int i = 0; i < c->ntok; i++) {
         if (c->tok[i].dropped) continue;
@@ -1101,6 +1115,8 @@ static int code_clauses(sr_coder *c, int *status)
         }
         bool coded = false;
         cs.said_at = -1;
+        memset(&cs.words, 0, sizeof cs.words);
+        for (int p = 0; p < n; p++) word_set_add(&cs.words, c->tok[pos[p]].w, c->tok[pos[p]].len);
         for (int p = 0; p < n; p++) {
             const token *t = &c->tok[pos[p]];
             if (t->type != T_VERB) continue;
