@@ -152,8 +152,15 @@ struct sr_code_dict {
     uint32_t nphrases, cap_phrases;
     int32_t *heads;            /* hash of first word -> phrase chain */
     const char **head_keys;
+    uint32_t *head_hash;
+    int32_t *head_sub;         /* long chains: offset into `subs`, else -1 */
+    int32_t *subs;             /* SUB_BUCKETS chain starts per long chain */
+    int32_t *sub_next;         /* per phrase: next in its bucket */
+    uint32_t nsubs;
     uint32_t nheads;           /* power of two */
     uint32_t used_heads;
+    uint64_t *bloom;           /* first-word hashes: most prefixes miss here */
+    bool dirty;                /* index to rebuild before coding */
     actor_entry *actors; uint32_t nactors, cap_actors;
     agent_entry *agents; uint32_t nagents, cap_agents;
     verb_entry *verbs; uint32_t nverbs, cap_verbs;
@@ -164,7 +171,24 @@ struct sr_code_dict {
 };
 
 /* dict.c */
+#define SUB_BUCKETS 28         /* any second word, A..Z, other */
 int32_t sr_dict_head(const sr_code_dict *d, const char *w, size_t len);
+/* Slot of the first word w[0..len) whose FNV-1a hash is h, -1 if none. */
+int32_t sr_dict_slot(const sr_code_dict *d, const char *w, size_t len, uint32_t h);
+static inline uint32_t sr_fnv_step(uint32_t h, char c) { return (h ^ (uint8_t)c) * 16777619u; }
+#define SR_FNV_INIT 2166136261u
+#define BLOOM_BITS (1u << 20)
+static inline bool bloom_maybe(const uint64_t *bloom, uint32_t h)
+{
+    uint32_t b = (h ^ (h >> 20)) & (BLOOM_BITS - 1);
+    return (bloom[b >> 6] >> (b & 63)) & 1;
+}
+/* Build the lookup index after loading (done by sr_coder_new). */
+void sr_dict_prepare(sr_code_dict *d);
+static inline int sub_bucket(char c)
+{
+    return c >= 'A' && c <= 'Z' ? 1 + (c - 'A') : SUB_BUCKETS - 1;
+}
 bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind);
 void sr_options_default(code_options *o);
 

@@ -97,6 +97,9 @@ sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
 {
     sr_coder *c = calloc(1, sizeof *c);
     if (!c) return SR_ENOMEM;
+    /* the index is built once, when the first coder is made; create coders
+     * from one thread, then use each from its own */
+    sr_dict_prepare((sr_code_dict *)d);
     c->d = d;
     c->mem = sr_arena_new(64u << 20);
     c->docmem = sr_arena_new(256u << 20);
@@ -364,21 +367,40 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
     const token *t = &c->tok[i];
     const phrase *best = NULL;
     int best_n = 0, best_gaps = 0;
-    for (size_t l = t->len; l >= 1; l--) {
-        for (int32_t id = sr_dict_head(d, t->w, l); id >= 0; id = d->phrases[id].next) {
-            const phrase *p = &d->phrases[id];
-            int gaps;
-            int n = phrase_at(c, p, i, &gaps);
-            if (!n) continue;
-            bool better = !best || p->nwords > best->nwords ||
-                (p->nwords == best->nwords && (p->chars > best->chars ||
-                (p->chars == best->chars && (gaps < best_gaps ||
-                (gaps == best_gaps && (loose_words(p) < loose_words(best) ||
-                (loose_words(p) == loose_words(best) && kind_rank(p->kind) > kind_rank(best->kind))))))));
-            if (better) {
-                best = p;
-                best_n = n;
-                best_gaps = gaps;
+    uint32_t hashes[64];
+    size_t maxl = t->len < 64 ? t->len : 64;
+    uint32_t h = SR_FNV_INIT;
+    for (size_t l = 0; l < maxl; l++) hashes[l] = h = sr_fnv_step(h, t->w[l]);
+    int next_bucket = i + 1 < c->ntok ? sub_bucket(c->tok[i + 1].w[0]) : 0;
+    for (size_t l = maxl; l >= 1; l--) {
+        if (!bloom_maybe(d->bloom, hashes[l - 1])) continue;
+        int32_t slot = sr_dict_slot(d, t->w, l, hashes[l - 1]);
+        if (slot < 0) continue;
+        int32_t sub = d->head_sub[slot];
+        /* a long chain: the phrases that fit any next word, then those whose
+         * second word starts like the next token */
+        for (int pass = 0; pass < 2; pass++) {
+            int32_t id;
+            if (sub < 0) id = pass ? -1 : d->heads[slot];
+            else id = pass && next_bucket == 0 ? -1 : d->subs[sub + (pass ? next_bucket : 0)];
+            for (; id >= 0; id = sub < 0 ? d->phrases[id].next : d->sub_next[id]) {
+                const phrase *p = &d->phrases[id];
+                /* a whole first word that is only a prefix of this one can
+                 * match only as the last word, by a regular ending */
+                if (l < t->len && !p->w[0].stem && (p->nwords > 1 || p->w[0].noend)) continue;
+                int gaps;
+                int n = phrase_at(c, p, i, &gaps);
+                if (!n) continue;
+                bool better = !best || p->nwords > best->nwords ||
+                    (p->nwords == best->nwords && (p->chars > best->chars ||
+                    (p->chars == best->chars && (gaps < best_gaps ||
+                    (gaps == best_gaps && (loose_words(p) < loose_words(best) ||
+                    (loose_words(p) == loose_words(best) && kind_rank(p->kind) > kind_rank(best->kind))))))));
+                if (better) {
+                    best = p;
+                    best_n = n;
+                    best_gaps = gaps;
+                }
             }
         }
     }
@@ -388,17 +410,19 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
 
 static int closed_class(const token *t)
 {
-    static const struct { const char *w; int type; } words[] = {
-        {"A", T_DET}, {"AN", T_DET}, {"THE", T_DET},
-        {"AND", T_CONJ}, {"BUT", T_CONJ}, {"OR", T_CONJ}, {"NOR", T_CONJ},
-        {"HE", T_PRON}, {"SHE", T_PRON}, {"IT", T_PRON}, {"HIM", T_PRON}, {"HER", T_PRON},
-        {"ITS", T_PRON}, {"HIS", T_PRON}, {"THEY", T_PRON}, {"THEM", T_PRON}, {"THEIR", T_PRON},
-        {"WAS", T_AUX}, {"WERE", T_AUX}, {"BEEN", T_AUX}, {"BY", T_BY},
+    static const struct { const char *w; uint8_t len, type; } words[] = {
+        {"A", 1, T_DET}, {"AN", 2, T_DET}, {"THE", 3, T_DET},
+        {"AND", 3, T_CONJ}, {"BUT", 3, T_CONJ}, {"OR", 2, T_CONJ}, {"NOR", 3, T_CONJ},
+        {"HE", 2, T_PRON}, {"SHE", 3, T_PRON}, {"IT", 2, T_PRON}, {"HIM", 3, T_PRON}, {"HER", 3, T_PRON},
+        {"ITS", 3, T_PRON}, {"HIS", 3, T_PRON}, {"THEY", 4, T_PRON}, {"THEM", 4, T_PRON}, {"THEIR", 5, T_PRON},
+        {"WAS", 3, T_AUX}, {"WERE", 4, T_AUX}, {"BEEN", 4, T_AUX}, {"BY", 2, T_BY},
     };
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (strlen(words[k].w) == t->len && memcmp(words[k].w, t->w, t->len) == 0) return words[k].type;
     if (t->w[0] == ',') return T_COMMA;
     if (isdigit((unsigned char)t->w[0])) return T_NUM;
+    if (t->len > 5) return T_NULL;
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (words[k].len == t->len && words[k].w[0] == t->w[0] && memcmp(words[k].w, t->w, t->len) == 0)
+            return words[k].type;
     return T_NULL;
 }
 
@@ -489,10 +513,11 @@ static const char *with_agent(sr_coder *c, const char *actor, const agent_entry 
     return sr_arena_printf(c->mem, "%s%s", ag, actor);
 }
 
-static bool word_is(const token *t, const char *w)
+static bool word_is_n(const token *t, const char *w, size_t n)
 {
-    return strlen(w) == t->len && memcmp(t->w, w, t->len) == 0;
+    return n == t->len && memcmp(t->w, w, n) == 0;
 }
+#define word_is(t, lit) word_is_n((t), (lit), sizeof(lit) - 1)
 
 static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
 {
@@ -1145,7 +1170,7 @@ static int code_clauses(sr_coder *c, int *status)
 static bool tok_is_any(const token *t, const char *const *words)
 {
     for (; *words; words++)
-        if (word_is(t, *words)) return true;
+        if (word_is_n(t, *words, strlen(*words))) return true;
     return false;
 }
 

@@ -42,6 +42,7 @@ typedef struct reader {
 } reader;
 
 static void read_text(reader *r, char *text, size_t len);
+static void finish_index(sr_code_dict *d);
 static void read_line(reader *r, char *s);
 static void report(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -53,7 +54,8 @@ sr_err sr_code_dict_new(sr_code_dict **out, FILE *errors)
     d->nheads = 1u << 12;
     d->heads = malloc(d->nheads * sizeof *d->heads);
     d->head_keys = calloc(d->nheads, sizeof *d->head_keys);
-    if (!d->mem || !d->heads || !d->head_keys) {
+    d->head_hash = calloc(d->nheads, sizeof *d->head_hash);
+    if (!d->mem || !d->heads || !d->head_keys || !d->head_hash) {
         sr_code_dict_free(d);
         return SR_ENOMEM;
     }
@@ -71,6 +73,10 @@ void sr_code_dict_free(sr_code_dict *d)
     free(d->phrases);
     free(d->heads);
     free(d->head_keys);
+    free(d->head_hash);
+    free(d->head_sub);
+    free(d->subs);
+    free(d->sub_next);
     free(d->actors);
     free(d->agents);
     for (uint32_t i = 0; i < d->nverbs; i++) free(d->verbs[i].pats);
@@ -120,6 +126,61 @@ static enum file_kind kind_of(const char *path)
     return F_ACTORS;
 }
 
+/* Long chains of phrases with the same first word ("THE", "AL") are split
+ * by the first letter of their second word, so a text word looks at the
+ * few phrases that can follow it. Rebuilt after each load. */
+void sr_dict_prepare(sr_code_dict *d)
+{
+    if (!d->dirty) return;
+    free(d->bloom);
+    d->bloom = calloc(BLOOM_BITS / 64, sizeof *d->bloom);
+    if (!d->bloom) abort();
+    for (uint32_t i = 0; i < d->nheads; i++) {
+        if (!d->head_keys[i]) continue;
+        uint32_t h = d->head_hash[i], b = (h ^ (h >> 20)) & (BLOOM_BITS - 1);
+        d->bloom[b >> 6] |= 1ull << (b & 63);
+    }
+    finish_index(d);
+    d->dirty = false;
+}
+
+static void finish_index(sr_code_dict *d)
+{
+    free(d->head_sub);
+    free(d->subs);
+    free(d->sub_next);
+    d->nsubs = 0;
+    d->head_sub = malloc(d->nheads * sizeof *d->head_sub);
+    d->sub_next = malloc((d->nphrases + 1) * sizeof *d->sub_next);
+    uint32_t nlong = 0;
+    for (uint32_t i = 0; i < d->nheads; i++) {
+        d->head_sub[i] = -1;
+        if (!d->head_keys[i]) continue;
+        int n = 0;
+        for (int32_t id = d->heads[i]; id >= 0 && n <= 8; id = d->phrases[id].next) n++;
+        if (n > 8) nlong++;
+    }
+    d->subs = malloc((nlong + 1) * SUB_BUCKETS * sizeof *d->subs);
+    if (!d->head_sub || !d->sub_next || !d->subs) abort();
+    for (uint32_t i = 0; i < d->nheads; i++) {
+        if (!d->head_keys[i]) continue;
+        int n = 0;
+        for (int32_t id = d->heads[i]; id >= 0 && n <= 8; id = d->phrases[id].next) n++;
+        if (n <= 8) continue;
+        int32_t *b = &d->subs[d->nsubs * SUB_BUCKETS];
+        d->head_sub[i] = (int32_t)(d->nsubs++ * SUB_BUCKETS);
+        for (int k = 0; k < SUB_BUCKETS; k++) b[k] = -1;
+        for (int32_t id = d->heads[i]; id >= 0; id = d->phrases[id].next) {
+            const phrase *p = &d->phrases[id];
+            /* one-word phrases and a second word that may come later go to
+             * the bucket every lookup scans */
+            int k = p->nwords < 2 || p->w[1].gap ? 0 : sub_bucket(p->w[1].s[0]);
+            d->sub_next[id] = b[k];
+            b[k] = id;
+        }
+    }
+}
+
 sr_err sr_code_dict_load(sr_code_dict *d, const char *path)
 {
     char *text;
@@ -132,6 +193,7 @@ sr_err sr_code_dict_load(sr_code_dict *d, const char *path)
     reader r = {.d = d, .path = path, .kind = kind_of(path), .verb = -1, .synset = -1};
     read_text(&r, text, len);
     free(text);
+    d->dirty = true;
     return SR_OK;
 }
 
@@ -342,8 +404,8 @@ static void read_section_tag(reader *r, const char *t)
 
 static uint32_t hash_word(const char *w, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)w[i]) * 16777619u;
+    uint32_t h = SR_FNV_INIT;
+    for (size_t i = 0; i < n; i++) h = sr_fnv_step(h, w[i]);
     return h;
 }
 
@@ -352,14 +414,20 @@ static bool head_slot_eq(const char *key, const char *w, size_t n)
     return strncmp(key, w, n) == 0 && key[n] == 0;
 }
 
-int32_t sr_dict_head(const sr_code_dict *d, const char *w, size_t n)
+int32_t sr_dict_slot(const sr_code_dict *d, const char *w, size_t n, uint32_t h)
 {
     uint32_t mask = d->nheads - 1;
-    for (uint32_t i = hash_word(w, n) & mask;; i = (i + 1) & mask) {
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         const char *k = d->head_keys[i];
         if (!k) return -1;
-        if (head_slot_eq(k, w, n)) return d->heads[i];
+        if (d->head_hash[i] == h && head_slot_eq(k, w, n)) return (int32_t)i;
     }
+}
+
+int32_t sr_dict_head(const sr_code_dict *d, const char *w, size_t n)
+{
+    int32_t slot = sr_dict_slot(d, w, n, hash_word(w, n));
+    return slot < 0 ? -1 : d->heads[slot];
 }
 
 static void grow_heads(sr_code_dict *d)
@@ -367,20 +435,24 @@ static void grow_heads(sr_code_dict *d)
     uint32_t old_n = d->nheads;
     int32_t *oh = d->heads;
     const char **ok = d->head_keys;
+    uint32_t *ohash = d->head_hash;
     d->nheads *= 2;
     d->heads = malloc(d->nheads * sizeof *d->heads);
     d->head_keys = calloc(d->nheads, sizeof *d->head_keys);
-    if (!d->heads || !d->head_keys) abort();
+    d->head_hash = calloc(d->nheads, sizeof *d->head_hash);
+    if (!d->heads || !d->head_keys || !d->head_hash) abort();
     uint32_t mask = d->nheads - 1;
     for (uint32_t i = 0; i < old_n; i++) {
         if (!ok[i]) continue;
-        uint32_t j = hash_word(ok[i], strlen(ok[i])) & mask;
+        uint32_t j = ohash[i] & mask;
         while (d->head_keys[j]) j = (j + 1) & mask;
         d->head_keys[j] = ok[i];
         d->heads[j] = oh[i];
+        d->head_hash[j] = ohash[i];
     }
     free(oh);
     free(ok);
+    free(ohash);
 }
 
 static void index_phrase(sr_code_dict *d, uint32_t id)
@@ -388,10 +460,12 @@ static void index_phrase(sr_code_dict *d, uint32_t id)
     if ((d->used_heads + 1) * 2 > d->nheads) grow_heads(d);
     const pword *w0 = &d->phrases[id].w[0];
     uint32_t mask = d->nheads - 1;
-    uint32_t i = hash_word(w0->s, w0->len) & mask;
+    uint32_t h = hash_word(w0->s, w0->len);
+    uint32_t i = h & mask;
     while (d->head_keys[i] && !head_slot_eq(d->head_keys[i], w0->s, w0->len)) i = (i + 1) & mask;
     if (!d->head_keys[i]) {
         d->head_keys[i] = w0->s;
+        d->head_hash[i] = h;
         d->heads[i] = -1;
         d->used_heads++;
     }
