@@ -77,6 +77,7 @@ void sr_code_dict_free(sr_code_dict *d)
     free(d->head_sub);
     free(d->subs);
     free(d->sub_next);
+    free(d->bloom);
     free(d->actors);
     free(d->agents);
     for (uint32_t i = 0; i < d->nverbs; i++) free(d->verbs[i].pats);
@@ -692,6 +693,7 @@ static uint32_t new_agent(reader *r, const dcode *c)
 static void code_pending(reader *r, dcode *codes, int n)
 {
     sr_code_dict *d = r->d;
+    if (r->npending == 0) return;
     if (r->kind == F_AGENTS) {
         if (!strchr(codes[0].code, '~')) report(r, "agent code [%s] without ~", codes[0].code);
         uint32_t g = new_agent(r, &codes[0]);
@@ -718,12 +720,14 @@ static void read_actor_line(reader *r, char *t, bool indented)
 {
     dcode codes[32];
     if (*t == '[') {
-        if (!indented && r->npending == 0) { report(r, "code block without a phrase"); return; }
+        if (r->npending == 0) { report(r, "code block without a phrase"); return; }
         int k = parse_blocks(r, t, codes, 32);
         if (k <= 0) return;
-        if (r->pending_coded && r->kind == F_ACTORS) {
+        uint32_t item = r->d->phrases[r->pending[0]].item;
+        if (r->pending_coded && r->kind == F_ACTORS && item < r->d->nactors) {
             /* a further date line of the block: add to its codes */
-            actor_entry *a = &r->d->actors[r->d->phrases[r->pending[0]].item];
+            actor_entry *a = &r->d->actors[item];
+            if (a->ncodes + k > 256) { report(r, "too many codes for one actor"); return; }
             dcode *nc = sr_arena_alloc(r->d->mem, (size_t)(a->ncodes + k) * sizeof *nc);
             memcpy(nc, a->codes, a->ncodes * sizeof *nc);
             memcpy(nc + a->ncodes, codes, (size_t)k * sizeof *nc);
@@ -740,7 +744,7 @@ static void read_actor_line(reader *r, char *t, bool indented)
     size_t n = br ? (size_t)(br - t) : strlen(t);
     while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
     if (!synonym && (r->pending_coded || br)) flush_pending(r);
-    if (synonym && r->pending_coded) {
+    if (synonym && r->pending_coded && r->npending > 0) {
         /* synonym after the code: joins the already coded entry */
         int kind = r->kind == F_AGENTS ? PK_AGENT : PK_ACTOR;
         uint32_t item = r->d->phrases[r->pending[0]].item;
