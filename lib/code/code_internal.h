@@ -103,7 +103,8 @@ static inline bool word_set_has_all(const word_set *have, const word_set *need)
 }
 
 typedef struct pattern {
-    word_set need;       /* fixed words, by their first letters */
+    word_set need_pre;   /* fixed words before the verb, by first letters */
+    word_set need_post;  /* and after it */
     elem_seq pre, post;  /* before and after the verb */
     bool adj_before, adj_after;
     int length;

@@ -29,6 +29,7 @@ typedef struct token {
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
     uint32_t b0, b1;     /* byte offsets in the sentence */
+    uint32_t c0, c1;     /* code-point offsets in the sentence */
     int32_t mention;     /* mention starting here, -1 none */
     int32_t in_mention;  /* mention covering this token, -1 none */
 } token;
@@ -74,6 +75,8 @@ struct sr_coder {
      * allocate per token */
     char *fold;          /* folded text, then the words */
     uint32_t *from;      /* folded byte -> text byte */
+    uint32_t *cp;        /* folded byte -> code point */
+    uint32_t ncp;        /* code points in the sentence */
     size_t fold_cap;
     int *pos;
     /* a document's events, copied out of the per-sentence arena */
@@ -127,6 +130,7 @@ void sr_coder_free(sr_coder *c)
     free(c->pos);
     free(c->fold);
     free(c->from);
+    free(c->cp);
     free(c->doc_ev);
     free(c);
 }
@@ -204,20 +208,25 @@ static char fold_latin1(int32_t cp)
 
 static bool is_sep(char ch)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '"' || ch == '?' || ch == '!' ||
-           ch == '-' || ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == ':' || ch == '{' ||
-           ch == '}' || ch == '/' || ch == '*' || ch == '`' || ch == '_';
+    static const bool table[256] = {
+        [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['?'] = 1, ['!'] = 1, ['-'] = 1,
+        ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, [':'] = 1, ['{'] = 1, ['}'] = 1, ['/'] = 1,
+        ['*'] = 1, ['`'] = 1, ['_'] = 1,
+    };
+    return table[(unsigned char)ch];
 }
 
-static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t b0, uint32_t b1, bool cap)
+static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint32_t f1, bool cap)
 {
     if (c->ntok >= SR_CODE_MAX_TOKENS) return SR_OK; /* a giant sentence is coded on its head */
     token *t = &c->tok[c->ntok++];
     memset(t, 0, sizeof *t);
     t->w = w;
     t->len = (uint16_t)n;
-    t->b0 = b0;
-    t->b1 = b1;
+    t->b0 = c->from[f0];
+    t->b1 = c->from[f1];
+    t->c0 = c->cp[f0];
+    t->c1 = c->cp[f1];
     t->cap = cap;
     t->mention = t->in_mention = -1;
     return SR_OK;
@@ -232,9 +241,11 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
     if (need > c->fold_cap) {
         free(c->fold);
         free(c->from);
+        free(c->cp);
         c->fold = malloc(need);
         c->from = malloc(need * sizeof *c->from);
-        c->fold_cap = c->fold && c->from ? need : 0;
+        c->cp = malloc(need * sizeof *c->cp);
+        c->fold_cap = c->fold && c->from && c->cp ? need : 0;
         if (!c->fold_cap) return SR_ENOMEM;
     }
     char *folded = c->fold;
@@ -254,19 +265,22 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
             ch = cp < 0 ? ' ' : fold_latin1(cp);
             if (!ch) ch = cp >= 0 ? 'X' : ' ';
         }
-        if (islower((unsigned char)ch)) lower_seen = true;
+        if (ch >= 'a' && ch <= 'z') lower_seen = true;
         folded[n] = ch;
+        c->cp[n] = (uint32_t)n;
         from[n++] = (uint32_t)at;
     }
     folded[n] = 0;
     from[n] = (uint32_t)len;
+    c->cp[n] = (uint32_t)n;
+    c->ncp = (uint32_t)n;
     c->all_caps = !lower_seen;
     size_t p = 0;
     while (p < n) {
         char ch = folded[p];
         if (is_sep(ch) || ch == '.') { p++; continue; }
         if (ch == ',' || ch == ';') {
-            add_token(c, ",", 1, from[p], from[p + 1], false);
+            add_token(c, ",", 1, (uint32_t)p, (uint32_t)p + 1, false);
             p++;
             continue;
         }
@@ -293,7 +307,7 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
         if (wl == 0) { p++; continue; }
         w[wl] = 0;
         words += wl + 1;
-        add_token(c, w, wl, from[b], from[p], isupper((unsigned char)folded[b]) != 0);
+        add_token(c, w, wl, (uint32_t)b, (uint32_t)p, folded[b] >= 'A' && folded[b] <= 'Z');
     }
     return SR_OK;
 }
@@ -945,6 +959,7 @@ static void push_event(sr_coder *c, int sm, const char *scode, int tm, const cha
     if (!scode || !tcode || strcmp(scode, tcode) == 0) return;
     for (size_t i = 0; i < c->nev; i++) {
         sr_code_event *e = &c->ev[i];
+        if (e->cameo[0] != code[0] || e->source.code[0] != scode[0] || e->target.code[0] != tcode[0]) continue;
         if (!strcmp(e->source.code, scode) && !strcmp(e->target.code, tcode) && !strcmp(e->cameo, code)) return;
     }
     if (c->nev >= c->capev) return;
@@ -1010,7 +1025,6 @@ typedef struct clause_state {
     int source;          /* carried source mention */
     bool have_source;
     int said_at;         /* clause position after a subordinate-coded verb */
-    word_set words;      /* word beginnings in the clause */
 } clause_state;
 
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
@@ -1024,9 +1038,13 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     const event_code *code = v->has_code ? &v->code : NULL;
     mctx m = {.src = -1, .tgt = -1, .cmp = -1, .nskip = 0};
     bool matched = false;
+    /* words before and after the verb, to skip patterns that cannot match */
+    word_set ahead = {{0}}, after = {{0}};
+    for (int p = 0; p < vs; p++) word_set_add(&ahead, c->tok[pos[p]].w, c->tok[pos[p]].len);
+    for (int p = ve; p < n; p++) word_set_add(&after, c->tok[pos[p]].w, c->tok[pos[p]].len);
     for (uint32_t i = 0; i < v->npats; i++) {
         mctx mm;
-        if (!word_set_has_all(&cs->words, &v->pats[i].need)) continue;
+        if (!word_set_has_all(&ahead, &v->pats[i].need_pre) || !word_set_has_all(&after, &v->pats[i].need_post)) continue;
         if (!match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) continue;
         code = &v->pats[i].code;
         m = mm;
@@ -1036,7 +1054,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         int actual = mm.chars;
         for (uint32_t j = i + 1; j < v->npats && v->pats[j].length > actual; j++) {
             if (v->pats[j].length >= v->pats[i].length) continue;
-            if (word_set_has_all(&cs->words, &v->pats[j].need) && match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
+            if (word_set_has_all(&ahead, &v->pats[j].need_pre) && word_set_has_all(&after, &v->pats[j].need_post) && match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
                 code = &v->pats[j].code;
                 m = mm;
                 break;
@@ -1140,8 +1158,6 @@ static int code_clauses(sr_coder *c, int *status)
         }
         bool coded = false;
         cs.said_at = -1;
-        memset(&cs.words, 0, sizeof cs.words);
-        for (int p = 0; p < n; p++) word_set_add(&cs.words, c->tok[pos[p]].w, c->tok[pos[p]].len);
         for (int p = 0; p < n; p++) {
             const token *t = &c->tok[pos[p]];
             if (t->type != T_VERB) continue;
@@ -1207,8 +1223,8 @@ static void fill_actor(sr_coder *c, sr_code_actor *a, int men, sr_cp_cursor *cur
     size_t b0 = c->tok[m->first].b0, b1 = c->tok[m->last].b1;
     a->words = sr_arena_strndup(c->mem, c->text + b0, b1 - b0);
     (void)cur;
-    a->start = c->base + sr_utf8_count(c->text, b0);
-    a->end = c->base + sr_utf8_count(c->text, b1);
+    a->start = c->base + c->tok[m->first].c0;
+    a->end = c->base + c->tok[m->last].c1;
 }
 
 static void finish_events(sr_coder *c, size_t len)
@@ -1228,7 +1244,8 @@ static void finish_events(sr_coder *c, size_t len)
         c->ev[w++] = *e;
     }
     c->nev = w;
-    size_t sent_cp = sr_utf8_count(c->text, len);
+    size_t sent_cp = c->ncp;
+    (void)len;
     for (size_t i = 0; i < c->nev; i++) {
         sr_code_event *e = &c->ev[i];
         int sm = (int)e->source.start - 1, tm = (int)e->target.start - 1;
