@@ -95,16 +95,16 @@ static inline void word_set_add(word_set *s, const char *w, size_t len)
     }
 }
 
-static inline bool word_set_has_all(const word_set *have, const word_set *need)
+static inline bool word_set_has(const word_set *have, unsigned bit)
 {
-    for (int i = 0; i < 4; i++)
-        if ((have->b[i] & need->b[i]) != need->b[i]) return false;
-    return true;
+    return (have->b[bit >> 6] >> (bit & 63)) & 1;
 }
 
 typedef struct pattern {
-    word_set need_pre;   /* fixed words before the verb, by first letters */
-    word_set need_post;  /* and after it */
+    /* up to four fixed words before and after the verb, as word_set bits:
+     * a pattern whose words are not in the sentence is not tried */
+    uint8_t need_pre[4], need_post[4];
+    uint8_t npre, npost;
     elem_seq pre, post;  /* before and after the verb */
     bool adj_before, adj_after;
     int length;

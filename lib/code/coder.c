@@ -1027,6 +1027,15 @@ typedef struct clause_state {
     int said_at;         /* clause position after a subordinate-coded verb */
 } clause_state;
 
+static bool may_match(const pattern *pat, const word_set *ahead, const word_set *after)
+{
+    for (int k = 0; k < pat->npre; k++)
+        if (!word_set_has(ahead, pat->need_pre[k])) return false;
+    for (int k = 0; k < pat->npost; k++)
+        if (!word_set_has(after, pat->need_post[k])) return false;
+    return true;
+}
+
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
 static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
                      bool *sub_only)
@@ -1044,7 +1053,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     for (int p = ve; p < n; p++) word_set_add(&after, c->tok[pos[p]].w, c->tok[pos[p]].len);
     for (uint32_t i = 0; i < v->npats; i++) {
         mctx mm;
-        if (!word_set_has_all(&ahead, &v->pats[i].need_pre) || !word_set_has_all(&after, &v->pats[i].need_post)) continue;
+        if (!may_match(&v->pats[i], &ahead, &after)) continue;
         if (!match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) continue;
         code = &v->pats[i].code;
         m = mm;
@@ -1054,7 +1063,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         int actual = mm.chars;
         for (uint32_t j = i + 1; j < v->npats && v->pats[j].length > actual; j++) {
             if (v->pats[j].length >= v->pats[i].length) continue;
-            if (word_set_has_all(&ahead, &v->pats[j].need_pre) && word_set_has_all(&after, &v->pats[j].need_post) && match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
+            if (may_match(&v->pats[j], &ahead, &after) && match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
                 code = &v->pats[j].code;
                 m = mm;
                 break;

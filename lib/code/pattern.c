@@ -48,17 +48,15 @@ bool sr_parse_pattern(sr_code_dict *d, const char *s, pattern *p, char *err, siz
     memcpy(p->pre.e, all, sizeof(elem) * (size_t)star);
     memcpy(p->post.e, all + star + 1, sizeof(elem) * (size_t)(n - star - 1));
     p->length = seq_length(&p->pre) + seq_length(&p->post);
-    memset(&p->need_pre, 0, sizeof p->need_pre);
-    memset(&p->need_post, 0, sizeof p->need_post);
     const elem_seq *parts[2] = {&p->pre, &p->post};
-    word_set *need[2] = {&p->need_pre, &p->need_post};
+    uint8_t *need[2] = {p->need_pre, p->need_post};
+    uint8_t *count[2] = {&p->npre, &p->npost};
     for (int k = 0; k < 2; k++)
-        for (int i = 0; i < parts[k]->n; i++) {
+        for (int i = 0; i < parts[k]->n && *count[k] < 4; i++) {
             const elem *e = &parts[k]->e[i];
             if (e->kind != E_WORD) continue;
             size_t n = e->w.len < 3 ? e->w.len : 3;
-            unsigned b = word_bit(e->w.s, n);
-            need[k]->b[b >> 6] |= 1ull << (b & 63);
+            need[k][(*count[k])++] = (uint8_t)word_bit(e->w.s, n);
         }
     return true;
 }
