@@ -48,6 +48,7 @@ typedef struct mention {
 typedef struct side {
     int m;               /* mention, -1 none */
     bool whole_group;
+    bool single;         /* this member of a compound only */
     const char *dflt;    /* default code from the options */
 } side;
 
@@ -566,6 +567,7 @@ static void find_mentions(sr_coder *c, int *status)
         if (t->type != T_AGENT) continue;
         int end = i + t->span - 1;
         int before = i > 0 ? c->tok[i - 1].in_mention : -1;
+        if (before < 0 && i > 1 && word_is(&c->tok[i - 1], "FORMER")) before = c->tok[i - 2].in_mention;
         int after = end + 1 < c->ntok ? c->tok[end + 1].mention : -1;
         if (before >= 0) {
             attach_agent(c, i, before);
@@ -633,7 +635,7 @@ static void find_compounds(sr_coder *c)
             int k = c->men[cur].last + 1;
             int link_start = k;
             bool saw_and = false, saw_comma = false;
-            while (k < c->ntok && (c->tok[k].type == T_COMMA || (c->tok[k].type == T_CONJ && word_is(&c->tok[k], "AND")))) {
+            while (k < c->ntok && (c->tok[k].type == T_COMMA || (c->tok[k].type == T_CONJ && !word_is(&c->tok[k], "BUT")))) {
                 if (c->tok[k].type == T_COMMA) saw_comma = true;
                 else saw_and = true;
                 k++;
@@ -953,6 +955,17 @@ static int first_mention(const sr_coder *c, const int *pos, int from, int to, in
     return -1;
 }
 
+/* First mention in [from, to) with a code other than mention `avoid`'s,
+ * members of its compound included. */
+static int first_other(const sr_coder *c, const int *pos, int from, int to, int avoid)
+{
+    for (int p = from; p < to; p++) {
+        int men = c->tok[pos[p]].mention;
+        if (men >= 0 && men != avoid && !same_code(c, men, avoid)) return men;
+    }
+    return -1;
+}
+
 static void push_event(sr_coder *c, int sm, const char *scode, int tm, const char *tcode,
                        const char *code, bool sub, bool dom, int verb_tok)
 {
@@ -990,7 +1003,7 @@ static void expand(const sr_coder *c, const side *s, actor_list *out)
         return;
     }
     int from = s->m, to = s->m;
-    if (s->whole_group || group_size(c, s->m) > 1) {
+    if (!s->single && (s->whole_group || group_size(c, s->m) > 1)) {
         from = c->men[s->m].group;
         to = c->men[s->m].group_last;
     }
@@ -1015,7 +1028,10 @@ static void make_events(sr_coder *c, const side *src, const side *tgt, const eve
 
 static bool passive_at(const sr_coder *c, const int *pos, int n, int vs, int ve)
 {
-    if (ve >= n || c->tok[pos[ve]].type != T_BY) return false;
+    /* "was opposed by", also "was opposed earlier by" (validation PASV-04) */
+    bool by = (ve < n && c->tok[pos[ve]].type == T_BY) ||
+              (ve + 1 < n && c->tok[pos[ve + 1]].type == T_BY && c->tok[pos[ve]].type == T_NULL);
+    if (!by) return false;
     for (int k = 1; k <= 2 && vs - k >= 0; k++)
         if (c->tok[pos[vs - k]].type == T_AUX) return true;
     return false;
@@ -1090,14 +1106,20 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         if (prior < 0) prior = first_mention(c, pos, 0, vs, tgt.m);
         if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
         if (prior < 0 && o->def_src && o->def_src_prior) src.dflt = o->def_src;
-        else if (prior < 0) prior = first_mention(c, pos, ve, n, tgt.m);
+        else if (prior < 0) {
+            /* a source found after the verb is that actor alone; the rest
+             * of its compound can be the target (validation DEFAULT-06b) */
+            prior = first_mention(c, pos, ve, n, tgt.m);
+            src.single = prior >= 0 && group_size(c, prior) > 1;
+        }
         src.m = prior;
     }
     if (tgt.m < 0) {
-        int t = first_mention(c, pos, ve, n, src.m);
+        int t = src.single ? first_other(c, pos, ve, n, src.m) : first_mention(c, pos, ve, n, src.m);
         if (t < 0 && o->def_tgt && o->def_tgt_after) tgt.dflt = o->def_tgt;
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
-        if (t < 0 && src.m >= 0 && group_size(c, src.m) > 1) {
+        if (t >= 0 && src.single) tgt.single = true;
+        if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
             t = src.m;
             tgt.whole_group = src.whole_group = true;
         }
