@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include "code_internal.h"
@@ -43,6 +44,7 @@ typedef struct reader {
 
 static void read_text(reader *r, char *text, size_t len);
 static void finish_index(sr_code_dict *d);
+static sr_err load_dir(sr_code_dict *d, const char *dir, int depth);
 static void read_line(reader *r, char *s);
 static void report(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -203,7 +205,23 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Dictionary files by name: TABARI and Phoenix extensions. */
+static bool dictionary_name(const char *name)
+{
+    static const char *const ends[] = {".actors", ".agents", ".verbs", ".options", ".txt", NULL};
+    for (int i = 0; ends[i]; i++)
+        if (ends_with(name, ends[i])) return true;
+    return false;
+}
+
 sr_err sr_code_dict_load_dir(sr_code_dict *d, const char *dir)
+{
+    return load_dir(d, dir, 0);
+}
+
+/* A folder's dictionaries, sorted by name, sub-folders included; a folder
+ * with a .project file is loaded as that project says. */
+static sr_err load_dir(sr_code_dict *d, const char *dir, int depth)
 {
     DIR *dh = opendir(dir);
     if (!dh) {
@@ -212,21 +230,34 @@ sr_err sr_code_dict_load_dir(sr_code_dict *d, const char *dir)
     }
     char *names[512];
     int n = 0;
+    char *project = NULL;
     struct dirent *de;
     while ((de = readdir(dh)) && n < 512) {
         if (de->d_name[0] == '.') continue;
-        if (ends_with(de->d_name, ".md") || ends_with(de->d_name, ".zip")) continue;
+        if (ends_with(de->d_name, ".project") && !project) project = strdup(de->d_name);
         names[n++] = strdup(de->d_name);
     }
     closedir(dh);
     qsort(names, (size_t)n, sizeof *names, cmp_str);
     sr_err e = SR_OK;
+    char path[4096];
+    if (project) {
+        snprintf(path, sizeof path, "%s/%s", dir, project);
+        e = sr_code_dict_load_project(d, path, NULL);
+    }
     for (int i = 0; i < n; i++) {
-        char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (sr_code_dict_load(d, path) && !e) e = SR_EIO;
+        struct stat st;
+        if (!project && stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode) && depth < 8) {
+                if (load_dir(d, path, depth + 1) && !e) e = SR_EIO;
+            } else if (S_ISREG(st.st_mode) && dictionary_name(names[i])) {
+                if (sr_code_dict_load(d, path) && !e) e = SR_EIO;
+            }
+        }
         free(names[i]);
     }
+    free(project);
     return e;
 }
 
