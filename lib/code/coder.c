@@ -477,15 +477,23 @@ static void classify(sr_coder *c)
 
 static const char *resolve_code(const sr_coder *c, const actor_entry *a)
 {
-    const char *dflt = NULL;
+    /* the first restriction that holds wins, else the unrestricted code
+     * (manual 6.5.2); with no date, an open-ended ">date" code is the
+     * actor's current role */
+    const char *dflt = NULL, *current = NULL;
     for (int k = 0; k < a->ncodes; k++) {
         const dcode *dc = &a->codes[k];
         bool restricted = dc->lo != 0 || dc->hi != 99999999;
-        if (!restricted) { if (!dflt) dflt = dc->code; continue; }
-        if (c->date && c->date >= dc->lo && c->date <= dc->hi) return dc->code;
-        if (!c->date && !dflt) continue;
+        if (!restricted) {
+            if (!dflt) dflt = dc->code;
+        } else if (c->date && c->date >= dc->lo && c->date <= dc->hi) {
+            return dc->code;
+        } else if (!c->date && dc->hi == 99999999 && !current) {
+            current = dc->code;
+        }
     }
-    return dflt ? dflt : "---";
+    if (dflt) return dflt;
+    return current ? current : "---";
 }
 
 static int new_mention(sr_coder *c, int first, int last)
@@ -1242,7 +1250,8 @@ static void modality_and_negation(const sr_coder *c, sr_code_event *e, int verb_
     }
 }
 
-static void fill_actor(sr_coder *c, sr_code_actor *a, int men, sr_cp_cursor *cur)
+/* The words that named the actor (a pronoun's own word), with offsets. */
+static void fill_actor(sr_coder *c, sr_code_actor *a, int men)
 {
     if (men < 0) {
         a->words = "";
@@ -1250,10 +1259,8 @@ static void fill_actor(sr_coder *c, sr_code_actor *a, int men, sr_cp_cursor *cur
         return;
     }
     const mention *m = &c->men[men];
-    if (m->pron_ref >= 0 && 0) m = &c->men[m->pron_ref];
     size_t b0 = c->tok[m->first].b0, b1 = c->tok[m->last].b1;
     a->words = sr_arena_strndup(c->mem, c->text + b0, b1 - b0);
-    (void)cur;
     a->start = c->base + c->tok[m->first].c0;
     a->end = c->base + c->tok[m->last].c1;
 }
@@ -1283,8 +1290,8 @@ static void finish_events(sr_coder *c, size_t len)
         int verb_tok = (int)e->sent_start;
         e->negated = false;
         e->has_goldstein = false;
-        fill_actor(c, &e->source, sm, NULL);
-        fill_actor(c, &e->target, tm, NULL);
+        fill_actor(c, &e->source, sm);
+        fill_actor(c, &e->target, tm);
         const char *name;
         int quad;
         double g;

@@ -670,12 +670,9 @@ static int parse_blocks(reader *r, char *s, dcode *out, int max)
 
 /* ---- actors and agents ---------------------------------------------------- */
 
+/* A new entry starts: phrases still waiting for a code keep none (null). */
 static void flush_pending(reader *r)
 {
-    if (r->npending && !r->pending_coded && r->kind == F_ACTORS) {
-        /* TABARI allows a phrase with no code only as the head of a block whose
-         * codes follow; a lone codeless phrase keeps no code (null). */
-    }
     r->npending = 0;
     r->pending_coded = false;
 }
@@ -691,11 +688,8 @@ static uint32_t new_actor(sr_code_dict *d, dcode *codes, int n)
     a->codes = sr_arena_alloc(d->mem, (size_t)(n ? n : 1) * sizeof *a->codes);
     memcpy(a->codes, codes, (size_t)n * sizeof *codes);
     a->ncodes = (uint16_t)n;
-    /* a lone date restriction gets a null default (manual 6.5.2, note 5) */
-    bool has_default = false;
-    for (int i = 0; i < n; i++)
-        if (codes[i].lo == 0 && codes[i].hi == 99999999) has_default = true;
-    (void)has_default;
+    /* without an unrestricted code, an actor out of its dates is null
+     * (manual 6.5.2, note 5): resolve_code in the coder does that */
     return d->nactors++;
 }
 
