@@ -140,6 +140,8 @@ typedef struct code_options {
     int min_words;
     bool convert_agents;
     bool attribution;          /* sitrep: "X said Y attacked Z" is Y's attack */
+    bool forward;              /* FORWARD: pronouns across records (8.4) */
+    char forward_format[32];
     bool yyyy;
     int time_shift;            /* -1 unset: on when <TIME> phrases exist */
     const char *def_src, *def_tgt;
@@ -192,6 +194,12 @@ static inline int sub_bucket(char c)
 }
 bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind);
 void sr_options_default(code_options *o);
+
+/* coder.c: FORWARD (manual 8.4). The next sentence's leading pronoun
+ * stands for `code` (NULL: no forwarding); the first actor of the sentence
+ * just coded, without its agent, is what the next one may forward. */
+void sr_coder_forward(sr_coder *c, const char *code);
+const char *sr_coder_first_actor(const sr_coder *c);
 
 /* cameo_table.c */
 struct sr_cameo_entry { const char *code; double goldstein; int quad; bool scored; const char *name; };

@@ -38,6 +38,7 @@ typedef struct token {
 
 typedef struct mention {
     int first, last;     /* tokens, inclusive */
+    const char *base;    /* the actor's code before any agent joined it */
     const char *codes[MAX_CODES];
     int ncodes;
     int group;           /* first mention of its compound, or itself */
@@ -72,6 +73,8 @@ struct sr_coder {
     bool passive_seen;
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
+    char forward[64];    /* FORWARD: code a leading pronoun stands for */
+    char first_actor[64];
     /* per-sentence work space, allocated once: the hot path does not
      * allocate per token */
     char *fold;          /* folded text, then the words */
@@ -136,6 +139,16 @@ void sr_coder_free(sr_coder *c)
     free(c);
 }
 
+void sr_coder_forward(sr_coder *c, const char *code)
+{
+    snprintf(c->forward, sizeof c->forward, "%s", code ? code : "");
+}
+
+const char *sr_coder_first_actor(const sr_coder *c)
+{
+    return c->first_actor;
+}
+
 void sr_coder_set_place_hook(sr_coder *c, sr_code_place_fn fn, void *ctx)
 {
     c->place_fn = fn;
@@ -148,6 +161,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
     sr_arena_reset(c->mem);
     c->nev = 0;
     c->nmen = 0;
+    c->first_actor[0] = 0;
     c->date = date;
     c->text = text;
     c->base = base;
@@ -181,6 +195,12 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
     }
     find_compounds(c);
     resolve_pronouns(c);
+    c->first_actor[0] = 0;
+    for (int m = 0; m < c->nmen; m++)
+        if (c->men[m].base && c->men[m].pron_ref < 0) {
+            snprintf(c->first_actor, sizeof c->first_actor, "%s", c->men[m].base);
+            break;
+        }
     if (c->d->opt.comma_on) drop_comma_clauses(c);
     if (getenv("SR_CODE_TRACE")) trace(c);
     code_clauses(c, &status);
@@ -567,7 +587,10 @@ static void find_mentions(sr_coder *c, int *status)
         if (strcmp(code, "+++") == 0) { *status = SR_CODE_COMPLEX; return; }
         if (strcmp(code, "---") == 0) { t->type = T_NOUN; continue; }
         int m = new_mention(c, i, i + t->span - 1);
-        if (m >= 0) split_codes(c, &c->men[m], code);
+        if (m >= 0) {
+            split_codes(c, &c->men[m], code);
+            c->men[m].base = c->men[m].codes[0];
+        }
     }
     /* agents: after an actor, before one, or before OF/IN + actor */
     for (int i = 0; i < c->ntok; i++) {
@@ -694,6 +717,15 @@ static void resolve_pronouns(sr_coder *c)
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
         if (t->type != T_PRON || word_is(t, "HIM")) continue;
+        if (c->forward[0] && (nmen0 == 0 || c->men[0].first > i)) {
+            /* a pronoun before any actor stands for the previous record's
+             * first actor (FORWARD, manual 8.4) */
+            int m = new_mention(c, i, i);
+            if (m < 0) return;
+            c->men[m].codes[0] = c->forward;
+            c->men[m].ncodes = 1;
+            continue;
+        }
         int ref = -1;
         bool plural = word_is(t, "THEY") || word_is(t, "THEM") || word_is(t, "THEIR");
         if (plural && first_compound >= 0 && c->men[first_compound].first < i) ref = first_compound;

@@ -1102,7 +1102,14 @@ sr_err sr_code_dict_option(sr_code_dict *d, const char *line)
         o->def_tgt_after = strstr(t, "AFTER") != NULL;
         return SR_OK;
     }
-    static const char *const known[] = {"LABEL:", "OUTPUT:", "FORWARD:", "NONEVENTS:", "ISSUES", "ATTRIB", NULL};
+    if (strncmp(t, "FORWARD:", 8) == 0) {
+        char fmt[32] = "";
+        sscanf(t + 8, " %31s", fmt);
+        o->forward = fmt[0] && !strstr(t + 8, "OFF");
+        snprintf(o->forward_format, sizeof o->forward_format, "%s", fmt);
+        return SR_OK;
+    }
+    static const char *const known[] = {"LABEL:", "OUTPUT:", "NONEVENTS:", "ISSUES", "ATTRIB", NULL};
     for (int i = 0; known[i]; i++)
         if (strncmp(t, known[i], strlen(known[i])) == 0) return SR_OK;
     return SR_EPARSE;

@@ -21,12 +21,14 @@ typedef struct expect {
 
 typedef struct record {
     char id[64];
+    char idinfo[96];   /* the header after the date, for FORWARD */
     int date;
     sr_buf text;       /* what is coded */
     sr_buf comment;    /* what is between the comment marks */
 } record;
 
 static bool header_line(const char *s, int *date, char *id, size_t idn);
+static void story_and_sentence(const char *format, const char *idinfo, long *story, long *sentence);
 static void split_record(record *r, const char *raw);
 static int parse_expect(const char *comment, expect *ex, int max, sr_code_dict *d, bool *option);
 static int event_cmp(const void *a, const void *b);
@@ -65,6 +67,8 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
     sr_buf raw;
     sr_buf_init(&raw, 1u << 20);
     bool in_record = false;
+    long prev_story = -2, prev_sent = -2;
+    char prev_actor[64] = "";
     char *p = text, *end = text + len;
     for (;;) {
         char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
@@ -86,7 +90,14 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
                 out->options++;
             } else {
                 const sr_code_result *res;
+                long story = -1, sent = -1;
+                if (d->opt.forward) story_and_sentence(d->opt.forward_format, r.idinfo, &story, &sent);
+                bool next = d->opt.forward && story == prev_story && sent == prev_sent + 1;
+                sr_coder_forward(c, next && prev_actor[0] ? prev_actor : NULL);
                 sr_code_sentence(c, r.text.data ? r.text.data : "", r.text.len, r.date, 0, &res);
+                prev_story = story;
+                prev_sent = sent;
+                snprintf(prev_actor, sizeof prev_actor, "%s", sr_coder_first_actor(c));
                 expect got[MAX_EXPECT];
                 int ngot = 0;
                 for (size_t i = 0; i < res->n_events && ngot < MAX_EXPECT; i++) {
@@ -121,6 +132,7 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
         if (header) {
             in_record = true;
             snprintf(r.id, sizeof r.id, "%s", id);
+            snprintf(r.idinfo, sizeof r.idinfo, "%s", line + strspn(line, "0123456789"));
             r.date = date;
             sr_buf_reset(&raw);
         } else if (in_record && !section) {
@@ -156,6 +168,19 @@ static bool header_line(const char *s, int *date, char *id, size_t idn)
     size_t n = strcspn(p, " \t\r");
     snprintf(id, idn, "%.*s", (int)n, p);
     return true;
+}
+
+/* FORWARD's sequence format (manual 8.4.1): ^ a leading blank, * any
+ * character, N the story number, S the sentence number. */
+static void story_and_sentence(const char *format, const char *idinfo, long *story, long *sentence)
+{
+    *story = *sentence = 0;
+    size_t n = strlen(idinfo);
+    for (size_t i = 0; format[i] && i < n; i++) {
+        char ch = idinfo[i];
+        if (format[i] == 'N') *story = *story * 10 + (isdigit((unsigned char)ch) ? ch - '0' : 0);
+        else if (format[i] == 'S') *sentence = *sentence * 10 + (isdigit((unsigned char)ch) ? ch - '0' : 0);
+    }
 }
 
 static void split_record(record *r, const char *raw)
