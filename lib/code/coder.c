@@ -1192,7 +1192,8 @@ static int code_clauses(sr_coder *c, int *status)
         if (c->tok[i].type == T_VERB) nverbs++;
         if (c->tok[i].type == T_CONJ && !c->tok[i].joined) nconj++;
     }
-    if ((o->max_verbs && nverbs > o->max_verbs) || (o->max_conj && nconj > o->max_conj)) {
+    /* VERBS[5]: five verbs are already too many (validation COMPLEX-04) */
+    if ((o->max_verbs && nverbs >= o->max_verbs) || (o->max_conj && nconj >= o->max_conj)) {
         *status = SR_CODE_COMPLEX;
         return 0;
     }
@@ -1202,7 +1203,11 @@ static int code_clauses(sr_coder *c, int *status)
         for (int i = 0; i < c->ntok; i++) {
             if (c->tok[i].dropped) continue;
             if (c->tok[i].mention >= 0) break;
-            if (c->tok[i].type == T_VERB) { *status = SR_CODE_COMPLEX; return 0; }
+            /* a null-coded verb root is only a verb if a pattern says so */
+            if (c->tok[i].type == T_VERB && !c->d->verbs[c->tok[i].item].code.null) {
+                *status = SR_CODE_COMPLEX;
+                return 0;
+            }
         }
     }
     clause_state cs = {.source = -1, .said_at = -1};
