@@ -194,6 +194,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
         return SR_OK;
     }
     find_compounds(c);
+    if (c->d->opt.comma_on) drop_comma_clauses(c);
     resolve_pronouns(c);
     c->first_actor[0] = 0;
     for (int m = 0; m < c->nmen; m++)
@@ -201,7 +202,6 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
             snprintf(c->first_actor, sizeof c->first_actor, "%s", c->men[m].base);
             break;
         }
-    if (c->d->opt.comma_on) drop_comma_clauses(c);
     if (getenv("SR_CODE_TRACE")) trace(c);
     code_clauses(c, &status);
     if (status != SR_CODE_CODED) {
@@ -729,7 +729,12 @@ static void resolve_pronouns(sr_coder *c)
         int ref = -1;
         bool plural = word_is(t, "THEY") || word_is(t, "THEM") || word_is(t, "THEIR");
         if (plural && first_compound >= 0 && c->men[first_compound].first < i) ref = first_compound;
-        else if (nmen0 > 0 && c->men[0].first < i) ref = 0;
+        else {
+            /* the first actor still in the sentence once comma clauses are
+             * gone (validation COMMA-02C) */
+            for (int m = 0; m < nmen0 && c->men[m].first < i; m++)
+                if (!c->tok[c->men[m].first].dropped) { ref = m; break; }
+        }
         if (ref < 0) continue;
         int m = new_mention(c, i, i);
         if (m < 0) return;
