@@ -338,7 +338,7 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 static bool regular_ending(const char *rest, size_t n, bool verb)
 {
     static const char *const noun_end[] = {"S", "'S", "ES", "S'", "'", NULL};
-    static const char *const verb_end[] = {"S", "ED", "ES", "EN", "ING", "D", "'S", NULL};
+    static const char *const verb_end[] = {"S", "ED", "ES", "EN", "ING", "D", NULL};
     for (const char *const *e = verb ? verb_end : noun_end; *e; e++)
         if (strlen(*e) == n && memcmp(*e, rest, n) == 0) return true;
     return false;
