@@ -677,7 +677,7 @@ static void find_compounds(sr_coder *c)
             links[nl++] = link_start;
             cur = c->tok[k].mention;
             members[nm++] = cur;
-            if (saw_and) { last_and = nm - 1; break; }
+            if (saw_and) last_and = nm - 1;
         }
         if (last_and < 0) continue;
         for (int j = 0; j <= last_and; j++) {
