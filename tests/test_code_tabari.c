@@ -11,7 +11,7 @@
 /* Records coded as TABARI codes them when this test was last raised; the
  * test fails on any regression. The remaining differences are listed by
  * `sitrep code --validate` and in docs/code.md. */
-#define AGREE_AT_LEAST 428
+#define AGREE_AT_LEAST 429
 
 Test(code_tabari, validation_suite)
 {

@@ -43,6 +43,7 @@ typedef struct mention {
     int ncodes;
     int group;           /* first mention of its compound, or itself */
     int group_last;      /* last mention of the compound */
+    bool glued;          /* right after another member: "Arnor's Elrond" */
     int pron_ref;        /* pronoun: mention it refers to, else -1 */
 } mention;
 
@@ -687,6 +688,15 @@ static void find_compounds(sr_coder *c)
         for (int j = 0; j < last_and; j++)
             for (int k = links[j]; k < c->ntok && (c->tok[k].type == T_COMMA || c->tok[k].type == T_CONJ); k++)
                 c->tok[k].joined = 1;
+        /* an actor right after a possessive member belongs to the compound
+         * too: "Gondor and Arnor's Elrond" */
+        for (int j = 0; j <= last_and; j++) {
+            const token *lt = &c->tok[c->men[members[j]].last];
+            if (lt->len < 3 || memcmp(lt->w + lt->len - 2, "'S", 2) != 0) continue;
+            int after = c->men[members[j]].last + 1;
+            int g = after < c->ntok ? c->tok[after].mention : -1;
+            if (g >= 0 && g != members[j] && (j == last_and || g != members[j + 1])) c->men[g].glued = true;
+        }
         m = members[last_and];
     }
     /* compound noun and adjective phrases keep their conjunction (7.5.1) */
@@ -772,7 +782,8 @@ static void resolve_pronouns(sr_coder *c)
             if (t->joined) link = true;
             else if (!np_filler(t)) ok = false;
         }
-        if (ok && link) c->men[m].group = c->men[m - 1].group;
+        bool glued = c->men[m].glued && c->men[m - 1].last + 1 == c->men[m].first;
+        if ((ok && link) || glued) c->men[m].group = c->men[m - 1].group;
     }
     for (int m = c->nmen - 1; m >= 0; m--) {
         int g = c->men[m].group;
