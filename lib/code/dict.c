@@ -341,7 +341,7 @@ static void cut_comment(char *s, bool options)
         if (*p == '[') depth++;
         else if (*p == ']' && depth) depth--;
         else if (depth == 0 && !options && *p == ';') { *p = 0; return; }
-        else if (depth == 0 && *p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t')) { *p = 0; return; }
+        else if (depth == 0 && *p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t' || p[-1] == ']')) { *p = 0; return; }
         else if (options && p[0] == '/' && p[1] == '/') { *p = 0; return; }
     }
 }
@@ -380,7 +380,7 @@ static void read_line(reader *r, char *s)
     }
     bool indented = s[0] == ' ' || s[0] == '\t';
     char *t = trim(s);
-    if (strncmp(t, "<!--", 4) == 0) {
+    if (strncmp(t, "<!", 2) == 0) { /* "<!-- ... -->", also "<! -- ... -->" */
         if (!strstr(t, "-->")) r->xml_comment = true;
         return;
     }
