@@ -819,7 +819,7 @@ static void expand_macros_and_add(reader *r, const char *text, size_t n)
         }
         return;
     }
-    report(r, "unknown substitution in %.*s", (int)n, text);
+    add_pending(r, text, n); /* a '!' that is part of a name: YAHOO!_INC */
 }
 
 /* ---- verbs ------------------------------------------------------------- */
