@@ -612,7 +612,10 @@ static void find_mentions(sr_coder *c, int *status)
             }
             continue;
         }
-        if (after >= 0) { attach_agent(c, i, after); c->tok[i].mention = after; c->tok[c->men[after].first == i ? i : i].mention = after; continue; }
+        if (after >= 0) {
+            attach_agent(c, i, after);
+            continue;
+        }
         int k = end + 1;
         if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN"))) {
             k++;
@@ -1231,14 +1234,12 @@ static int code_clauses(sr_coder *c, int *status)
     bool sentence_done = false;
     while (i < c->ntok && !sentence_done) {
         int n = 0;
-        int first_tok = i;
         for (; i < c->ntok; i++) {
             const token *t = &c->tok[i];
             if (t->dropped) continue;
             if (t->type == T_CONJ && !t->joined) { i++; break; }
             pos[n++] = i;
         }
-        (void)first_tok;
         /* an actor right after the conjunction replaces the carried source */
         if (clause_no > 0 && n > 0) {
             int p = 0;
