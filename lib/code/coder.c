@@ -695,8 +695,11 @@ static void find_compounds(sr_coder *c)
          * too: "Gondor and Arnor's Elrond" */
         for (int j = 0; j <= last_and; j++) {
             const token *lt = &c->tok[c->men[members[j]].last];
-            if (lt->len < 3 || memcmp(lt->w + lt->len - 2, "'S", 2) != 0) continue;
-            int after = c->men[members[j]].last + 1;
+            bool possessive = lt->len >= 3 && memcmp(lt->w + lt->len - 2, "'S", 2) == 0;
+            int after = c->men[members[j]].last + 1, adjectives = 0;
+            /* or after adjectives: "the evil Arnor awful Gondor" */
+            while (after < c->ntok && c->tok[after].type == T_ADJ) after++, adjectives++;
+            if (!possessive && !adjectives) continue;
             int g = after < c->ntok ? c->tok[after].mention : -1;
             if (g >= 0 && g != members[j] && (j == last_and || g != members[j + 1])) c->men[g].glued = true;
         }
@@ -714,6 +717,13 @@ static void find_compounds(sr_coder *c)
     }
 }
 
+static bool ok_fillers(const sr_coder *c, int from, int to)
+{
+    for (int k = from; k < to; k++)
+        if (c->tok[k].type != T_ADJ) return false;
+    return true;
+}
+
 static int group_size(const sr_coder *c, int m)
 {
     int g = c->men[m].group, n = 0;
@@ -729,7 +739,7 @@ static void resolve_pronouns(sr_coder *c)
     int nmen0 = c->nmen;
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
-        if (t->type != T_PRON || word_is(t, "HIM")) continue;
+        if (t->type != T_PRON) continue;
         if (c->forward[0] && (nmen0 == 0 || c->men[0].first > i)) {
             /* a pronoun before any actor stands for the previous record's
              * first actor (FORWARD, manual 8.4) */
@@ -785,7 +795,7 @@ static void resolve_pronouns(sr_coder *c)
             if (t->joined) link = true;
             else if (!np_filler(t)) ok = false;
         }
-        bool glued = c->men[m].glued && c->men[m - 1].last + 1 == c->men[m].first;
+        bool glued = c->men[m].glued && ok_fillers(c, c->men[m - 1].last + 1, c->men[m].first);
         if ((ok && link) || glued) c->men[m].group = c->men[m - 1].group;
     }
     for (int m = c->nmen - 1; m >= 0; m--) {
