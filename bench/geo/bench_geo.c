@@ -146,13 +146,16 @@ static void evaluate(const sr_gazetteer *g, corpus *c)
         total += c->d[i].n, bytes += c->d[i].len;
     err = calloc(total + 1, sizeof *err);
     sr_arena *a = sr_arena_new(0);
-    double t0 = sr_now();
+    double secs = 0;
     size_t places = 0;
     for (size_t i = 0; i < c->n; i++) {
         doc *d = &c->d[i];
         sr_arena_reset(a);
         sr_geo_doc *out;
-        if (sr_geo_find(g, a, d->text, d->len, &out) != SR_OK)
+        double t0 = sr_now();
+        sr_err e = sr_geo_find(g, a, d->text, d->len, &out);
+        secs += sr_now() - t0;
+        if (e != SR_OK)
             continue;
         places += out->n_places;
         for (size_t k = 0; k < d->n; k++) {
@@ -180,7 +183,6 @@ static void evaluate(const sr_gazetteer *g, corpus *c)
             }
         }
     }
-    double secs = sr_now() - t0;
     qsort(err, n_err, sizeof *err, cmp_double);
     double sum = 0, auc = 0, lmax = log(20039);
     for (size_t k = 0; k < n_err; k++)

@@ -56,6 +56,7 @@ static sr_err read_cities(builder *b, const char *path);
 static sr_err read_regions(builder *b, const char *path);
 static sr_err read_aliases(builder *b, const char *path);
 static sr_err read_stopnames(builder *b, const char *path);
+static sr_err read_centres(builder *b, const char *path);
 static void place_areas(builder *b);
 static sr_err write_file(builder *b, const char *out);
 static void builder_free(builder *b);
@@ -81,6 +82,7 @@ sr_err sr_gazetteer_build(const char *node_modules, const char *data_dir, const 
     STEP(read_regions(&b, p), "%s/regions.tsv", data_dir);
     STEP(read_aliases(&b, p), "%s/aliases.tsv", data_dir);
     STEP(read_stopnames(&b, p), "%s/stopnames.txt", data_dir);
+    STEP(read_centres(&b, p), "%s/country_centres.tsv", data_dir);
 #undef STEP
     if (e == SR_OK)
         e = write_file(&b, out);
@@ -591,6 +593,25 @@ static sr_err stop_line(builder *b, char *line, const char *path, size_t lineno)
 static sr_err read_stopnames(builder *b, const char *path)
 {
     return each_line(b, path, stop_line);
+}
+
+/* cc \t lat \t lon \t source */
+static sr_err centre_line(builder *b, char *line, const char *path, size_t lineno)
+{
+    char *f[4];
+    if (split_tabs(line, f, 4) < 3)
+        return bad_line(b, path, lineno, "expected cc, lat, lon");
+    uint32_t place = find_coded(b->countries, b->n_countries, f[0]);
+    if (place == GAZ_NONE)
+        return bad_line(b, path, lineno, "unknown country code");
+    b->places[place].lat = strtof(f[1], NULL);
+    b->places[place].lon = strtof(f[2], NULL);
+    return SR_OK;
+}
+
+static sr_err read_centres(builder *b, const char *path)
+{
+    return each_line(b, path, centre_line);
 }
 
 /* ---- writing ---- */

@@ -49,7 +49,7 @@ typedef struct mention {
     candidate *cand;
     uint16_t n_cand;
     int8_t kind_hint;      /* -1 none, else the sr_place_kind context asks for */
-    bool accepted, person, strong, metonym;
+    bool accepted, person, strong, metonym, first_of_key;
     float placeness;
     int container;         /* mention index of "X" in "City, X", -1 */
     int chosen;            /* index into cand, -1 */
@@ -69,6 +69,8 @@ typedef struct doc_state {
     uint32_t *adm1;        /* admin-1 place ids seen */
     uint32_t *adm1_count;
     size_t n_adm1;
+    struct area_count { uint32_t adm1, count, last; } *area;  /* candidate admin-1s */
+    size_t area_cap;
 } doc_state;
 
 static sr_err tokenize(doc_state *d);
@@ -244,26 +246,39 @@ static void mark_gap(doc_state *d, token *prev, token *next)
         next->flags |= TOK_SENT;
 }
 
+static token *grow_tokens(doc_state *d, size_t *cap)
+{
+    size_t ncap = *cap * 2;
+    token *t = sr_arena_alloc(d->a, ncap * sizeof *t);
+    if (t && d->n_tok)
+        memcpy(t, d->tok, d->n_tok * sizeof *t);
+    *cap = ncap;
+    return t;
+}
+
 static sr_err tokenize(doc_state *d)
 {
-    size_t cap = d->len / 2 + 16;
+    size_t cap = d->len / 6 + 64;  /* English averages a word per 6 bytes */
     d->tok = sr_arena_alloc(d->a, cap * sizeof *d->tok);
     size_t norm_cap = d->len * 2 + GAZ_MAX_KEY * 2;
     char *norm = sr_arena_alloc(d->a, norm_cap);
     if (!d->tok || !norm)
         return SR_ENOMEM;
-    size_t n = 0, used = 0;
+    size_t used = 0;
     /* Folding can lengthen a word (ligatures, "ß"); a text that would
      * overflow the buffer is read only up to there. */
-    for (size_t i = 0; i < d->len && n < cap && used + GAZ_MAX_KEY < norm_cap;) {
+    for (size_t i = 0; i < d->len && used + GAZ_MAX_KEY < norm_cap;) {
         size_t k = i;
-        int32_t cp = sr_utf8_decode(d->text, d->len, &k);
+        int32_t cp = (unsigned char)d->text[i] < 0x80 ? (unsigned char)d->text[k++]
+                                                      : sr_utf8_decode(d->text, d->len, &k);
         bool up, cased;
         if (cp < 0 || !is_word_cp(cp, &up, &cased)) {
             i = k;
             continue;
         }
-        token *t = &d->tok[n];
+        if (d->n_tok == cap && !(d->tok = grow_tokens(d, &cap)))
+            return SR_ENOMEM;
+        token *t = &d->tok[d->n_tok];
         memset(t, 0, sizeof *t);
         size_t poss = 0;
         size_t end = scan_word(d->text, d->len, i, &t->flags, &poss);
@@ -272,14 +287,13 @@ static sr_err tokenize(doc_state *d)
         t->poss_end = (uint32_t)poss;
         normalise_token(d, t, norm + used);
         used += t->nlen + 1u;
-        if (n == 0)
+        if (d->n_tok == 0)
             t->flags |= TOK_SENT;
         else
-            mark_gap(d, &d->tok[n - 1], t);
-        n++;
+            mark_gap(d, &d->tok[d->n_tok - 1], t);
+        d->n_tok++;
         i = end > i ? end : k;
     }
-    d->n_tok = n;
     return SR_OK;
 }
 
@@ -549,6 +563,7 @@ static void weigh_mentions(doc_state *d)
             while (seen[h].key && seen[h].key != m->key)
                 h = (h + 1) & (cap - 1);
             if (pass == 0) {
+                m->first_of_key = seen[h].key == 0;
                 seen[h].key = m->key;
                 seen[h].strong |= m->strong;
                 seen[h].person |= m->person;
@@ -579,7 +594,7 @@ static float prior(const doc_state *d, const mention *m, const candidate *c)
      * "Iraq" as an alternate name of a town in Iran. */
     case SR_PLACE_COUNTRY: s += c->type == GAZ_NAME_SHORT ? 0 : 5.0f; break;
     case SR_PLACE_ADMIN1: s += 3.0f; break;
-    case SR_PLACE_REGION: s += 3.0f; break;
+    case SR_PLACE_REGION: s += 7.0f; break;  /* few and unambiguous; no population */
     case SR_PLACE_ADMIN2: s += 0.5f; break;
     default: s += p->rank == GAZ_PPLC ? 1.5f : p->rank == GAZ_PPLA ? 1.0f : p->rank == GAZ_PPLA2 ? 0.3f : 0;
     }
@@ -638,6 +653,55 @@ static void count_focus(doc_state *d, int sign, const mention *m)
         d->adm1_count[k] += (uint32_t)(sign * (1 + (m->container >= 0 ? 1 : 0)));
 }
 
+/* Admin-1 areas the other mentions could lie in: "Gainesville" and "Hall
+ * County" can both be in Georgia, which tips both. Each distinct name
+ * counts once per area, over its strongest few candidates. */
+#define COOC_TOP 12
+static void tally_candidate_areas(doc_state *d)
+{
+    size_t cap = 64;
+    while (cap < d->n_m * COOC_TOP * 2)
+        cap *= 2;
+    d->area_cap = cap;
+    d->area = sr_arena_calloc(d->a, cap * sizeof *d->area);
+    if (!d->area)
+        return;
+    for (size_t i = 0; i < d->n_m; i++) {
+        mention *m = &d->m[i];
+        if (!m->accepted || m->metonym)
+            continue;
+        if (!m->first_of_key)
+            continue;
+        for (size_t k = 0; k < m->n_cand && k < COOC_TOP; k++) {
+            uint32_t a1 = admin1_of(d->g->places, m->cand[k].place);
+            if (a1 == GAZ_NONE)
+                continue;
+            size_t h = (a1 * 2654435761u) & (cap - 1);
+            while (d->area[h].adm1 != a1 && d->area[h].count)
+                h = (h + 1) & (cap - 1);
+            if (d->area[h].last == i + 1)
+                continue;
+            d->area[h].adm1 = a1;
+            d->area[h].last = (uint32_t)i + 1;
+            d->area[h].count++;
+        }
+    }
+}
+
+static float cooccurrence(const doc_state *d, const mention *m, const candidate *c)
+{
+    uint32_t a1 = admin1_of(d->g->places, c->place);
+    if (!d->area || a1 == GAZ_NONE)
+        return 0;
+    size_t h = (a1 * 2654435761u) & (d->area_cap - 1);
+    while (d->area[h].count && d->area[h].adm1 != a1)
+        h = (h + 1) & (d->area_cap - 1);
+    uint32_t n = d->area[h].adm1 == a1 ? d->area[h].count : 0;
+    (void)m;
+    n = n ? n - 1 : 0;  /* this name itself */
+    return n >= 4 ? 4.0f : (float)n;
+}
+
 static float context_score(const doc_state *d, const mention *m, const candidate *c,
                            uint32_t total_cc)
 {
@@ -645,13 +709,14 @@ static float context_score(const doc_state *d, const mention *m, const candidate
     float s = 0;
     int cc = cc_index(p->cc);
     if (cc >= 0 && total_cc)
-        s += 3.0f * (float)d->cc_count[cc] / (float)total_cc;
+        s += 5.0f * (float)d->cc_count[cc] / (float)total_cc;
     uint32_t a1 = admin1_of(d->g->places, c->place);
     size_t k = a1 == GAZ_NONE ? SIZE_MAX : adm1_slot(d, a1);
     if (k != SIZE_MAX) {
         float n = (float)d->adm1_count[k];
-        s += n >= 3 ? 4.5f : 1.5f * n;
+        s += n >= 3 ? 6.0f : 2.0f * n;
     }
+    s += cooccurrence(d, m, c);
     if (m->container >= 0) {
         const mention *ct = &d->m[m->container];
         if (ct->chosen >= 0) {
@@ -719,6 +784,7 @@ static void resolve(doc_state *d)
     for (size_t i = 0; i < d->n_m; i++)
         if (d->m[i].metonym && d->m[i].accepted)
             apply_metonymy(d, &d->m[i]);
+    tally_candidate_areas(d);
     for (size_t i = 0; i < d->n_m; i++)
         if (!d->m[i].metonym)
             choose(d, &d->m[i], false);

@@ -57,6 +57,13 @@ static size_t put_folded(int32_t cp, char *out, size_t o)
 size_t gaz_norm_word(const char *s, size_t n, char *out)
 {
     size_t o = 0, i = 0;
+    for (; i < n && o < GAZ_MAX_KEY - 1; i++) {  /* ASCII: the common case, no tables */
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            break;
+        if (c != '\'' && c != '.' && c != '`')
+            out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
     while (i < n) {
         int32_t cp = sr_utf8_decode(s, n, &i);
         if (cp < 0 || is_dropped(cp))
