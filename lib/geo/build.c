@@ -26,6 +26,7 @@ typedef struct name_entry {
 
 typedef struct area_sum {  /* accumulates an area's places for its centre */
     double lat, lon;
+    float min_lat, max_lat, min_lon, max_lon;
     uint64_t pop;
     uint32_t n;
 } area_sum;
@@ -57,6 +58,7 @@ static sr_err read_regions(builder *b, const char *path);
 static sr_err read_aliases(builder *b, const char *path);
 static sr_err read_stopnames(builder *b, const char *path);
 static sr_err read_centres(builder *b, const char *path);
+static sr_err read_given(builder *b, const char *path);
 static void place_areas(builder *b);
 static sr_err write_file(builder *b, const char *out);
 static void builder_free(builder *b);
@@ -83,6 +85,7 @@ sr_err sr_gazetteer_build(const char *node_modules, const char *data_dir, const 
     STEP(read_aliases(&b, p), "%s/aliases.tsv", data_dir);
     STEP(read_stopnames(&b, p), "%s/stopnames.txt", data_dir);
     STEP(read_centres(&b, p), "%s/country_centres.tsv", data_dir);
+    STEP(read_given(&b, p), "%s/given_names.txt", data_dir);
 #undef STEP
     if (e == SR_OK)
         e = write_file(&b, out);
@@ -373,6 +376,12 @@ static void tally(builder *b, uint32_t area, const gaz_place *pl)
     if (area == GAZ_NONE)
         return;
     area_sum *s = &b->sums[area];
+    if (!s->n) {
+        s->min_lat = s->max_lat = pl->lat;
+        s->min_lon = s->max_lon = pl->lon;
+    }
+    s->min_lat = fminf(s->min_lat, pl->lat), s->max_lat = fmaxf(s->max_lat, pl->lat);
+    s->min_lon = fminf(s->min_lon, pl->lon), s->max_lon = fmaxf(s->max_lon, pl->lon);
     s->lat += pl->lat;
     s->lon += pl->lon;
     s->pop += pl->population;
@@ -446,9 +455,12 @@ static sr_err read_cities(builder *b, const char *path)
     return SR_OK;
 }
 
-/* Admin areas and countries sit at the mean of their populated places
- * (countries keep world-countries' own centre); an area with no place in
- * cities500 has no position and gets no names. */
+/* Admin-1 areas sit at the middle of the box around their populated places,
+ * nearer the geographic centre that gazetteers give than the mean, which
+ * leans towards where the towns crowd; admin-2 areas (small) and areas
+ * across the antimeridian sit at the mean. Countries keep world-countries
+ * own centre. An area with no place
+ * in cities500 has no position and gets no names. */
 static void place_areas(builder *b)
 {
     for (size_t i = 0; i < b->n_places; i++) {
@@ -461,8 +473,9 @@ static void place_areas(builder *b)
             continue;
         if (!s->n)
             continue;
-        pl->lat = (float)(s->lat / s->n);
-        pl->lon = (float)(s->lon / s->n);
+        bool wraps = s->max_lon - s->min_lon > 180 || pl->kind == SR_PLACE_ADMIN2;
+        pl->lat = wraps ? (float)(s->lat / s->n) : (s->min_lat + s->max_lat) / 2;
+        pl->lon = wraps ? (float)(s->lon / s->n) : (s->min_lon + s->max_lon) / 2;
         add_name(b, gaz_str_build(b, pl->name), (uint32_t)i, GAZ_NAME_MAIN);
         if (pl->kind == SR_PLACE_ADMIN1)
             b->st->admin1++;
@@ -593,6 +606,21 @@ static sr_err stop_line(builder *b, char *line, const char *path, size_t lineno)
 static sr_err read_stopnames(builder *b, const char *path)
 {
     return each_line(b, path, stop_line);
+}
+
+static sr_err given_line(builder *b, char *line, const char *path, size_t lineno)
+{
+    (void)path, (void)lineno;
+    char key[GAZ_MAX_KEY];
+    size_t len;
+    if (gaz_norm_name(line, strlen(line), key, &len) == 1)
+        add_key(b, gaz_hash_add(GAZ_HASH_INIT, key, len), GAZ_NONE, 0, GAZ_KEY_GIVEN, 1);
+    return SR_OK;
+}
+
+static sr_err read_given(builder *b, const char *path)
+{
+    return each_line(b, path, given_line);
 }
 
 /* cc \t lat \t lon \t source */

@@ -433,6 +433,12 @@ static mention_class classify(const doc_state *d, const mention *m)
     return c;
 }
 
+static bool is_given_name(const doc_state *d, const token *t)
+{
+    const gaz_slot *s = gaz_lookup(d->g, gaz_hash_final(gaz_hash_add(GAZ_HASH_INIT, t->norm, t->nlen)));
+    return s && (s->flags & GAZ_KEY_GIVEN);
+}
+
 static const token *prev_token(const doc_state *d, const mention *m)
 {
     return m->first > 0 && !(d->tok[m->first].flags & TOK_SENT) ? &d->tok[m->first - 1] : NULL;
@@ -452,11 +458,17 @@ static float person_cue(const doc_state *d, const mention *m, const mention *pre
     if (p && !(p->flags & TOK_COMMA) && is_title_word(p->norm))
         return 5.0f;
     float cue = 0;
+    const token *first = &d->tok[m->first], *last = &d->tok[m->last];
+    if (p && (p->flags & TOK_JOIN) && (p->flags & TOK_CAP) && is_given_name(d, p))
+        return 4.0f;  /* "Michael Jordan" */
+    if (n && (last->flags & TOK_JOIN) && m->first == m->last && (n->flags & TOK_CAP) &&
+        !(n->flags & TOK_NUM) && is_given_name(d, first) && admin_word_kind(n->norm) < 0 &&
+        !is_calendar_word(n->norm) && !is_name_connector(n->norm))
+        return 4.0f;  /* "Chad Johnson" */
     if (p && (p->flags & TOK_JOIN) && (p->flags & TOK_CAP) && !(p->flags & TOK_NUM) &&
         !(prev_m && prev_m->last + 1 == m->first) && !is_place_modifier(p->norm) &&
         !is_calendar_word(p->norm) && !is_name_connector(p->norm) && !is_place_preposition(p->norm))
         cue = (p->flags & TOK_SENT) ? 1.0f : 3.5f;
-    const token *last = &d->tok[m->last];
     if (n && (last->flags & TOK_JOIN) && !last->plen && m->first == m->last &&
         (n->flags & TOK_CAP) && !(n->flags & TOK_NUM) && !(next_m && next_m->first == m->last + 1) &&
         !is_calendar_word(n->norm) && !is_org_word(n->norm) && admin_word_kind(n->norm) < 0 &&

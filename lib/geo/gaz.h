@@ -11,7 +11,7 @@
 #define GAZ_MAGIC "SRGAZET\n"
 /* Bump whenever the layout, the normalisation or the data rules change:
  * an older file is then reported stale and rebuilt. */
-#define GAZ_VERSION 7u
+#define GAZ_VERSION 8u
 #define GAZ_MAX_TOKENS 8
 #define GAZ_MAX_KEY 256
 #define GAZ_NONE UINT32_MAX
@@ -54,7 +54,7 @@ enum gaz_name_type {
     GAZ_NAME_ABBREV,       /* "La.", "Calif.": only after "City, " */
 };
 
-enum { GAZ_KEY_FULL = 1, GAZ_KEY_PREFIX = 2, GAZ_KEY_STOP = 4, GAZ_KEY_CONNECT = 8 };
+enum { GAZ_KEY_FULL = 1, GAZ_KEY_PREFIX = 2, GAZ_KEY_STOP = 4, GAZ_KEY_GIVEN = 8 };
 
 typedef struct gaz_slot {
     uint64_t hash;         /* 0: empty */
