@@ -408,7 +408,7 @@ static sr_err find_mentions(doc_state *d)
 /* ---- is it a place? ---- */
 
 typedef struct mention_class {
-    bool country, admin1, region, only_abbrev, has_main;
+    bool country, admin1, region, only_abbrev, any_abbrev, has_main;
     uint32_t max_pop;
 } mention_class;
 
@@ -420,6 +420,8 @@ static mention_class classify(const doc_state *d, const mention *m)
         uint8_t type = m->cand[k].type;
         if (type != GAZ_NAME_ABBREV)
             c.only_abbrev = false;
+        else
+            c.any_abbrev = true;
         if (type == GAZ_NAME_ABBREV || type == GAZ_NAME_SHORT)
             continue;
         c.country |= p->kind == SR_PLACE_COUNTRY;
@@ -543,7 +545,7 @@ static void link_containers(doc_state *d)
         mention *m = &d->m[i], *n = &d->m[i + 1];
         if ((d->tok[m->last].flags & TOK_COMMA) && n->first == m->last + 1) {
             mention_class c = classify(d, n);
-            if (c.country || c.admin1 || c.only_abbrev)
+            if (c.country || c.admin1 || c.any_abbrev)
                 m->container = (int)(i + 1);
         }
     }
