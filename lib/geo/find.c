@@ -422,13 +422,16 @@ static mention_class classify(const doc_state *d, const mention *m)
             c.only_abbrev = false;
         else
             c.any_abbrev = true;
-        if (type == GAZ_NAME_ABBREV || type == GAZ_NAME_SHORT)
+        if (type == GAZ_NAME_ABBREV)
+            continue;
+        /* "Fallujah" is the short form of "Al Fallujah": as good as a main name. */
+        c.has_main |= type != GAZ_NAME_ALT;
+        if (type == GAZ_NAME_SHORT && p->kind != SR_PLACE_CITY)
             continue;
         c.country |= p->kind == SR_PLACE_COUNTRY;
-        c.admin1 |= p->kind == SR_PLACE_ADMIN1;
+        c.admin1 |= p->kind == SR_PLACE_ADMIN1 && p->population >= 50000;
         c.region |= p->kind == SR_PLACE_REGION;
-        c.has_main |= type == GAZ_NAME_MAIN || type == GAZ_NAME_DEMONYM;
-        uint32_t pop = type == GAZ_NAME_ALT ? p->population / 10 : p->population;
+        uint32_t pop = type == GAZ_NAME_ALT ? p->population / 3 : p->population;
         if (pop > c.max_pop)
             c.max_pop = pop;
     }
