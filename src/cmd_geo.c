@@ -1,6 +1,7 @@
 /* sitrep geo: the places a text names, resolved, as one JSON line per
  * document. */
 #include <jansson.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,10 @@ static int run(int argc, char **argv)
         sr_cli_error("%s", why);
         return 1;
     }
+    /* One document at a time: let the arena's blocks come back from the
+     * heap rather than as fresh pages from the kernel for every document. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     r.arena = sr_arena_new(0);
     sr_buf_init(&r.out, 64u * 1024 * 1024);
     char *stdin_only[] = {"-"};

@@ -3,10 +3,12 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "sitrep/geo.h"
 
 typedef struct gold { long start, end; double lat, lon; } gold;
@@ -108,6 +110,14 @@ static bool load_wiktor(corpus *c, const char *path)
     return true;
 }
 
+/* CPU seconds of this thread: "per core" figures that hold on a busy machine. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static double km(double la1, double lo1, double la2, double lo2)
 {
     double r = M_PI / 180, a = sin((la2 - la1) * r / 2), b = sin((lo2 - lo1) * r / 2);
@@ -152,9 +162,9 @@ static void evaluate(const sr_gazetteer *g, corpus *c)
         doc *d = &c->d[i];
         sr_arena_reset(a);
         sr_geo_doc *out;
-        double t0 = sr_now();
+        double t0 = cpu_now();
         sr_err e = sr_geo_find(g, a, d->text, d->len, &out);
-        secs += sr_now() - t0;
+        secs += cpu_now() - t0;
         if (e != SR_OK)
             continue;
         places += out->n_places;
@@ -194,12 +204,12 @@ static void evaluate(const sr_gazetteer *g, corpus *c)
            c->name, c->n, total, 100.0 * found / (total ? total : 1),
            100.0 * near / (total ? total : 1), n_err ? sum / n_err : 0,
            n_err ? err[n_err / 2] : 0, auc, places);
-    double t1 = sr_now();
+    double t1 = cpu_now();
     size_t words = 0;
     for (int rep = 0; rep < 5; rep++)
         for (size_t i = 0; i < c->n; i++)
             words += count_words(c->d[i].text, c->d[i].len);
-    double scan = (sr_now() - t1) / 5;
+    double scan = (cpu_now() - t1) / 5;
     printf("%-9s speed %.1f MB/s per core, %.0f docs/s; word-count scan %.0f MB/s (%zu words): "
            "sitrep runs at %.3f of the plain scan\n",
            c->name, bytes / 1e6 / secs, c->n / secs, bytes / 1e6 / scan, words / 5,
@@ -223,6 +233,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* As sitrep geo does: the per-document arena's blocks come back from
+     * the heap instead of fresh pages from the kernel. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     char why[1024];
     sr_err e;
     double t0 = sr_now();

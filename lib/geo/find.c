@@ -15,7 +15,7 @@
 #include "gaz.h"
 #include "words.h"
 
-#define MAX_CANDIDATES 64    /* postings weighed per mention */
+#define MAX_CANDIDATES 32    /* postings weighed per mention */
 #define MAX_POSTINGS_SCAN 400
 
 enum {
