@@ -339,7 +339,7 @@ static long longest_key(doc_state *d, size_t i, const gaz_slot **found, bool *po
     return best;
 }
 
-static bool is_stop_key(doc_state *d, uint64_t key)
+static bool is_stop_key(const doc_state *d, uint64_t key)
 {
     const gaz_slot *s = gaz_lookup(d->g, key);
     return s && (s->flags & GAZ_KEY_STOP);
@@ -454,32 +454,33 @@ static const token *next_token(const doc_state *d, const mention *m)
     return m->last + 1 < d->n_tok ? &d->tok[m->last + 1] : NULL;
 }
 
-/* Person cues: a title before, or a capitalised word next to a one-word
- * name that is not itself a place ("John Kerry", "Chad Johnson"). */
+/* Person cues: a title before ("Secretary Kerry"), a first name next to
+ * the name ("Michael Jordan", "Chad Johnson"), or a capitalised word before
+ * a one-word name that is no country or state ("John Kerry"). A capitalised
+ * word after a name is no cue: news writes "Dublin Mayor", "U.S. House",
+ * "Nashville Film Festival", and those are places. */
 static float person_cue(const doc_state *d, const mention *m, const mention *prev_m,
-                        const mention *next_m)
+                        const mention_class *c)
 {
     const token *p = prev_token(d, m), *n = next_token(d, m);
+    const token *first = &d->tok[m->first], *last = &d->tok[m->last];
     if (p && !(p->flags & TOK_COMMA) && is_title_word(p->norm))
         return 5.0f;
-    float cue = 0;
-    const token *first = &d->tok[m->first], *last = &d->tok[m->last];
     if (p && (p->flags & TOK_JOIN) && (p->flags & TOK_CAP) && is_given_name(d, p))
-        return 4.0f;  /* "Michael Jordan" */
+        return 4.0f;
     if (n && (last->flags & TOK_JOIN) && m->first == m->last && (n->flags & TOK_CAP) &&
         !(n->flags & TOK_NUM) && is_given_name(d, first) && admin_word_kind(n->norm) < 0 &&
-        !is_calendar_word(n->norm) && !is_name_connector(n->norm))
-        return 4.0f;  /* "Chad Johnson" */
+        !is_calendar_word(n->norm) && !is_name_connector(n->norm) && !is_org_word(n->norm))
+        return 4.0f;
+    if (c->country || c->admin1 || c->region || m->last > m->first)
+        return 0;
     if (p && (p->flags & TOK_JOIN) && (p->flags & TOK_CAP) && !(p->flags & TOK_NUM) &&
-        !(prev_m && prev_m->last + 1 == m->first) && !is_place_modifier(p->norm) &&
-        !is_calendar_word(p->norm) && !is_name_connector(p->norm) && !is_place_preposition(p->norm))
-        cue = (p->flags & TOK_SENT) ? 1.0f : 3.5f;
-    if (n && (last->flags & TOK_JOIN) && !last->plen && m->first == m->last &&
-        (n->flags & TOK_CAP) && !(n->flags & TOK_NUM) && !(next_m && next_m->first == m->last + 1) &&
-        !is_calendar_word(n->norm) && !is_org_word(n->norm) && admin_word_kind(n->norm) < 0 &&
-        !is_settlement_word(n->norm) && !is_name_connector(n->norm))
-        cue += 2.5f;
-    return cue;
+        !p->plen && p->nlen > 1 && !(prev_m && prev_m->last + 1 == m->first) &&
+        !is_place_modifier(p->norm) && !is_calendar_word(p->norm) &&
+        !is_name_connector(p->norm) && !is_place_preposition(p->norm) &&
+        !is_stop_key(d, gaz_hash_final(gaz_hash_add(GAZ_HASH_INIT, p->norm, p->nlen))))
+        return (p->flags & TOK_SENT) ? 1.0f : 3.5f;
+    return 0;
 }
 
 static float context_cue(doc_state *d, mention *m)
@@ -487,6 +488,9 @@ static float context_cue(doc_state *d, mention *m)
     float s = 0;
     const token *p = prev_token(d, m), *n = next_token(d, m);
     const token *last = &d->tok[m->last];
+    if (p && p->nlen == 1 && (p->norm[0] == 'd' || p->norm[0] == 'r') && (p->flags & TOK_JOIN) &&
+        d->text[p->end] == '-')
+        s += 2.0f;  /* a legislator's party and home: "D-Columbus", "R-Texas" */
     if (p && !(p->flags & TOK_COMMA)) {
         if (is_place_preposition(p->norm))
             s += 1.5f;
@@ -515,12 +519,22 @@ static float context_cue(doc_state *d, mention *m)
     return s;
 }
 
-static float placeness(doc_state *d, mention *m, const mention *prev_m, const mention *next_m)
+/* "S.C.", "N.Y.": a dotted abbreviation of two or more letters. */
+static bool is_dotted_abbrev(const doc_state *d, const mention *m)
+{
+    const char *s = d->text + m->start;
+    size_t n = m->end - m->start;
+    return m->first == m->last && n >= 4 && n <= 6 && s[1] == '.' && memchr(s + 2, '.', n - 2);
+}
+
+static float placeness(doc_state *d, mention *m, const mention *prev_m)
 {
     mention_class c = classify(d, m);
     float s = 0.5f;
     if (c.only_abbrev)
-        return prev_m && prev_m->container == (int)(m - d->m) ? 3.0f : -9.0f;
+        return prev_m && prev_m->container == (int)(m - d->m) ? 3.0f
+               : is_dotted_abbrev(d, m)                       ? 2.0f
+                                                              : -9.0f;
     if (c.country || c.admin1 || c.region)
         s += 2.0f;
     s += c.max_pop >= 1000000 ? 1.5f : c.max_pop >= 100000 ? 1.0f : c.max_pop >= 10000 ? 0.5f : 0;
@@ -535,7 +549,7 @@ static float placeness(doc_state *d, mention *m, const mention *prev_m, const me
     s += context_cue(d, m);
     if (m->container >= 0 || (prev_m && prev_m->container == (int)(m - d->m)))
         s += 2.5f;
-    float person = person_cue(d, m, prev_m, next_m);
+    float person = person_cue(d, m, prev_m, &c);
     if (person >= 3.0f)
         m->person = true;
     return s - person;
@@ -559,7 +573,7 @@ static void weigh_mentions(doc_state *d)
     link_containers(d);
     for (size_t i = 0; i < d->n_m; i++) {
         mention *m = &d->m[i];
-        m->placeness = placeness(d, m, i ? &d->m[i - 1] : NULL, i + 1 < d->n_m ? &d->m[i + 1] : NULL);
+        m->placeness = placeness(d, m, i ? &d->m[i - 1] : NULL);
         m->accepted = m->placeness >= 1.0f;
         m->strong = m->placeness >= 2.0f && !m->person;
     }
