@@ -49,9 +49,11 @@ typedef struct mention {
     candidate *cand;
     uint16_t n_cand;
     int8_t kind_hint;      /* -1 none, else the sr_place_kind context asks for */
-    bool accepted, person, strong, metonym, first_of_key;
+    bool accepted, person, strong, metonym;
     float placeness;
     int container;         /* mention index of "X" in "City, X", -1 */
+    int rep;               /* first accepted mention of the same name */
+    int next_same;         /* next accepted mention of the same name, -1 */
     int chosen;            /* index into cand, -1 */
 } mention;
 
@@ -594,7 +596,6 @@ static void weigh_mentions(doc_state *d)
             while (seen[h].key && seen[h].key != m->key)
                 h = (h + 1) & (cap - 1);
             if (pass == 0) {
-                m->first_of_key = seen[h].key == 0;
                 seen[h].key = m->key;
                 seen[h].strong |= m->strong;
                 seen[h].person |= m->person;
@@ -664,7 +665,7 @@ static size_t adm1_slot(const doc_state *d, uint32_t adm1)
  * and admin-1 areas. */
 static void count_focus(doc_state *d, int sign, const mention *m)
 {
-    if (!m->accepted || m->chosen < 0)
+    if (!m->accepted || m->chosen < 0 || m->rep != (int)(m - d->m))
         return;
     uint32_t idx = m->cand[m->chosen].place;
     const gaz_place *p = &d->g->places[idx];
@@ -701,7 +702,7 @@ static void tally_candidate_areas(doc_state *d)
         mention *m = &d->m[i];
         if (!m->accepted || m->metonym)
             continue;
-        if (!m->first_of_key)
+        if (m->rep != (int)i)
             continue;
         for (size_t k = 0; k < m->n_cand && k < COOC_TOP; k++) {
             uint32_t a1 = admin1_of(d->g->places, m->cand[k].place);
@@ -748,16 +749,23 @@ static float context_score(const doc_state *d, const mention *m, const candidate
         s += n >= 3 ? 6.0f : 2.0f * n;
     }
     s += cooccurrence(d, m, c);
-    if (m->container >= 0) {
-        const mention *ct = &d->m[m->container];
-        if (ct->chosen >= 0) {
-            uint32_t cidx = ct->cand[ct->chosen].place;
-            const gaz_place *cp = &d->g->places[cidx];
-            bool inside = cp->kind == SR_PLACE_COUNTRY ? memcmp(cp->cc, p->cc, 2) == 0
-                                                       : p->admin1 == cidx || c->place == cidx;
-            s += inside ? 8.0f : -4.0f;
-        }
+    float best_container = 0;
+    bool any_container = false;
+    for (int i = (int)(m - d->m); i >= 0; i = d->m[i].next_same) {
+        if (d->m[i].container < 0)
+            continue;
+        const mention *ct = &d->m[d->m[i].container];
+        if (ct->chosen < 0)
+            continue;
+        uint32_t cidx = ct->cand[ct->chosen].place;
+        const gaz_place *cp = &d->g->places[cidx];
+        bool inside = cp->kind == SR_PLACE_COUNTRY ? memcmp(cp->cc, p->cc, 2) == 0
+                                                   : p->admin1 == cidx || c->place == cidx;
+        float v = inside ? 8.0f : -4.0f;
+        best_container = any_container ? fmaxf(best_container, v) : v;
+        any_container = true;
     }
+    s += best_container;
     return s;
 }
 
@@ -802,6 +810,36 @@ static void apply_metonymy(doc_state *d, mention *m)
     m->chosen = 0;
 }
 
+/* Links the accepted mentions of each name: rep is the first, next_same
+ * chains the rest; a kind asked for by any mention holds for all. */
+static void group_names(doc_state *d)
+{
+    size_t cap = 16;
+    while (cap < d->n_m * 2)
+        cap *= 2;
+    struct { uint64_t key; int first, last; } *t = sr_arena_calloc(d->a, cap * sizeof *t);
+    for (size_t i = 0; i < d->n_m; i++) {
+        mention *m = &d->m[i];
+        m->rep = (int)i;
+        m->next_same = -1;
+        if (!t || !m->accepted || m->metonym)
+            continue;
+        size_t h = (size_t)m->key & (cap - 1);
+        while (t[h].key && t[h].key != m->key)
+            h = (h + 1) & (cap - 1);
+        if (!t[h].key) {
+            t[h].key = m->key, t[h].first = t[h].last = (int)i;
+            continue;
+        }
+        mention *rep = &d->m[t[h].first];
+        m->rep = t[h].first;
+        d->m[t[h].last].next_same = (int)i;
+        t[h].last = (int)i;
+        if (rep->kind_hint < 0)
+            rep->kind_hint = m->kind_hint;
+    }
+}
+
 static void resolve(doc_state *d)
 {
     d->adm1 = sr_arena_alloc(d->a, 256 * sizeof *d->adm1);
@@ -811,18 +849,34 @@ static void resolve(doc_state *d)
             d->m[i].accepted = false;
         return;
     }
-    /* Containers first, so "City, State" can lean on the state. */
     for (size_t i = 0; i < d->n_m; i++)
         if (d->m[i].metonym && d->m[i].accepted)
             apply_metonymy(d, &d->m[i]);
+    group_names(d);
     tally_candidate_areas(d);
+    /* One sense per name and document: the first mention of a name is
+     * resolved with the evidence of all its mentions, the others follow. */
     for (size_t i = 0; i < d->n_m; i++)
-        if (!d->m[i].metonym)
+        if (!d->m[i].metonym && d->m[i].rep == (int)i)
             choose(d, &d->m[i], false);
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < d->n_m; i++)
-            if (!d->m[i].metonym)
+            if (!d->m[i].metonym && d->m[i].rep == (int)i)
                 choose(d, &d->m[i], true);
+    for (size_t i = 0; i < d->n_m; i++) {
+        mention *m = &d->m[i];
+        if (m->metonym || !m->accepted || m->rep == (int)i)
+            continue;
+        const mention *r = &d->m[m->rep];
+        if (r->metonym || r->chosen < 0)
+            continue;
+        uint32_t place = r->cand[r->chosen].place;
+        for (size_t k = 0; k < m->n_cand; k++) {
+            m->cand[k].score = m->cand[k].place == place ? 1.0f : 0.0f;
+            if (m->cand[k].place == place)
+                m->chosen = (int)k;
+        }
+    }
 }
 
 /* ---- the answer ---- */
@@ -857,7 +911,8 @@ static void fill_place(doc_state *d, const mention *m, sr_place *out, sr_cp_curs
     out->lon = p->lon;
     out->geonameid = p->geonameid;
     out->population = p->population;
-    out->confidence = confidence(m);
+    const mention *rep = &d->m[m->rep];
+    out->confidence = confidence(rep->chosen >= 0 && !rep->metonym ? rep : m);
 }
 
 static int cmp_focus(const void *a, const void *b)
