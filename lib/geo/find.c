@@ -68,6 +68,7 @@ typedef struct doc_state {
     size_t n_m;
     /* focus: counts per country code and per admin-1 place */
     uint32_t cc_count[26 * 26];
+    uint32_t adm1_peers[26 * 26];  /* names resolved to an admin-1 area, per country */
     uint32_t *adm1;        /* admin-1 place ids seen */
     uint32_t *adm1_count;
     size_t n_adm1;
@@ -672,6 +673,8 @@ static void count_focus(doc_state *d, int sign, const mention *m)
     int cc = cc_index(p->cc);
     if (cc >= 0)
         d->cc_count[cc] += (uint32_t)(sign * (p->kind == SR_PLACE_COUNTRY ? 2 : 1));
+    if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)
+        d->adm1_peers[cc] += (uint32_t)sign;
     uint32_t a1 = admin1_of(d->g->places, idx);
     if (a1 == GAZ_NONE)
         return;
@@ -749,6 +752,8 @@ static float context_score(const doc_state *d, const mention *m, const candidate
         s += n >= 3 ? 6.0f : 2.0f * n;
     }
     s += cooccurrence(d, m, c);
+    if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)  /* a list of states or provinces */
+        s += d->adm1_peers[cc] >= 3 ? 3.0f : (float)d->adm1_peers[cc];
     float best_container = 0;
     bool any_container = false;
     for (int i = (int)(m - d->m); i >= 0; i = d->m[i].next_same) {
