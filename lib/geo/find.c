@@ -845,6 +845,64 @@ static void group_names(doc_state *d)
     }
 }
 
+/* The admin-1 area that dominates the document (at least three names and
+ * half the admin-1 votes), GAZ_NONE when none does. */
+static uint32_t dominant_admin1(const doc_state *d)
+{
+    uint32_t total = 0, best = 0;
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; i < d->n_adm1; i++) {
+        total += d->adm1_count[i];
+        if (d->adm1_count[i] > best)
+            best = d->adm1_count[i], at = i;
+    }
+    return at != SIZE_MAX && best >= 3 && best * 2 >= total ? d->adm1[at] : GAZ_NONE;
+}
+
+/* A town the gazetteer does not know is often named for the first time
+ * in a story set firmly in one state or province ("Riverton is a
+ * community in Coos County, Oregon"). When no candidate lies in that area
+ * and nothing else places the name, it is put on the map at the area the
+ * story names (an admin-2 area named in it, else the admin-1), with that
+ * precision, rather than at a namesake far away. */
+static void fall_back_to_focus(doc_state *d)
+{
+    uint32_t focus = dominant_admin1(d);
+    if (focus == GAZ_NONE)
+        return;
+    for (size_t i = 0; i < d->n_m; i++) {
+        mention *m = &d->m[i];
+        if (!m->accepted || m->metonym || m->rep != (int)i || m->chosen < 0 || m->container >= 0)
+            continue;
+        const gaz_place *p = &d->g->places[m->cand[m->chosen].place];
+        if ((p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2) || p->population >= 1000000 ||
+            p->rank == GAZ_PPLC)
+            continue;  /* a well-known place is named from afar too */
+        bool inside = false;
+        for (size_t k = 0; k < m->n_cand && !inside; k++)
+            inside = admin1_of(d->g->places, m->cand[k].place) == focus;
+        if (inside)
+            continue;
+        uint32_t area = focus;
+        size_t best_gap = SIZE_MAX;
+        for (size_t k = 0; k < d->n_m; k++) {
+            const mention *o = &d->m[k];
+            if (!o->accepted || o->chosen < 0 || o->metonym)
+                continue;
+            uint32_t op = o->cand[o->chosen].place;
+            if (d->g->places[op].kind != SR_PLACE_ADMIN2 || d->g->places[op].admin1 != focus)
+                continue;
+            size_t gap = o->start > m->start ? o->start - m->start : m->start - o->start;
+            if (gap < best_gap)
+                best_gap = gap, area = op;
+        }
+        m->cand[0] = (candidate){area, GAZ_NAME_ALT, 0, 0};
+        m->n_cand = 1;
+        m->chosen = 0;
+        m->placeness = fminf(m->placeness, 1.5f);  /* the place itself is unknown */
+    }
+}
+
 static void resolve(doc_state *d)
 {
     d->adm1 = sr_arena_alloc(d->a, 256 * sizeof *d->adm1);
@@ -868,6 +926,7 @@ static void resolve(doc_state *d)
         for (size_t i = 0; i < d->n_m; i++)
             if (!d->m[i].metonym && d->m[i].rep == (int)i)
                 choose(d, &d->m[i], true);
+    fall_back_to_focus(d);
     for (size_t i = 0; i < d->n_m; i++) {
         mention *m = &d->m[i];
         if (m->metonym || !m->accepted || m->rep == (int)i)
@@ -880,6 +939,11 @@ static void resolve(doc_state *d)
             m->cand[k].score = m->cand[k].place == place ? 1.0f : 0.0f;
             if (m->cand[k].place == place)
                 m->chosen = (int)k;
+        }
+        if (m->chosen < 0 && m->n_cand) {  /* the name was placed at its area */
+            m->cand[0] = r->cand[r->chosen];
+            m->n_cand = 1;
+            m->chosen = 0;
         }
     }
 }
