@@ -244,7 +244,7 @@ static void mark_gap(doc_state *d, token *prev, token *next)
     if (!newlines && !other && !stops && !commas && hyphens <= 1 && spaces <= 2 &&
         (dots == 0 || short_abbrev))
         prev->flags |= TOK_JOIN;
-    if (newlines > 1 || stops || (dots && !short_abbrev && !is_title_word(prev->norm)) ||
+    if (newlines > 1 || stops || (dots && !short_abbrev && !is_title_abbrev(prev->norm)) ||
         (newlines && (next->flags & TOK_CAP)))
         next->flags |= TOK_SENT;
 }
@@ -473,7 +473,8 @@ static float person_cue(const doc_state *d, const mention *m, const mention *pre
         return 4.0f;
     if (n && (last->flags & TOK_JOIN) && m->first == m->last && (n->flags & TOK_CAP) &&
         !(n->flags & TOK_NUM) && is_given_name(d, first) && admin_word_kind(n->norm) < 0 &&
-        !is_calendar_word(n->norm) && !is_name_connector(n->norm) && !is_org_word(n->norm))
+        !is_calendar_word(n->norm) && !is_name_connector(n->norm) && !is_org_word(n->norm) &&
+        !is_institution_word(n->norm))
         return 4.0f;
     if (c->country || c->admin1 || c->region || m->last > m->first)
         return 0;

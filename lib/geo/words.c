@@ -49,11 +49,27 @@ bool is_org_word(const char *w)
 {
     static const char *const l[] = {
         "airlines", "airways", "ave", "avenue", "bancorp", "bank", "blvd", "boulevard", "braves",
-        "bulls", "cardinals", "chronicle", "club", "co", "college", "company", "corp",
-        "corporation", "court", "cowboys", "dr", "drive", "fc", "gazette", "giants", "group",
-        "herald", "highway", "hwy", "inc", "journal", "lane", "llc", "ln", "ltd", "news", "pike",
-        "pkwy", "post", "rd", "road", "st", "street", "sun", "times", "tribune", "university",
-        "way"};
+        "bulls", "cardinals", "chronicle", "co", "company", "corp", "corporation", "cowboys",
+        "drive", "fc", "gazette", "giants", "group", "herald", "highway", "hwy", "inc", "journal",
+        "lane", "llc", "ln", "ltd", "pike", "pkwy", "post", "rd", "road", "st", "street", "times",
+        "tribune", "way"};
+    return IN(w, l);
+}
+
+bool is_institution_word(const char *w)
+{
+    static const char *const l[] = {
+        "academy", "area", "arts", "board", "center", "centre", "church", "city", "club",
+        "college", "community", "council", "county", "court", "department", "elementary",
+        "fire", "high", "hospital", "library", "middle", "office", "police", "public", "school",
+        "schools", "sheriff", "state", "university"};
+    return IN(w, l);
+}
+
+bool is_title_abbrev(const char *w)
+{
+    static const char *const l[] = {"capt", "col", "cpl", "det", "dr", "gen", "gov", "lt", "maj",
+                                    "mr", "mrs", "ms", "prof", "rep", "rev", "sen", "sgt"};
     return IN(w, l);
 }
 

@@ -14,6 +14,11 @@ bool is_title_word(const char *w);
 bool is_place_preposition(const char *w);
 /* Words after a name that make it a street, a firm, a team or a paper. */
 bool is_org_word(const char *w);
+/* Words after a name that make it a school, a council, a police force:
+ * the name is still a place ("Jordan Elementary", "Dublin Arts Council"). */
+bool is_institution_word(const char *w);
+/* "Mr", "Gov", "Sen": abbreviated titles whose dot ends no sentence. */
+bool is_title_abbrev(const char *w);
 /* Capitalised words that may stand before a place ("Northern", "Greater"). */
 bool is_place_modifier(const char *w);
 /* Days and months: capitalised, yet no sign of a person. */
