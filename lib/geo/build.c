@@ -163,7 +163,7 @@ static bool is_admin_word(const char *w)
     static const char *const words[] = {
         "county", "parish", "province", "governorate", "district", "region", "state",
         "oblast", "prefecture", "municipality", "department", "borough", "territory",
-        "division", "emirate", "canton", "krai", "okrug", "voivodeship", "city", NULL};
+        "division", "emirate", "canton", "krai", "okrug", "voivodeship", NULL};
     for (const char *const *p = words; *p; p++)
         if (strcmp(*p, w) == 0)
             return true;

@@ -549,9 +549,11 @@ static float placeness(doc_state *d, mention *m, const mention *prev_m)
     if ((d->tok[m->first].flags & TOK_SENT) && m->first == m->last && !c.country)
         s -= 0.5f;
     if (is_stop_key(d, m->key))
-        s -= 2.5f;
+        s -= c.country ? 2.5f : 4.0f;
     s += context_cue(d, m);
-    if (m->container >= 0 || (prev_m && prev_m->container == (int)(m - d->m)))
+    if (m->container >= 0)  /* "Mobile, Ala.": as sure a sign as news gives */
+        s += 4.0f;
+    else if (prev_m && prev_m->container == (int)(m - d->m))
         s += 2.5f;
     float person = person_cue(d, m, prev_m, &c);
     if (person >= 3.0f)
