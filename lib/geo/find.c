@@ -878,9 +878,15 @@ static void fall_back_to_focus(doc_state *d)
         if (!m->accepted || m->metonym || m->rep != (int)i || m->chosen < 0 || m->container >= 0)
             continue;
         const gaz_place *p = &d->g->places[m->cand[m->chosen].place];
-        if ((p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2) || p->population >= 1000000 ||
-            p->rank == GAZ_PPLC)
-            continue;  /* a well-known place is named from afar too */
+        if (p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2)
+            continue;
+        int repeats = 0;
+        for (int k = m->next_same; k >= 0 && repeats < 3; k = d->m[k].next_same)
+            repeats++;
+        /* A well-known place is named from afar too, unless the story
+         * keeps coming back to the name: then it is the story's own. */
+        if ((p->population >= 150000 || p->rank >= GAZ_PPLA) && repeats < 2)
+            continue;
         bool inside = false;
         for (size_t k = 0; k < m->n_cand && !inside; k++)
             inside = admin1_of(d->g->places, m->cand[k].place) == focus;
