@@ -777,6 +777,27 @@ static float context_score(const doc_state *d, const mention *m, const candidate
     return s;
 }
 
+/* A bare name shared by a country's capital and one of its states is the
+ * capital ("Washington"), unless the text asks for the state. */
+static void prefer_capital(const doc_state *d, mention *m)
+{
+    for (size_t k = 0; k < m->n_cand; k++)
+        m->cand[k].prior = 0;
+    if (m->kind_hint >= 0)
+        return;
+    for (size_t k = 0; k < m->n_cand; k++) {
+        const gaz_place *cap = &d->g->places[m->cand[k].place];
+        if (cap->kind != SR_PLACE_CITY || cap->rank != GAZ_PPLC || m->cand[k].type != GAZ_NAME_MAIN)
+            continue;
+        for (size_t j = 0; j < m->n_cand; j++) {
+            const gaz_place *st = &d->g->places[m->cand[j].place];
+            if (st->kind == SR_PLACE_ADMIN1 && memcmp(st->cc, cap->cc, 2) == 0 &&
+                m->cand[j].type == GAZ_NAME_MAIN)
+                m->cand[k].prior = 4.0f;
+        }
+    }
+}
+
 static void choose(doc_state *d, mention *m, bool with_context)
 {
     if (!m->accepted)
@@ -786,10 +807,12 @@ static void choose(doc_state *d, mention *m, bool with_context)
         total += d->cc_count[i];
     count_focus(d, -1, m);  /* a mention is not its own evidence */
     int best = -1;
+    if (!with_context)
+        prefer_capital(d, m);
     for (size_t k = 0; k < m->n_cand; k++) {
         candidate *c = &m->cand[k];
         if (!with_context)
-            c->prior = prior(d, m, c);
+            c->prior += prior(d, m, c);
         c->score = c->prior + (with_context ? context_score(d, m, c, total) : 0);
         if (best < 0 || c->score > m->cand[best].score)
             best = (int)k;
