@@ -150,7 +150,7 @@ static size_t scan_word(const char *s, size_t len, size_t i, uint8_t *flags, siz
     *poss_end = 0;
     while (k < len) {
         size_t at = k;
-        int32_t cp = sr_utf8_decode(s, len, &k);
+        int32_t cp = (unsigned char)s[k] < 0x80 ? (unsigned char)s[k++] : sr_utf8_decode(s, len, &k);
         bool up = false, cased = false;
         if (cp >= 0 && is_word_cp(cp, &up, &cased)) {
             if (first) {
@@ -697,8 +697,12 @@ static void count_focus(doc_state *d, int sign, const mention *m)
 #define COOC_TOP 12
 static void tally_candidate_areas(doc_state *d)
 {
-    size_t cap = 64;
-    while (cap < d->n_m * COOC_TOP * 2)
+    size_t need = 0;
+    for (size_t i = 0; i < d->n_m; i++)
+        if (d->m[i].accepted && !d->m[i].metonym && d->m[i].rep == (int)i)
+            need += d->m[i].n_cand < COOC_TOP ? d->m[i].n_cand : COOC_TOP;
+    size_t cap = 16;
+    while (cap < need * 2)
         cap *= 2;
     d->area_cap = cap;
     d->area = sr_arena_calloc(d->a, cap * sizeof *d->area);
