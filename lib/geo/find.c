@@ -197,6 +197,16 @@ static size_t scan_word(const char *s, size_t len, size_t i, uint8_t *flags, siz
     return end;
 }
 
+/* "d'Ivoire", "l'Aquila": an elided article before a capital. */
+static bool elided_capital(const char *s, size_t n)
+{
+    if (n < 3 || (s[0] != 'd' && s[0] != 'l'))
+        return false;
+    size_t k = 1;
+    int32_t ap = sr_utf8_decode(s, n, &k);
+    return is_apostrophe(ap) && k < n && s[k] >= 'A' && s[k] <= 'Z';
+}
+
 static void normalise_token(doc_state *d, token *t, char *buf)
 {
     char w[GAZ_MAX_KEY];
@@ -288,6 +298,8 @@ static sr_err tokenize(doc_state *d)
         t->start = (uint32_t)i;
         t->end = (uint32_t)end;
         t->poss_end = (uint32_t)poss;
+        if (elided_capital(d->text + i, end - i))
+            t->flags |= TOK_CAP;  /* "d'Ivoire" inside "Côte d'Ivoire" */
         normalise_token(d, t, norm + used);
         used += t->nlen + 1u;
         if (d->n_tok == 0)
@@ -323,17 +335,18 @@ static long longest_key(doc_state *d, size_t i, const gaz_slot **found, bool *po
         const token *t = &d->tok[j];
         if (j > i && !may_continue(t))
             break;
-        if (t->plen) {  /* "Iraq's": the name ends here */
+        bool possessive = false;
+        if (t->plen) {  /* "Canada's": the name ends here, whatever "Canadas" may be */
             const gaz_slot *s = gaz_lookup(d->g, gaz_hash_final(extend_key(h, t, j == i, true)));
             if (s && (s->flags & GAZ_KEY_FULL) && s->count && !is_name_connector(t->norm)) {
-                best = (long)j, *found = s, *poss_end = true;
+                best = (long)j, *found = s, *poss_end = true, possessive = true;
             }
         }
         h = extend_key(h, t, j == i, false);
         const gaz_slot *s = gaz_lookup(d->g, gaz_hash_final(h));
         if (!s)
             break;
-        if ((s->flags & GAZ_KEY_FULL) && s->count && (t->flags & TOK_CAP)) {
+        if ((s->flags & GAZ_KEY_FULL) && s->count && (t->flags & TOK_CAP) && !possessive) {
             best = (long)j, *found = s, *poss_end = false;
         }
         if (!(s->flags & GAZ_KEY_PREFIX) || !(t->flags & TOK_JOIN) || t->plen)

@@ -123,8 +123,10 @@ bool is_speech_verb(const char *w)
 
 bool is_name_connector(const char *w)
 {
-    static const char *const l[] = {"and", "da", "de", "del", "der", "di", "do", "dos", "du",
-                                    "el", "en", "es", "la", "las", "le", "les", "los", "of",
-                                    "on", "sur", "the", "upon", "y"};
+    static const char *const l[] = {"ad", "al", "am", "an", "and", "ar", "as", "ash", "at",
+                                    "au", "aux", "az", "bin", "da", "de", "del", "der", "di",
+                                    "do", "dos", "du", "el", "en", "es", "ibn", "im", "la",
+                                    "las", "le", "les", "los", "of", "on", "op", "sur", "the",
+                                    "upon", "van", "von", "y", "zu"};
     return IN(w, l);
 }
