@@ -529,6 +529,12 @@ static float context_cue(doc_state *d, mention *m)
             s += 1.0f, m->kind_hint = SR_PLACE_CITY;
         else if (is_org_word(n->norm))
             s -= 3.0f;
+        if (strcmp(n->norm, "is") == 0 && m->last + 3 < d->n_tok &&
+            (strcmp(d->tok[m->last + 2].norm, "a") == 0 || strcmp(d->tok[m->last + 2].norm, "an") == 0 ||
+             strcmp(d->tok[m->last + 2].norm, "the") == 0) &&
+            (is_settlement_word(d->tok[m->last + 3].norm) || admin_word_kind(d->tok[m->last + 3].norm) >= 0 ||
+             is_community_word(d->tok[m->last + 3].norm)))
+            s += 3.0f;  /* "Reading is a town", "Hope is a city" */
         if (is_speech_verb(n->norm) && strcmp(d->tok[m->first].norm, "washington") == 0 &&
             m->first == m->last)
             m->metonym = true;

@@ -112,6 +112,14 @@ bool is_settlement_word(const char *w)
     return IN(w, l);
 }
 
+bool is_community_word(const char *w)
+{
+    static const char *const l[] = {"borough", "census", "community", "hamlet", "municipality",
+                                    "neighborhood", "neighbourhood", "port", "settlement",
+                                    "suburb", "township", "unincorporated"};
+    return IN(w, l);
+}
+
 bool is_speech_verb(const char *w)
 {
     static const char *const l[] = {"accused", "announced", "argued", "believes", "blamed",

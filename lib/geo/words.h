@@ -27,6 +27,8 @@ bool is_calendar_word(const char *w);
 int admin_word_kind(const char *w);
 /* "city", "town", "village" */
 bool is_settlement_word(const char *w);
+/* "community", "suburb", "unincorporated": what a place is said to be. */
+bool is_community_word(const char *w);
 /* Verbs of saying and acting that make a capital stand for its government. */
 bool is_speech_verb(const char *w);
 /* Small words inside multi-word names: "of", "de", "upon". */
