@@ -250,7 +250,8 @@ static void mark_gap(doc_state *d, token *prev, token *next)
     }
     if (commas)
         prev->flags |= TOK_COMMA;
-    bool short_abbrev = dots == 1 && prev->nlen <= 3 && (prev->flags & TOK_CAP) && is_abbrev_word(prev->norm);
+    bool short_abbrev = dots == 1 && prev->nlen <= 3 && (prev->flags & TOK_CAP) &&
+                        (is_abbrev_word(prev->norm) || prev->nlen == 1);  /* "St. Louis", "W. Va." */
     if (!newlines && !other && !stops && !commas && hyphens <= 1 && spaces <= 2 &&
         (dots == 0 || short_abbrev))
         prev->flags |= TOK_JOIN;

@@ -76,7 +76,8 @@ bool is_title_abbrev(const char *w)
 bool is_place_modifier(const char *w)
 {
     static const char *const l[] = {"central", "coastal", "downtown", "east", "eastern",
-                                    "greater", "lower", "metro", "north", "northeast",
+                                    "greater", "lower", "metro", "metropolitan", "north",
+                                    "northeast",
                                     "northeastern", "northern", "northwest", "northwestern",
                                     "rural", "south", "southeast", "southeastern", "southern",
                                     "southwest", "southwestern", "suburban", "upper", "west",
