@@ -456,7 +456,8 @@ static sr_err read_cities(builder *b, const char *path)
     return SR_OK;
 }
 
-/* Admin-1 areas sit at the middle of the box around their populated places,
+/* Admin-1 areas sit at the middle of the box around their populated places
+ * (trimmed, see centre_admin1),
  * nearer the geographic centre that gazetteers give than the mean, which
  * leans towards where the towns crowd; admin-2 areas (small) and areas
  * across the antimeridian sit at the mean. Countries keep world-countries
@@ -496,7 +497,7 @@ static int cmp_area_point(const void *pa, const void *pb)
 }
 
 /* Sets one coordinate of each admin-1 area to the middle of the central
- * 96 % of its places' values: a stray or mis-coded place does not drag
+ * 98 % of its places' values: a stray or mis-coded place does not drag
  * the box. */
 static void trimmed_middle(builder *b, area_point *pts, size_t n, bool lon)
 {
@@ -505,7 +506,7 @@ static void trimmed_middle(builder *b, area_point *pts, size_t n, bool lon)
         size_t j = i;
         while (j < n && pts[j].area == pts[i].area)
             j++;
-        size_t k = j - i, lo = i + k / 50, hi = j - 1 - k / 50;
+        size_t k = j - i, lo = i + k / 100, hi = j - 1 - k / 100;
         gaz_place *a = &b->places[pts[i].area];
         bool wraps = b->sums[pts[i].area].max_lon - b->sums[pts[i].area].min_lon > 180;
         if (!wraps) {
