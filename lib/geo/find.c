@@ -925,8 +925,8 @@ static void fall_back_to_focus(doc_state *d)
         if (!m->accepted || m->metonym || m->rep != (int)i || m->chosen < 0 || m->container >= 0)
             continue;
         const gaz_place *p = &d->g->places[m->cand[m->chosen].place];
-        if (p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2)
-            continue;
+        if (p->kind != SR_PLACE_CITY)
+            continue;  /* county names are precise enough to stand */
         int repeats = 0;
         for (int k = m->next_same; k >= 0 && repeats < 3; k = d->m[k].next_same)
             repeats++;
