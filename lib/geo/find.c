@@ -432,7 +432,9 @@ typedef struct mention_class {
 static mention_class classify(const doc_state *d, const mention *m)
 {
     mention_class c = {.only_abbrev = true};
-    for (size_t k = 0; k < m->n_cand; k++) {
+    /* Postings come strongest name first, then by population: the first
+     * few tell what the name can be. */
+    for (size_t k = 0; k < m->n_cand && k < 8; k++) {
         const gaz_place *p = &d->g->places[m->cand[k].place];
         uint8_t type = m->cand[k].type;
         if (type != GAZ_NAME_ABBREV)
