@@ -87,8 +87,8 @@ Test(geo_corpus, lgl_quality_floor)
     cr_assert_gt(gold, 4000, "LGL has 4,462 toponyms with coordinates, read %zu", gold);
     double f = 100.0 * found / gold, n = 100.0 * near / gold;
     cr_log_info("LGL: found %.1f%%, within 161 km %.1f%%", f, n);
-    cr_expect_geq(f, 89.0, "found %.1f%%", f);
-    cr_expect_geq(n, 76.0, "within 161 km %.1f%%", n);
+    cr_expect_geq(f, 90.0, "found %.1f%%", f);
+    cr_expect_geq(n, 78.0, "within 161 km %.1f%%", n);
     sr_arena_free(a);
     sr_gazetteer_close(g);
     free(xml);
