@@ -145,7 +145,7 @@ static int one_doc(geo_run *r, const char *where, const char *id_json, size_t id
     sr_json_object_end(&j);
     sr_buf_putc(&r->out, '\n');
     if (r->out.failed) {
-        sr_cli_error("%s: output too large", where);
+        sr_cli_error("%s: too many places for one output line (over 64 MB of JSON), document skipped", where);
         return 1;
     }
     fwrite(r->out.data, 1, r->out.len, stdout);

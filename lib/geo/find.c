@@ -766,6 +766,31 @@ static float cooccurrence(const doc_state *d, const mention *m, const candidate 
     return n >= 4 ? 4.0f : (float)n;
 }
 
+/* Places chosen for the document's other names nearby in the text that
+ * lie within about 150 km: towns named together are usually near each other, across a
+ * state line too ("Columbus" and "Phenix City"). */
+static float nearby(const doc_state *d, const mention *m, const gaz_place *p)
+{
+    if (p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2)
+        return 0;
+    float coslat = cosf(p->lat * 0.0174533f), n = 0;
+    size_t at = (size_t)(m - d->m);  /* names within 40 mentions: bounded work on huge texts */
+    size_t from = at > 40 ? at - 40 : 0, to = at + 41 < d->n_m ? at + 41 : d->n_m;
+    for (size_t i = from; i < to && n < 3; i++) {
+        const mention *o = &d->m[i];
+        if (o == m || o->rep != (int)i || !o->accepted || o->chosen < 0 || o->key == m->key ||
+            o->metonym)
+            continue;
+        const gaz_place *q = &d->g->places[o->cand[o->chosen].place];
+        if (q->kind != SR_PLACE_CITY && q->kind != SR_PLACE_ADMIN2)
+            continue;
+        float dy = (q->lat - p->lat) * 111.2f, dx = (q->lon - p->lon) * 111.2f * coslat;
+        if (dx * dx + dy * dy < 150.0f * 150.0f)
+            n += 1;
+    }
+    return n;
+}
+
 static float context_score(const doc_state *d, const mention *m, const candidate *c,
                            uint32_t total_cc)
 {
@@ -781,11 +806,13 @@ static float context_score(const doc_state *d, const mention *m, const candidate
         s += n >= 3 ? 6.0f : 2.0f * n;
     }
     s += cooccurrence(d, m, c);
+    s += nearby(d, m, p);
     if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)  /* a list of states or provinces */
         s += d->adm1_peers[cc] >= 3 ? 3.0f : (float)d->adm1_peers[cc];
     float best_container = 0;
     bool any_container = false;
-    for (int i = (int)(m - d->m); i >= 0; i = d->m[i].next_same) {
+    int walked = 0;
+    for (int i = (int)(m - d->m); i >= 0 && walked < 64; i = d->m[i].next_same, walked++) {
         if (d->m[i].container < 0)
             continue;
         const mention *ct = &d->m[d->m[i].container];
@@ -943,7 +970,8 @@ static void fall_back_to_focus(doc_state *d)
             continue;
         uint32_t area = focus;
         size_t best_gap = SIZE_MAX;
-        for (size_t k = 0; k < d->n_m; k++) {
+        size_t from = i > 64 ? i - 64 : 0, to = i + 65 < d->n_m ? i + 65 : d->n_m;
+        for (size_t k = from; k < to; k++) {
             const mention *o = &d->m[k];
             if (!o->accepted || o->chosen < 0 || o->metonym)
                 continue;
