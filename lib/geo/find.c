@@ -55,6 +55,8 @@ typedef struct mention {
     int rep;               /* first accepted mention of the same name */
     int next_same;         /* next accepted mention of the same name, -1 */
     int chosen;            /* index into cand, -1 */
+    float lat, lon;        /* of the chosen place when it is a town or county */
+    bool local;            /* chosen is a town or county */
 } mention;
 
 typedef struct doc_state {
@@ -781,10 +783,9 @@ static float nearby(const doc_state *d, const mention *m, const gaz_place *p)
         if (o == m || o->rep != (int)i || !o->accepted || o->chosen < 0 || o->key == m->key ||
             o->metonym)
             continue;
-        const gaz_place *q = &d->g->places[o->cand[o->chosen].place];
-        if (q->kind != SR_PLACE_CITY && q->kind != SR_PLACE_ADMIN2)
+        if (!o->local)
             continue;
-        float dy = (q->lat - p->lat) * 111.2f, dx = (q->lon - p->lon) * 111.2f * coslat;
+        float dy = (o->lat - p->lat) * 111.2f, dx = (o->lon - p->lon) * 111.2f * coslat;
         if (dx * dx + dy * dy < 150.0f * 150.0f)
             n += 1;
     }
@@ -871,6 +872,11 @@ static void choose(doc_state *d, mention *m, bool with_context)
             best = (int)k;
     }
     m->chosen = best;
+    if (best >= 0) {
+        const gaz_place *p = &d->g->places[m->cand[best].place];
+        m->local = p->kind == SR_PLACE_CITY || p->kind == SR_PLACE_ADMIN2;
+        m->lat = p->lat, m->lon = p->lon;
+    }
     count_focus(d, +1, m);
 }
 
