@@ -71,6 +71,8 @@ typedef struct doc_state {
     /* focus: counts per country code and per admin-1 place */
     uint32_t cc_count[26 * 26];
     uint32_t adm1_peers[26 * 26];  /* names resolved to an admin-1 area, per country */
+    uint32_t cc_total;
+    uint16_t adm1_index[512];      /* hash of adm1[]: position + 1, 0 empty */
     uint32_t *adm1;        /* admin-1 place ids seen */
     uint32_t *adm1_count;
     size_t n_adm1;
@@ -681,12 +683,36 @@ static uint32_t admin1_of(const gaz_place *places, uint32_t idx)
     return places[idx].kind == SR_PLACE_ADMIN1 ? idx : places[idx].admin1;
 }
 
+/* Where admin-1 area `adm1` sits in d->adm1 (a small hash over at most
+ * 256 areas), SIZE_MAX when absent; *empty gets the free hash cell. */
+static size_t adm1_slot_at(const doc_state *d, uint32_t adm1, size_t *empty)
+{
+    for (size_t h = (adm1 * 2654435761u) >> 23;; h = (h + 1) & 511) {  /* 9 bits */
+        uint16_t at = d->adm1_index[h];
+        if (at == 0) {
+            *empty = h;
+            return SIZE_MAX;
+        }
+        if (d->adm1[at - 1] == adm1)
+            return at - 1u;
+    }
+}
+
 static size_t adm1_slot(const doc_state *d, uint32_t adm1)
 {
-    for (size_t i = 0; i < d->n_adm1; i++)
-        if (d->adm1[i] == adm1)
-            return i;
-    return SIZE_MAX;
+    size_t empty;
+    return adm1_slot_at(d, adm1, &empty);
+}
+
+static size_t adm1_add(doc_state *d, uint32_t adm1)
+{
+    size_t empty, k = adm1_slot_at(d, adm1, &empty);
+    if (k != SIZE_MAX || d->n_adm1 >= 256)
+        return k;
+    d->adm1[d->n_adm1] = adm1;
+    d->adm1_count[d->n_adm1] = 0;
+    d->adm1_index[empty] = (uint16_t)++d->n_adm1;
+    return d->n_adm1 - 1;
 }
 
 /* Tallies the chosen places: countries (a named country counts double)
@@ -698,19 +724,17 @@ static void count_focus(doc_state *d, int sign, const mention *m)
     uint32_t idx = m->cand[m->chosen].place;
     const gaz_place *p = &d->g->places[idx];
     int cc = cc_index(p->cc);
-    if (cc >= 0)
-        d->cc_count[cc] += (uint32_t)(sign * (p->kind == SR_PLACE_COUNTRY ? 2 : 1));
+    if (cc >= 0) {
+        uint32_t votes = (uint32_t)(sign * (p->kind == SR_PLACE_COUNTRY ? 2 : 1));
+        d->cc_count[cc] += votes;
+        d->cc_total += votes;
+    }
     if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)
         d->adm1_peers[cc] += (uint32_t)sign;
     uint32_t a1 = admin1_of(d->g->places, idx);
     if (a1 == GAZ_NONE)
         return;
-    size_t k = adm1_slot(d, a1);
-    if (k == SIZE_MAX && sign > 0 && d->n_adm1 < 256) {
-        k = d->n_adm1++;
-        d->adm1[k] = a1;
-        d->adm1_count[k] = 0;
-    }
+    size_t k = sign > 0 ? adm1_add(d, a1) : adm1_slot(d, a1);
     if (k != SIZE_MAX)
         d->adm1_count[k] += (uint32_t)(sign * (1 + (m->container >= 0 ? 1 : 0)));
 }
@@ -856,9 +880,7 @@ static void choose(doc_state *d, mention *m, bool with_context)
 {
     if (!m->accepted)
         return;
-    uint32_t total = 0;
-    for (size_t i = 0; i < 26 * 26; i++)
-        total += d->cc_count[i];
+    uint32_t total = d->cc_total;
     count_focus(d, -1, m);  /* a mention is not its own evidence */
     int best = -1;
     if (!with_context)
