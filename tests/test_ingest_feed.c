@@ -1,5 +1,6 @@
 /* Feeds: what a reader of each format gets out of the project's fixtures. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -258,4 +259,33 @@ Test(feed, external_entities_are_not_read)
     sr_feed *f;
     cr_assert_eq(sr_feed_parse(doc, strlen(doc), NULL, NULL, arena, &f, err, sizeof err), SR_OK, "%s", err);
     cr_assert_str_eq(f->items[0].title, "T");
+}
+
+Test(feed, unknown_declared_encoding_is_read_as_utf8)
+{
+    const char *doc = "<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?>\n"
+                      "<rss version=\"2.0\"><channel><item><title>Caf\xc3\xa9</title>"
+                      "<link>https://e.example/1</link></item></channel></rss>";
+    sr_feed *f;
+    cr_assert_eq(sr_feed_parse(doc, strlen(doc), NULL, NULL, arena, &f, err, sizeof err), SR_OK, "%s", err);
+    cr_assert_str_eq(f->items[0].title, "Caf\xc3\xa9");
+    cr_assert_not_null(strstr(f->warning, "encoding"));
+}
+
+static void setup_quiet(void)
+{
+    cr_redirect_stderr();
+    setup();
+}
+
+Test(feed, conversion_errors_are_one_message_and_nothing_on_stderr, .init = setup_quiet)
+{
+    const char *doc = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n"
+                      "<rss version=\"2.0\"><channel><item><title>x\x1b$B\xff\xff\x1b(B</title>"
+                      "<link>https://e.example/1</link></item></channel></rss>";
+    sr_feed *f;
+    cr_assert_eq(sr_feed_parse(doc, strlen(doc), NULL, NULL, arena, &f, err, sizeof err), SR_EPARSE);
+    cr_assert_not_null(strstr(err, "conversion"), "%s", err);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("", "libxml2 printed on its own");
 }

@@ -478,9 +478,19 @@ static sr_err parse_xml(const char *data, size_t len, const char *base, struct f
      * faults real feeds have (stray "&", undefined HTML entities). */
     int opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    p->rd = xmlReaderForMemory(data, (int)len, base, NULL, opts);
-    if (!p->rd)
+    sr_xml_quiet quiet;
+    sr_xml_quiet_begin(&quiet, p->error, sizeof p->error, &p->error_line);
+    const char *force = sr_xml_encoding_override(data, len);
+    if (force) {
+        opts |= XML_PARSE_IGNORE_ENC;
+        const char *what = "encoding declared in the document unknown; read as UTF-8";
+        p->feed->warning = p->feed->warning ? sr_arena_printf(p->a, "%s; %s", p->feed->warning, what) : what;
+    }
+    p->rd = xmlReaderForMemory(data, (int)len, base, force, opts);
+    if (!p->rd) {
+        sr_xml_quiet_end(&quiet);
         return SR_ENOMEM;
+    }
     xmlTextReaderSetErrorHandler(p->rd, on_error, p);
     int r;
     bool root_seen = false;
@@ -528,6 +538,7 @@ static sr_err parse_xml(const char *data, size_t len, const char *base, struct f
         p->feed->warning = p->feed->warning ? sr_arena_printf(p->a, "%s; %s", p->feed->warning, what) : what;
     }
     xmlFreeTextReader(p->rd);
+    sr_xml_quiet_end(&quiet);
     p->rd = NULL;
     return e;
 }
