@@ -47,6 +47,15 @@ void sr_ingest_errf(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+void sr_xml_errf(char *err, size_t errlen, int line, const char *msg, const char *fallback)
+{
+    const char *what = msg && msg[0] ? msg : fallback;
+    if (line > 0)
+        sr_ingest_errf(err, errlen, "line %d: %s", line, what);
+    else
+        sr_ingest_errf(err, errlen, "%s", what);
+}
+
 /* ---- gunzip ------------------------------------------------------------- */
 
 sr_err sr_gunzip(const void *in, size_t len, size_t max, sr_arena *a, char **out, size_t *outlen)

@@ -96,8 +96,7 @@ sr_err sr_feed_parse(const char *data, size_t len, const char *base_url,
         }
         e = parse_xml(data, len, base_url, &p);
         if (e == SR_EPARSE)
-            sr_ingest_errf(err, errlen, "line %d: %s", p.error_line,
-                           p.error[0] ? p.error : "document ends before the feed does");
+            sr_xml_errf(err, errlen, p.error_line, p.error, "document ends before the feed does");
         else if (e == SR_EEMPTY)
             sr_ingest_errf(err, errlen, "not a feed (no <rss>, <rdf:RDF> or Atom <feed> root)");
     }

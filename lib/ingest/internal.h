@@ -56,6 +56,9 @@ typedef struct sr_xml_quiet {
 void sr_xml_quiet_begin(sr_xml_quiet *q, char *msg, size_t cap, int *line);
 void sr_xml_quiet_end(sr_xml_quiet *q);
 
+/* "line N: message" (no line when libxml2 gave none), or `fallback`. */
+void sr_xml_errf(char *err, size_t errlen, int line, const char *msg, const char *fallback);
+
 /* snprintf into err when err is not NULL. */
 void sr_ingest_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -55,8 +55,7 @@ sr_err sr_sitemap_parse(const char *data, size_t len, const char *base_url,
     }
     e = read_sitemap(data, len, base_url, &p);
     if (e == SR_EPARSE)
-        sr_ingest_errf(err, errlen, "line %d: %s", p.error_line,
-                       p.error[0] ? p.error : "document ends before the sitemap does");
+        sr_xml_errf(err, errlen, p.error_line, p.error, "document ends before the sitemap does");
     else if (e == SR_EEMPTY)
         sr_ingest_errf(err, errlen, "not a sitemap (no <urlset> or <sitemapindex> root)");
     if (p.entries.failed)
