@@ -62,6 +62,8 @@ Test(feed, rss2_permalink_guid_author_and_relative_links)
     cr_assert_str_eq(b->published, "2014-01-05T14:00:00Z", "EST is five hours behind");
     cr_assert_str_eq(b->authors[0], "Sam Lee");
     cr_assert_str_eq(b->summary, "The US will speed up delivery of Hellfire missiles to Iraq.");
+    cr_assert_str_eq(b->content, "Full text with a link.", "content:encoded as text");
+    cr_assert_null(f->items[0].content);
     cr_assert_str_eq(b->image, "https://wire.example.org/img/hellfire.jpg");
     sr_feed_item *c = &f->items[2];
     cr_assert_str_eq(c->link, "https://wire.example.org/world/2014/01/06/relative");
@@ -115,6 +117,7 @@ Test(feed, atom_xml_base_html_titles_and_authors)
     sr_feed_item *b = &f->items[1];
     cr_assert_str_eq(b->link, "https://other.example.com/blog/posts/aid-convoy", "xml:base on the entry");
     cr_assert_str_eq(b->summary, "The convoy carried food and medicine.", "xhtml content as text");
+    cr_assert_str_eq(b->content, "The convoy carried food and medicine.");
 }
 
 Test(feed, json_feed_1_1)
@@ -127,6 +130,7 @@ Test(feed, json_feed_1_1)
     sr_feed_item *a = &f->items[0];
     cr_assert_str_eq(a->link, "https://json.example.org/2014/01/11/ceasefire", "resolved against feed_url");
     cr_assert_str_eq(a->summary, "A ceasefire was announced on Saturday.");
+    cr_assert_str_eq(a->content, "A ceasefire was announced on Saturday.");
     cr_assert_str_eq(a->published, "2014-01-11T07:00:00Z");
     cr_assert_str_eq(a->image, "https://json.example.org/img/aleppo.jpg");
     cr_assert_eq(a->n_authors, 2);
@@ -135,6 +139,7 @@ Test(feed, json_feed_1_1)
     cr_assert_str_eq(b->id, "2002", "numeric ids become text");
     cr_assert_str_eq(b->link, "https://elsewhere.example.com/story");
     cr_assert_str_eq(b->summary, "Short summary.");
+    cr_assert_str_eq(b->content, "A second item with only text.");
 }
 
 Test(feed, json_feed_1_0_author_object)

@@ -163,6 +163,7 @@ static void item_end(struct feed_parser *p)
 {
     sr_feed_item *it = &p->cur;
     p->in_item = false;
+    it->content = p->content;
     if (!it->summary)
         it->summary = p->content;
     if (!it->link && p->permalink)
@@ -599,11 +600,10 @@ static void json_item(struct feed_parser *p, const char *base, json_t *o)
     if (!it->link)
         it->link = jurl(p, base, o, "external_url");
     it->title = jtext(p, o, "title");
+    p->content = jtext(p, o, "content_text");
+    if (!p->content)
+        p->content = jtext(p, o, "content_html");
     it->summary = jtext(p, o, "summary");
-    if (!it->summary)
-        it->summary = jtext(p, o, "content_text");
-    if (!it->summary)
-        it->summary = jtext(p, o, "content_html");
     it->published = jdate(p, o, "date_published");
     it->updated = jdate(p, o, "date_modified");
     it->image = jurl(p, base, o, "image");
