@@ -1,5 +1,6 @@
 /* Feeds: what a reader of each format gets out of the project's fixtures. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -61,6 +62,8 @@ Test(feed, rss2_permalink_guid_author_and_relative_links)
     cr_assert_str_eq(b->published, "2014-01-05T14:00:00Z", "EST is five hours behind");
     cr_assert_str_eq(b->authors[0], "Sam Lee");
     cr_assert_str_eq(b->summary, "The US will speed up delivery of Hellfire missiles to Iraq.");
+    cr_assert_str_eq(b->content, "Full text with a link.", "content:encoded as text");
+    cr_assert_null(f->items[0].content);
     cr_assert_str_eq(b->image, "https://wire.example.org/img/hellfire.jpg");
     sr_feed_item *c = &f->items[2];
     cr_assert_str_eq(c->link, "https://wire.example.org/world/2014/01/06/relative");
@@ -114,6 +117,7 @@ Test(feed, atom_xml_base_html_titles_and_authors)
     sr_feed_item *b = &f->items[1];
     cr_assert_str_eq(b->link, "https://other.example.com/blog/posts/aid-convoy", "xml:base on the entry");
     cr_assert_str_eq(b->summary, "The convoy carried food and medicine.", "xhtml content as text");
+    cr_assert_str_eq(b->content, "The convoy carried food and medicine.");
 }
 
 Test(feed, json_feed_1_1)
@@ -126,6 +130,7 @@ Test(feed, json_feed_1_1)
     sr_feed_item *a = &f->items[0];
     cr_assert_str_eq(a->link, "https://json.example.org/2014/01/11/ceasefire", "resolved against feed_url");
     cr_assert_str_eq(a->summary, "A ceasefire was announced on Saturday.");
+    cr_assert_str_eq(a->content, "A ceasefire was announced on Saturday.");
     cr_assert_str_eq(a->published, "2014-01-11T07:00:00Z");
     cr_assert_str_eq(a->image, "https://json.example.org/img/aleppo.jpg");
     cr_assert_eq(a->n_authors, 2);
@@ -134,6 +139,7 @@ Test(feed, json_feed_1_1)
     cr_assert_str_eq(b->id, "2002", "numeric ids become text");
     cr_assert_str_eq(b->link, "https://elsewhere.example.com/story");
     cr_assert_str_eq(b->summary, "Short summary.");
+    cr_assert_str_eq(b->content, "A second item with only text.");
 }
 
 Test(feed, json_feed_1_0_author_object)
@@ -258,4 +264,29 @@ Test(feed, external_entities_are_not_read)
     sr_feed *f;
     cr_assert_eq(sr_feed_parse(doc, strlen(doc), NULL, NULL, arena, &f, err, sizeof err), SR_OK, "%s", err);
     cr_assert_str_eq(f->items[0].title, "T");
+}
+
+Test(feed, unknown_declared_encoding_is_read_as_utf8)
+{
+    const char *doc = "<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?>\n"
+                      "<rss version=\"2.0\"><channel><item><title>Caf\xc3\xa9</title>"
+                      "<link>https://e.example/1</link></item></channel></rss>";
+    sr_feed *f;
+    cr_assert_eq(sr_feed_parse(doc, strlen(doc), NULL, NULL, arena, &f, err, sizeof err), SR_OK, "%s", err);
+    cr_assert_str_eq(f->items[0].title, "Caf\xc3\xa9");
+    cr_assert_not_null(strstr(f->warning, "encoding"));
+}
+
+Test(feed_stderr, conversion_errors_are_one_message_and_nothing_on_stderr, .init = cr_redirect_stderr)
+{
+    sr_arena *arena = sr_arena_new(0);
+    const char *doc = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n"
+                      "<rss version=\"2.0\"><channel><item><title>x\x1b$B\xff\xff\x1b(B</title>"
+                      "<link>https://e.example/1</link></item></channel></rss>";
+    sr_feed *f;
+    cr_assert_eq(sr_feed_parse(doc, strlen(doc), NULL, NULL, arena, &f, err, sizeof err), SR_EPARSE);
+    cr_assert_not_null(strstr(err, "conversion"), "%s", err);
+    sr_arena_free(arena);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("", "libxml2 printed on its own");
 }

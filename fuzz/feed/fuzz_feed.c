@@ -12,6 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_doc_bytes = 1 << 20;
     lim.max_items = 200;
     lim.max_field_bytes = 4096;
+    (void)sr_source_sniff(data, size);
     sr_arena *a = sr_arena_new(64u << 20);
     sr_feed *feed;
     char err[SR_INGEST_ERRLEN];

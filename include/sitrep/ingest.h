@@ -80,7 +80,9 @@ typedef struct sr_feed_item {
     const char *id;          /**< guid / atom:id / JSON id / rdf:about */
     const char *published;
     const char *updated;
-    const char *summary;     /**< description / summary / content as text */
+    const char *summary;     /**< description / summary as text (else the content) */
+    const char *content;     /**< the full text when the feed carries it (content:encoded,
+                                  Atom content, JSON content_text / content_html), as text */
     const char *image;       /**< enclosure or media:content/thumbnail image, absolute */
     const char **authors;
     size_t n_authors;

@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <zlib.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/globals.h>
+#include <libxml/xmlerror.h>
 #include "internal.h"
 
 void sr_ingest_limits_default(sr_ingest_limits *l)
@@ -43,6 +45,15 @@ void sr_ingest_errf(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+void sr_xml_errf(char *err, size_t errlen, int line, const char *msg, const char *fallback)
+{
+    const char *what = msg && msg[0] ? msg : fallback;
+    if (line > 0)
+        sr_ingest_errf(err, errlen, "line %d: %s", line, what);
+    else
+        sr_ingest_errf(err, errlen, "%s", what);
 }
 
 /* ---- gunzip ------------------------------------------------------------- */
@@ -406,4 +417,46 @@ char *sr_xml_fix_entities(const char *s, size_t len, sr_arena *a, size_t *outlen
     }
     sr_buf_free(&out);
     return result;
+}
+
+/* ---- libxml2's global errors ---------------------------------------------- */
+
+static void quiet_handler(void *ctx, xmlErrorPtr err)
+{
+    sr_xml_quiet *q = ctx;
+    if (!err || err->level < XML_ERR_ERROR || q->msg[0])
+        return;
+    snprintf(q->msg, q->cap, "%s", err->message ? err->message : "XML error");
+    size_t n = strlen(q->msg);
+    while (n && (q->msg[n - 1] == '\n' || q->msg[n - 1] == ' '))
+        q->msg[--n] = 0;
+    if (q->line)
+        *q->line = err->line;
+}
+
+/* Messages that only have printf-style reporting are dropped: the parser
+ * also raises a structured error (or fails) for each of them. */
+static void quiet_generic(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+void sr_xml_quiet_begin(sr_xml_quiet *q, char *msg, size_t cap, int *line)
+{
+    q->saved_generic_fn = (void *)xmlGenericError;
+    q->saved_generic_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(q, quiet_generic);
+    q->msg = msg;
+    q->cap = cap;
+    q->line = line;
+    q->saved_fn = (void *)xmlStructuredError;
+    q->saved_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(q, quiet_handler);
+}
+
+void sr_xml_quiet_end(sr_xml_quiet *q)
+{
+    xmlSetStructuredErrorFunc(q->saved_ctx, (xmlStructuredErrorFunc)q->saved_fn);
+    xmlSetGenericErrorFunc(q->saved_generic_ctx, (xmlGenericErrorFunc)q->saved_generic_fn);
 }

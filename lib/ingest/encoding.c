@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <libxml/encoding.h>
 #include "internal.h"
 
 /* Windows-1252 0x80..0x9F (the WHATWG encoding standard's table); the
@@ -43,11 +44,28 @@ static void declared_encoding(const char *s, size_t len, char *enc, size_t cap)
         }
 }
 
+const char *sr_xml_encoding_override(const char *s, size_t len)
+{
+    char enc[64];
+    declared_encoding(s, len, enc, sizeof enc);
+    if (!enc[0])
+        return NULL;
+    xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(enc);
+    if (h) {
+        xmlCharEncCloseFunc(h);
+        return NULL;
+    }
+    /* A name libxml2 (iconv) does not know: by the time it gets here bad
+     * UTF-8 has been repaired, so the bytes read as UTF-8. */
+    return "UTF-8";
+}
+
 bool sr_needs_utf8_repair(const char *s, size_t len)
 {
-    char enc[32];
+    char enc[64];
     declared_encoding(s, len, enc, sizeof enc);
-    if (enc[0] && strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0)
+    if (enc[0] && strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0 &&
+        !sr_xml_encoding_override(s, len))
         return false;   /* a declared legacy encoding: libxml2 converts it */
     if (len >= 2 && ((unsigned char)s[0] == 0xFE || (unsigned char)s[0] == 0xFF))
         return false;   /* UTF-16 byte-order mark */

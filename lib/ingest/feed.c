@@ -96,8 +96,7 @@ sr_err sr_feed_parse(const char *data, size_t len, const char *base_url,
         }
         e = parse_xml(data, len, base_url, &p);
         if (e == SR_EPARSE)
-            sr_ingest_errf(err, errlen, "line %d: %s", p.error_line,
-                           p.error[0] ? p.error : "document ends before the feed does");
+            sr_xml_errf(err, errlen, p.error_line, p.error, "document ends before the feed does");
         else if (e == SR_EEMPTY)
             sr_ingest_errf(err, errlen, "not a feed (no <rss>, <rdf:RDF> or Atom <feed> root)");
     }
@@ -164,6 +163,7 @@ static void item_end(struct feed_parser *p)
 {
     sr_feed_item *it = &p->cur;
     p->in_item = false;
+    it->content = p->content;
     if (!it->summary)
         it->summary = p->content;
     if (!it->link && p->permalink)
@@ -478,9 +478,19 @@ static sr_err parse_xml(const char *data, size_t len, const char *base, struct f
      * faults real feeds have (stray "&", undefined HTML entities). */
     int opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    p->rd = xmlReaderForMemory(data, (int)len, base, NULL, opts);
-    if (!p->rd)
+    sr_xml_quiet quiet;
+    sr_xml_quiet_begin(&quiet, p->error, sizeof p->error, &p->error_line);
+    const char *force = sr_xml_encoding_override(data, len);
+    if (force) {
+        opts |= XML_PARSE_IGNORE_ENC;
+        const char *what = "encoding declared in the document unknown; read as UTF-8";
+        p->feed->warning = p->feed->warning ? sr_arena_printf(p->a, "%s; %s", p->feed->warning, what) : what;
+    }
+    p->rd = xmlReaderForMemory(data, (int)len, base, force, opts);
+    if (!p->rd) {
+        sr_xml_quiet_end(&quiet);
         return SR_ENOMEM;
+    }
     xmlTextReaderSetErrorHandler(p->rd, on_error, p);
     int r;
     bool root_seen = false;
@@ -528,6 +538,7 @@ static sr_err parse_xml(const char *data, size_t len, const char *base, struct f
         p->feed->warning = p->feed->warning ? sr_arena_printf(p->a, "%s; %s", p->feed->warning, what) : what;
     }
     xmlFreeTextReader(p->rd);
+    sr_xml_quiet_end(&quiet);
     p->rd = NULL;
     return e;
 }
@@ -589,11 +600,10 @@ static void json_item(struct feed_parser *p, const char *base, json_t *o)
     if (!it->link)
         it->link = jurl(p, base, o, "external_url");
     it->title = jtext(p, o, "title");
+    p->content = jtext(p, o, "content_text");
+    if (!p->content)
+        p->content = jtext(p, o, "content_html");
     it->summary = jtext(p, o, "summary");
-    if (!it->summary)
-        it->summary = jtext(p, o, "content_text");
-    if (!it->summary)
-        it->summary = jtext(p, o, "content_html");
     it->published = jdate(p, o, "date_published");
     it->updated = jdate(p, o, "date_modified");
     it->image = jurl(p, base, o, "image");

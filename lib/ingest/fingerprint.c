@@ -168,12 +168,19 @@ static void each_word(const char *text, size_t len, word_fn fn, void *ctx)
     char word[WORD_MAX + 4];
     size_t n = 0, i = 0;
     while (i < len) {
-        int32_t cp = sr_utf8_decode(text, len, &i);
-        if (cp >= 0 && word_char(cp)) {
-            if (n + 4 <= WORD_MAX) {
-                cp = cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : utf8proc_tolower(cp);
-                n += (size_t)sr_utf8_encode(cp, word + n);
+        unsigned char c = (unsigned char)text[i];
+        int32_t cp;
+        if (c < 0x80) {   /* most news text is ASCII: no decoding, no table */
+            i++;
+            bool w = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+            if (w) {
+                if (n < WORD_MAX)
+                    word[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                continue;
             }
+        } else if ((cp = sr_utf8_decode(text, len, &i)) >= 0 && word_char(cp)) {
+            if (n + 4 <= WORD_MAX)
+                n += (size_t)sr_utf8_encode(utf8proc_tolower(cp), word + n);
             continue;
         }
         if (n)

@@ -26,6 +26,10 @@ bool sr_needs_utf8_repair(const char *s, size_t len);
 /* Copy with every invalid UTF-8 byte read as Windows-1252. */
 char *sr_utf8_repair_cp1252(const char *s, size_t len, sr_arena *a, size_t *outlen);
 
+/* "UTF-8" when the document declares an encoding libxml2 cannot convert
+ * from (the parse would stop at once), else NULL: keep the declaration. */
+const char *sr_xml_encoding_override(const char *s, size_t len);
+
 /* Prepare a feed or sitemap for parsing: refuse it over max_doc_bytes,
  * gunzip it, repair bad UTF-8. *warning is set when bytes were repaired. */
 sr_err sr_doc_prepare(const char **data, size_t *len, const sr_ingest_limits *lim, sr_arena *a,
@@ -38,6 +42,22 @@ void sr_append_capped(sr_buf *b, const char *s, size_t max);
  * numeric references, and bare "&" as "&amp;": feeds written by HTML
  * templates are full of both. NULL when the document needs no change. */
 char *sr_xml_fix_entities(const char *s, size_t len, sr_arena *a, size_t *outlen);
+
+/* libxml2 reports some faults (encoding conversion, I/O) through its
+ * thread's global handler, which prints to stderr. Between begin and end
+ * they go to `msg` instead (first one kept) and nothing is printed. */
+typedef struct sr_xml_quiet {
+    char *msg;
+    size_t cap;
+    int *line;
+    void *saved_fn, *saved_ctx;
+    void *saved_generic_fn, *saved_generic_ctx;
+} sr_xml_quiet;
+void sr_xml_quiet_begin(sr_xml_quiet *q, char *msg, size_t cap, int *line);
+void sr_xml_quiet_end(sr_xml_quiet *q);
+
+/* "line N: message" (no line when libxml2 gave none), or `fallback`. */
+void sr_xml_errf(char *err, size_t errlen, int line, const char *msg, const char *fallback);
 
 /* snprintf into err when err is not NULL. */
 void sr_ingest_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

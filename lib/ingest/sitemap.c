@@ -55,8 +55,7 @@ sr_err sr_sitemap_parse(const char *data, size_t len, const char *base_url,
     }
     e = read_sitemap(data, len, base_url, &p);
     if (e == SR_EPARSE)
-        sr_ingest_errf(err, errlen, "line %d: %s", p.error_line,
-                       p.error[0] ? p.error : "document ends before the sitemap does");
+        sr_xml_errf(err, errlen, p.error_line, p.error, "document ends before the sitemap does");
     else if (e == SR_EEMPTY)
         sr_ingest_errf(err, errlen, "not a sitemap (no <urlset> or <sitemapindex> root)");
     if (p.entries.failed)
@@ -181,9 +180,16 @@ static sr_err read_sitemap(const char *data, size_t len, const char *base, struc
 {
     int opts = XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    p->rd = xmlReaderForMemory(data, (int)len, base, NULL, opts);
-    if (!p->rd)
+    sr_xml_quiet quiet;
+    sr_xml_quiet_begin(&quiet, p->error, sizeof p->error, &p->error_line);
+    const char *force = sr_xml_encoding_override(data, len);
+    if (force)
+        opts |= XML_PARSE_IGNORE_ENC;
+    p->rd = xmlReaderForMemory(data, (int)len, base, force, opts);
+    if (!p->rd) {
+        sr_xml_quiet_end(&quiet);
         return SR_ENOMEM;
+    }
     xmlTextReaderSetErrorHandler(p->rd, on_error, p);
     int r;
     sr_err e = SR_OK;
@@ -225,6 +231,7 @@ static sr_err read_sitemap(const char *data, size_t len, const char *base, struc
         e = SR_EPARSE;
     }
     xmlFreeTextReader(p->rd);
+    sr_xml_quiet_end(&quiet);
     p->rd = NULL;
     return e;
 }
