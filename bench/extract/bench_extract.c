@@ -70,6 +70,22 @@ static bool load(const char *path, page *pg)
     return true;
 }
 
+/* Bytes of a whitespace character at s (0 if none): ASCII and the Unicode
+ * spaces Python's str.split() knows (NBSP, U+2000-200A, U+2028/9, U+202F,
+ * U+205F, U+3000), as the reference scorer splits. */
+static int space_len(const unsigned char *s)
+{
+    if (isspace(*s))
+        return 1;
+    if (s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85))
+        return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+        return 3;
+    if ((s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) || (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80))
+        return 3;
+    return 0;
+}
+
 /* collapse whitespace runs to one space, trim */
 static char *norm(const char *s)
 {
@@ -77,7 +93,9 @@ static char *norm(const char *s)
     char *o = malloc(n + 1), *q = o;
     bool sp = true;
     for (; *s; s++) {
-        if (isspace((unsigned char)*s)) {
+        int k = space_len((const unsigned char *)s);
+        if (k) {
+            s += k - 1;
             sp = true;
             continue;
         }

@@ -6,6 +6,8 @@
  * furniture inside (link lists, share bars, credits, prompts, durations). */
 #define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "extract_int.h"
@@ -30,7 +32,8 @@ typedef struct writer {
     size_t n_paras;
 } writer;
 
-static void stats(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
+static void stats(scorer *sc, xmlNodePtr n, int depth);
+static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
 static void write_article(writer *w, xmlNodePtr best);
 static void collect_media(sr_page *pg, xmlNodePtr best);
@@ -41,8 +44,11 @@ sr_err sr_body_extract(sr_page *pg)
     if (!body)
         return SR_EEMPTY;
     scorer sc = {.pg = pg, .use_hints = true};
-    stats(&sc, body, 0, false);
+    stats(&sc, body, 0);
+    score_walk(&sc, body, 0, false);
     xmlNodePtr best = best_candidate(&sc);
+    if (getenv("SR_DEBUG")) for (xmlNodePtr a = best; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+        fprintf(stderr, "best< %s class=%s id=%s score=%.1f text=%u hint=%d drop=%d\n", a->name, sr_attr(a, "class"), sr_attr(a, "id"), SR_NODE(a) ? SR_NODE(a)->score : -1, SR_NODE(a) ? SR_NODE(a)->text : 0, SR_NODE(a) ? SR_NODE(a)->hint : 9, SR_NODE(a) ? SR_NODE(a)->drop : 9);
     writer w = {.pg = pg};
     sr_tb_init(&w.text, pg->arena, 4096);
     sr_tb_init(&w.para, pg->arena, 1024);
@@ -54,7 +60,7 @@ sr_err sr_body_extract(sr_page *pg)
         scorer again = {.pg = pg, .use_hints = false};
         for (size_t i = 0; i < sc.n_cands; i++)
             SR_NODE(sc.cands[i])->score = 0;
-        stats(&again, body, 0, false);
+        score_walk(&again, body, 0, false);
         xmlNodePtr other = best_candidate(&again);
         if (other && other != best) {
             writer w2 = {.pg = pg};
@@ -83,7 +89,7 @@ static bool never_content(xmlNodePtr n)
 {
     static const char *const tags[] = {
         "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
-        "select", "textarea", "option", "nav", "aside", "footer", "menu", "dialog", "object",
+        "select", "textarea", "option", "nav", "footer", "menu", "dialog", "object",
         "embed", "video", "audio", "map", "head", "link", "meta", "title", "label", NULL};
     const char *name = (const char *)n->name;
     for (int i = 0; tags[i]; i++)
@@ -103,6 +109,20 @@ static bool never_content(xmlNodePtr n)
                   strstr(style, "visibility:hidden") || strstr(style, "visibility: hidden")))
         return true;
     return false;
+}
+
+/* Class/id words, and what the element itself says: <aside> is usually a
+ * sidebar but some sites wrap the story in one; itemprop=articleBody is the
+ * publisher naming the story. */
+static int element_hint(xmlNodePtr n)
+{
+    const char *ip = sr_attr(n, "itemprop");
+    if (ip && !strcasecmp(ip, "articleBody"))
+        return 1;
+    int h = sr_class_hint((const xmlChar *)sr_attr(n, "class"), (const xmlChar *)sr_attr(n, "id"));
+    if (sr_tag_is(n, "aside") && h == 0)
+        return -1;
+    return h;
 }
 
 static bool is_para_tag(const char *t)
@@ -183,7 +203,7 @@ static void score_paragraph(scorer *sc, xmlNodePtr n)
 }
 
 /* Text, link text, commas and paragraphs below each element, bottom-up. */
-static void stats(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
+static void stats(scorer *sc, xmlNodePtr n, int depth)
 {
     sr_node *d = SR_NODE(n);
     if (!d) {
@@ -193,24 +213,27 @@ static void stats(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
         n->_private = d;
         d->drop = never_content(n);
         if (!d->drop && n != sc->pg->body)
-            d->hint = (int8_t)sr_class_hint((const xmlChar *)sr_attr(n, "class"),
-                                            (const xmlChar *)sr_attr(n, "id"));
+            d->hint = (int8_t)element_hint(n);
     }
     d->text = d->link = d->commas = d->paras = 0;
     if (d->drop)
         return;
-    bool neg = in_neg || (sc->use_hints && d->hint < 0);
     bool is_link = sr_tag_is(n, "a");
     bool inline_only = true;
+    uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
+            if (getenv("SR_FIND") && strstr((const char *)c->content, getenv("SR_FIND")))
+                for (xmlNodePtr a = n; a && a->type == XML_ELEMENT_NODE; a = a->parent)
+                    fprintf(stderr, "find< %s class=%s id=%s hint=%d drop=%d\n", a->name, sr_attr(a, "class"), sr_attr(a, "id"), SR_NODE(a) ? SR_NODE(a)->hint : 9, SR_NODE(a) ? SR_NODE(a)->drop : 9);
             size_t t = text_bytes((const char *)c->content);
             d->text += (uint32_t)t;
+            own += (uint32_t)t;
             if (is_link)
                 d->link += (uint32_t)t;
             d->commas += (uint32_t)count_commas((const char *)c->content);
         } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
-            stats(sc, c, depth + 1, neg);
+            stats(sc, c, depth + 1);
             sr_node *k = SR_NODE(c);
             if (!k || k->drop)
                 continue;
@@ -220,16 +243,37 @@ static void stats(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
             d->paras += k->paras;
             if (is_block((const char *)c->name))
                 inline_only = false;
+            else
+                own += k->text;
         }
     }
     const char *tag = (const char *)n->name;
     bool para = is_para_tag(tag) ||
                 (inline_only && (!strcmp(tag, "div") || !strcmp(tag, "section") || !strcmp(tag, "li")));
-    if (para && d->text >= 25) {
+    /* text written straight into a container between blocks, <br>-separated */
+    if (!para && !inline_only && own >= 100 && !is_link && is_block(tag) && strcmp(tag, "body"))
+        para = true;
+    d->is_para = para;
+    if (para && d->text >= 25)
         d->paras++;
-        if (!neg && (double)d->link / d->text < 0.5)
-            score_paragraph(sc, n);
-    }
+}
+
+/* Paragraphs under a boilerplate-named element do not score, unless the
+ * name is a weak sign and the element holds much of the page (a page-wide
+ * wrapper called "l-outer--nav" is not navigation). */
+static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
+{
+    sr_node *d = SR_NODE(n);
+    if (!d || d->drop)
+        return;
+    uint32_t page_text = SR_NODE(sc->pg->body)->text;
+    if (sc->use_hints && (d->hint == -2 || (d->hint == -1 && d->text * 5 < page_text * 2)))
+        in_neg = true;
+    if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5)
+        score_paragraph(sc, n);
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
+            score_walk(sc, c, depth + 1, in_neg);
 }
 
 static float tag_weight(const char *t)
@@ -362,7 +406,7 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
         return;
     const char *t = (const char *)n->name;
     /* a boilerplate-named element is skipped unless it holds most of the story */
-    if (d->hint < 0 && d->text * 2 < w->root_text)
+    if (!getenv("X_NOHINT") && d->hint < 0 && d->text * 2 < w->root_text)
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
@@ -376,7 +420,7 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     bool block = is_block(t);
     if (block) {
         flush(w);
-        if (depth > 0 && furniture_container(w, n))
+        if (depth > 0 && !getenv("X_NOFC") && furniture_container(w, n))
             return;
     }
     if (!strcmp(t, "a"))
@@ -409,8 +453,9 @@ static void flush(writer *w)
     size_t n = p->len;
     while (n && s[n - 1] == ' ')
         n--;
-    bool keep = n > 0 && !sr_furniture_line(s, n);
-    if (keep && w->para_link * 10 >= n * 8 && n < 160)
+    bool keep = n > 0;
+    if (getenv("X_NOFURN") ? false : keep && sr_furniture_line(s, n)) keep = false;
+    if (!getenv("X_NOLINK") && keep && w->para_link * 10 >= n * 8 && n < 160)
         keep = false;   /* a line that is all link: navigation, "Watch ..." */
     s[n] = 0;
     if (keep && (same_text(s, w->pg->art->title) || same_text(s, w->last_para)))

@@ -15,6 +15,12 @@ static sr_err fail(sr_extractor *ex, sr_err err, const char *fmt, const char *ar
 static bool looks_like_html(const char *s, size_t n);
 static void count_words(sr_article *a);
 
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 sr_extractor *sr_extractor_new(const sr_extract_options *opt)
 {
     sr_extractor *ex = calloc(1, sizeof *ex);
@@ -25,6 +31,8 @@ sr_extractor *sr_extractor_new(const sr_extract_options *opt)
     if (!ex->opt.max_bytes)
         ex->opt.max_bytes = DEFAULT_MAX_BYTES;
     xmlInitParser();
+    /* parse problems are expected on the web; libxml2 must not print them */
+    xmlSetGenericErrorFunc(NULL, quiet);
     return ex;
 }
 
@@ -55,9 +63,21 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
 
     char cs[64];
     const char *charset = sr_html_charset(html, len, http_content_type, cs, sizeof cs);
+    /* libxml2 stops at the first byte it cannot convert: mend UTF-8 first */
+    sr_buf mended = {0};
+    if (!strcmp(charset, "UTF-8") && !sr_utf8_valid(html, len)) {
+        sr_buf_init(&mended, len * 3 + 16);
+        if (sr_utf8_sanitize(&mended, html, len) != SR_OK) {
+            sr_buf_free(&mended);
+            return fail(ex, SR_ENOMEM, "out of memory", NULL);
+        }
+        html = mended.data;
+        len = mended.len;
+    }
     htmlDocPtr doc = htmlReadMemory(html, (int)len, source_url, charset,
                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                     HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
+    sr_buf_free(&mended);
     if (!doc)
         return fail(ex, SR_EPARSE, "HTML parser gave up (charset %s)", charset);
 

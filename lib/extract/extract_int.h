@@ -17,8 +17,9 @@ typedef struct sr_node {
     uint32_t link;      /* of which inside <a> */
     uint32_t commas;
     uint16_t paras;     /* <p>-like blocks below */
-    int8_t hint;        /* class/id: -1 boilerplate, +1 article, 0 neither */
+    int8_t hint;        /* class/id: -2 boilerplate, -1 likely boilerplate, +1 article, 0 neither */
     uint8_t drop;       /* never content (script, nav, hidden, ...) */
+    uint8_t is_para;    /* a paragraph for scoring: p, pre, td, blockquote, a div of text */
     float score;
 } sr_node;
 
@@ -54,6 +55,7 @@ sr_date_precision sr_date_from_url(const char *url, char *iso, size_t isosz);
 /* furniture.c: page furniture recognised by its words. */
 bool sr_furniture_line(const char *s, size_t n);
 bool sr_is_duration(const char *s, size_t n);
+/* -2 boilerplate words, -1 weaker ones without an article word, +1 article, 0 */
 int sr_class_hint(const xmlChar *cls, const xmlChar *id);
 
 /* text helpers (textutil.c) */

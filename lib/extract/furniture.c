@@ -15,7 +15,7 @@ static const char *const strong_prefix[] = {
     "cookie", "consent", "gdpr", "newsletter", "recommend", "outbrain", "taboola", "promo",
     "advert", "disqus", "paywall", "popular", "trending", "readmore", "smartbanner",
     "appbanner", "notification", "subscribe", "subscription", "signup", "morefrom", "moreon",
-    "masthead", "byline", "navbar", "navigation", "pagination", "tagcloud", "sponsor", NULL};
+    "masthead", "byline", "community", "remark", "replies", "reply", "agegate", "supplemental", "navbar", "navigation", "pagination", "tagcloud", "sponsor", NULL};
 /* Weaker: boilerplate unless an article word is there too. */
 static const char *const weak_prefix[] = {
     "banner", "popup", "modal", "overlay", "login", "widget", "pager", "menu", "toolbar",
@@ -28,7 +28,8 @@ static const char *const weak_prefix[] = {
 /* Exact words (too short to be prefixes). */
 static const char *const neg_exact[] = {
     "ad", "ads", "adv", "advertisement", "dfp", "aside", "hide", "hidden", "top", "extra",
-    "sr", "promoted", "cta", "nav", "share", "tools", "jump", NULL};
+    "promoted", "cta", "nav", "share", "tools", "jump", "sr-only", "visually-hidden",
+    "screen-reader-text", "ad-container", "ad-wrapper", "ad-slot", "adsbygoogle", NULL};
 static const char *const pos_prefix[] = {
     "article", "content", "entry", "story", "post", "text", "body", "prose", "main",
     "blog", "hentry", "instapaper", "news", "paragraph", "richtext", "rtf", NULL};
@@ -48,9 +49,6 @@ static int word_hint(const char *w, size_t n)
 {
     if (has_prefix(strong_prefix, w, n))
         return -2;
-    for (int i = 0; neg_exact[i]; i++)
-        if (strlen(neg_exact[i]) == n && !memcmp(w, neg_exact[i], n))
-            return -1;
     if (has_prefix(weak_prefix, w, n))
         return -1;
     if (has_prefix(pos_prefix, w, n))
@@ -58,13 +56,30 @@ static int word_hint(const char *w, size_t n)
     return 0;
 }
 
-/* Words are split at spaces, '-' and '_' and lower-cased. */
-static void hint_of(const char *s, int *strong, int *weak, int *pos)
+/* Class names are split at spaces into names and at '-' and '_' into
+ * words. Exact words count only as whole names ("hidden", not
+ * "field--label-hidden"); CMS classification names (WordPress's
+ * "category-social-media", "tag-share") say what the story is about, not
+ * what the element is, and are skipped. */
+static bool whole_name(const char *s, size_t n, const char *w)
 {
+    return strlen(w) == n && !strncasecmp(s, w, n);
+}
+
+static void name_hint(const char *s, size_t len, int *strong, int *weak, int *pos)
+{
+    if ((len > 9 && !strncasecmp(s, "category-", 9)) || (len > 4 && !strncasecmp(s, "tag-", 4)) ||
+        (len > 5 && !strncasecmp(s, "tags-", 5)))
+        return;
+    for (int i = 0; neg_exact[i]; i++)
+        if (whole_name(s, len, neg_exact[i]) ) {
+            *weak = 1;
+            return;
+        }
     char w[32];
     size_t n = 0;
-    for (const char *p = s;; p++) {
-        unsigned char c = (unsigned char)*p;
+    for (size_t i = 0; i <= len; i++) {
+        unsigned char c = i < len ? (unsigned char)s[i] : 0;
         if (isalnum(c)) {
             if (n + 1 < sizeof w)
                 w[n++] = (char)tolower(c);
@@ -77,8 +92,20 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos)
             *pos |= h == 1;
         }
         n = 0;
-        if (!c)
-            break;
+    }
+}
+
+static void hint_of(const char *s, int *strong, int *weak, int *pos)
+{
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        size_t n = 0;
+        while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
+            n++;
+        if (n)
+            name_hint(s, n, strong, weak, pos);
+        s += n;
     }
 }
 
@@ -89,7 +116,9 @@ int sr_class_hint(const xmlChar *cls, const xmlChar *id)
         hint_of((const char *)cls, &strong, &weak, &pos);
     if (id)
         hint_of((const char *)id, &strong, &weak, &pos);
-    if (strong || (weak && !pos))
+    if (strong)
+        return -2;
+    if (weak && !pos)
         return -1;
     return pos;
 }
