@@ -33,6 +33,7 @@ typedef struct writer {
 } writer;
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
+static void clear_para_text(xmlNodePtr n, int depth);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
 static void write_article(writer *w, xmlNodePtr best);
@@ -60,6 +61,7 @@ sr_err sr_body_extract(sr_page *pg)
         scorer again = {.pg = pg, .use_hints = false};
         for (size_t i = 0; i < sc.n_cands; i++)
             SR_NODE(sc.cands[i])->score = 0;
+        clear_para_text(body, 0);
         score_walk(&again, body, 0, false);
         xmlNodePtr other = best_candidate(&again);
         if (other && other != best) {
@@ -80,6 +82,15 @@ sr_err sr_body_extract(sr_page *pg)
     if (best)
         collect_media(pg, best);
     return SR_OK;
+}
+
+static void clear_para_text(xmlNodePtr n, int depth)
+{
+    if (SR_NODE(n))
+        SR_NODE(n)->para_text = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
+            clear_para_text(c, depth + 1);
 }
 
 /* ---- figures per element ------------------------------------------------ */
@@ -215,7 +226,7 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         if (!d->drop && n != sc->pg->body)
             d->hint = (int8_t)element_hint(n);
     }
-    d->text = d->link = d->commas = d->paras = 0;
+    d->text = d->link = d->commas = d->paras = d->para_text = 0;
     if (d->drop)
         return;
     bool is_link = sr_tag_is(n, "a");
@@ -269,8 +280,11 @@ static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
     uint32_t page_text = SR_NODE(sc->pg->body)->text;
     if (sc->use_hints && (d->hint == -2 || (d->hint == -1 && d->text * 5 < page_text * 2)))
         in_neg = true;
-    if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5)
+    if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5) {
         score_paragraph(sc, n);
+        for (xmlNodePtr a = n; a && a->type == XML_ELEMENT_NODE && SR_NODE(a); a = a->parent)
+            SR_NODE(a)->para_text += d->text;
+    }
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
             score_walk(sc, c, depth + 1, in_neg);
@@ -316,6 +330,16 @@ static xmlNodePtr best_candidate(scorer *sc)
            SR_NODE(best->parent)->text <= SR_NODE(best)->text + 2 &&
            best->parent->type == XML_ELEMENT_NODE)
         best = best->parent;
+    /* Stories split into several blocks (CMS content modules, page builder
+     * rows): climb while what the parent adds is mostly story paragraphs. */
+    while (best && !getenv("X_NOCLIMB") && best->parent && best->parent != sc->pg->body &&
+           best->parent->type == XML_ELEMENT_NODE && SR_NODE(best->parent)) {
+        sr_node *b = SR_NODE(best), *p = SR_NODE(best->parent);
+        uint32_t gain = p->para_text - b->para_text, extra = p->text - b->text;
+        if (p->hint < 0 || gain == 0 || (float)gain < 0.7f * (float)extra)
+            break;
+        best = best->parent;
+    }
     return best;
 }
 
@@ -355,7 +379,7 @@ static void write_article(writer *w, xmlNodePtr best)
         for (xmlNodePtr s = parent->children; s; s = s->next) {
             if (s == best)
                 write_node(w, s, 0);
-            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
+            else if (!getenv("X_NOSIB") && s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
                 write_node(w, s, 0);
         }
     }

@@ -16,6 +16,7 @@ typedef struct sr_node {
     uint32_t text;      /* bytes of visible text below, whitespace runs counted once */
     uint32_t link;      /* of which inside <a> */
     uint32_t commas;
+    uint32_t para_text; /* text of scoring paragraphs below */
     uint16_t paras;     /* <p>-like blocks below */
     int8_t hint;        /* class/id: -2 boilerplate, -1 likely boilerplate, +1 article, 0 neither */
     uint8_t drop;       /* never content (script, nav, hidden, ...) */

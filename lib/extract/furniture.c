@@ -66,18 +66,20 @@ static bool whole_name(const char *s, size_t n, const char *w)
     return strlen(w) == n && !strncasecmp(s, w, n);
 }
 
-static void name_hint(const char *s, size_t len, int *strong, int *weak, int *pos)
+/* One name: a strong word anywhere decides; otherwise the last word, the
+ * head of the compound ("entry-meta" is meta, "post-content" is content),
+ * then the others. */
+static int name_hint(const char *s, size_t len)
 {
     if ((len > 9 && !strncasecmp(s, "category-", 9)) || (len > 4 && !strncasecmp(s, "tag-", 4)) ||
         (len > 5 && !strncasecmp(s, "tags-", 5)))
-        return;
+        return 0;
     for (int i = 0; neg_exact[i]; i++)
-        if (whole_name(s, len, neg_exact[i]) ) {
-            *weak = 1;
-            return;
-        }
+        if (whole_name(s, len, neg_exact[i]))
+            return -1;
     char w[32];
     size_t n = 0;
+    int strong = 0, any_weak = 0, any_pos = 0, head = 0;
     for (size_t i = 0; i <= len; i++) {
         unsigned char c = i < len ? (unsigned char)s[i] : 0;
         if (isalnum(c)) {
@@ -86,13 +88,18 @@ static void name_hint(const char *s, size_t len, int *strong, int *weak, int *po
             continue;
         }
         if (n) {
-            int h = word_hint(w, n);
-            *strong |= h == -2;
-            *weak |= h == -1;
-            *pos |= h == 1;
+            head = word_hint(w, n);
+            strong |= head == -2;
+            any_weak |= head == -1;
+            any_pos |= head == 1;
         }
         n = 0;
     }
+    if (strong)
+        return -2;
+    if (head)
+        return head;
+    return any_weak && !any_pos ? -1 : any_pos;
 }
 
 static void hint_of(const char *s, int *strong, int *weak, int *pos)
@@ -103,8 +110,12 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos)
         size_t n = 0;
         while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
             n++;
-        if (n)
-            name_hint(s, n, strong, weak, pos);
+        if (n) {
+            int h = name_hint(s, n);
+            *strong |= h == -2;
+            *weak |= h == -1;
+            *pos |= h == 1;
+        }
         s += n;
     }
 }
@@ -142,6 +153,22 @@ bool sr_is_duration(const char *s, size_t n)
     return colons >= 1 && colons <= 2 && digits >= 3 && digits <= 6;
 }
 
+/* "3:59 PM", "19:49 Uhr": a time on its own line is a timestamp */
+static bool is_clock(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (isdigit((unsigned char)s[i]) || s[i] == ':'))
+        i++;
+    if (i < 4 || !memchr(s, ':', i))
+        return false;
+    while (i < n && s[i] == ' ')
+        i++;
+    const char *rest = s + i;
+    size_t r = n - i;
+    return r == 0 || (r == 2 && (!strncasecmp(rest, "am", 2) || !strncasecmp(rest, "pm", 2))) ||
+           (r == 3 && !strncasecmp(rest, "uhr", 3));
+}
+
 /* Whole short lines that are furniture whatever the site. Matched
  * case-insensitively at the start of a line of at most 100 bytes. */
 static const char *const furniture_starts[] = {
@@ -164,7 +191,19 @@ static const char *const furniture_starts[] = {
     "to continue reading", "continue reading", "this article is for subscribers",
     "leave a comment", "comments", "show comments", "view comments", "print", "reprints",
     "image:", "photo:", "credit:", "image credit", "photograph:", "getty images",
-    "anzeige", "werbung", "weiterlesen", "mehr zum thema", "teilen", "artikel teilen",
+    "related posts", "related content", "see also", "also read", "also on", "what to read next",
+    "more stories", "more news", "top stories", "latest news", "editor's picks", "previous article",
+    "next article", "previous post", "next post", "posted in", "filed under", "tagged",
+    "rate this", "was this article helpful", "did you find this", "report an error",
+    "anzeige", "- anzeige", "werbung", "weiterlesen", "mehr zum thema", "teilen", "artikel teilen",
+    "auch interessant", "das könnte dich auch interessieren", "das könnte sie auch interessieren",
+    "könnte sie auch interessieren", "ähnliche artikel", "ähnliche beiträge", "weitere artikel",
+    "verwandte artikel", "lesen sie auch", "lies auch", "mehr dazu", "zum artikel", "nach oben",
+    "drucken", "kommentare", "kommentar schreiben", "kommentieren", "beitragsbild", "aufrufe:",
+    "war der artikel", "war dieser artikel", "möchten sie den artikel", "diesen artikel teilen",
+    "jetzt abonnieren", "newsletter abonnieren", "zum newsletter", "bild:", "foto:",
+    "à lire aussi", "lire la suite", "voir aussi", "sur le même sujet", "commentaires",
+    "leer más", "te puede interesar", "comentarios", "leggi anche", "condividi",
     "publicité", "partager", "lire aussi", "publicidad", "compartir", "lee también",
     NULL};
 
@@ -178,7 +217,7 @@ bool sr_furniture_line(const char *s, size_t n)
         return true;
     if (n > 100)
         return false;
-    if (sr_is_duration(s, n))
+    if (sr_is_duration(s, n) || is_clock(s, n))
         return true;
     for (int i = 0; furniture_starts[i]; i++) {
         size_t k = strlen(furniture_starts[i]);
