@@ -237,12 +237,18 @@ static void quality_trafilatura(sr_extractor *ex, const set *s)
         const char *title = json_string_value(json_object_get(pg->entry, "title"));
         if (title && *title) {
             t.title_n++;
-            t.title_ok += a && same(a->title, title);
+            bool ok = a && same(a->title, title);
+            t.title_ok += ok;
+            if (!ok && verbose)
+                printf("  ttitle %s: got \"%s\" want \"%s\"\n", pg->path, a ? a->title : "-", title);
         }
         const char *date = json_string_value(json_object_get(pg->entry, "date"));
         if (date && *date) {
             t.date_n++;
-            t.date_ok += a && day_match(a->published, date);
+            bool ok = a && day_match(a->published, date);
+            t.date_ok += ok;
+            if (!ok && verbose)
+                printf("  tdate %s: got %s want %s\n", pg->path, a ? a->published : "-", date);
         }
         const char *author = json_string_value(json_object_get(pg->entry, "author"));
         if (author && *author) {

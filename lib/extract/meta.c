@@ -5,6 +5,7 @@
  * and matches Readability's for titles and bylines. */
 #define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <jansson.h>
@@ -57,6 +58,8 @@ typedef struct meta_state {
     const char *html_lang, *canonical, *doc_title;
     xmlNodePtr h1;
     int n_h1;
+    const char *headings[8];       /* h1/h2 texts */
+    int n_headings;
     const char *time_pub;          /* <time datetime> most likely the article's */
     int time_rank;
     const char *text_date;         /* a date in an element named for it */
@@ -167,9 +170,14 @@ static void on_element(meta_state *st, xmlNodePtr n)
         const char *type = sr_attr(n, "type");
         if (type && strcasestr(type, "ld+json") && n->children && n->children->content)
             json_ld(st, (const char *)n->children->content, strlen((const char *)n->children->content));
-    } else if (!strcmp(tag, "h1")) {
-        if (!st->n_h1++)
+    } else if (!strcmp(tag, "h1") || !strcmp(tag, "h2")) {
+        if (tag[1] == '1' && !st->n_h1++)
             st->h1 = n;
+        if (st->n_headings < 8) {
+            char *h = sr_node_text(st->pg->arena, n);
+            if (h)
+                st->headings[st->n_headings++] = h;
+        }
     } else if (!strcmp(tag, "time")) {
         const char *dt = sr_attr(n, "datetime");
         if (!dt || !*dt)
@@ -345,6 +353,7 @@ static const char *first(meta_state *st, enum slot s)
 }
 
 static const char *clean_title(meta_state *st, const char *t);
+static char *unescape(sr_arena *ar, const char *s);
 static void set_date(sr_page *pg, const char *v, const char *source, bool modified);
 static void set_authors(meta_state *st);
 static char *absolute(sr_page *pg, const char *u);
@@ -360,7 +369,13 @@ static void decide(meta_state *st)
     if (og_site)
         a->site_name = sr_collapse(ar, og_site);
     const char *t = st->ld_title ? st->ld_title : first(st, S_TITLE);
-    a->title = t ? sr_collapse(ar, t) : clean_title(st, st->doc_title);
+    a->title = t ? sr_collapse(ar, unescape(ar, t)) : clean_title(st, st->doc_title);
+    /* the page's own headline, when the title is it plus more */
+    if (a->title && !st->ld_title && st->n_h1 >= 1) {
+        char *h = sr_node_text(ar, st->h1);
+        if (h && strlen(h) >= 10 && strstr(a->title, h))
+            a->title = h;
+    }
     if (a->title && a->site_name) {
         /* "Headline - Site Name", "Headline | Site Name" */
         size_t tl = strlen(a->title), sl = strlen(a->site_name);
@@ -513,50 +528,84 @@ static size_t words(const char *s, size_t n)
     return w;
 }
 
-static bool is_sep(const char *p)
+/* Bytes of a title separator at p: | - \ / > or » (0 if none). */
+static int sep_at(const char *p)
 {
-    return p[0] == ' ' && (p[1] == '|' || p[1] == '-' || p[1] == '\\' || p[1] == '/' || p[1] == '>' ||
-                           !strncmp(p + 1, "»", 2) || !strncmp(p + 1, "–", 3) || !strncmp(p + 1, "—", 3));
+    if (*p == '|' || *p == '-' || *p == '\\' || *p == '/' || *p == '>')
+        return 1;
+    if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xBB)
+        return 2;
+    return 0;
 }
 
-static size_t sep_len(const char *p)
+static bool heading_is(meta_state *st, const char *t)
 {
-    if (!strncmp(p + 1, "»", 2))
-        return 4;
-    if (!strncmp(p + 1, "–", 3) || !strncmp(p + 1, "—", 3))
-        return 5;
-    return 3;
+    for (int i = 0; i < st->n_headings; i++)
+        if (!strcmp(st->headings[i], t))
+            return true;
+    return false;
 }
 
-/* <title> without the site's name: cut at the last " | " / " - " (or the
- * first, if what is left is too short), as Readability does. */
-static const char *clean_title(meta_state *st, const char *t)
+/* <title> without the site's name, by Readability's rules (so that titles
+ * agree with what readers show): cut at the last " | " / " - " unless too
+ * few words remain, then try the part after the first separator; for
+ * "Site: Headline" keep what follows the colon; a title too short or too
+ * long gives way to the only <h1>; four words or fewer keep the original. */
+static const char *clean_title(meta_state *st, const char *orig_in)
 {
-    if (!t)
-        return st->h1 ? sr_node_text(st->pg->arena, st->h1) : NULL;
-    size_t n = strlen(t);
-    const char *last = NULL, *firstsep = NULL;
-    for (const char *p = t; *p; p++)
-        if (is_sep(p) && p[sep_len(p) - 1] == ' ') {
-            if (!firstsep)
-                firstsep = p;
+    sr_arena *ar = st->pg->arena;
+    if (!orig_in)
+        return st->n_h1 == 1 ? sr_node_text(ar, st->h1) : NULL;
+    const char *orig = sr_collapse(ar, orig_in);
+    if (!orig)
+        return NULL;
+    size_t n = strlen(orig);
+    const char *cur = orig;
+    bool hier = false, had_sep = false;
+    const char *last = NULL;
+    for (const char *p = orig; *p; p++) {
+        int k = p > orig && p[-1] == ' ' ? sep_at(p) : 0;
+        if (k && p[k] == ' ') {
+            had_sep = true;
             last = p;
+            hier |= *p != '|' && *p != '-';
         }
-    if (last) {
-        size_t keep = (size_t)(last - t);
-        if (words(t, keep) >= 3)
-            return sr_arena_strndup(st->pg->arena, t, keep);
-        const char *after = firstsep + sep_len(firstsep);
-        if (words(after, strlen(after)) >= 3)
-            return sr_arena_strdup(st->pg->arena, after);
-        return t;
     }
-    if ((n < 15 || n > 150) && st->n_h1 == 1) {
-        char *h = sr_node_text(st->pg->arena, st->h1);
-        if (h)
-            return h;
+    if (had_sep) {
+        cur = sr_collapse(ar, sr_arena_strndup(ar, orig, (size_t)(last - orig)));
+        if (!cur || words(cur, strlen(cur)) < 3) {
+            const char *p = orig;
+            while (*p && !sep_at(p))
+                p++;
+            cur = sr_collapse(ar, *p ? p + sep_at(p) : p);
+        }
+    } else if (strstr(orig, ": ")) {
+        if (!heading_is(st, orig)) {
+            const char *lc = strrchr(orig, ':'), *fc = strchr(orig, ':');
+            cur = sr_collapse(ar, lc + 1);
+            if (!cur || words(cur, strlen(cur)) < 3)
+                cur = sr_collapse(ar, fc + 1);
+            else if (words(orig, (size_t)(fc - orig)) > 5)
+                cur = orig;
+        }
+    } else if ((n > 150 || n < 15) && st->n_h1 == 1) {
+        cur = sr_node_text(ar, st->h1);
     }
-    return t;
+    if (!cur)
+        return orig;
+    size_t cw = words(cur, strlen(cur));
+    if (cw <= 4) {
+        size_t ow = 0;
+        bool in = false;
+        for (const char *p = orig; *p; p++) {   /* words with separators removed */
+            bool sp = *p == ' ' || sep_at(p);
+            ow += !sp && !in;
+            in = !sp;
+        }
+        if (!hier || cw != ow - 1)
+            cur = orig;
+    }
+    return cur;
 }
 
 static char *absolute(sr_page *pg, const char *u)
@@ -583,3 +632,45 @@ void sr_meta_finish(sr_page *pg)
 {
     (void)pg;
 }
+
+/* Metadata written with its entities escaped twice ("&amp;#8211;") reaches
+ * us as "&#8211;": decode the common ones once more. */
+static char *unescape(sr_arena *ar, const char *s)
+{
+    if (!strchr(s, '&'))
+        return (char *)s;
+    size_t n = strlen(s);
+    char *o = sr_arena_alloc(ar, n + 1), *q = o;
+    if (!o)
+        return (char *)s;
+    static const struct { const char *name; const char *text; } named[] = {
+        {"amp;", "&"}, {"quot;", "\""}, {"lt;", "<"}, {"gt;", ">"}, {"apos;", "'"},
+        {"nbsp;", " "}, {"ndash;", "\u2013"}, {"mdash;", "\u2014"}, {"hellip;", "\u2026"}};
+    while (*s) {
+        if (*s == '&' && s[1] == '#') {
+            char *end;
+            long cp = s[2] == 'x' || s[2] == 'X' ? strtol(s + 3, &end, 16) : strtol(s + 2, &end, 10);
+            if (*end == ';' && cp > 0 && cp < 0x110000 && !(cp >= 0xD800 && cp < 0xE000)) {
+                q += sr_utf8_encode((int32_t)cp, q);
+                s = end + 1;
+                continue;
+            }
+        } else if (*s == '&') {
+            size_t i;
+            for (i = 0; i < sizeof named / sizeof named[0]; i++)
+                if (!strncmp(s + 1, named[i].name, strlen(named[i].name)))
+                    break;
+            if (i < sizeof named / sizeof named[0]) {
+                size_t k = strlen(named[i].text);
+                memcpy(q, named[i].text, k);
+                q += k;
+                s += 1 + strlen(named[i].name);
+                continue;
+            }
+        }
+        *q++ = *s++;
+    }
+    *q = 0;
+    return o;
+}
+
