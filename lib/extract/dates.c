@@ -160,7 +160,7 @@ static bool parse_words(const char *s, char *iso, size_t isosz)
 {
     tok t[24];
     int n = 0;
-    for (const char *p = s; *p && n < 24 && p - s < 200;) {
+    for (const char *p = s; *p && n < 24 && p - s < 400;) {
         if (isdigit((unsigned char)*p)) {
             const char *q = p;
             int v = 0;
@@ -199,6 +199,34 @@ static bool parse_words(const char *s, char *iso, size_t isosz)
             snprintf(iso, isosz, "%04d-%02d-%02d", y, m, d);
             return true;
         }
+    }
+    return false;
+}
+
+/* The first day-precise date written anywhere in a text (a dateline, a
+ * "Published 2 August 2019" line). */
+bool sr_date_find(const char *s, size_t n, char *iso, size_t isosz)
+{
+    if (n > 4000)
+        n = 4000;
+    char buf[256];
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i < sizeof buf - 1 ? n - i : sizeof buf - 1;
+        memcpy(buf, s + i, k);
+        buf[k] = 0;
+        for (size_t j = 0; j + 10 <= k; j++) {
+            sr_date_precision p;
+            if ((j == 0 || !isalnum((unsigned char)buf[j - 1])) && isdigit((unsigned char)buf[j]) &&
+                parse_iso(buf + j, iso, isosz, &p) && p >= SR_DATE_DAY)
+                return true;
+        }
+        if (parse_words(buf, iso, isosz))
+            return true;
+        if (i + k >= n)
+            break;
+        i += k > 80 ? k - 80 : k;   /* overlap so a date across the cut is seen */
+        while (i < n && isalnum((unsigned char)s[i]))
+            i++;
     }
     return false;
 }

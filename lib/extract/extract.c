@@ -98,6 +98,8 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
     if (!pg.base_url)
         pg.base_url = a->url;
     err = sr_body_extract(&pg);
+    if (err == SR_OK)
+        sr_meta_finish(&pg);
     if (err == SR_OK && a->text_len == 0 && !a->title)
         err = fail(ex, SR_EEMPTY, "no article text found", NULL);
     else if (err != SR_OK)

@@ -35,6 +35,7 @@ typedef struct sr_page {
     sr_article *art;
     xmlNodePtr title_node;       /* the headline element found, if any */
     const char *doc_title;       /* <title> as written */
+    void *meta;                  /* meta.c's findings, for sr_meta_finish */
 } sr_page;
 
 /* charset.c */
@@ -52,6 +53,7 @@ sr_err sr_body_extract(sr_page *pg);
 /* dates.c: parse a date in the usual web forms into ISO 8601. */
 sr_date_precision sr_date_parse(const char *s, char *iso, size_t isosz);
 sr_date_precision sr_date_from_url(const char *url, char *iso, size_t isosz);
+bool sr_date_find(const char *text, size_t n, char *iso, size_t isosz);
 
 /* furniture.c: page furniture recognised by its words. */
 bool sr_furniture_line(const char *s, size_t n);

@@ -77,6 +77,7 @@ void sr_meta_extract(sr_page *pg)
     if (!st)
         return;
     st->pg = pg;
+    pg->meta = st;
     xmlNodePtr root = xmlDocGetRootElement(pg->doc);
     if (root) {
         st->html_lang = sr_attr(root, "lang");
@@ -334,8 +335,23 @@ static void ld_object(meta_state *st, json_t *o, int depth)
 
 static void json_ld(meta_state *st, const char *s, size_t n)
 {
+    /* pages wrap JSON-LD in <![CDATA[ ]]> or <!-- --> and end it with ';' */
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    if (n >= 9 && !strncmp(s, "<![CDATA[", 9))
+        s += 9, n -= 9;
+    else if (n >= 4 && !strncmp(s, "<!--", 4))
+        s += 4, n -= 4;
+    while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ';'))
+        n--;
+    if (n >= 3 && !strncmp(s + n - 3, "]]>", 3))
+        n -= 3;
+    else if (n >= 3 && !strncmp(s + n - 3, "-->", 3))
+        n -= 3;
     json_error_t err;
     json_t *root = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    if (!root)
+        root = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &err);
     if (!root)
         return;   /* broken JSON-LD is common; the meta tags still count */
     ld_object(st, root, 0);
@@ -628,9 +644,30 @@ char *sr_meta_absolute(sr_page *pg, const char *u)
     return absolute(pg, u);
 }
 
+/* No day-precise date from the markup: look where pages write it in words,
+ * near the headline and at the start of the story (the dateline). A date in
+ * the URL that names only the month is refined when the text agrees. */
 void sr_meta_finish(sr_page *pg)
 {
-    (void)pg;
+    meta_state *st = pg->meta;
+    sr_article *a = pg->art;
+    if (!st || (a->published && a->published_precision >= SR_DATE_DAY))
+        return;
+    char iso[40];
+    bool found = false;
+    xmlNodePtr h = st->h1 ? st->h1->parent : NULL;
+    for (int up = 0; up < 2 && h && !found && h != pg->body && h->type == XML_ELEMENT_NODE;
+         up++, h = h->parent) {
+        char *t = sr_node_text(pg->arena, h);
+        found = t && sr_date_find(t, strlen(t), iso, sizeof iso);
+    }
+    if (!found && a->text)
+        found = sr_date_find(a->text, a->text_len < 600 ? a->text_len : 600, iso, sizeof iso);
+    if (!found || (a->published && strncmp(a->published, iso, strlen(a->published)) != 0))
+        return;
+    a->published = sr_arena_strdup(pg->arena, iso);
+    a->published_precision = SR_DATE_DAY;
+    a->published_source = "text";
 }
 
 /* Metadata written with its entities escaped twice ("&amp;#8211;") reaches
