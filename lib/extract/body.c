@@ -6,8 +6,6 @@
  * furniture inside (link lists, share bars, credits, prompts, durations). */
 #define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "extract_int.h"
@@ -48,8 +46,6 @@ sr_err sr_body_extract(sr_page *pg)
     stats(&sc, body, 0);
     score_walk(&sc, body, 0, false);
     xmlNodePtr best = best_candidate(&sc);
-    if (getenv("SR_DEBUG")) for (xmlNodePtr a = best; a && a->type == XML_ELEMENT_NODE; a = a->parent)
-        fprintf(stderr, "best< %s class=%s id=%s score=%.1f text=%u hint=%d drop=%d\n", a->name, sr_attr(a, "class"), sr_attr(a, "id"), SR_NODE(a) ? SR_NODE(a)->score : -1, SR_NODE(a) ? SR_NODE(a)->text : 0, SR_NODE(a) ? SR_NODE(a)->hint : 9, SR_NODE(a) ? SR_NODE(a)->drop : 9);
     writer w = {.pg = pg};
     sr_tb_init(&w.text, pg->arena, 4096);
     sr_tb_init(&w.para, pg->arena, 1024);
@@ -234,9 +230,6 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
-            if (getenv("SR_FIND") && strstr((const char *)c->content, getenv("SR_FIND")))
-                for (xmlNodePtr a = n; a && a->type == XML_ELEMENT_NODE; a = a->parent)
-                    fprintf(stderr, "find< %s class=%s id=%s hint=%d drop=%d\n", a->name, sr_attr(a, "class"), sr_attr(a, "id"), SR_NODE(a) ? SR_NODE(a)->hint : 9, SR_NODE(a) ? SR_NODE(a)->drop : 9);
             size_t t = text_bytes((const char *)c->content);
             d->text += (uint32_t)t;
             own += (uint32_t)t;
@@ -332,7 +325,7 @@ static xmlNodePtr best_candidate(scorer *sc)
         best = best->parent;
     /* Stories split into several blocks (CMS content modules, page builder
      * rows): climb while what the parent adds is mostly story paragraphs. */
-    while (best && !getenv("X_NOCLIMB") && best->parent && best->parent != sc->pg->body &&
+    while (best && best->parent && best->parent != sc->pg->body &&
            best->parent->type == XML_ELEMENT_NODE && SR_NODE(best->parent)) {
         sr_node *b = SR_NODE(best), *p = SR_NODE(best->parent);
         uint32_t gain = p->para_text - b->para_text, extra = p->text - b->text;
@@ -379,7 +372,7 @@ static void write_article(writer *w, xmlNodePtr best)
         for (xmlNodePtr s = parent->children; s; s = s->next) {
             if (s == best)
                 write_node(w, s, 0);
-            else if (!getenv("X_NOSIB") && s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
+            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
                 write_node(w, s, 0);
         }
     }
@@ -430,7 +423,7 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
         return;
     const char *t = (const char *)n->name;
     /* a boilerplate-named element is skipped unless it holds most of the story */
-    if (!getenv("X_NOHINT") && d->hint < 0 && d->text * 2 < w->root_text)
+    if (d->hint < 0 && d->text * 2 < w->root_text)
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
@@ -444,7 +437,7 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     bool block = is_block(t);
     if (block) {
         flush(w);
-        if (depth > 0 && !getenv("X_NOFC") && furniture_container(w, n))
+        if (depth > 0 && furniture_container(w, n))
             return;
     }
     if (!strcmp(t, "a"))
@@ -478,8 +471,9 @@ static void flush(writer *w)
     while (n && s[n - 1] == ' ')
         n--;
     bool keep = n > 0;
-    if (getenv("X_NOFURN") ? false : keep && sr_furniture_line(s, n)) keep = false;
-    if (!getenv("X_NOLINK") && keep && w->para_link * 10 >= n * 8 && n < 160)
+    if (keep && sr_furniture_line(s, n))
+        keep = false;
+    if (keep && w->para_link * 10 >= n * 8 && n < 160)
         keep = false;   /* a line that is all link: navigation, "Watch ..." */
     s[n] = 0;
     if (keep && (same_text(s, w->pg->art->title) || same_text(s, w->last_para)))

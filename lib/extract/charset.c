@@ -11,6 +11,8 @@
 static bool charset_param(const char *s, size_t n, char *buf, size_t bufsz);
 static bool meta_charset(const char *html, size_t len, char *buf, size_t bufsz);
 static const char *known(char *name);
+static bool valid_prefix(const char *html, size_t len);
+static bool has_high_bytes(const char *html, size_t len);
 
 const char *sr_html_charset(const char *html, size_t len, const char *content_type,
                             char *buf, size_t bufsz)
@@ -26,13 +28,33 @@ const char *sr_html_charset(const char *html, size_t len, const char *content_ty
     if (content_type && charset_param(content_type, strlen(content_type), buf, bufsz) &&
         (name = known(buf)))
         return name;
-    if (meta_charset(html, len, buf, bufsz) && (name = known(buf)))
+    if (meta_charset(html, len, buf, bufsz) && (name = known(buf))) {
+        /* saved pages are often re-encoded without their <meta> changing:
+         * non-ASCII text that is valid UTF-8 is UTF-8 */
+        if (strcmp(name, "UTF-8") && has_high_bytes(html, len) && valid_prefix(html, len))
+            return "UTF-8";
         return name;
+    }
+    return valid_prefix(html, len) ? "UTF-8" : "windows-1252";
+}
+
+static bool valid_prefix(const char *html, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)html;
     size_t probe = len < 65536 ? len : 65536;
     /* A cut multi-byte sequence at the probe's end is not evidence. */
     while (probe > 0 && probe < len && (u[probe] & 0xC0) == 0x80)
         probe--;
-    return sr_utf8_valid(html, probe) ? "UTF-8" : "windows-1252";
+    return sr_utf8_valid(html, probe);
+}
+
+static bool has_high_bytes(const char *html, size_t len)
+{
+    size_t probe = len < 65536 ? len : 65536;
+    for (size_t i = 0; i < probe; i++)
+        if ((unsigned char)html[i] >= 0x80)
+            return true;
+    return false;
 }
 
 /* Labels that name the same thing as a charset libxml2/iconv knows under

@@ -51,6 +51,7 @@ typedef struct meta_state {
     const char *found[N_KEYS];     /* first value per key */
     /* JSON-LD */
     const char *ld_title, *ld_pub, *ld_mod, *ld_site, *ld_desc, *ld_lang, *ld_image;
+    const char *ld_title_pair[2];  /* name, headline when they differ */
     const char *ld_authors[8];
     int n_ld_authors;
     bool ld_article;
@@ -312,9 +313,14 @@ static void ld_object(meta_state *st, json_t *o, int depth)
         return;
     if (art) {
         st->ld_article = true;
-        st->ld_title = str(st, json_object_get(o, "headline"));
-        if (!st->ld_title)
-            st->ld_title = str(st, json_object_get(o, "name"));
+        /* "name" unless only "headline" agrees with <title> (Readability's rule) */
+        const char *name = str(st, json_object_get(o, "name"));
+        const char *headline = str(st, json_object_get(o, "headline"));
+        st->ld_title = name ? name : headline;
+        if (name && headline && strcmp(name, headline)) {
+            st->ld_title_pair[0] = name;
+            st->ld_title_pair[1] = headline;
+        }
         ld_author(st, json_object_get(o, "author"));
         json_t *pub = json_object_get(o, "publisher");
         if (pub)
@@ -384,6 +390,9 @@ static void decide(meta_state *st)
     const char *og_site = first(st, S_SITE);
     if (og_site)
         a->site_name = sr_collapse(ar, og_site);
+    if (st->ld_title_pair[0] && st->doc_title && strstr(st->doc_title, st->ld_title_pair[1]) &&
+        !strstr(st->doc_title, st->ld_title_pair[0]))
+        st->ld_title = st->ld_title_pair[1];
     const char *t = st->ld_title ? st->ld_title : first(st, S_TITLE);
     a->title = t ? sr_collapse(ar, unescape(ar, t)) : clean_title(st, st->doc_title);
     /* the page's own headline, when the title is it plus more */
