@@ -457,6 +457,21 @@ static bool same_text(const char *a, const char *b)
     return a && b && !strcasecmp(a, b);
 }
 
+/* "By Jane Doe", "By Jane Doe and John Roe, staff writers", "Von ..." */
+static bool is_byline(const char *s, size_t n)
+{
+    static const char *const by[] = {"By ", "BY ", "by ", "Von ", "Par ", "Por ", NULL};
+    if (n > 100)
+        return false;
+    for (int i = 0; by[i]; i++) {
+        size_t k = strlen(by[i]);
+        if (n > k + 2 && !strncmp(s, by[i], k) &&
+            (isupper((unsigned char)s[k]) || (unsigned char)s[k] >= 0xC0))
+            return !memchr(s, '.', n) || n < 60;
+    }
+    return false;
+}
+
 /* End the paragraph being built: keep it unless it is furniture. */
 static void flush(writer *w)
 {
@@ -478,6 +493,12 @@ static void flush(writer *w)
     s[n] = 0;
     if (keep && (same_text(s, w->pg->art->title) || same_text(s, w->last_para)))
         keep = false;
+    if (keep && w->n_paras < 3 && is_byline(s, n)) {
+        /* the byline repeated above the story is chrome; its names are data */
+        if (!w->pg->byline)
+            w->pg->byline = sr_arena_strndup(w->pg->arena, s, n);
+        keep = false;
+    }
     if (keep) {
         if (w->text.len)
             sr_tb_raw(&w->text, "\n\n", 2);
@@ -594,6 +615,9 @@ static void add_caption(sr_page *pg, xmlNodePtr fig)
         if (t)
             split_credit(pg->arena, t, &cap);
     }
+    /* a video's "Watch: ..." title is player chrome, not a caption */
+    if (cap.text && sr_furniture_line(cap.text, strlen(cap.text)))
+        cap.text = NULL;
     if (cap.text || cap.credit)
         art->captions[art->n_captions++] = cap;
 }

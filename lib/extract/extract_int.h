@@ -36,6 +36,7 @@ typedef struct sr_page {
     xmlNodePtr title_node;       /* the headline element found, if any */
     const char *doc_title;       /* <title> as written */
     void *meta;                  /* meta.c's findings, for sr_meta_finish */
+    const char *byline;          /* a "By ..." line taken out of the text */
 } sr_page;
 
 /* charset.c */

@@ -509,6 +509,11 @@ static void split_names(meta_state *st, const char *s)
         }
         for (char *nm = part; nm; nm = rest, rest = NULL) {
             char *x = sr_collapse(st->pg->arena, nm);
+            /* "staff writer", "correspondent": roles, not names */
+            if (x && islower((unsigned char)x[0]) &&
+                (strstr(x, "writer") || strstr(x, "correspondent") || strstr(x, "reporter") ||
+                 strstr(x, "editor") || strstr(x, "staff")))
+                continue;
             if (x && strlen(x) > 1 && strlen(x) < 80 && a->n_authors < 8) {
                 bool dup = false;
                 for (size_t i = 0; i < a->n_authors; i++)
@@ -660,6 +665,8 @@ void sr_meta_finish(sr_page *pg)
 {
     meta_state *st = pg->meta;
     sr_article *a = pg->art;
+    if (st && pg->byline && a->authors && !a->n_authors)
+        split_names(st, pg->byline);
     if (!st || (a->published && a->published_precision >= SR_DATE_DAY))
         return;
     char iso[40];
