@@ -32,6 +32,7 @@ typedef struct writer {
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
 static void clear_para_text(xmlNodePtr n, int depth);
+static void from_json_ld(writer *w, const char *body);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
 static void write_article(writer *w, xmlNodePtr best);
@@ -73,6 +74,8 @@ sr_err sr_body_extract(sr_page *pg)
     }
     if (!w.text.p)
         return SR_ENOMEM;
+    if (pg->ld_body && w.text.len < 500 && strlen(pg->ld_body) > 2 * w.text.len + 100)
+        from_json_ld(&w, pg->ld_body);   /* the page draws its story with script */
     pg->art->text = w.text.p;
     pg->art->text_len = w.text.len;
     if (best)
@@ -87,6 +90,27 @@ static void clear_para_text(xmlNodePtr n, int depth)
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
             clear_para_text(c, depth + 1);
+}
+
+/* JSON-LD articleBody: one paragraph per non-empty line. */
+static void from_json_ld(writer *w, const char *body)
+{
+    sr_tb_init(&w->text, w->pg->arena, strlen(body) + 16);
+    for (const char *p = body; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        size_t before = w->text.len;
+        if (w->text.len)
+            sr_tb_raw(&w->text, "\n\n", 2);
+        size_t mark = w->text.len;
+        sr_tb_add(&w->text, p, n);
+        if (w->text.p && w->text.len == mark) {   /* blank line: undo the separator */
+            w->text.len = before;
+            w->text.p[before] = 0;
+        }
+        w->text.space = false;
+        p = nl ? nl + 1 : p + n;
+    }
 }
 
 /* ---- figures per element ------------------------------------------------ */
@@ -263,15 +287,16 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
 }
 
 /* Paragraphs under a boilerplate-named element do not score, unless the
- * name is a weak sign and the element holds much of the page (a page-wide
- * wrapper called "l-outer--nav" is not navigation). */
+ * name is a weak or mixed sign and the element holds much of the page (a
+ * page-wide wrapper called "l-outer--nav" is not navigation, an
+ * "article paywall" is the article). */
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
 {
     sr_node *d = SR_NODE(n);
     if (!d || d->drop)
         return;
     uint32_t page_text = SR_NODE(sc->pg->body)->text;
-    if (sc->use_hints && (d->hint == -2 || (d->hint == -1 && d->text * 5 < page_text * 2)))
+    if (sc->use_hints && (d->hint == -2 || (d->hint < 0 && d->text * 5 < page_text * 2)))
         in_neg = true;
     if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5) {
         score_paragraph(sc, n);
@@ -300,7 +325,7 @@ static float tag_weight(const char *t)
 static float final_score(scorer *sc, xmlNodePtr n)
 {
     sr_node *d = SR_NODE(n);
-    float s = d->score + tag_weight((const char *)n->name) + (sc->use_hints ? 25.0f * d->hint : 0);
+    float s = d->score + tag_weight((const char *)n->name) + (sc->use_hints ? 25.0f * (d->hint < 0 ? -1 : d->hint) : 0);
     float ld = d->text ? (float)d->link / (float)d->text : 0;
     return s * (1.0f - ld);
 }

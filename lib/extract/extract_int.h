@@ -18,7 +18,7 @@ typedef struct sr_node {
     uint32_t commas;
     uint32_t para_text; /* text of scoring paragraphs below */
     uint16_t paras;     /* <p>-like blocks below */
-    int8_t hint;        /* class/id: -2 boilerplate, -1 likely boilerplate, +1 article, 0 neither */
+    int8_t hint;        /* class/id: -2 boilerplate, -3 boilerplate and article words, -1 likely boilerplate, +1 article, 0 */
     uint8_t drop;       /* never content (script, nav, hidden, ...) */
     uint8_t is_para;    /* a paragraph for scoring: p, pre, td, blockquote, a div of text */
     float score;
@@ -36,6 +36,7 @@ typedef struct sr_page {
     xmlNodePtr title_node;       /* the headline element found, if any */
     const char *doc_title;       /* <title> as written */
     void *meta;                  /* meta.c's findings, for sr_meta_finish */
+    const char *ld_body;         /* JSON-LD articleBody, if the page has one */
     const char *byline;          /* a "By ..." line taken out of the text */
 } sr_page;
 
@@ -59,7 +60,8 @@ bool sr_date_find(const char *text, size_t n, char *iso, size_t isosz);
 /* furniture.c: page furniture recognised by its words. */
 bool sr_furniture_line(const char *s, size_t n);
 bool sr_is_duration(const char *s, size_t n);
-/* -2 boilerplate words, -1 weaker ones without an article word, +1 article, 0 */
+/* -2 boilerplate words, -3 the same beside an article word ("article paywall"),
+ * -1 weaker ones without an article word, +1 article, 0 neither */
 int sr_class_hint(const xmlChar *cls, const xmlChar *id);
 
 /* text helpers (textutil.c) */

@@ -128,7 +128,7 @@ int sr_class_hint(const xmlChar *cls, const xmlChar *id)
     if (id)
         hint_of((const char *)id, &strong, &weak, &pos);
     if (strong)
-        return -2;
+        return pos ? -3 : -2;
     if (weak && !pos)
         return -1;
     return pos;

@@ -326,6 +326,7 @@ static void ld_object(meta_state *st, json_t *o, int depth)
         if (pub)
             st->ld_site = str(st, pub);
         st->ld_desc = str(st, json_object_get(o, "description"));
+        st->pg->ld_body = str(st, json_object_get(o, "articleBody"));
         st->ld_lang = str(st, json_object_get(o, "inLanguage"));
         st->ld_image = str(st, json_object_get(o, "image"));
     }
