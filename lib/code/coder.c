@@ -1,0 +1,1423 @@
+/*
+ * The coder: TABARI's shallow parse of one sentence (TABARI 0.8.4 manual,
+ * chapter 7), then verb patterns, source and target.
+ *
+ *   filter & tokenise -> classify words by longest dictionary match ->
+ *   agents join actors -> compound actors -> pronouns -> comma clauses ->
+ *   conjunction clauses -> per clause, verbs left to right: longest pattern
+ *   first, then default source/target search, passive voice -> events.
+ *
+ * All per-sentence memory comes from one arena that is reset per sentence.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "code_internal.h"
+
+enum tok_type {
+    T_NULL, T_ACTOR, T_AGENT, T_VERB, T_NOUN, T_ADJ, T_TIME, T_DISCARD,
+    T_DET, T_CONJ, T_PRON, T_AUX, T_BY, T_COMMA, T_NUM
+};
+
+typedef struct token {
+    const char *w;       /* upper-cased, folded */
+    uint16_t len;
+    uint8_t type;
+    uint8_t cap;         /* capitalised in the text */
+    uint8_t dropped;     /* inside an eliminated comma clause */
+    uint8_t joined;      /* comma or conjunction inside a compound phrase */
+    uint16_t span;       /* tokens of the dictionary phrase starting here */
+    uint32_t item;
+    uint32_t b0, b1;     /* byte offsets in the sentence */
+    uint32_t c0, c1;     /* code-point offsets in the sentence */
+    int32_t mention;     /* mention starting here, -1 none */
+    int32_t in_mention;  /* mention covering this token, -1 none */
+} token;
+
+#define MAX_CODES 16
+
+typedef struct mention {
+    int first, last;     /* tokens, inclusive */
+    const char *codes[MAX_CODES];
+    int ncodes;
+    int group;           /* first mention of its compound, or itself */
+    int group_last;      /* last mention of the compound */
+    int pron_ref;        /* pronoun: mention it refers to, else -1 */
+} mention;
+
+typedef struct side {
+    int m;               /* mention, -1 none */
+    bool whole_group;
+    bool single;         /* this member of a compound only */
+    const char *dflt;    /* default code from the options */
+} side;
+
+struct sr_coder {
+    const sr_code_dict *d;
+    sr_arena *mem;
+    token *tok;
+    int ntok;
+    mention *men;
+    int nmen;
+    int date;
+    const char *text;
+    size_t base;
+    sr_code_event *ev;
+    size_t nev, capev;
+    sr_code_result result;
+    sr_code_place_fn place_fn;
+    void *place_ctx;
+    long steps;
+    bool all_caps;
+    bool passive_seen;
+    int skip[8];         /* mentions the matched pattern skipped */
+    int nskip;
+    /* per-sentence work space, allocated once: the hot path does not
+     * allocate per token */
+    char *fold;          /* folded text, then the words */
+    uint32_t *from;      /* folded byte -> text byte */
+    uint32_t *cp;        /* folded byte -> code point */
+    uint32_t ncp;        /* code points in the sentence */
+    size_t fold_cap;
+    int *pos;
+    /* a document's events, copied out of the per-sentence arena */
+    sr_arena *docmem;
+    sr_code_event *doc_ev;
+    size_t doc_n, doc_cap;
+    sr_code_result doc;
+};
+
+static sr_err tokenise(sr_coder *c, const char *text, size_t len);
+static void classify(sr_coder *c);
+static void find_mentions(sr_coder *c, int *status);
+static void find_compounds(sr_coder *c);
+static void resolve_pronouns(sr_coder *c);
+static void drop_comma_clauses(sr_coder *c);
+static int code_clauses(sr_coder *c, int *status);
+static void finish_events(sr_coder *c, size_t len);
+static void trace(const sr_coder *c);
+
+sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
+{
+    sr_coder *c = calloc(1, sizeof *c);
+    if (!c) return SR_ENOMEM;
+    /* the index is built once, when the first coder is made; create coders
+     * from one thread, then use each from its own */
+    sr_dict_prepare((sr_code_dict *)d);
+    c->d = d;
+    c->mem = sr_arena_new(64u << 20);
+    c->docmem = sr_arena_new(256u << 20);
+    c->capev = SR_CODE_MAX_EVENTS;
+    c->ev = calloc(c->capev, sizeof *c->ev);
+    c->tok = malloc(SR_CODE_MAX_TOKENS * sizeof *c->tok);
+    c->men = malloc((SR_CODE_MAX_TOKENS + 1) * sizeof *c->men);
+    c->pos = malloc((SR_CODE_MAX_TOKENS + 1) * sizeof *c->pos);
+    if (!c->mem || !c->docmem || !c->ev || !c->tok || !c->men || !c->pos) {
+        sr_coder_free(c);
+        return SR_ENOMEM;
+    }
+    *out = c;
+    return SR_OK;
+}
+
+void sr_coder_free(sr_coder *c)
+{
+    if (!c) return;
+    sr_arena_free(c->mem);
+    sr_arena_free(c->docmem);
+    free(c->ev);
+    free(c->tok);
+    free(c->men);
+    free(c->pos);
+    free(c->fold);
+    free(c->from);
+    free(c->cp);
+    free(c->doc_ev);
+    free(c);
+}
+
+void sr_coder_set_place_hook(sr_coder *c, sr_code_place_fn fn, void *ctx)
+{
+    c->place_fn = fn;
+    c->place_ctx = ctx;
+}
+
+sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
+                        const sr_code_result **out)
+{
+    sr_arena_reset(c->mem);
+    c->nev = 0;
+    c->nmen = 0;
+    c->date = date;
+    c->text = text;
+    c->base = base;
+    c->passive_seen = false;
+    c->result.status = SR_CODE_CODED;
+    c->result.events = c->ev;
+    c->result.n_events = 0;
+    *out = &c->result;
+    sr_err e = tokenise(c, text, len);
+    if (e) return e;
+    int words = 0;
+    for (int i = 0; i < c->ntok; i++) words++;
+    if (c->d->opt.min_words && words < c->d->opt.min_words) {
+        c->result.status = SR_CODE_SHORT;
+        return SR_OK;
+    }
+    classify(c);
+    int status = SR_CODE_CODED;
+    for (int i = 0; i < c->ntok; i++) {
+        if (c->tok[i].type == T_DISCARD) status = SR_CODE_DISCARD;
+        if (c->tok[i].type == T_TIME && c->tok[i].span) {
+            const time_entry *te = &c->d->times[c->tok[i].item];
+            if (te->discard) status = SR_CODE_DISCARD;
+            if (te->complex && status == SR_CODE_CODED) status = SR_CODE_COMPLEX;
+        }
+    }
+    if (status == SR_CODE_CODED) find_mentions(c, &status);
+    if (status != SR_CODE_CODED) {
+        c->result.status = (enum sr_code_status)status;
+        return SR_OK;
+    }
+    find_compounds(c);
+    resolve_pronouns(c);
+    if (c->d->opt.comma_on) drop_comma_clauses(c);
+    if (getenv("SR_CODE_TRACE")) trace(c);
+    code_clauses(c, &status);
+    if (status != SR_CODE_CODED) {
+        c->nev = 0;
+        c->result.status = (enum sr_code_status)status;
+        return SR_OK;
+    }
+    finish_events(c, len);
+    c->result.n_events = c->nev;
+    return SR_OK;
+}
+
+/* ---- filtering and tokens (manual 7.3) --------------------------------- */
+
+/* Latin-1 letters to their base letter: TABARI strips diacritics. */
+static char fold_latin1(int32_t cp)
+{
+    static const char map[] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    if (cp >= 0xC0 && cp <= 0xFF) return map[cp - 0xC0];
+    if (cp == 0x2019 || cp == 0x2018) return '\'';
+    if (cp == 0x201C || cp == 0x201D) return '"';
+    if (cp == 0x2013 || cp == 0x2014) return '-';
+    return 0;
+}
+
+static bool is_sep(char ch)
+{
+    static const bool table[256] = {
+        [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['?'] = 1, ['!'] = 1, ['-'] = 1,
+        ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, [':'] = 1, ['{'] = 1, ['}'] = 1, ['/'] = 1,
+        ['*'] = 1, ['`'] = 1, ['_'] = 1,
+    };
+    return table[(unsigned char)ch];
+}
+
+static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint32_t f1, bool cap)
+{
+    if (c->ntok >= SR_CODE_MAX_TOKENS) return SR_OK; /* a giant sentence is coded on its head */
+    token *t = &c->tok[c->ntok++];
+    memset(t, 0, sizeof *t);
+    t->w = w;
+    t->len = (uint16_t)n;
+    t->b0 = c->from[f0];
+    t->b1 = c->from[f1];
+    t->c0 = c->cp[f0];
+    t->c1 = c->cp[f1];
+    t->cap = cap;
+    t->mention = t->in_mention = -1;
+    return SR_OK;
+}
+
+static sr_err tokenise(sr_coder *c, const char *text, size_t len)
+{
+    c->ntok = 0;
+    if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
+    /* folded text, then each word once more with its terminating NUL */
+    size_t need = 2 * len + 2;
+    if (need > c->fold_cap) {
+        free(c->fold);
+        free(c->from);
+        free(c->cp);
+        c->fold = malloc(need);
+        c->from = malloc(need * sizeof *c->from);
+        c->cp = malloc(need * sizeof *c->cp);
+        c->fold_cap = c->fold && c->from && c->cp ? need : 0;
+        if (!c->fold_cap) return SR_ENOMEM;
+    }
+    char *folded = c->fold;
+    char *words = c->fold + len + 1;
+    uint32_t *from = c->from;
+    size_t n = 0, i = 0;
+    bool lower_seen = false;
+    while (i < len) {
+        size_t at = i;
+        unsigned char b = (unsigned char)text[i];
+        char ch;
+        if (b < 0x80) {
+            ch = (char)b;
+            i++;
+        } else {
+            int32_t cp = sr_utf8_decode(text, len, &i);
+            ch = cp < 0 ? ' ' : fold_latin1(cp);
+            if (!ch) ch = cp >= 0 ? 'X' : ' ';
+        }
+        if (ch >= 'a' && ch <= 'z') lower_seen = true;
+        folded[n] = ch;
+        c->cp[n] = (uint32_t)n;
+        from[n++] = (uint32_t)at;
+    }
+    folded[n] = 0;
+    from[n] = (uint32_t)len;
+    c->cp[n] = (uint32_t)n;
+    c->ncp = (uint32_t)n;
+    c->all_caps = !lower_seen;
+    size_t p = 0;
+    while (p < n) {
+        char ch = folded[p];
+        if (is_sep(ch) || ch == '.') { p++; continue; }
+        if (ch == ',' || ch == ';') {
+            add_token(c, ",", 1, (uint32_t)p, (uint32_t)p + 1, false);
+            p++;
+            continue;
+        }
+        size_t b = p;
+        char *w = words;
+        size_t wl = 0;
+        while (p < n) {
+            ch = folded[p];
+            if (is_sep(ch) || ch == ';') break;
+            if (ch == ',') {
+                /* a comma inside a number disappears: 1,500 -> 1500 */
+                if (wl && isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])) { p++; continue; }
+                break;
+            }
+            if (ch == '.') {
+                /* a period after a lower-case letter ends a sentence; one in an
+                 * abbreviation (U.N.) or a number stays */
+                bool keep = wl && (isupper((unsigned char)folded[p - 1]) || (isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])));
+                if (!keep) break;
+            }
+            w[wl++] = (char)toupper((unsigned char)ch);
+            p++;
+        }
+        if (wl == 0) { p++; continue; }
+        w[wl] = 0;
+        words += wl + 1;
+        add_token(c, w, wl, (uint32_t)b, (uint32_t)p, folded[b] >= 'A' && folded[b] <= 'Z');
+    }
+    return SR_OK;
+}
+
+/* ---- word matching ------------------------------------------------------- */
+
+static bool regular_ending(const char *rest, size_t n, bool verb)
+{
+    static const char *const noun_end[] = {"S", "'S", "ES", "S'", "'", NULL};
+    static const char *const verb_end[] = {"S", "ED", "ES", "EN", "ING", "D", "'S", NULL};
+    for (const char *const *e = verb ? verb_end : noun_end; *e; e++)
+        if (strlen(*e) == n && memcmp(*e, rest, n) == 0) return true;
+    return false;
+}
+
+bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind)
+{
+    if (len < pw->len || memcmp(w, pw->s, pw->len) != 0) return false;
+    if (len == pw->len || pw->stem) return true;
+    if (!final || pw->noend) return false;
+    return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
+}
+
+#define MAX_GAP 4
+
+/* Does phrase p match the tokens from i? Words joined by '_' must be
+ * consecutive; after a blank up to MAX_GAP other words may come between
+ * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
+ * tokens spanned or 0; *gaps counts the words skipped. */
+static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
+{
+    int at = i;
+    *gaps = 0;
+    for (int k = 0; k < p->nwords; k++) {
+        bool final = k == p->nwords - 1;
+        int limit = k > 0 && p->w[k].gap ? at + MAX_GAP : at;
+        for (;; at++) {
+            if (at >= c->ntok || at > limit) return 0;
+            const token *t = &c->tok[at];
+            if (t->w[0] == ',') return 0;
+            if (sr_word_matches(&p->w[k], t->w, t->len, final, p->kind)) break;
+            if (k == 0) return 0;
+            (*gaps)++;
+        }
+        at++;
+    }
+    return at - i;
+}
+
+static int kind_rank(int kind)
+{
+    static const int rank[] = {[PK_DISCARD] = 7, [PK_ACTOR] = 6, [PK_AGENT] = 5, [PK_VERB] = 4,
+                               [PK_TIME] = 3, [PK_NOUN] = 2, [PK_ADJ] = 1};
+    return rank[kind];
+}
+
+/* Words that may have others before them: "AL_GORE" is a closer match
+ * for "Al-Gore" than "AL GORE". */
+static int loose_words(const phrase *p)
+{
+    int n = 0;
+    for (int k = 1; k < p->nwords; k++) n += p->w[k].gap;
+    return n;
+}
+
+/* Longest dictionary phrase starting at token i: most words, then most
+ * letters, then fewest skipped words, then the kind's rank. */
+static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
+{
+    const sr_code_dict *d = c->d;
+    const token *t = &c->tok[i];
+    const phrase *best = NULL;
+    int best_n = 0, best_gaps = 0;
+    uint32_t hashes[64];
+    size_t maxl = t->len < 64 ? t->len : 64;
+    uint32_t h = SR_FNV_INIT;
+    for (size_t l = 0; l < maxl; l++) hashes[l] = h = sr_fnv_step(h, t->w[l]);
+    int next_bucket = i + 1 < c->ntok ? sub_bucket(c->tok[i + 1].w[0]) : 0;
+    for (size_t l = maxl; l >= 1; l--) {
+        if (!bloom_maybe(d->bloom, hashes[l - 1])) continue;
+        int32_t slot = sr_dict_slot(d, t->w, l, hashes[l - 1]);
+        if (slot < 0) continue;
+        int32_t sub = d->head_sub[slot];
+        /* a long chain: the phrases that fit any next word, then those whose
+         * second word starts like the next token */
+        for (int pass = 0; pass < 2; pass++) {
+            int32_t id;
+            if (sub < 0) id = pass ? -1 : d->heads[slot];
+            else id = pass && next_bucket == 0 ? -1 : d->subs[sub + (pass ? next_bucket : 0)];
+            for (; id >= 0; id = sub < 0 ? d->phrases[id].next : d->sub_next[id]) {
+                const phrase *p = &d->phrases[id];
+                /* a whole first word that is only a prefix of this one can
+                 * match only as the last word, by a regular ending */
+                if (l < t->len && !p->w[0].stem && (p->nwords > 1 || p->w[0].noend)) continue;
+                int gaps;
+                int n = phrase_at(c, p, i, &gaps);
+                if (!n) continue;
+                bool better = !best || p->nwords > best->nwords ||
+                    (p->nwords == best->nwords && (p->chars > best->chars ||
+                    (p->chars == best->chars && (gaps < best_gaps ||
+                    (gaps == best_gaps && (loose_words(p) < loose_words(best) ||
+                    (loose_words(p) == loose_words(best) && kind_rank(p->kind) > kind_rank(best->kind))))))));
+                if (better) {
+                    best = p;
+                    best_n = n;
+                    best_gaps = gaps;
+                }
+            }
+        }
+    }
+    *ntok = best_n;
+    return best;
+}
+
+static int closed_class(const token *t)
+{
+    static const struct { const char *w; uint8_t len, type; } words[] = {
+        {"A", 1, T_DET}, {"AN", 2, T_DET}, {"THE", 3, T_DET},
+        {"AND", 3, T_CONJ}, {"BUT", 3, T_CONJ}, {"OR", 2, T_CONJ}, {"NOR", 3, T_CONJ},
+        {"HE", 2, T_PRON}, {"SHE", 3, T_PRON}, {"IT", 2, T_PRON}, {"HIM", 3, T_PRON}, {"HER", 3, T_PRON},
+        {"ITS", 3, T_PRON}, {"HIS", 3, T_PRON}, {"THEY", 4, T_PRON}, {"THEM", 4, T_PRON}, {"THEIR", 5, T_PRON},
+        {"WAS", 3, T_AUX}, {"WERE", 4, T_AUX}, {"BEEN", 4, T_AUX}, {"BY", 2, T_BY},
+    };
+    if (t->w[0] == ',') return T_COMMA;
+    if (isdigit((unsigned char)t->w[0])) return T_NUM;
+    if (t->len > 5) return T_NULL;
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (words[k].len == t->len && words[k].w[0] == t->w[0] && memcmp(words[k].w, t->w, t->len) == 0)
+            return words[k].type;
+    return T_NULL;
+}
+
+static void classify(sr_coder *c)
+{
+    static const int type_of[] = {[PK_ACTOR] = T_ACTOR, [PK_AGENT] = T_AGENT, [PK_VERB] = T_VERB,
+                                  [PK_NOUN] = T_NOUN, [PK_ADJ] = T_ADJ, [PK_TIME] = T_TIME,
+                                  [PK_DISCARD] = T_DISCARD};
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        int cc = closed_class(t);
+        if (cc == T_COMMA) { t->type = T_COMMA; continue; }
+        int n;
+        const phrase *p = longest_at(c, i, &n);
+        if (!p || (cc != T_NULL && n < 2) || (cc == T_NUM && n < 2)) {
+            t->type = (uint8_t)cc;
+            continue;
+        }
+        t->type = (uint8_t)type_of[p->kind];
+        t->span = (uint16_t)n;
+        t->item = p->item;
+        for (int k = 1; k < n; k++) c->tok[i + k].type = T_NULL, c->tok[i + k].span = 0;
+        /* a verb after a determiner or capitalised inside the sentence is a
+         * noun (manual 7.4) */
+        if (t->type == T_VERB) {
+            bool det = i > 0 && c->tok[i - 1].type == T_DET;
+            bool capital = i > 0 && t->cap && !c->all_caps;
+            const verb_entry *v = &c->d->verbs[t->item];
+            if (det || capital) t->type = T_NOUN;
+            else if (v->code.null && v->npats == 0) t->type = T_NULL;
+        }
+        i += n - 1;
+    }
+}
+
+/* ---- actors, agents, compounds, pronouns -------------------------------- */
+
+static const char *resolve_code(const sr_coder *c, const actor_entry *a)
+{
+    const char *dflt = NULL;
+    for (int k = 0; k < a->ncodes; k++) {
+        const dcode *dc = &a->codes[k];
+        bool restricted = dc->lo != 0 || dc->hi != 99999999;
+        if (!restricted) { if (!dflt) dflt = dc->code; continue; }
+        if (c->date && c->date >= dc->lo && c->date <= dc->hi) return dc->code;
+        if (!c->date && !dflt) continue;
+    }
+    return dflt ? dflt : "---";
+}
+
+static int new_mention(sr_coder *c, int first, int last)
+{
+    if (c->nmen >= SR_CODE_MAX_TOKENS) return -1;
+    mention *m = &c->men[c->nmen];
+    memset(m, 0, sizeof *m);
+    m->first = first;
+    m->last = last;
+    m->group = m->group_last = c->nmen;
+    m->pron_ref = -1;
+    for (int k = first; k <= last; k++) c->tok[k].in_mention = c->nmen;
+    c->tok[first].mention = c->nmen;
+    return c->nmen++;
+}
+
+static void split_codes(sr_coder *c, mention *m, const char *code)
+{
+    const char *p = code;
+    while (*p && m->ncodes < MAX_CODES) {
+        size_t n = strcspn(p, "/");
+        m->codes[m->ncodes++] = sr_arena_strndup(c->mem, p, n);
+        p += n;
+        if (*p == '/') p++;
+    }
+}
+
+/* Actor code plus agent code, unless the agent code is already there on
+ * CAMEO's 3-character boundaries (manual 5.4). */
+static const char *with_agent(sr_coder *c, const char *actor, const agent_entry *g, bool former)
+{
+    const char *ag = former ? "ELI" : g->code;
+    size_t al = strlen(actor), gl = strlen(ag);
+    if (!g->prefix || former) {
+        for (size_t k = 0; k + gl <= al; k += 3)
+            if (memcmp(actor + k, ag, gl) == 0) return actor;
+        return sr_arena_printf(c->mem, "%s%s", actor, ag);
+    }
+    if (al >= gl && memcmp(actor, ag, gl) == 0) return actor;
+    return sr_arena_printf(c->mem, "%s%s", ag, actor);
+}
+
+static bool word_is_n(const token *t, const char *w, size_t n)
+{
+    return n == t->len && memcmp(t->w, w, n) == 0;
+}
+#define word_is(t, lit) word_is_n((t), (lit), sizeof(lit) - 1)
+
+static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
+{
+    mention *m = &c->men[m_idx];
+    const agent_entry *g = &c->d->agents[c->tok[agent_tok].item];
+    bool former = agent_tok > 0 && word_is(&c->tok[agent_tok - 1], "FORMER");
+    if (!former && m->first > 0 && word_is(&c->tok[m->first - 1], "FORMER")) former = true;
+    for (int k = 0; k < m->ncodes; k++) m->codes[k] = with_agent(c, m->codes[k], g, former);
+    int end = agent_tok + c->tok[agent_tok].span - 1;
+    if (agent_tok < m->first) m->first = agent_tok;
+    if (end > m->last) m->last = end;
+    for (int k = m->first; k <= m->last; k++) c->tok[k].in_mention = m_idx;
+    c->tok[agent_tok].type = T_NULL;
+}
+
+static void find_mentions(sr_coder *c, int *status)
+{
+    c->nmen = 0;
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_ACTOR) continue;
+        const char *code = t->item == UINT32_MAX ? "---" : resolve_code(c, &c->d->actors[t->item]);
+        if (strcmp(code, "###") == 0) { *status = SR_CODE_DISCARD; return; }
+        if (strcmp(code, "+++") == 0) { *status = SR_CODE_COMPLEX; return; }
+        if (strcmp(code, "---") == 0) { t->type = T_NOUN; continue; }
+        int m = new_mention(c, i, i + t->span - 1);
+        if (m >= 0) split_codes(c, &c->men[m], code);
+    }
+    /* agents: after an actor, before one, or before OF/IN + actor */
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_AGENT) continue;
+        int end = i + t->span - 1;
+        int before = i > 0 ? c->tok[i - 1].in_mention : -1;
+        if (before < 0 && i > 1 && word_is(&c->tok[i - 1], "FORMER")) before = c->tok[i - 2].in_mention;
+        int after = end + 1 < c->ntok ? c->tok[end + 1].mention : -1;
+        if (before >= 0) {
+            attach_agent(c, i, before);
+            if (after >= 0) { /* "Bree Prime Minister Romendacil": one actor */
+                mention *a = &c->men[after];
+                c->men[before].last = a->last;
+                for (int k = a->first; k <= a->last; k++) c->tok[k].in_mention = before;
+                c->tok[a->first].mention = -1;
+                a->ncodes = 0;
+            }
+            continue;
+        }
+        if (after >= 0) { attach_agent(c, i, after); c->tok[i].mention = after; c->tok[c->men[after].first == i ? i : i].mention = after; continue; }
+        int k = end + 1;
+        if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN"))) {
+            k++;
+            while (k < c->ntok && c->tok[k].type == T_DET) k++;
+            if (k < c->ntok && c->tok[k].mention >= 0) {
+                int m = c->tok[k].mention;
+                c->tok[k].mention = -1;
+                attach_agent(c, i, m);
+                c->tok[i].mention = m;
+                continue;
+            }
+        }
+        if (c->d->opt.convert_agents) {
+            int m = new_mention(c, i, end);
+            if (m >= 0) {
+                const agent_entry *g = &c->d->agents[t->item];
+                c->men[m].codes[c->men[m].ncodes++] = g->raw;
+            }
+        }
+    }
+    /* drop mentions emptied by merging; keep token links right */
+    int w = 0;
+    for (int m = 0; m < c->nmen; m++) {
+        if (c->men[m].ncodes == 0) continue;
+        c->men[w] = c->men[m];
+        c->men[w].group = c->men[w].group_last = w;
+        w++;
+    }
+    c->nmen = w;
+    for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
+    for (int m = 0; m < c->nmen; m++) {
+        c->tok[c->men[m].first].mention = m;
+        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+    }
+}
+
+static bool np_filler(const token *t)
+{
+    return t->type == T_DET || t->type == T_ADJ;
+}
+
+/* Parsed compounds (manual 7.5): np1 , np2 , ... AND npn, where an np is an
+ * actor after any determiners and adjectives. */
+static void find_compounds(sr_coder *c)
+{
+    for (int m = 0; m < c->nmen; m++) {
+        int members[64], links[64];
+        int nm = 0, nl = 0, last_and = -1;
+        members[nm++] = m;
+        int cur = m;
+        for (;;) {
+            int k = c->men[cur].last + 1;
+            int link_start = k;
+            bool saw_and = false, saw_comma = false;
+            while (k < c->ntok && (c->tok[k].type == T_COMMA || (c->tok[k].type == T_CONJ && !word_is(&c->tok[k], "BUT")))) {
+                if (c->tok[k].type == T_COMMA) saw_comma = true;
+                else saw_and = true;
+                k++;
+            }
+            if (!saw_and && !saw_comma) break;
+            while (k < c->ntok && np_filler(&c->tok[k])) k++;
+            if (k >= c->ntok || c->tok[k].mention < 0 || nm >= 64) break;
+            links[nl++] = link_start;
+            cur = c->tok[k].mention;
+            members[nm++] = cur;
+            if (saw_and) { last_and = nm - 1; break; }
+        }
+        if (last_and < 0) continue;
+        for (int j = 0; j <= last_and; j++) {
+            c->men[members[j]].group = members[0];
+            c->men[members[j]].group_last = members[last_and];
+        }
+        for (int j = 0; j < last_and; j++)
+            for (int k = links[j]; k < c->ntok && (c->tok[k].type == T_COMMA || c->tok[k].type == T_CONJ); k++)
+                c->tok[k].joined = 1;
+        m = members[last_and];
+    }
+    /* compound noun and adjective phrases keep their conjunction (7.5.1) */
+    for (int i = 1; i + 1 < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_CONJ || t->joined) continue;
+        int prev = c->tok[i - 1].type, k = i + 1;
+        if (prev == T_ADJ && c->tok[k].type == T_ADJ) { t->joined = 1; continue; }
+        if (prev != T_NOUN) continue;
+        while (k < c->ntok && c->tok[k].type == T_ADJ) k++;
+        if (k < c->ntok && c->tok[k].type == T_NOUN) t->joined = 1;
+    }
+}
+
+static int group_size(const sr_coder *c, int m)
+{
+    int g = c->men[m].group, n = 0;
+    for (int k = g; k < c->nmen && c->men[k].group == g; k++) n++;
+    return n;
+}
+
+static void resolve_pronouns(sr_coder *c)
+{
+    int first_compound = -1;
+    for (int m = 0; m < c->nmen; m++)
+        if (group_size(c, m) > 1) { first_compound = c->men[m].group; break; }
+    int nmen0 = c->nmen;
+    for (int i = 0; i < c->ntok; i++) {
+        token *t = &c->tok[i];
+        if (t->type != T_PRON || word_is(t, "HIM")) continue;
+        int ref = -1;
+        bool plural = word_is(t, "THEY") || word_is(t, "THEM") || word_is(t, "THEIR");
+        if (plural && first_compound >= 0 && c->men[first_compound].first < i) ref = first_compound;
+        else if (nmen0 > 0 && c->men[0].first < i) ref = 0;
+        if (ref < 0) continue;
+        int m = new_mention(c, i, i);
+        if (m < 0) return;
+        mention *pm = &c->men[m];
+        pm->pron_ref = ref;
+        int g = c->men[ref].group;
+        for (int k = g; k < nmen0 && c->men[k].group == g; k++)
+            for (int j = 0; j < c->men[k].ncodes && pm->ncodes < MAX_CODES; j++)
+                pm->codes[pm->ncodes++] = c->men[k].codes[j];
+        if (!(plural && group_size(c, ref) > 1)) {
+            pm->ncodes = 0;
+            for (int j = 0; j < c->men[ref].ncodes; j++) pm->codes[pm->ncodes++] = c->men[ref].codes[j];
+        }
+    }
+    /* pronoun mentions were appended: keep mentions in text order */
+    for (int a = 1; a < c->nmen; a++) {
+        mention x = c->men[a];
+        int b = a - 1;
+        while (b >= 0 && c->men[b].first > x.first) { c->men[b + 1] = c->men[b]; b--; }
+        c->men[b + 1] = x;
+    }
+    /* renumber groups after the sort: members are consecutive mentions */
+    for (int m = 0; m < c->nmen; m++) {
+        mention *x = &c->men[m];
+        if (x->group == x->group_last && x->pron_ref < 0 && x->first == x->last) { x->group = x->group_last = m; continue; }
+    }
+    /* simple rebuild: a mention is in a group with its neighbours when the
+     * tokens between them are joined links */
+    for (int m = 0; m < c->nmen; m++) c->men[m].group = c->men[m].group_last = m;
+    for (int m = 1; m < c->nmen; m++) {
+        int k = c->men[m - 1].last + 1;
+        bool link = false, ok = k < c->men[m].first;
+        for (; ok && k < c->men[m].first; k++) {
+            const token *t = &c->tok[k];
+            if (t->joined) link = true;
+            else if (!np_filler(t)) ok = false;
+        }
+        if (ok && link) c->men[m].group = c->men[m - 1].group;
+    }
+    for (int m = c->nmen - 1; m >= 0; m--) {
+        int g = c->men[m].group;
+        if (m + 1 < c->nmen && c->men[m + 1].group == g) c->men[m].group_last = c->men[m + 1].group_last;
+        else c->men[m].group_last = m;
+    }
+    for (int m = 0; m < c->nmen; m++) c->men[m].group_last = c->men[c->men[m].group].group_last;
+    for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
+    for (int m = 0; m < c->nmen; m++) {
+        c->tok[c->men[m].first].mention = m;
+        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+    }
+}
+
+/* Comma-delimited clauses of MIN < words <= MAX are dropped (manual 7.8). */
+static void drop_comma_clauses(sr_coder *c)
+{
+    const code_options *o = &c->d->opt;
+    int commas[SR_CODE_MAX_TOKENS];
+    int nc = 0;
+    for (int i = 0; i < c->ntok; i++)
+        if (c->tok[i].type == T_COMMA && !c->tok[i].joined) commas[nc++] = i;
+    if (nc == 0) return;
+    /* phrases are chained: a dropped phrase uses up its closing comma, and
+     * the next phrase starts at the comma after it */
+    for (int s = 0; s <= nc; s++) {
+        int from = s == 0 ? 0 : commas[s - 1] + 1;
+        int to = s == nc ? c->ntok : commas[s];
+        int words = to - from;
+        int lo = o->cmin, hi = o->cmax;
+        if (s == 0) lo = o->bmin, hi = o->bmax;
+        else if (s == nc) lo = o->emin, hi = o->emax;
+        if (words > lo && words <= hi) {
+            for (int k = from; k < to; k++) c->tok[k].dropped = 1;
+            if (s > 0) c->tok[commas[s - 1]].dropped = 1;
+            if (s < nc) c->tok[commas[s]].dropped = 1;
+            s++;
+        }
+    }
+}
+
+/* ---- pattern matching ---------------------------------------------------- */
+
+/* The part of a pattern after the verb is matched forward from the verb;
+ * the part before it backward from the verb, so '$' before the verb takes
+ * the actor nearest to the words it is tied to (validation PATTERN-31). */
+
+typedef struct mctx {
+    sr_coder *c;
+    const int *pos;      /* clause positions -> token index */
+    int n;               /* positions in the clause */
+    int lo, hi;          /* the match stays in [lo, hi) */
+    int src, tgt, cmp;   /* bound mentions, -1 none */
+    int chars;           /* letters of the words matched */
+    int skip[8];         /* mentions passed over by '^' */
+    int nskip;
+} mctx;
+
+typedef struct cont {
+    const elem_seq *seq;
+    int idx;
+    bool adj;
+    const struct cont *next;
+} cont;
+
+#define MATCH_STEPS 20000
+
+static const token *tok_at(const mctx *m, int p)
+{
+    return &m->c->tok[m->pos[p]];
+}
+
+static int letters(const pword *w)
+{
+    int n = 0;
+    for (int k = 0; k < w->len; k++) n += isalnum((unsigned char)w->s[k]) != 0;
+    return n;
+}
+
+static bool pattern_word(const pword *w, const token *t)
+{
+    return t->type != T_COMMA && sr_word_matches(w, t->w, t->len, false, -1);
+}
+
+/* Bind an actor element to mention men; returns false if it cannot take it. */
+static bool bind(mctx *m, const elem *e, int men, bool *group)
+{
+    sr_coder *c = m->c;
+    bool compound = group_size(c, men) > 1;
+    if (e->kind == E_CMP && !compound && c->men[men].ncodes < 2) return false;
+    *group = compound || e->kind == E_SKIP || e->kind == E_CMP;
+    if (compound) men = c->men[men].group;
+    if (e->kind == E_SRC) m->src = men;
+    else if (e->kind == E_TGT) m->tgt = men;
+    else if (e->kind == E_CMP) m->cmp = men;
+    else if (m->nskip < 8) m->skip[m->nskip++] = men;
+    return true;
+}
+
+static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k);
+static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k);
+
+static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k)
+{
+    if (++m->c->steps > MATCH_STEPS) return false;
+    if (idx == seq->n) return !k || m_fwd(m, k->seq, k->idx, pos, false, k->next);
+    const elem *e = &seq->e[idx];
+    bool adj = force_adj || e->adj;
+    for (int p = pos; p < m->hi; p++) {
+        const token *t = tok_at(m, p);
+        if (e->kind == E_WORD) {
+            if (pattern_word(&e->w, t) && m_fwd(m, seq, idx + 1, p + 1, false, k)) {
+                m->chars += letters(&e->w);
+                return true;
+            }
+        } else if (e->kind == E_ALT) {
+            cont k2 = {seq, idx + 1, false, k};
+            for (int a = 0; a < e->nalts; a++)
+                if (m_fwd(m, &e->alts[a], 0, p, true, &k2)) return true;
+        } else if (t->mention >= 0) {
+            /* designated actors take the first actor found (5.7.3) */
+            int s = m->src, g = m->tgt, cm = m->cmp, ns = m->nskip;
+            bool group;
+            if (!bind(m, e, t->mention, &group)) return false;
+            const mention *mm = &m->c->men[t->mention];
+            int last = group ? m->c->men[mm->group_last].last : mm->last;
+            int next = p;
+            while (next < m->hi && m->pos[next] <= last) next++;
+            if (m_fwd(m, seq, idx + 1, next, false, k)) return true;
+            m->src = s, m->tgt = g, m->cmp = cm, m->nskip = ns;
+            return false;
+        }
+        if (adj) break;
+    }
+    return false;
+}
+
+/* Element idx must end before pos (right at it when force_adj). */
+static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj, const cont *k)
+{
+    if (++m->c->steps > MATCH_STEPS) return false;
+    if (idx < 0) return !k || m_back(m, k->seq, k->idx, pos, k->adj, k->next);
+    const elem *e = &seq->e[idx];
+    for (int q = pos - 1; q >= m->lo; q--) {
+        const token *t = tok_at(m, q);
+        if (e->kind == E_WORD) {
+            if (pattern_word(&e->w, t) && m_back(m, seq, idx - 1, q, e->adj, k)) {
+                m->chars += letters(&e->w);
+                return true;
+            }
+        } else if (e->kind == E_ALT) {
+            cont k2 = {seq, idx - 1, e->adj, k};
+            for (int a = 0; a < e->nalts; a++) {
+                const elem_seq *alt = &e->alts[a];
+                if (alt->n && m_back(m, alt, alt->n - 1, q + 1, true, &k2)) return true;
+            }
+        } else if (t->in_mention >= 0) {
+            int s = m->src, g = m->tgt, cm = m->cmp, ns = m->nskip;
+            bool group;
+            int men = t->in_mention;
+            if (!bind(m, e, men, &group)) return false;
+            const mention *mm = &m->c->men[men];
+            int first = group ? m->c->men[mm->group].first : mm->first;
+            int next = q;
+            while (next > m->lo && m->pos[next - 1] >= first) next--;
+            if (m_back(m, seq, idx - 1, next, e->adj, k)) return true;
+            m->src = s, m->tgt = g, m->cmp = cm, m->nskip = ns;
+            return false;
+        }
+        if (force_adj) break;
+    }
+    return false;
+}
+
+static bool is_comma(const sr_coder *c, const int *pos, int p)
+{
+    return c->tok[pos[p]].type == T_COMMA;
+}
+
+/* Match a pattern around the verb at clause positions [vs, ve). Matching
+ * stops at commas (manual 5.5.3). */
+static bool match_pattern(sr_coder *c, const pattern *pat, const int *pos, int n, int vs, int ve, mctx *m)
+{
+    memset(m, 0, sizeof *m);
+    m->c = c;
+    m->pos = pos;
+    m->n = n;
+    m->src = m->tgt = m->cmp = -1;
+    c->steps = 0;
+    if (pat->pre.n) {
+        m->lo = vs;
+        while (m->lo > 0 && !is_comma(c, pos, m->lo - 1)) m->lo--;
+        m->hi = vs;
+        if (!m_back(m, &pat->pre, pat->pre.n - 1, vs, pat->adj_before, NULL)) return false;
+    }
+    if (pat->post.n) {
+        m->lo = ve;
+        m->hi = ve;
+        while (m->hi < n && !is_comma(c, pos, m->hi)) m->hi++;
+        if (!m_fwd(m, &pat->post, 0, ve, pat->adj_after, NULL)) return false;
+    }
+    return true;
+}
+
+/* ---- clauses and events -------------------------------------------------- */
+
+static bool same_code(const sr_coder *c, int a, int b)
+{
+    return a >= 0 && b >= 0 && strcmp(c->men[a].codes[0], c->men[b].codes[0]) == 0;
+}
+
+/* First mention in positions [from, to) whose code differs from `avoid`
+ * and that a '^' did not pass over. */
+static int first_mention(const sr_coder *c, const int *pos, int from, int to, int avoid)
+{
+    for (int p = from; p < to; p++) {
+        int men = c->tok[pos[p]].mention;
+        if (men < 0) continue;
+        bool skipped = false;
+        for (int k = 0; k < c->nskip; k++) skipped |= c->men[men].group == c->men[c->skip[k]].group;
+        if (skipped) continue;
+        if (avoid >= 0 && (same_code(c, men, avoid) || c->men[men].group == c->men[avoid].group)) continue;
+        return men;
+    }
+    return -1;
+}
+
+/* First mention in [from, to) with a code other than mention `avoid`'s,
+ * members of its compound included. */
+static int first_other(const sr_coder *c, const int *pos, int from, int to, int avoid)
+{
+    for (int p = from; p < to; p++) {
+        int men = c->tok[pos[p]].mention;
+        if (men >= 0 && men != avoid && !same_code(c, men, avoid)) return men;
+    }
+    return -1;
+}
+
+static void push_event(sr_coder *c, int sm, const char *scode, int tm, const char *tcode,
+                       const char *code, bool sub, bool dom, int verb_tok)
+{
+    if (!scode || !tcode || strcmp(scode, tcode) == 0) return;
+    for (size_t i = 0; i < c->nev; i++) {
+        sr_code_event *e = &c->ev[i];
+        if (e->cameo[0] != code[0] || e->source.code[0] != scode[0] || e->target.code[0] != tcode[0]) continue;
+        if (!strcmp(e->source.code, scode) && !strcmp(e->target.code, tcode) && !strcmp(e->cameo, code)) return;
+    }
+    if (c->nev >= c->capev) return;
+    sr_code_event *e = &c->ev[c->nev++];
+    memset(e, 0, sizeof *e);
+    e->source.code = scode;
+    e->target.code = tcode;
+    e->cameo = code;
+    /* stash what finish_events needs in the offset fields until then */
+    e->source.start = (size_t)(sm + 1);
+    e->target.start = (size_t)(tm + 1);
+    e->sent_start = (size_t)verb_tok;
+    e->negated = sub;       /* temporarily: subordinate flag */
+    e->has_goldstein = dom; /* temporarily: dominant flag */
+}
+
+typedef struct actor_list {
+    int men[64];
+    const char *code[64];
+    int n;
+} actor_list;
+
+static void expand(const sr_coder *c, const side *s, actor_list *out)
+{
+    out->n = 0;
+    if (s->m < 0) {
+        if (s->dflt) { out->men[0] = -1; out->code[0] = s->dflt; out->n = 1; }
+        return;
+    }
+    int from = s->m, to = s->m;
+    if (!s->single && (s->whole_group || group_size(c, s->m) > 1)) {
+        from = c->men[s->m].group;
+        to = c->men[s->m].group_last;
+    }
+    for (int m = from; m <= to && m < c->nmen; m++)
+        for (int k = 0; k < c->men[m].ncodes && out->n < 64; k++) {
+            out->men[out->n] = m;
+            out->code[out->n++] = c->men[m].codes[k];
+        }
+}
+
+static void make_events(sr_coder *c, const side *src, const side *tgt, const event_code *code, int verb_tok)
+{
+    actor_list S, T;
+    expand(c, src, &S);
+    expand(c, tgt, &T);
+    for (int i = 0; i < S.n; i++)
+        for (int j = 0; j < T.n; j++) {
+            push_event(c, S.men[i], S.code[i], T.men[j], T.code[j], code->a, code->sub, code->dom, verb_tok);
+            if (code->b) push_event(c, T.men[j], T.code[j], S.men[i], S.code[i], code->b, code->sub, code->dom, verb_tok);
+        }
+}
+
+static bool passive_at(const sr_coder *c, const int *pos, int n, int vs, int ve)
+{
+    /* "was opposed by", also "was opposed earlier by" (validation PASV-04) */
+    bool by = (ve < n && c->tok[pos[ve]].type == T_BY) ||
+              (ve + 1 < n && c->tok[pos[ve + 1]].type == T_BY && c->tok[pos[ve]].type == T_NULL);
+    if (!by) return false;
+    for (int k = 1; k <= 2 && vs - k >= 0; k++)
+        if (c->tok[pos[vs - k]].type == T_AUX) return true;
+    return false;
+}
+
+typedef struct clause_state {
+    int source;          /* carried source mention */
+    bool have_source;
+    int said_at;         /* clause position after a subordinate-coded verb */
+} clause_state;
+
+static bool may_match(const pattern *pat, const word_set *ahead, const word_set *after)
+{
+    for (int k = 0; k < pat->npre; k++)
+        if (!word_set_has(ahead, pat->need_pre[k])) return false;
+    for (int k = 0; k < pat->npost; k++)
+        if (!word_set_has(after, pat->need_post[k])) return false;
+    return true;
+}
+
+/* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
+static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
+                     bool *sub_only)
+{
+    const token *vt = &c->tok[pos[vs]];
+    const verb_entry *v = &c->d->verbs[vt->item];
+    int ve = vs + 1;
+    while (ve < n && pos[ve] < pos[vs] + vt->span) ve++;
+    const event_code *code = v->has_code ? &v->code : NULL;
+    mctx m = {.src = -1, .tgt = -1, .cmp = -1, .nskip = 0};
+    bool matched = false;
+    /* words before and after the verb, to skip patterns that cannot match */
+    word_set ahead = {{0}}, after = {{0}};
+    for (int p = 0; p < vs; p++) word_set_add(&ahead, c->tok[pos[p]].w, c->tok[pos[p]].len);
+    for (int p = ve; p < n; p++) word_set_add(&after, c->tok[pos[p]].w, c->tok[pos[p]].len);
+    for (uint32_t i = 0; i < v->npats; i++) {
+        mctx mm;
+        if (!may_match(&v->pats[i], &ahead, &after)) continue;
+        if (!match_pattern(c, &v->pats[i], pos, n, vs, ve, &mm)) continue;
+        code = &v->pats[i].code;
+        m = mm;
+        matched = true;
+        /* a match through alternatives counts the letters it really
+         * matched; longer patterns get their turn first (manual 5.7.1) */
+        int actual = mm.chars;
+        for (uint32_t j = i + 1; j < v->npats && v->pats[j].length > actual; j++) {
+            if (v->pats[j].length >= v->pats[i].length) continue;
+            if (may_match(&v->pats[j], &ahead, &after) && match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm)) {
+                code = &v->pats[j].code;
+                m = mm;
+                break;
+            }
+        }
+        break;
+    }
+    c->nskip = m.nskip;
+    memcpy(c->skip, m.skip, sizeof c->skip);
+    if (!code || code->null) return 0;
+    if (code->discard) return -1;
+    if (code->complex) return -2;
+    side src = {.m = m.src}, tgt = {.m = m.tgt};
+    if (m.cmp >= 0) {
+        src.m = tgt.m = m.cmp;
+        src.whole_group = tgt.whole_group = true;
+    }
+    bool designated = matched && (m.src >= 0 || m.tgt >= 0 || m.cmp >= 0);
+    const code_options *o = &c->d->opt;
+    if (src.m < 0) {
+        /* attribution: after "X said", the reported event's source is
+         * looked for after the saying verb first */
+        int prior = cs->said_at >= 0 ? first_mention(c, pos, cs->said_at, vs, tgt.m) : -1;
+        if (prior < 0) prior = first_mention(c, pos, 0, vs, tgt.m);
+        if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
+        if (prior < 0 && o->def_src && o->def_src_prior) src.dflt = o->def_src;
+        else if (prior < 0) {
+            /* a source found after the verb is that actor alone; the rest
+             * of its compound can be the target (validation DEFAULT-06b) */
+            prior = first_mention(c, pos, ve, n, tgt.m);
+            src.single = prior >= 0 && group_size(c, prior) > 1;
+        }
+        src.m = prior;
+    }
+    if (tgt.m < 0) {
+        int t = src.single ? first_other(c, pos, ve, n, src.m) : first_mention(c, pos, ve, n, src.m);
+        if (t < 0 && o->def_tgt && o->def_tgt_after) tgt.dflt = o->def_tgt;
+        else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
+        if (t >= 0 && src.single) tgt.single = true;
+        if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
+            t = src.m;
+            tgt.whole_group = src.whole_group = true;
+        }
+        tgt.m = t;
+    }
+    if (src.m < 0 && !src.dflt && o->def_src) src.dflt = o->def_src;
+    if (tgt.m < 0 && !tgt.dflt && o->def_tgt) tgt.dflt = o->def_tgt;
+    if (!designated && passive_at(c, pos, n, vs, ve)) {
+        side tmp = src;
+        src = tgt;
+        tgt = tmp;
+        c->passive_seen = true;
+    }
+    if ((src.m < 0 && !src.dflt) || (tgt.m < 0 && !tgt.dflt)) return 0;
+    size_t before = c->nev;
+    make_events(c, &src, &tgt, code, pos[vs]);
+    if (c->nev == before) return 0;
+    if (src.m >= 0) { cs->source = src.m; cs->have_source = true; }
+    *sub_only = code->sub;
+    return 1;
+}
+
+static int code_clauses(sr_coder *c, int *status)
+{
+    const code_options *o = &c->d->opt;
+    int *pos = c->pos;
+    int nverbs = 0, nconj = 0;
+    for (int i = 0; i < c->ntok; i++) {
+        if (c->tok[i].dropped) continue;
+        if (c->tok[i].type == T_VERB) nverbs++;
+        if (c->tok[i].type == T_CONJ && !c->tok[i].joined) nconj++;
+    }
+    if ((o->max_verbs && nverbs > o->max_verbs) || (o->max_conj && nconj > o->max_conj)) {
+        *status = SR_CODE_COMPLEX;
+        return 0;
+    }
+    if (o->noactprior) {
+        /* no actor before the first verb: the subject is not in the
+         * dictionaries, so the sentence goes to the complex pile */
+        for (int i = 0; i < c->ntok; i++) {
+            if (c->tok[i].dropped) continue;
+            if (c->tok[i].mention >= 0) break;
+            if (c->tok[i].type == T_VERB) { *status = SR_CODE_COMPLEX; return 0; }
+        }
+    }
+    clause_state cs = {.source = -1, .said_at = -1};
+    int i = 0, clause_no = 0;
+    bool sentence_done = false;
+    while (i < c->ntok && !sentence_done) {
+        int n = 0;
+        int first_tok = i;
+        for (; i < c->ntok; i++) {
+            const token *t = &c->tok[i];
+            if (t->dropped) continue;
+            if (t->type == T_CONJ && !t->joined) { i++; break; }
+            pos[n++] = i;
+        }
+        (void)first_tok;
+        /* an actor right after the conjunction replaces the carried source */
+        if (clause_no > 0 && n > 0) {
+            int p = 0;
+            while (p < n && np_filler(&c->tok[pos[p]])) p++;
+            if (p < n && c->tok[pos[p]].mention >= 0) {
+                cs.source = c->tok[pos[p]].mention;
+                cs.have_source = true;
+            }
+        }
+        bool coded = false;
+        cs.said_at = -1;
+        for (int p = 0; p < n; p++) {
+            const token *t = &c->tok[pos[p]];
+            if (t->type != T_VERB) continue;
+            bool sub = false;
+            int r = code_verb(c, pos, n, p, &cs, clause_no == 0, &sub);
+            if (r == 1 && sub && o->attribution) cs.said_at = p + 1;
+            if (r == -1) { *status = SR_CODE_DISCARD; return 0; }
+            if (r == -2) { *status = SR_CODE_COMPLEX; return 0; }
+            if (r == 1 && !sub) {
+                coded = true;
+                if (o->code_by != BY_ALL) break;
+            }
+        }
+        if (!coded && !cs.have_source) {
+            int f = first_mention(c, pos, 0, n, -1);
+            if (f >= 0) { cs.source = f; cs.have_source = true; }
+        }
+        if (coded && o->code_by == BY_SENTENCE) sentence_done = true;
+        clause_no++;
+    }
+    return 0;
+}
+
+/* ---- event details ------------------------------------------------------- */
+
+static bool tok_is_any(const token *t, const char *const *words)
+{
+    for (; *words; words++)
+        if (word_is_n(t, *words, strlen(*words))) return true;
+    return false;
+}
+
+static void modality_and_negation(const sr_coder *c, sr_code_event *e, int verb_tok)
+{
+    static const char *const neg[] = {"NOT", "NEVER", "NO", "DIDN'T", "DOESN'T", "DON'T", "WON'T",
+                                      "WOULDN'T", "CAN'T", "CANNOT", "ISN'T", "WASN'T", "HASN'T",
+                                      "HAVEN'T", "REFUSED", NULL};
+    static const char *const intent[] = {"WILL", "WOULD", "PLANS", "PLAN", "PLANNED", "INTENDS",
+                                         "INTEND", "EXPECTED", "SET", "WANTS", "VOWED", "PLEDGED", NULL};
+    static const char *const threat[] = {"THREATENED", "THREATENS", "THREATEN", NULL};
+    static const char *const hedge[] = {"MAY", "MIGHT", "COULD", "REPORTEDLY", "ALLEGEDLY", NULL};
+    for (int k = verb_tok - 1; k >= 0 && k >= verb_tok - 4; k--) {
+        const token *t = &c->tok[k];
+        if (t->type == T_COMMA || t->type == T_CONJ) break;
+        if (tok_is_any(t, neg)) e->negated = true;
+        if (e->modality == SR_MOD_ASSERTED) {
+            if (tok_is_any(t, threat)) e->modality = SR_MOD_THREAT;
+            else if (tok_is_any(t, intent)) e->modality = SR_MOD_INTENT;
+            else if (tok_is_any(t, hedge)) e->modality = SR_MOD_HEDGED;
+        }
+    }
+}
+
+static void fill_actor(sr_coder *c, sr_code_actor *a, int men, sr_cp_cursor *cur)
+{
+    if (men < 0) {
+        a->words = "";
+        a->start = a->end = c->base;
+        return;
+    }
+    const mention *m = &c->men[men];
+    if (m->pron_ref >= 0 && 0) m = &c->men[m->pron_ref];
+    size_t b0 = c->tok[m->first].b0, b1 = c->tok[m->last].b1;
+    a->words = sr_arena_strndup(c->mem, c->text + b0, b1 - b0);
+    (void)cur;
+    a->start = c->base + c->tok[m->first].c0;
+    a->end = c->base + c->tok[m->last].c1;
+}
+
+static void finish_events(sr_coder *c, size_t len)
+{
+    /* subordinate events stand only when nothing else was coded (6.6.1);
+     * dominant events push out the rest (6.6.2) */
+    bool any_main = false, any_dom = false;
+    for (size_t i = 0; i < c->nev; i++) {
+        if (!c->ev[i].negated) any_main = true;
+        if (c->ev[i].has_goldstein) any_dom = true;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < c->nev; i++) {
+        sr_code_event *e = &c->ev[i];
+        if (any_main && e->negated) continue;
+        if (any_dom && !e->has_goldstein) continue;
+        c->ev[w++] = *e;
+    }
+    c->nev = w;
+    size_t sent_cp = c->ncp;
+    (void)len;
+    for (size_t i = 0; i < c->nev; i++) {
+        sr_code_event *e = &c->ev[i];
+        int sm = (int)e->source.start - 1, tm = (int)e->target.start - 1;
+        int verb_tok = (int)e->sent_start;
+        e->negated = false;
+        e->has_goldstein = false;
+        fill_actor(c, &e->source, sm, NULL);
+        fill_actor(c, &e->target, tm, NULL);
+        const char *name;
+        int quad;
+        double g;
+        e->root = "";
+        if (sr_cameo_lookup(e->cameo, &name, &quad, &g)) {
+            e->root = sr_arena_strndup(c->mem, e->cameo, 2);
+            e->quad = quad;
+            e->goldstein = g;
+            e->has_goldstein = true;
+        }
+        e->date = c->date;
+        e->date_precision = c->date ? SR_DATE_DAY : SR_DATE_NONE;
+        e->sent_start = c->base;
+        e->sent_end = c->base + sent_cp;
+        modality_and_negation(c, e, verb_tok);
+        if (c->place_fn) c->place_fn(c->place_ctx, c->text, len, e);
+    }
+}
+
+/* ---- documents ------------------------------------------------------------ */
+
+static size_t next_sentence_end(const char *s, size_t len, size_t from);
+static sr_err keep_event(sr_coder *c, const sr_code_event *e);
+
+sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, const sr_code_result **out)
+{
+    sr_arena_reset(c->docmem);
+    c->doc_n = 0;
+    c->doc.status = SR_CODE_CODED;
+    size_t at = 0, cp = 0;
+    while (at < len) {
+        size_t end = next_sentence_end(text, len, at);
+        const sr_code_result *r;
+        sr_err e = sr_code_sentence(c, text + at, end - at, date, cp, &r);
+        if (e) return e;
+        for (size_t i = 0; i < r->n_events; i++)
+            if ((e = keep_event(c, &r->events[i]))) return e;
+        cp += sr_utf8_count(text + at, end - at);
+        at = end;
+    }
+    c->doc.events = c->doc_ev;
+    c->doc.n_events = c->doc_n;
+    *out = &c->doc;
+    return SR_OK;
+}
+
+static const char *keep_str(sr_coder *c, const char *s)
+{
+    return s ? sr_arena_strdup(c->docmem, s) : NULL;
+}
+
+static sr_err keep_event(sr_coder *c, const sr_code_event *e)
+{
+    if (c->doc_n == c->doc_cap) {
+        size_t ncap = c->doc_cap ? c->doc_cap * 2 : 64;
+        if (ncap > (1u << 20)) return SR_ETOOBIG;
+        sr_code_event *na = realloc(c->doc_ev, ncap * sizeof *na);
+        if (!na) return SR_ENOMEM;
+        c->doc_ev = na;
+        c->doc_cap = ncap;
+    }
+    sr_code_event *k = &c->doc_ev[c->doc_n];
+    *k = *e;
+    k->source.code = keep_str(c, e->source.code);
+    k->source.words = keep_str(c, e->source.words);
+    k->target.code = keep_str(c, e->target.code);
+    k->target.words = keep_str(c, e->target.words);
+    k->cameo = keep_str(c, e->cameo);
+    k->root = keep_str(c, e->root);
+    k->place.name = keep_str(c, e->place.name);
+    k->place.id = keep_str(c, e->place.id);
+    if (!k->source.code || !k->target.code || !k->cameo) return SR_ENOMEM;
+    c->doc_n++;
+    return SR_OK;
+}
+
+/* Sentence ends: . ! ? (and closing quotes) followed by blank and a capital
+ * or quote, except after common news abbreviations and single initials. */
+static bool abbreviation_before(const char *s, size_t dot)
+{
+    static const char *const abbr[] = {"MR", "MRS", "MS", "DR", "GEN", "LT", "COL", "SGT", "CAPT", "CPL",
+        "GOV", "SEN", "REP", "ST", "NO", "JAN", "FEB", "MAR", "APR", "AUG", "SEPT", "SEP", "OCT", "NOV",
+        "DEC", "PROF", "REV", "GEN", "ADM", "MAJ", "BRIG", "JR", "SR", "INC", "CORP", "CO", "VS", "U.S",
+        "U.N", "U.K", "E.U", NULL};
+    size_t b = dot;
+    while (b > 0 && (isalpha((unsigned char)s[b - 1]) || s[b - 1] == '.')) b--;
+    size_t n = dot - b;
+    if (n == 1) return true;
+    if (n == 0 || n > 5) return false;
+    char w[8];
+    for (size_t i = 0; i < n; i++) w[i] = (char)toupper((unsigned char)s[b + i]);
+    w[n] = 0;
+    for (const char *const *a = abbr; *a; a++)
+        if (strcmp(*a, w) == 0) return true;
+    return false;
+}
+
+static size_t next_sentence_end(const char *s, size_t len, size_t from)
+{
+    for (size_t i = from; i < len; i++) {
+        char ch = s[i];
+        if (ch == '\n' && i + 1 < len && s[i + 1] == '\n') return i + 2;
+        if (ch != '.' && ch != '!' && ch != '?') continue;
+        size_t j = i + 1;
+        while (j < len && (s[j] == '"' || s[j] == '\'' || s[j] == ')')) j++;
+        if (j >= len) return len;
+        if (s[j] != ' ' && s[j] != '\n' && s[j] != '\t') continue;
+        size_t k = j;
+        while (k < len && (s[k] == ' ' || s[k] == '\n' || s[k] == '\t')) k++;
+        if (k < len && !isupper((unsigned char)s[k]) && s[k] != '"' && !isdigit((unsigned char)s[k])) continue;
+        if (ch == '.' && abbreviation_before(s, i)) continue;
+        return k;
+    }
+    return len;
+}
+
+/* SR_CODE_TRACE=1 shows the parse on stderr, as TABARI's P)arse display. */
+static void trace(const sr_coder *c)
+{
+    static const char *const names[] = {"", "actor", "agent", "verb", "noun", "adj", "time", "discard",
+                                        "det", "conj", "pron", "aux", "by", "comma", "num"};
+    for (int i = 0; i < c->ntok; i++) {
+        const token *t = &c->tok[i];
+        fprintf(stderr, "%s%.*s", i ? " " : "", (int)t->len, t->w);
+        if (t->type) fprintf(stderr, "/%s", names[t->type]);
+        if (t->mention >= 0) {
+            const mention *m = &c->men[t->mention];
+            fprintf(stderr, "<m%d g%d", t->mention, m->group);
+            for (int k = 0; k < m->ncodes; k++) fprintf(stderr, " %s", m->codes[k]);
+            fprintf(stderr, ">");
+        }
+        if (t->dropped) fprintf(stderr, "#");
+        if (t->joined) fprintf(stderr, "+");
+    }
+    fprintf(stderr, "\n");
+}

@@ -1,0 +1,230 @@
+/*
+ * TABARI validation projects (manual 10.1): records of the form
+ *
+ *   YYMMDD  RECORD-ID
+ *   sentence text ... [comment marks] \n{ SRC / TGT / CODE } [end marks]
+ *
+ * The expected events sit in the comment after "\n"; "{ OPTION: ... }"
+ * changes an option for the records that follow; "{+++}", "{---}", "{###}"
+ * or "{}" expect no event. "-{ ... }" is a disabled expectation.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "code_internal.h"
+
+#define MAX_EXPECT 64
+
+typedef struct expect {
+    char src[64], tgt[64], code[32];
+} expect;
+
+typedef struct record {
+    char id[64];
+    int date;
+    sr_buf text;       /* what is coded */
+    sr_buf comment;    /* what is between the comment marks */
+} record;
+
+static bool header_line(const char *s, int *date, char *id, size_t idn);
+static void split_record(record *r, const char *raw);
+static int parse_expect(const char *comment, expect *ex, int max, sr_code_dict *d, bool *option);
+static int event_cmp(const void *a, const void *b);
+
+sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code_validation *out)
+{
+    memset(out, 0, sizeof *out);
+    sr_code_dict *d;
+    sr_err e = sr_code_dict_new(&d, errors);
+    if (e) return e;
+    /* TABARI's defaults: 8 words at least, and the source of a reported
+     * event is the sentence's subject, not the reporter's subject */
+    sr_code_dict_option(d, "SET: MINIMUM WORDS = 8");
+    sr_code_dict_option(d, "SET: ATTRIBUTION = FALSE");
+    char *textfile = NULL;
+    e = sr_code_dict_load_project(d, project, &textfile);
+    if (!textfile) {
+        if (errors) fprintf(errors, "sitrep: %s: no <textfile> in project\n", project);
+        sr_code_dict_free(d);
+        return e ? e : SR_EPARSE;
+    }
+    char *text;
+    size_t len;
+    e = sr_read_file(textfile, 64u << 20, &text, &len);
+    if (e) {
+        if (errors) fprintf(errors, "sitrep: %s: %s\n", textfile, sr_strerror(e));
+        free(textfile);
+        sr_code_dict_free(d);
+        return e;
+    }
+    sr_coder *c;
+    if ((e = sr_coder_new(&c, d))) goto out;
+    record r;
+    sr_buf_init(&r.text, 1u << 20);
+    sr_buf_init(&r.comment, 1u << 20);
+    sr_buf raw;
+    sr_buf_init(&raw, 1u << 20);
+    bool in_record = false;
+    char *p = text, *end = text + len;
+    for (;;) {
+        char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+        char *le = nl ? nl : end;
+        char line[4096];
+        snprintf(line, sizeof line, "%.*s", (int)(le - p < 4095 ? le - p : 4095), p);
+        int date;
+        char id[64];
+        bool header = p < end && header_line(line, &date, id, sizeof id);
+        bool section = line[0] == '#';
+        if ((header || section || p >= end) && in_record) {
+            split_record(&r, raw.data ? raw.data : "");
+            if (strstr(r.text.data ? r.text.data : "", "This is the end of the standard validation records")) break;
+            expect ex[MAX_EXPECT];
+            bool option = false;
+            int nex = parse_expect(r.comment.data ? r.comment.data : "", ex, MAX_EXPECT, d, &option);
+            out->records++;
+            if (option) {
+                out->options++;
+            } else {
+                const sr_code_result *res;
+                sr_code_sentence(c, r.text.data ? r.text.data : "", r.text.len, r.date, 0, &res);
+                expect got[MAX_EXPECT];
+                int ngot = 0;
+                for (size_t i = 0; i < res->n_events && ngot < MAX_EXPECT; i++) {
+                    snprintf(got[ngot].src, sizeof got[ngot].src, "%s", res->events[i].source.code);
+                    snprintf(got[ngot].tgt, sizeof got[ngot].tgt, "%s", res->events[i].target.code);
+                    snprintf(got[ngot].code, sizeof got[ngot].code, "%s", res->events[i].cameo);
+                    ngot++;
+                }
+                qsort(ex, (size_t)nex, sizeof *ex, event_cmp);
+                qsort(got, (size_t)ngot, sizeof *got, event_cmp);
+                bool same = nex == ngot;
+                for (int i = 0; same && i < nex; i++) same = event_cmp(&ex[i], &got[i]) == 0;
+                if (same) {
+                    out->passed++;
+                } else {
+                    out->failed++;
+                    if (report) {
+                        fprintf(report, "%s: expected", r.id);
+                        for (int i = 0; i < nex; i++) fprintf(report, " {%s/%s/%s}", ex[i].src, ex[i].tgt, ex[i].code);
+                        if (!nex) fprintf(report, " nothing");
+                        fprintf(report, "; coded");
+                        for (int i = 0; i < ngot; i++) fprintf(report, " {%s/%s/%s}", got[i].src, got[i].tgt, got[i].code);
+                        if (!ngot) fprintf(report, " nothing");
+                        static const char *const st[] = {"", " (discard)", " (complex)", " (short)"};
+                        fprintf(report, "%s\n", st[res->status]);
+                    }
+                }
+            }
+            in_record = false;
+        }
+        if (p >= end) break;
+        if (header) {
+            in_record = true;
+            snprintf(r.id, sizeof r.id, "%s", id);
+            r.date = date;
+            sr_buf_reset(&raw);
+        } else if (in_record && !section) {
+            sr_buf_append(&raw, p, (size_t)(le - p));
+            sr_buf_putc(&raw, ' ');
+        }
+        p = le + 1;
+    }
+    sr_buf_free(&raw);
+    sr_buf_free(&r.text);
+    sr_buf_free(&r.comment);
+    sr_coder_free(c);
+out:
+    free(text);
+    free(textfile);
+    sr_code_dict_free(d);
+    return e;
+}
+
+/* "950101  DEMO-01" -> date 19950101, id */
+static bool header_line(const char *s, int *date, char *id, size_t idn)
+{
+    int k = 0;
+    while (isdigit((unsigned char)s[k])) k++;
+    if (k != 6 && k != 8) return false;
+    if (s[k] != ' ' && s[k] != '\t') return false;
+    int v = atoi(s);
+    if (k == 6) v += v / 10000 <= 30 ? 20000000 : 19000000;
+    *date = v;
+    const char *p = s + k;
+    while (*p == ' ' || *p == '\t') p++;
+    if (!*p) return false;
+    size_t n = strcspn(p, " \t\r");
+    snprintf(id, idn, "%.*s", (int)n, p);
+    return true;
+}
+
+static void split_record(record *r, const char *raw)
+{
+    sr_buf_reset(&r->text);
+    sr_buf_reset(&r->comment);
+    const char *p = raw;
+    for (;;) {
+        const char *open = strstr(p, "/*");
+        if (!open) {
+            sr_buf_puts(&r->text, p);
+            break;
+        }
+        sr_buf_append(&r->text, p, (size_t)(open - p));
+        const char *close = strstr(open + 2, "*/");
+        if (!close) {
+            sr_buf_puts(&r->comment, open + 2);
+            break;
+        }
+        sr_buf_append(&r->comment, open + 2, (size_t)(close - open - 2));
+        sr_buf_putc(&r->comment, ' ');
+        p = close + 2;
+    }
+}
+
+static void copy_field(char *dst, size_t n, const char *s, size_t len)
+{
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    snprintf(dst, n, "%.*s", (int)len, s);
+}
+
+static int parse_expect(const char *cm, expect *ex, int max, sr_code_dict *d, bool *option)
+{
+    int n = 0;
+    for (const char *p = strstr(cm, "\\n"); p; p = strstr(p + 2, "\\n")) {
+        const char *q = p + 2;
+        while (*q == ' ' || *q == '\t') q++;
+        if (*q != '{') continue;
+        const char *close = strchr(q, '}');
+        if (!close) close = q + strlen(q); /* an OPTION record may lack its closing brace */
+        const char *b = q + 1;
+        while (*b == ' ') b++;
+        if (strncmp(b, "OPTION:", 7) == 0) {
+            char opt[512];
+            copy_field(opt, sizeof opt, b + 7, (size_t)(close - b - 7));
+            sr_code_dict_option(d, opt);
+            *option = true;
+            continue;
+        }
+        const char *s1 = memchr(b, '/', (size_t)(close - b));
+        const char *s2 = s1 ? memchr(s1 + 1, '/', (size_t)(close - s1 - 1)) : NULL;
+        if (!s2 || n >= max) continue;
+        copy_field(ex[n].src, sizeof ex[n].src, b, (size_t)(s1 - b));
+        copy_field(ex[n].tgt, sizeof ex[n].tgt, s1 + 1, (size_t)(s2 - s1 - 1));
+        copy_field(ex[n].code, sizeof ex[n].code, s2 + 1, (size_t)(close - s2 - 1));
+        /* "{ A / B / 081 }" once per distinct event */
+        bool dup = false;
+        for (int i = 0; i < n; i++) dup |= event_cmp(&ex[i], &ex[n]) == 0;
+        if (!dup) n++;
+    }
+    return n;
+}
+
+static int event_cmp(const void *a, const void *b)
+{
+    const expect *x = a, *y = b;
+    int r = strcmp(x->src, y->src);
+    if (!r) r = strcmp(x->tgt, y->tgt);
+    if (!r) r = strcmp(x->code, y->code);
+    return r;
+}

@@ -1,0 +1,201 @@
+/* The coder on project-written dictionaries (tests/fixtures/code): what a
+ * user relies on — who did what to whom, passive voice, compounds, clauses,
+ * attribution, negation, modality, discards, offsets and bad input. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "sitrep/code.h"
+
+static sr_code_dict *dict;
+static sr_coder *coder;
+static FILE *errs;
+static char errbuf[8192];
+
+static void setup(void)
+{
+    errs = fmemopen(errbuf, sizeof errbuf, "w");
+    cr_assert_eq(sr_code_dict_new(&dict, errs), SR_OK);
+    cr_assert_eq(sr_code_dict_load_dir(dict, SR_FIXTURES "/code"), SR_OK);
+    cr_assert_eq(sr_coder_new(&coder, dict), SR_OK);
+}
+
+static void teardown(void)
+{
+    sr_coder_free(coder);
+    sr_code_dict_free(dict);
+    fclose(errs);
+}
+
+TestSuite(code, .init = setup, .fini = teardown);
+
+static const sr_code_result *code(const char *s)
+{
+    const sr_code_result *r;
+    cr_assert_eq(sr_code_sentence(coder, s, strlen(s), 20140101, 0, &r), SR_OK);
+    return r;
+}
+
+static bool has(const sr_code_result *r, const char *src, const char *tgt, const char *cameo)
+{
+    for (size_t i = 0; i < r->n_events; i++) {
+        const sr_code_event *e = &r->events[i];
+        if (!strcmp(e->source.code, src) && !strcmp(e->target.code, tgt) && !strcmp(e->cameo, cameo)) return true;
+    }
+    return false;
+}
+
+Test(code, subject_verb_object_with_agents)
+{
+    const sr_code_result *r = code("Syrian troops attacked Turkey on Sunday.");
+    cr_assert_eq(r->n_events, 1);
+    cr_assert(has(r, "SYRMIL", "TUR", "190"));
+    const sr_code_event *e = &r->events[0];
+    cr_assert_str_eq(e->root, "19");
+    cr_assert_eq(e->quad, 4);
+    cr_assert_float_eq(e->goldstein, -10.0, 1e-9);
+    cr_assert_str_eq(e->source.words, "Syrian troops");
+    cr_assert_eq(e->source.start, 0);
+    cr_assert_eq(e->source.end, 13);
+    cr_assert_str_eq(e->target.words, "Turkey");
+    cr_assert_eq(e->date, 20140101);
+}
+
+Test(code, offsets_are_code_points)
+{
+    const sr_code_result *r = code("Ünlü Syrian troops attacked Turkey.");
+    cr_assert_eq(r->n_events, 1);
+    /* "Ünlü " is 5 code points but 6 bytes */
+    cr_assert_eq(r->events[0].source.start, 5);
+    cr_assert_eq(r->events[0].sent_end, 35);
+}
+
+Test(code, passive_voice_swaps_source_and_target)
+{
+    const sr_code_result *r = code("Iraqi police were attacked by Islamic State militants near Baghdad.");
+    cr_assert(has(r, "IMGMUSISIREB", "IRQCOP", "190"), "passive voice not reversed");
+    cr_assert(!has(r, "IRQCOP", "IMGMUSISIREB", "190"));
+}
+
+Test(code, compound_actors_give_one_event_each)
+{
+    const sr_code_result *r = code("Iraq and Syria accused Turkey of shelling the border.");
+    cr_assert_eq(r->n_events, 2);
+    cr_assert(has(r, "IRQ", "TUR", "112"));
+    cr_assert(has(r, "SYR", "TUR", "112"));
+}
+
+Test(code, paired_and_compound_meeting)
+{
+    const sr_code_result *r = code("Iraq and Syria will meet in Damascus next week officials said.");
+    cr_assert(has(r, "IRQ", "SYR", "036"));
+    cr_assert(has(r, "SYR", "IRQ", "036"));
+}
+
+Test(code, relative_clause_does_not_steal_the_event)
+{
+    const sr_code_result *r = code("Islamic State extremists who had overrun villages stormed Iraqi positions.");
+    cr_assert(has(r, "IMGMUSISIREB", "IRQ", "190"));
+    cr_assert_eq(r->n_events, 1);
+}
+
+Test(code, attribution_is_subordinate_to_the_reported_event)
+{
+    const sr_code_result *r = code("Turkey said Syrian troops attacked Iraq.");
+    cr_assert(!has(r, "TUR", "SYRMIL", "010"), "the saying should not stand beside the attack");
+    cr_assert(has(r, "SYRMIL", "IRQ", "190"), "the reported attack is by the Syrian troops");
+    cr_assert_eq(r->n_events, 1);
+}
+
+Test(code, saying_alone_is_coded_when_nothing_else_is)
+{
+    const sr_code_result *r = code("Turkey said Syria was a threat.");
+    cr_assert(has(r, "TUR", "SYR", "010"));
+}
+
+Test(code, negation_is_flagged)
+{
+    const sr_code_result *r = code("Syria denied that Iraq did not accuse Turkey.");
+    (void)r;
+    r = code("Syrian troops did not attack Turkey yesterday.");
+    cr_assert_eq(r->n_events, 1);
+    cr_assert(r->events[0].negated);
+    r = code("Syrian troops attacked Turkey yesterday.");
+    cr_assert(!r->events[0].negated);
+}
+
+Test(code, null_coded_pattern_removes_the_event)
+{
+    const sr_code_result *r = code("Washington said there won't be any deploy of U.S. boots in Syria.");
+    for (size_t i = 0; i < r->n_events; i++) cr_assert_str_neq(r->events[i].cameo, "150");
+}
+
+Test(code, modality_threat_and_intent)
+{
+    const sr_code_result *r = code("Turkey threatened to attack Syria.");
+    cr_assert(has(r, "TUR", "SYR", "138"));
+    cr_assert_eq(r->events[0].modality, SR_MOD_THREAT);
+    r = code("Turkey will attack Syria.");
+    cr_assert_eq(r->n_events, 1);
+    cr_assert_eq(r->events[0].modality, SR_MOD_INTENT);
+}
+
+Test(code, synset_pattern)
+{
+    const sr_code_result *r = code("Syria attacked Turkey with rockets.");
+    cr_assert(has(r, "SYR", "TUR", "195"));
+}
+
+Test(code, discard_phrase_codes_nothing)
+{
+    const sr_code_result *r = code("A football match between Iraq and Syria ended when Iraq attacked.");
+    cr_assert_eq(r->status, SR_CODE_DISCARD);
+    cr_assert_eq(r->n_events, 0);
+}
+
+Test(code, date_restricted_actor)
+{
+    const sr_code_result *r;
+    const char *s = "The old regime attacked Turkey.";
+    cr_assert_eq(sr_code_sentence(coder, s, strlen(s), 19950101, 0, &r), SR_OK);
+    cr_assert(has(r, "XXX", "TUR", "190"));
+    cr_assert_eq(sr_code_sentence(coder, s, strlen(s), 20140101, 0, &r), SR_OK);
+    cr_assert_eq(r->n_events, 0, "after its date the actor is null-coded");
+}
+
+Test(code, documents_are_split_into_sentences)
+{
+    const char *doc = "Syrian troops attacked Turkey. Gen. Smith said nothing. Iraq accused Syria.";
+    const sr_code_result *r;
+    cr_assert_eq(sr_code_document(coder, doc, strlen(doc), 20140101, &r), SR_OK);
+    cr_assert_eq(r->n_events, 2);
+    cr_assert_str_eq(r->events[1].source.code, "IRQ");
+    cr_assert_eq(r->events[1].sent_start, 56);
+    cr_assert_eq(r->events[1].source.start, 56);
+}
+
+Test(code, hostile_input_is_survived)
+{
+    static char big[200000];
+    for (size_t i = 0; i < sizeof big - 1; i++) big[i] = "Syria attacked Turkey and "[i % 26];
+    big[sizeof big - 1] = 0;
+    const sr_code_result *r;
+    cr_assert_eq(sr_code_sentence(coder, big, strlen(big), 0, 0, &r), SR_OK);
+    const char bad[] = "Syria \xff\xfe attacked \xc3 Turkey \xe2\x80";
+    cr_assert_eq(sr_code_sentence(coder, bad, sizeof bad - 1, 0, 0, &r), SR_OK);
+    cr_assert(has(r, "SYR", "TUR", "190"));
+    cr_assert_eq(sr_code_sentence(coder, "", 0, 0, 0, &r), SR_OK);
+    cr_assert_eq(r->n_events, 0);
+}
+
+Test(code, cameo_facts)
+{
+    const char *name;
+    int quad;
+    double g;
+    cr_assert(sr_cameo_lookup("0231", &name, &quad, &g));
+    cr_assert_eq(quad, 1);
+    cr_assert(sr_cameo_lookup("190", &name, &quad, &g));
+    cr_assert_float_eq(g, -10.0, 1e-9);
+    cr_assert_eq(quad, 4);
+    cr_assert(!sr_cameo_lookup("999", NULL, NULL, NULL));
+}

@@ -1,0 +1,219 @@
+/* Finding and resolving places: spellings, traps, context, offsets and
+ * hostile input. Needs the gazetteer the build makes (skips without). */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include "sitrep/geo.h"
+#include "geo/gaz.h"
+#include "geo_support.h"
+
+static sr_gazetteer *g;
+static sr_arena *a;
+
+static void setup(void)
+{
+    a = sr_arena_new(0);
+    g = test_gazetteer();
+}
+
+static void teardown(void)
+{
+    sr_gazetteer_close(g);
+    sr_arena_free(a);
+}
+
+TestSuite(geo, .init = setup, .fini = teardown);
+
+Test(geo_norm, spellings_of_one_name_meet)
+{
+    char x[GAZ_MAX_KEY], y[GAZ_MAX_KEY];
+    size_t nx, ny;
+    gaz_norm_name("Al Fallūjah", strlen("Al Fallūjah"), x, &nx);
+    gaz_norm_name("al-Falluja", strlen("al-Falluja"), y, &ny);
+    cr_assert_str_eq(x, y);
+    cr_assert_str_eq(x, "al falluja");
+    gaz_norm_name("Sana\xCA\xBF" "a", 7, x, &nx);
+    gaz_norm_name("Sana'a", 6, y, &ny);
+    cr_assert_str_eq(x, y);
+    cr_assert_eq(gaz_norm_word("FALLUJAH", 8, x), 7);
+    cr_assert_str_eq(x, "falluja");
+}
+
+Test(geo, four_spellings_of_fallujah_are_one_place)
+{
+    const char *forms[] = {"Fallujah", "Falluja", "Al-Fallujah", "Al Fall\xC5\xABjah"};
+    uint32_t id = 0;
+    for (int i = 0; i < 4; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "Fighting went on in %s, Iraq, on Monday.", forms[i]);
+        sr_arena_reset(a);
+        sr_geo_doc *doc = places_in(g, a, text);
+        const sr_place *p = place_at(doc, text, forms[i] + (i >= 2 ? 3 : 0));
+        cr_assert_not_null(p, "%s not found", forms[i]);
+        cr_assert_str_eq(p->cc, "IQ");
+        cr_assert_eq(p->kind, SR_PLACE_CITY);
+        if (i == 0)
+            id = p->geonameid;
+        cr_assert_eq(p->geonameid, id, "%s is another place", forms[i]);
+    }
+}
+
+Test(geo, a_country_name_outranks_a_citys_alternate_name)
+{
+    const char *text = "Violence in Iraq rose again.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Iraq");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY);
+    cr_assert_str_eq(p->cc, "IQ");
+}
+
+Test(geo, demonyms_count_as_their_country)
+{
+    const char *text = "The Iraqi army went on the attack while Syrian rebels watched.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Iraqi");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "IQ");
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY);
+    p = place_at(doc, text, "Syrian");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "SY");
+}
+
+Test(geo, province_word_makes_an_admin1_mention)
+{
+    const char *text = "Militants hold parts of Anbar province near the border.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Anbar");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_ADMIN1);
+    cr_assert_str_eq(p->cc, "IQ");
+    cr_assert_str_eq(p->text, "Anbar province");
+}
+
+Test(geo, the_city_of_x_is_a_city)
+{
+    const char *text = "Troops entered the city of Mosul at dawn.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Mosul");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_CITY);
+    cr_assert_str_eq(p->cc, "IQ");
+}
+
+Test(geo, city_comma_state_picks_the_town_in_that_state)
+{
+    const char *text = "A woman from Alexandria, La., was charged with arson.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Alexandria");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "US");
+    cr_assert_str_eq(p->admin1, "Louisiana");
+}
+
+Test(geo, common_words_and_people_are_not_places)
+{
+    const char *text =
+        "Mobile phones were banned. Reading the report, Secretary of State John Kerry said it "
+        "was Nice to see progress. Chad Johnson and Michael Jordan were at the game.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const char *traps[] = {"Mobile", "Reading", "Kerry", "Nice", "Chad", "Jordan", "Michael"};
+    for (size_t i = 0; i < sizeof traps / sizeof *traps; i++)
+        cr_assert_null(place_at(doc, text, traps[i]), "'%s' taken for a place", traps[i]);
+}
+
+Test(geo, the_same_words_are_places_in_place_contexts)
+{
+    const char *text = "Aid reached Chad and Jordan. Storms hit Mobile, Ala., and Nice, France.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Chad");
+    cr_assert(p && strcmp(p->cc, "TD") == 0);
+    p = place_at(doc, text, "Jordan");
+    cr_assert(p && strcmp(p->cc, "JO") == 0);
+    p = place_at(doc, text, "Mobile");
+    cr_assert(p && strcmp(p->cc, "US") == 0 && strcmp(p->admin1, "Alabama") == 0);
+    p = place_at(doc, text, "Nice");
+    cr_assert(p && strcmp(p->cc, "FR") == 0);
+}
+
+Test(geo, washington_as_the_government_is_a_country_mention)
+{
+    const char *text = "Washington said on Tuesday it would speed up delivery of missiles.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Washington");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY);
+    cr_assert_str_eq(p->cc, "US");
+}
+
+Test(geo, offsets_are_bytes_and_code_points)
+{
+    const char *text = "Caf\xC3\xA9 owners in Z\xC3\xBCrich, Switzerland, protested.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Switzerland");
+    cr_assert_not_null(p);
+    size_t byte = (size_t)(strstr(text, "Switzerland") - text);
+    cr_assert_eq(p->start, byte);
+    cr_assert_eq(p->cp_start, byte - 2);  /* é and ü are two bytes each */
+    cr_assert_eq(p->cp_end - p->cp_start, strlen("Switzerland"));
+    p = place_at(doc, text, "rich");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->cp_end - p->cp_start, 6);
+    cr_assert_str_eq(p->text, "Z\xC3\xBCrich");
+}
+
+Test(geo, places_within_a_sentence_and_focus)
+{
+    const char *text = "Clashes broke out in Ramadi. Later Baghdad was calm. Iraq's army said so.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *first;
+    size_t s2 = (size_t)(strstr(text, "Later") - text), e2 = (size_t)(strstr(text, "Iraq") - text);
+    cr_assert_eq(sr_geo_places_within(doc, s2, e2, &first), 1);
+    cr_assert_str_eq(first->text, "Baghdad");
+    cr_assert_eq(sr_geo_places_within(doc, 0, 5, &first), 0);
+    cr_assert_null(first);
+    cr_assert_geq(doc->n_focus, 1);
+    cr_assert_eq(doc->focus[0].kind, SR_PLACE_COUNTRY);
+    cr_assert_str_eq(doc->focus[0].cc, "IQ");
+}
+
+Test(geo, invalid_utf8_empty_and_huge_documents)
+{
+    const char bad[] = "Bombs hit \xFF\xFE Baghdad \xC3 and Basra\xE2\x82.";
+    sr_geo_doc *doc;
+    cr_assert_eq(sr_geo_find(g, a, bad, sizeof bad - 1, &doc), SR_OK);
+    for (size_t i = 0; i < doc->n_places; i++) {
+        cr_assert_leq(doc->places[i].end, sizeof bad - 1);
+        cr_assert_eq(doc->places[i].cp_start, sr_utf8_count(bad, doc->places[i].start));
+    }
+    cr_assert_not_null(place_at(doc, bad, "Baghdad"));
+    cr_assert_eq(sr_geo_find(g, a, "", 0, &doc), SR_OK);
+    cr_assert_eq(doc->n_places, 0);
+    cr_assert_eq(sr_geo_find(g, a, bad, (size_t)SR_GEO_MAX_TEXT + 1, &doc), SR_ETOOBIG);
+    size_t n = 4u << 20;  /* 4 MB of news-like text */
+    char *big = malloc(n + 1);
+    const char *unit = "Rockets fell on Kabul and Kandahar, Afghanistan. ";
+    for (size_t i = 0; i < n; i++)
+        big[i] = unit[i % strlen(unit)];
+    big[n] = 0;
+    cr_assert_eq(sr_geo_find(g, a, big, n, &doc), SR_OK);
+    cr_assert_geq(doc->n_places, n / strlen(unit) * 2);
+    free(big);
+}
+
+Test(gazetteer, missing_or_damaged_file_names_the_build_command)
+{
+    sr_err e;
+    char why[512];
+    cr_assert_null(sr_gazetteer_open("/nonexistent/gazetteer.bin", &e, why, sizeof why));
+    cr_assert_eq(e, SR_ENOTFOUND);
+    cr_assert(strstr(why, "sitrep gazetteer build"), "%s", why);
+    char path[] = "/tmp/sitrep-gaz-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    char junk[4096];
+    memset(junk, 'x', sizeof junk);
+    cr_assert_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    cr_assert_null(sr_gazetteer_open(path, &e, why, sizeof why));
+    cr_assert_eq(e, SR_ESTALE);
+    cr_assert(strstr(why, "sitrep gazetteer build"), "%s", why);
+    unlink(path);
+}
