@@ -96,6 +96,20 @@ Test(sentences, survive_ellipses_inside_a_quotation)
     assert_split("He paused\xE2\x80\xA6 then spoke. Then left.", "He paused\xE2\x80\xA6 then spoke. | Then left.");
 }
 
+Test(sentences, survive_spaced_ellipses)
+{
+    assert_split("It is a package . . . the makeup comes with it. Next.",
+                 "It is a package . . . the makeup comes with it. | Next.");
+}
+
+Test(sentences, survive_abbreviations_in_capitals_and_after_hyphens)
+{
+    assert_split("ST. JOHN'S, N.L. - The victims were remembered.", "ST. JOHN'S, N.L. - The victims were remembered.");
+    assert_split("GEN. SMITH flew to LA. Police met him.", "GEN. SMITH flew to LA. | Police met him.");
+    assert_split("Sen. Jay Rockefeller, D-W. Va., spoke. Pct. 4 Commissioner Jerry West voted.",
+                 "Sen. Jay Rockefeller, D-W. Va., spoke. | Pct. 4 Commissioner Jerry West voted.");
+}
+
 Test(sentences, keep_closing_quotes_and_brackets_after_the_stop)
 {
     assert_split("He said: \"We will win.\" Then he left.", "He said: \"We will win.\" | Then he left.");

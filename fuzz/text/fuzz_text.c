@@ -20,19 +20,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     sr_arena *a = sr_arena_new(64u << 20);
 
-    sr_sentence *s;
-    size_t n;
-    if (sr_text_sentences(a, text, size, &s, &n) == SR_OK)
-        for (size_t i = 0; i < n; i++)
+    sr_sentence *s = NULL;
+    size_t n, ns = 0;
+    if (sr_text_sentences(a, text, size, &s, &ns) == SR_OK)
+        for (size_t i = 0; i < ns; i++)
             CHECK(s[i].start < s[i].end && s[i].end <= size && (i == 0 || s[i - 1].end <= s[i].start));
 
+    /* Tokens mark sentence starts exactly where the splitter starts them,
+     * and numbers and dates read from each sentence's run stay inside it. */
     sr_token *t;
     if (sr_text_tokens(a, text, size, &t, &n) == SR_OK) {
+        size_t starts = 0;
         for (size_t i = 0; i < n; i++) {
             CHECK(t[i].start < t[i].end && t[i].end <= size && (i == 0 || t[i - 1].end <= t[i].start));
+            if (t[i].flags & SR_TOKEN_SENTENCE_START) {
+                CHECK(starts < ns && s[starts].start == t[i].start);
+                starts++;
+            }
             sr_number num;
             if (sr_text_number_at(text, size, t[i].start, &num))
                 CHECK(num.start == t[i].start && num.end <= size && num.min <= num.max);
+        }
+        CHECK(starts == ns);
+        for (size_t b = 0, e; b < n; b = e) {
+            for (e = b + 1; e < n && !(t[e].flags & SR_TOKEN_SENTENCE_START); e++)
+                ;
+            sr_number *num;
+            sr_date *d;
+            size_t k;
+            if (sr_text_numbers_in(a, text, t + b, e - b, &num, &k) == SR_OK)
+                for (size_t i = 0; i < k; i++)
+                    CHECK(num[i].start >= t[b].start && num[i].end <= t[e - 1].end);
+            if (sr_text_dates_in(a, text, t + b, e - b, doc, &d, &k) == SR_OK)
+                for (size_t i = 0; i < k; i++)
+                    CHECK(d[i].start >= t[b].start && d[i].end <= t[e - 1].end);
         }
     }
 

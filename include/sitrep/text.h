@@ -37,9 +37,11 @@ typedef struct sr_sentence {
  * ellipsis followed by a word that does not start in lower case, except
  * after abbreviations news uses (U.S., Jan., Gen., Lt. Col., No. 3, Inc.,
  * a.m., initials as in "John F. Kennedy"), and never inside a number
- * ("3.5"). A blank line always ends a sentence, so does a single newline
- * unless the text is hard-wrapped (lines that end mid-sentence), which is
- * how headlines and datelines without a final stop stay on their own.
+ * ("3.5"). A blank line always ends a sentence. So does a single newline,
+ * which is how headlines and datelines without a final stop stay on their
+ * own, unless the line plainly goes on (it ends on a comma or a word such
+ * as "with", or the next starts in lower case) or the whole text is
+ * hard-wrapped (most of its lines go on like that).
  * On success *out holds *n sentences in text order (NULL when none).
  * Returns SR_ENOMEM when the arena is exhausted.
  */

@@ -51,7 +51,7 @@ static const struct abbr {
     {"Ms", ABBR_TITLE}, {"Msgr", ABBR_TITLE}, {"Mt", ABBR_MAY_END}, {"Neb", ABBR_MAY_END},
     {"Nev", ABBR_MAY_END}, {"No", ABBR_BEFORE_DIGIT}, {"Nos", ABBR_BEFORE_DIGIT},
     {"Nov", ABBR_MAY_END}, {"Oct", ABBR_MAY_END}, {"Okla", ABBR_MAY_END}, {"Ore", ABBR_MAY_END},
-    {"Pa", ABBR_MAY_END}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE}, {"Pvt", ABBR_TITLE},
+    {"Pa", ABBR_MAY_END}, {"Pct", ABBR_BEFORE_DIGIT}, {"Pres", ABBR_TITLE}, {"Prof", ABBR_TITLE}, {"Pvt", ABBR_TITLE},
     {"Rd", ABBR_MAY_END}, {"Rep", ABBR_TITLE}, {"Reps", ABBR_TITLE}, {"Rev", ABBR_TITLE},
     {"Sen", ABBR_TITLE}, {"Sens", ABBR_TITLE}, {"Sep", ABBR_MAY_END}, {"Sept", ABBR_MAY_END},
     {"Sgt", ABBR_TITLE}, {"Sr", ABBR_MAY_END}, {"St", ABBR_MAY_END}, {"Supt", ABBR_TITLE},
@@ -333,10 +333,11 @@ static int compare_abbreviation(const void *key, const void *item)
     return strcmp(key, ((const struct abbr *)item)->word);
 }
 
-static enum abbr_kind abbreviation(const char *w, size_t n)
+/* The word w[0..n) before a stop; its last hyphenated part is seg[0..m). */
+static enum abbr_kind abbreviation(const char *w, size_t n, const char *seg, size_t m)
 {
-    if (n == 1 && byte_class[(unsigned char)w[0]] == C_UPPER)
-        return ABBR_MAY_END; /* an initial: "John F. Kennedy" */
+    if (m == 1 && byte_class[(unsigned char)seg[0]] == C_UPPER)
+        return ABBR_MAY_END; /* an initial: "John F. Kennedy", "D-W. Va." */
     if (n > 6)
         return ABBR_NONE;
     char key[8];
@@ -344,6 +345,17 @@ static enum abbr_kind abbreviation(const char *w, size_t n)
     key[n] = '\0';
     const struct abbr *a = bsearch(key, abbreviations, sizeof abbreviations / sizeof abbreviations[0],
                                    sizeof abbreviations[0], compare_abbreviation);
+    if (!a && n >= 2 && !has_lower(w, 0, n)) {
+        /* datelines and headlines in capitals: "ST. JOHN'S", "GEN. SMITH" */
+        for (size_t i = 1; i < n; i++)
+            key[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32 : key[i]);
+        a = bsearch(key, abbreviations, sizeof abbreviations / sizeof abbreviations[0],
+                    sizeof abbreviations[0], compare_abbreviation);
+        /* but "LA." or "PA." in capitals is more often a name at the end of
+         * a sentence than a state abbreviation */
+        if (a && a->kind == ABBR_MAY_END && !(n == 2 && (key[0] == 'S' || key[0] == 'M') && key[1] == 't'))
+            a = NULL;
+    }
     return a ? (enum abbr_kind)a->kind : ABBR_NONE;
 }
 
@@ -376,7 +388,7 @@ static void stop_after_word(struct lex *lx, struct lex_tok *tok, size_t seg_star
             return;
         }
     }
-    enum abbr_kind k = abbreviation(s + tok->t.start, p - tok->t.start);
+    enum abbr_kind k = abbreviation(s + tok->t.start, p - tok->t.start, s + seg_start, p - seg_start);
     if (k == ABBR_BEFORE_DIGIT) {
         size_t q = p + 1;
         while (q < len && (s[q] == ' ' || s[q] == '\t'))

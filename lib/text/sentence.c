@@ -86,9 +86,10 @@ static sr_err run(struct split *sp, size_t len)
         bool para = t.newlines >= 2 ||
                     (t.newlines == 1 && sp->line_breaks && !line_continues(s, &prev, &t.t));
         prev = t.t;
-        if (open && pending != STOP_NONE && !spaced &&
-            (is_closer(s, &t.t) || stop_kind(s, &t) == STOP_FULL)) {
-            last_end = t.t.end; /* '."', '.)', '?!' */
+        if (open && pending != STOP_NONE &&
+            ((!spaced && (is_closer(s, &t.t) || stop_kind(s, &t) == STOP_FULL)) ||
+             (pending == STOP_FULL && t.newlines == 0 && s[t.t.start] == '.' && t.t.kind == SR_TOKEN_PUNCT))) {
+            last_end = t.t.end; /* '."', '.)', '?!', ". . ." */
             err = keep(sp, &t.t);
             continue;
         }
