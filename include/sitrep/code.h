@@ -47,7 +47,7 @@ typedef struct sr_code_actor {
 } sr_code_actor;
 
 enum sr_code_modality { SR_MOD_ASSERTED = 0, SR_MOD_INTENT, SR_MOD_THREAT, SR_MOD_HEDGED };
-enum sr_code_precision { SR_DATE_NONE = 0, SR_DATE_DAY, SR_DATE_WEEK, SR_DATE_MONTH, SR_DATE_YEAR };
+enum sr_code_precision { SR_CODE_DATE_NONE = 0, SR_CODE_DATE_DAY, SR_CODE_DATE_WEEK, SR_CODE_DATE_MONTH, SR_CODE_DATE_YEAR };
 
 /** Where the event happened; filled by a place resolver through
  *  sr_coder_set_place_hook, empty otherwise. */

@@ -1367,7 +1367,7 @@ static void finish_events(sr_coder *c, size_t len)
             e->has_goldstein = true;
         }
         e->date = c->date;
-        e->date_precision = c->date ? SR_DATE_DAY : SR_DATE_NONE;
+        e->date_precision = c->date ? SR_CODE_DATE_DAY : SR_CODE_DATE_NONE;
         e->sent_start = c->base;
         e->sent_end = c->base + sent_cp;
         modality_and_negation(c, e, verb_tok);

@@ -1,0 +1,474 @@
+/*
+ * bench_extract: how good and how fast `sitrep extract` is, in one run.
+ *
+ *   build/bench/extract/bench_extract [CORPORA_DIR] [--no-speed] [--verbose]
+ *
+ * CORPORA_DIR defaults to ../shared/corpora (the cmake SR_CORPORA setting).
+ * Prints
+ *  1. trafilatura's evaluation set: micro precision / recall / F1 over the
+ *     `with` (must appear) and `without` (must not) snippets, matched as
+ *     whitespace-normalised substrings of the extracted text (as
+ *     corpora/README.md specifies);
+ *  2. title, date (day) and author exact-match rates on the pages that carry
+ *     them, for that set and for Readability's test pages
+ *     (expected-metadata.json);
+ *  3. speed over the trafilatura pages, all loaded in memory first, on one
+ *     core: sitrep, libxml2's bare parse-and-walk of the same bytes (told
+ *     "UTF-8" for pages that are valid UTF-8, as sitrep tells it), and
+ *     Readability.js on linkedom (node, same pages, same run), with the
+ *     ratios and sitrep's peak RSS after one and after three passes (equal
+ *     figures: memory does not grow with the page count).
+ * --verbose lists every missed `with` and every found `without` snippet.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include "sitrep/extract.h"
+
+typedef struct page {
+    char *path;
+    char *data;
+    size_t len;
+    json_t *entry;   /* evaldata.json entry, or expected-metadata.json */
+    const char *url;
+    bool utf8;       /* valid UTF-8: the bare parse is told so, as sitrep would */
+} page;
+
+typedef struct set {
+    page *p;
+    size_t n, cap;
+} set;
+
+static bool verbose;
+
+static void set_add(set *s, page pg)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->p = realloc(s->p, s->cap * sizeof *s->p);
+        if (!s->p)
+            abort();
+    }
+    s->p[s->n++] = pg;
+}
+
+static bool load(const char *path, page *pg)
+{
+    char *d;
+    size_t n;
+    if (sr_read_file(path, 64u << 20, &d, &n) != SR_OK)
+        return false;
+    pg->path = strdup(path);
+    pg->data = d;
+    pg->len = n;
+    pg->utf8 = sr_utf8_valid(d, n);
+    return true;
+}
+
+/* Bytes of a whitespace character at s (0 if none): ASCII and the Unicode
+ * spaces Python's str.split() knows (NBSP, U+2000-200A, U+2028/9, U+202F,
+ * U+205F, U+3000), as the reference scorer splits. */
+static int space_len(const unsigned char *s)
+{
+    if (isspace(*s))
+        return 1;
+    if (s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0x85))
+        return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+        return 3;
+    if ((s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) || (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80))
+        return 3;
+    return 0;
+}
+
+/* collapse whitespace runs to one space, trim */
+static char *norm(const char *s)
+{
+    size_t n = strlen(s);
+    char *o = malloc(n + 1), *q = o;
+    bool sp = true;
+    for (; *s; s++) {
+        int k = space_len((const unsigned char *)s);
+        if (k) {
+            s += k - 1;
+            sp = true;
+            continue;
+        }
+        if (sp && q > o)
+            *q++ = ' ';
+        sp = false;
+        *q++ = *s;
+    }
+    *q = 0;
+    return o;
+}
+
+static bool same(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    char *x = norm(a), *y = norm(b);
+    bool r = !strcmp(x, y);
+    free(x);
+    free(y);
+    return r;
+}
+
+/* ---- the trafilatura evaluation set ------------------------------------ */
+
+static set load_trafilatura(const char *corpora)
+{
+    set s = {0};
+    char p[4096];
+    snprintf(p, sizeof p, "%s/extract/trafilatura-eval/tests/evaldata.json", corpora);
+    json_error_t err;
+    json_t *root = json_load_file(p, 0, &err);
+    if (!root)
+        return s;
+    const char *url;
+    json_t *v;
+    json_object_foreach(root, url, v) {
+        const char *file = json_string_value(json_object_get(v, "file"));
+        if (!file)
+            continue;
+        page pg = {0};
+        snprintf(p, sizeof p, "%s/extract/trafilatura-eval/tests/cache/%s", corpora, file);
+        if (access(p, R_OK) != 0)
+            snprintf(p, sizeof p, "%s/extract/trafilatura-eval/tests/eval/%s", corpora, file);
+        if (!load(p, &pg)) {
+            fprintf(stderr, "bench_extract: cannot read %s\n", p);
+            continue;
+        }
+        pg.entry = json_incref(v);
+        pg.url = strdup(url);
+        set_add(&s, pg);
+    }
+    json_decref(root);
+    return s;
+}
+
+typedef struct tally {
+    long tp, fn, fp, tn;
+    int title_n, title_ok, date_n, date_ok, author_n, author_ok;
+} tally;
+
+static bool day_match(const char *ours, const char *want)
+{
+    return ours && want && strlen(ours) >= 10 && strlen(want) >= 10 && !strncmp(ours, want, 10);
+}
+
+static char *authors_joined(const sr_article *a)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < a->n_authors; i++)
+        n += strlen(a->authors[i]) + 2;
+    char *s = calloc(1, n);
+    for (size_t i = 0; i < a->n_authors; i++) {
+        if (i)
+            strcat(s, ", ");
+        strcat(s, a->authors[i]);
+    }
+    return s;
+}
+
+static bool author_match(const sr_article *a, const char *want)
+{
+    if (!a)
+        return false;
+    char *got = authors_joined(a);
+    const char *w = want;
+    if (!strncasecmp(w, "by ", 3))
+        w += 3;
+    char *x = norm(got), *y = norm(w);
+    /* trafilatura separates names with "; " */
+    for (char *c = y; *c; c++)
+        if (*c == ';')
+            *c = ',';
+    bool ok = !strcasecmp(x, y);
+    free(got);
+    free(x);
+    free(y);
+    return ok;
+}
+
+static void snippets(tally *t, const page *pg, const char *ntext, const char *key, bool want)
+{
+    json_t *arr = json_object_get(pg->entry, key);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *s = json_string_value(v);
+        if (!s)
+            continue;
+        char *ns = norm(s);
+        bool found = *ns && strstr(ntext, ns);
+        if (want) {
+            found ? t->tp++ : t->fn++;
+            if (!found && verbose)
+                printf("  miss  %s: %s\n", pg->path + (strrchr(pg->path, '/') - pg->path) + 1, ns);
+        } else {
+            found ? t->fp++ : t->tn++;
+            if (found && verbose)
+                printf("  extra %s: %s\n", pg->path + (strrchr(pg->path, '/') - pg->path) + 1, ns);
+        }
+        free(ns);
+    }
+}
+
+static void quality_trafilatura(sr_extractor *ex, const set *s)
+{
+    tally t = {0};
+    int failed = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const page *pg = &s->p[i];
+        sr_arena *ar = sr_arena_new(0);
+        sr_article *a = NULL;
+        if (sr_extract_html(ex, ar, pg->data, pg->len, pg->path, pg->url, NULL, &a) != SR_OK)
+            failed++;
+        char *ntext = norm(a && a->text ? a->text : "");
+        snippets(&t, pg, ntext, "with", true);
+        snippets(&t, pg, ntext, "without", false);
+        free(ntext);
+        const char *title = json_string_value(json_object_get(pg->entry, "title"));
+        if (title && *title) {
+            t.title_n++;
+            bool ok = a && same(a->title, title);
+            t.title_ok += ok;
+            if (!ok && verbose)
+                printf("  ttitle %s: got \"%s\" want \"%s\"\n", pg->path, a ? a->title : "-", title);
+        }
+        const char *date = json_string_value(json_object_get(pg->entry, "date"));
+        if (date && *date) {
+            t.date_n++;
+            bool ok = a && day_match(a->published, date);
+            t.date_ok += ok;
+            if (!ok && verbose)
+                printf("  tdate %s: got %s want %s\n", pg->path, a ? a->published : "-", date);
+        }
+        const char *author = json_string_value(json_object_get(pg->entry, "author"));
+        if (author && *author) {
+            t.author_n++;
+            t.author_ok += author_match(a, author);
+        }
+        sr_arena_free(ar);
+    }
+    double p = t.tp + t.fp ? (double)t.tp / (t.tp + t.fp) : 0;
+    double r = t.tp + t.fn ? (double)t.tp / (t.tp + t.fn) : 0;
+    double f1 = p + r ? 2 * p * r / (p + r) : 0;
+    printf("trafilatura-eval: %zu pages (%d gave no article)\n", s->n, failed);
+    printf("  snippets: TP %ld FN %ld FP %ld TN %ld\n", t.tp, t.fn, t.fp, t.tn);
+    printf("  precision %.4f  recall %.4f  F1 %.4f   (target >= 0.94; trafilatura 2.2: 0.924)\n", p, r, f1);
+    printf("  title exact   %.1f%% of %d\n", 100.0 * t.title_ok / (t.title_n ? t.title_n : 1), t.title_n);
+    printf("  date (day)    %.1f%% of %d\n", 100.0 * t.date_ok / (t.date_n ? t.date_n : 1), t.date_n);
+    printf("  author exact  %.1f%% of %d\n", 100.0 * t.author_ok / (t.author_n ? t.author_n : 1), t.author_n);
+}
+
+/* ---- Readability's test pages ------------------------------------------ */
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void quality_readability(sr_extractor *ex, const char *corpora)
+{
+    char dir[4096], p[4400];
+    snprintf(dir, sizeof dir, "%s/extract/readability-test-pages", corpora);
+    struct dirent **ents;
+    int n = scandir(dir, &ents, NULL, by_name);
+    if (n < 0) {
+        printf("readability-test-pages: absent (%s)\n", dir);
+        return;
+    }
+    tally t = {0};
+    int pages = 0;
+    for (int i = 0; i < n; i++) {
+        page pg = {0};
+        snprintf(p, sizeof p, "%s/%s/expected-metadata.json", dir, ents[i]->d_name);
+        json_t *meta = json_load_file(p, 0, NULL);
+        snprintf(p, sizeof p, "%s/%s/source.html", dir, ents[i]->d_name);
+        if (meta && load(p, &pg)) {
+            pages++;
+            sr_arena *ar = sr_arena_new(0);
+            sr_article *a = NULL;
+            sr_extract_html(ex, ar, pg.data, pg.len, p, NULL, NULL, &a);
+            const char *title = json_string_value(json_object_get(meta, "title"));
+            const char *date = json_string_value(json_object_get(meta, "publishedTime"));
+            const char *byline = json_string_value(json_object_get(meta, "byline"));
+            if (title && *title) {
+                t.title_n++;
+                bool ok = a && same(a->title, title);
+                t.title_ok += ok;
+                if (!ok && verbose)
+                    printf("  title %s: got \"%s\" want \"%s\"\n", ents[i]->d_name, a ? a->title : "-", title);
+            }
+            if (date && *date) {
+                t.date_n++;
+                bool ok = a && day_match(a->published, date);
+                t.date_ok += ok;
+                if (!ok && verbose)
+                    printf("  date %s: got %s want %s\n", ents[i]->d_name, a ? a->published : "-", date);
+            }
+            if (byline && *byline) {
+                t.author_n++;
+                t.author_ok += author_match(a, byline);
+            }
+            sr_arena_free(ar);
+            free(pg.data);
+            free(pg.path);
+        }
+        json_decref(meta);
+        free(ents[i]);
+    }
+    free(ents);
+    printf("readability-test-pages: %d pages\n", pages);
+    printf("  title exact   %.1f%% of %d   (target >= 95%%)\n", 100.0 * t.title_ok / (t.title_n ? t.title_n : 1), t.title_n);
+    printf("  date (day)    %.1f%% of %d   (target >= 90%%)\n", 100.0 * t.date_ok / (t.date_n ? t.date_n : 1), t.date_n);
+    printf("  byline exact  %.1f%% of %d\n", 100.0 * t.author_ok / (t.author_n ? t.author_n : 1), t.author_n);
+}
+
+/* ---- speed ------------------------------------------------------------- */
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static double time_sitrep(sr_extractor *ex, const set *s, int passes)
+{
+    double t0 = sr_now();
+    for (int k = 0; k < passes; k++)
+        for (size_t i = 0; i < s->n; i++) {
+            sr_arena *ar = sr_arena_new(0);
+            sr_article *a;
+            sr_extract_html(ex, ar, s->p[i].data, s->p[i].len, s->p[i].path, s->p[i].url, NULL, &a);
+            sr_arena_free(ar);
+        }
+    return sr_now() - t0;
+}
+
+static size_t walk(xmlNodePtr n)
+{
+    size_t count = 0;
+    for (; n; n = n->next) {
+        count += n->content ? strlen((const char *)n->content) : 1;
+        if (n->children)
+            count += walk(n->children);
+    }
+    return count;
+}
+
+static double time_bare(const set *s)
+{
+    double t0 = sr_now();
+    size_t sink = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        /* Without a charset libxml2 reads a page as ISO-8859-1 until a <meta>
+         * says otherwise and converts every byte; the floor for a libxml2
+         * design is the parse with the right charset, as sitrep gives it. */
+        htmlDocPtr d = htmlReadMemory(s->p[i].data, (int)s->p[i].len, NULL, s->p[i].utf8 ? "UTF-8" : NULL,
+                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                      HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
+        if (d) {
+            sink += walk(d->children);
+            xmlFreeDoc(d);
+        }
+    }
+    if (sink == 1)
+        printf(" ");
+    return sr_now() - t0;
+}
+
+static double time_readability_js(const set *s, size_t *pages)
+{
+    char list[] = "/tmp/sitrep-bench-XXXXXX";
+    int fd = mkstemp(list);
+    if (fd < 0)
+        return -1;
+    FILE *f = fdopen(fd, "w");
+    for (size_t i = 0; i < s->n; i++)
+        fprintf(f, "%s\n", s->p[i].path);
+    fclose(f);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "node %s/bench/extract/readability.mjs %s", SR_SOURCE_DIR, list);
+    FILE *p = popen(cmd, "r");
+    char line[1024] = "";
+    if (p) {
+        if (!fgets(line, sizeof line, p))
+            line[0] = 0;
+        pclose(p);
+    }
+    unlink(list);
+    json_t *r = json_loads(line, 0, NULL);
+    if (!r)
+        return -1;
+    double sec = json_real_value(json_object_get(r, "seconds"));
+    *pages = (size_t)json_integer_value(json_object_get(r, "pages"));
+    json_decref(r);
+    return sec;
+}
+
+static void speed(sr_extractor *ex, const set *s)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < s->n; i++)
+        bytes += s->p[i].len;
+    double mb = bytes / 1e6;
+    long rss_loaded = peak_rss_kb();
+    time_sitrep(ex, s, 1);   /* warm-up */
+    double ts = time_sitrep(ex, s, 1);
+    long rss1 = peak_rss_kb();
+    time_sitrep(ex, s, 2);
+    long rss3 = peak_rss_kb();
+    double tb = time_bare(s);
+    size_t js_pages = 0;
+    double tj = time_readability_js(s, &js_pages);
+    printf("speed: %zu pages, %.1f MB, in memory, one core\n", s->n, mb);
+    printf("  sitrep extract        %7.1f pages/s  %6.2f MB/s\n", s->n / ts, mb / ts);
+    printf("  libxml2 bare parse    %7.1f pages/s  %6.2f MB/s\n", s->n / tb, mb / tb);
+    if (tj > 0)
+        printf("  Readability.js+linkedom %5.1f pages/s  %6.2f MB/s\n", js_pages / tj, mb / tj);
+    else
+        printf("  Readability.js+linkedom: not run (node or node_modules missing)\n");
+    printf("  sitrep / bare parse   %.2fx   (target >= 0.6)\n", tb / ts);
+    if (tj > 0)
+        printf("  sitrep / Readability.js %.2fx (target >= 5)\n", tj / ts);
+    printf("  peak RSS: %ld MB with pages loaded, %ld MB after 1 pass, %ld MB after 3 passes\n",
+           rss_loaded / 1024, rss1 / 1024, rss3 / 1024);
+}
+
+int main(int argc, char **argv)
+{
+    const char *corpora = SR_CORPORA;
+    bool do_speed = true;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--no-speed"))
+            do_speed = false;
+        else if (!strcmp(argv[i], "--verbose"))
+            verbose = true;
+        else
+            corpora = argv[i];
+    }
+    sr_extractor *ex = sr_extractor_new(NULL);
+    set traf = load_trafilatura(corpora);
+    if (!traf.n) {
+        printf("bench_extract: no corpora under %s/extract; nothing to measure\n", corpora);
+        return 0;
+    }
+    quality_trafilatura(ex, &traf);
+    quality_readability(ex, corpora);
+    if (do_speed)
+        speed(ex, &traf);
+    sr_extractor_free(ex);
+    return 0;
+}

@@ -1,0 +1,1 @@
+sr_fuzz_target(extract extract)

@@ -1,0 +1,68 @@
+/*
+ * The pipeline: one page in, stories and events out, into the store.
+ *
+ * It chains the stages of the flow (DESIGN.md) for `sitrep ingest` and
+ * `sitrep watch`: extract the article, drop what is already stored (same
+ * URL or same text), put near-duplicates (wire copy reprinted by many
+ * outlets) in one story, find and resolve the places, code the events, give
+ * each event the place of its sentence (else the article's focus), and store
+ * them, merging an event into the one its story already has when they agree.
+ * Writes are batched into transactions; a crash loses at most the open batch,
+ * which the next run redoes (ingesting the same input again changes nothing).
+ */
+#ifndef SITREP_PIPELINE_H
+#define SITREP_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sitrep/sitrep.h"
+
+typedef struct sr_pipeline sr_pipeline;
+
+typedef struct sr_pipeline_options {
+    const char *db;            /**< the store (path or URI) */
+    const char *gazetteer;     /**< NULL: sr_gazetteer_default_path() */
+    const char *dict;          /**< event dictionaries: a folder, a .project or a file */
+    int story_window_hours;    /**< near-duplicates this close in time share a story (0: 72) */
+    int merge_window_days;     /**< events of a story this close in date merge (0: 3) */
+    int batch;                 /**< pages per transaction (0: 200) */
+} sr_pipeline_options;
+
+/** A page to ingest. */
+typedef struct sr_page {
+    const char *body;          /**< HTML (or plain text when is_text) */
+    size_t len;
+    bool is_text;
+    const char *source;        /**< what names it in messages: path, URL, "file.warc.gz@1234" */
+    const char *url;           /**< where it was published, or NULL */
+    const char *content_type;  /**< the HTTP Content-Type, or NULL */
+    int64_t fetched;           /**< Unix time it was fetched (0: now) */
+} sr_page;
+
+/** What became of one page. */
+typedef struct sr_page_result {
+    bool stored;               /**< a new article */
+    bool duplicate;            /**< already stored (URL or text) */
+    bool near_duplicate;       /**< joined an existing story */
+    int64_t article_id, story_id;
+    int events;                /**< events coded from it */
+    int merged;                /**< of which merged into an existing event */
+} sr_page_result;
+
+typedef struct sr_pipeline_stats {
+    unsigned long long pages, articles, duplicates, near_duplicates, events, merged, failed, bytes;
+} sr_pipeline_stats;
+
+sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char *err, size_t errlen);
+/** Commit what is pending and close. NULL is fine. */
+sr_err sr_pipeline_close(sr_pipeline *p);
+/** Ingest one page. On failure `err` holds one line naming the page and
+ *  the problem; nothing of that page is stored and the pipeline goes on. */
+sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *page, sr_page_result *res,
+                        char *err, size_t errlen);
+/** Commit the open batch now. */
+sr_err sr_pipeline_flush(sr_pipeline *p);
+void sr_pipeline_stats_get(const sr_pipeline *p, sr_pipeline_stats *out);
+
+#endif

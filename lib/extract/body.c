@@ -1,0 +1,689 @@
+/* The article body: score the page's paragraphs and let the scores flow up
+ * to their containers (Readability's method: commas and length per
+ * paragraph, shared with parent and grandparent, discounted by link density
+ * and class/id words), take the best container and its siblings that look
+ * like more of the story, then flatten them to paragraphs while dropping the
+ * furniture inside (link lists, share bars, credits, prompts, durations). */
+#define _GNU_SOURCE  /* strcasestr */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+#include "extract_int.h"
+
+enum { MAX_DEPTH = 256, MAX_IMAGES = 20, MAX_CAPTIONS = 32 };
+
+typedef struct scorer {
+    sr_page *pg;
+    xmlNodePtr *cands;       /* elements that received a score */
+    size_t n_cands, cap_cands;
+    bool use_hints;          /* skip boilerplate-named subtrees while scoring */
+} scorer;
+
+typedef struct writer {
+    sr_page *pg;
+    sr_textbuf text;         /* the article so far */
+    sr_textbuf para;         /* the paragraph being built */
+    size_t para_link;        /* bytes of para inside links */
+    int in_link;
+    uint32_t root_text;
+    const char *last_para;
+    size_t n_paras;
+} writer;
+
+static void stats(scorer *sc, xmlNodePtr n, int depth);
+static void clear_para_text(xmlNodePtr n, int depth);
+static void from_json_ld(writer *w, const char *body);
+static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
+static xmlNodePtr best_candidate(scorer *sc);
+static void write_article(writer *w, xmlNodePtr best);
+static void collect_media(sr_page *pg, xmlNodePtr best);
+
+sr_err sr_body_extract(sr_page *pg)
+{
+    xmlNodePtr body = pg->body;
+    if (!body)
+        return SR_EEMPTY;
+    scorer sc = {.pg = pg, .use_hints = true};
+    stats(&sc, body, 0);
+    score_walk(&sc, body, 0, false);
+    xmlNodePtr best = best_candidate(&sc);
+    writer w = {.pg = pg};
+    sr_tb_init(&w.text, pg->arena, 4096);
+    sr_tb_init(&w.para, pg->arena, 1024);
+    if (best)
+        write_article(&w, best);
+    if (w.text.len < 250) {
+        /* Too little: the story may sit inside a container whose name looks
+         * like boilerplate. Score again without the class/id words. */
+        scorer again = {.pg = pg, .use_hints = false};
+        for (size_t i = 0; i < sc.n_cands; i++)
+            SR_NODE(sc.cands[i])->score = 0;
+        clear_para_text(body, 0);
+        score_walk(&again, body, 0, false);
+        xmlNodePtr other = best_candidate(&again);
+        if (other && other != best) {
+            writer w2 = {.pg = pg};
+            sr_tb_init(&w2.text, pg->arena, 4096);
+            sr_tb_init(&w2.para, pg->arena, 1024);
+            write_article(&w2, other);
+            if (w2.text.len > w.text.len) {
+                w = w2;
+                best = other;
+            }
+        }
+    }
+    if (!w.text.p)
+        return SR_ENOMEM;
+    if (pg->ld_body && w.text.len < 500 && strlen(pg->ld_body) > 2 * w.text.len + 100)
+        from_json_ld(&w, pg->ld_body);   /* the page draws its story with script */
+    pg->art->text = w.text.p;
+    pg->art->text_len = w.text.len;
+    if (best)
+        collect_media(pg, best);
+    return SR_OK;
+}
+
+static void clear_para_text(xmlNodePtr n, int depth)
+{
+    if (SR_NODE(n))
+        SR_NODE(n)->para_text = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
+            clear_para_text(c, depth + 1);
+}
+
+/* JSON-LD articleBody: one paragraph per non-empty line. */
+static void from_json_ld(writer *w, const char *body)
+{
+    sr_tb_init(&w->text, w->pg->arena, strlen(body) + 16);
+    for (const char *p = body; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        size_t before = w->text.len;
+        if (w->text.len)
+            sr_tb_raw(&w->text, "\n\n", 2);
+        size_t mark = w->text.len;
+        sr_tb_add(&w->text, p, n);
+        if (w->text.p && w->text.len == mark) {   /* blank line: undo the separator */
+            w->text.len = before;
+            w->text.p[before] = 0;
+        }
+        w->text.space = false;
+        p = nl ? nl + 1 : p + n;
+    }
+}
+
+/* ---- figures per element ------------------------------------------------ */
+
+/* Never part of a story, whatever they contain. */
+static bool never_content(xmlNodePtr n)
+{
+    static const char *const tags[] = {
+        "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
+        "select", "textarea", "option", "nav", "footer", "menu", "dialog", "object",
+        "embed", "video", "audio", "map", "head", "link", "meta", "title", "label", NULL};
+    const char *name = (const char *)n->name;
+    for (int i = 0; tags[i]; i++)
+        if (name[0] == tags[i][0] && !strcmp(name, tags[i]))
+            return true;
+    if (sr_attr(n, "hidden"))
+        return true;
+    const char *aria = sr_attr(n, "aria-hidden");
+    if (aria && !strcmp(aria, "true"))
+        return true;
+    const char *role = sr_attr(n, "role");
+    if (role && (!strcmp(role, "navigation") || !strcmp(role, "dialog") || !strcmp(role, "alertdialog") ||
+                 !strcmp(role, "complementary") || !strcmp(role, "contentinfo") || !strcmp(role, "menu")))
+        return true;
+    const char *style = sr_attr(n, "style");
+    if (style && (strstr(style, "display:none") || strstr(style, "display: none") ||
+                  strstr(style, "visibility:hidden") || strstr(style, "visibility: hidden")))
+        return true;
+    return false;
+}
+
+/* Class/id words, and what the element itself says: <aside> is usually a
+ * sidebar but some sites wrap the story in one; itemprop=articleBody is the
+ * publisher naming the story. */
+static int element_hint(xmlNodePtr n)
+{
+    const char *ip = sr_attr(n, "itemprop");
+    if (ip && !strcasecmp(ip, "articleBody"))
+        return 1;
+    int h = sr_class_hint((const xmlChar *)sr_attr(n, "class"), (const xmlChar *)sr_attr(n, "id"));
+    if (sr_tag_is(n, "aside") && h == 0)
+        return -1;
+    return h;
+}
+
+static bool is_para_tag(const char *t)
+{
+    return !strcmp(t, "p") || !strcmp(t, "pre") || !strcmp(t, "td") || !strcmp(t, "blockquote");
+}
+
+static bool is_block(const char *t)
+{
+    static const char *const tags[] = {
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
+        "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "tbody", "thead", "tfoot", "tr",
+        "figure", "figcaption", "header", "address", "center", "hr", "br", "form", "fieldset",
+        "details", "summary", "body", NULL};
+    for (int i = 0; tags[i]; i++)
+        if (t[0] == tags[i][0] && !strcmp(t, tags[i]))
+            return true;
+    return false;
+}
+
+static int count_commas(const char *s)
+{
+    int c = 0;
+    for (; *s; s++)
+        if (*s == ',' || (*s == '\xef' && s[1] == '\xbc' && s[2] == '\x8c'))  /* U+FF0C */
+            c++;
+    return c;
+}
+
+static size_t text_bytes(const char *s)
+{
+    size_t n = 0;
+    bool sp = true;
+    for (; *s; s++) {
+        bool w = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
+        if (!w || !sp)
+            n++;
+        sp = w;
+    }
+    return n;
+}
+
+static void add_candidate(scorer *sc, xmlNodePtr n)
+{
+    sr_node *d = SR_NODE(n);
+    if (d->score != 0)
+        return;
+    if (sc->n_cands == sc->cap_cands) {
+        size_t cap = sc->cap_cands ? sc->cap_cands * 2 : 64;
+        xmlNodePtr *p = sr_arena_alloc(sc->pg->arena, cap * sizeof *p);
+        if (!p)
+            return;
+        if (sc->n_cands)
+            memcpy(p, sc->cands, sc->n_cands * sizeof *p);
+        sc->cands = p;
+        sc->cap_cands = cap;
+    }
+    sc->cands[sc->n_cands++] = n;
+    d->score = 1e-6f;
+}
+
+/* A paragraph's score goes to its parent, half to the grandparent, and a
+ * third, a sixth... further up (Readability). */
+static void score_paragraph(scorer *sc, xmlNodePtr n)
+{
+    sr_node *d = SR_NODE(n);
+    if (d->text < 25)
+        return;
+    float s = 1.0f + (float)d->commas + (float)(d->text / 100 > 3 ? 3 : d->text / 100);
+    xmlNodePtr a = n->parent;
+    for (int level = 0; a && a->type == XML_ELEMENT_NODE && level < 5; level++, a = a->parent) {
+        if (!SR_NODE(a))
+            break;
+        add_candidate(sc, a);
+        float div = level == 0 ? 1 : level == 1 ? 2 : (float)level * 3;
+        SR_NODE(a)->score += s / div;
+    }
+}
+
+/* Text, link text, commas and paragraphs below each element, bottom-up. */
+static void stats(scorer *sc, xmlNodePtr n, int depth)
+{
+    sr_node *d = SR_NODE(n);
+    if (!d) {
+        d = sr_arena_calloc(sc->pg->arena, sizeof *d);
+        if (!d)
+            return;
+        n->_private = d;
+        d->drop = never_content(n);
+        if (!d->drop && n != sc->pg->body)
+            d->hint = (int8_t)element_hint(n);
+    }
+    d->text = d->link = d->commas = d->paras = d->para_text = 0;
+    if (d->drop)
+        return;
+    bool is_link = sr_tag_is(n, "a");
+    bool inline_only = true;
+    uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            size_t t = text_bytes((const char *)c->content);
+            d->text += (uint32_t)t;
+            own += (uint32_t)t;
+            if (is_link)
+                d->link += (uint32_t)t;
+            d->commas += (uint32_t)count_commas((const char *)c->content);
+        } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
+            stats(sc, c, depth + 1);
+            sr_node *k = SR_NODE(c);
+            if (!k || k->drop)
+                continue;
+            d->text += k->text;
+            d->link += is_link ? k->text : k->link;
+            d->commas += k->commas;
+            d->paras += k->paras;
+            if (is_block((const char *)c->name))
+                inline_only = false;
+            else
+                own += k->text;
+        }
+    }
+    const char *tag = (const char *)n->name;
+    bool para = is_para_tag(tag) ||
+                (inline_only && (!strcmp(tag, "div") || !strcmp(tag, "section") || !strcmp(tag, "li")));
+    /* text written straight into a container between blocks, <br>-separated */
+    if (!para && !inline_only && own >= 100 && !is_link && is_block(tag) && strcmp(tag, "body"))
+        para = true;
+    d->is_para = para;
+    if (para && d->text >= 25)
+        d->paras++;
+}
+
+/* Paragraphs under a boilerplate-named element do not score, unless the
+ * name is a weak or mixed sign and the element holds much of the page (a
+ * page-wide wrapper called "l-outer--nav" is not navigation, an
+ * "article paywall" is the article). */
+static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
+{
+    sr_node *d = SR_NODE(n);
+    if (!d || d->drop)
+        return;
+    uint32_t page_text = SR_NODE(sc->pg->body)->text;
+    if (sc->use_hints && (d->hint == -2 || (d->hint < 0 && d->text * 5 < page_text * 2)))
+        in_neg = true;
+    if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5) {
+        score_paragraph(sc, n);
+        for (xmlNodePtr a = n; a && a->type == XML_ELEMENT_NODE && SR_NODE(a); a = a->parent)
+            SR_NODE(a)->para_text += d->text;
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
+            score_walk(sc, c, depth + 1, in_neg);
+}
+
+static float tag_weight(const char *t)
+{
+    if (!strcmp(t, "div") || !strcmp(t, "article") || !strcmp(t, "section") || !strcmp(t, "main"))
+        return 5;
+    if (!strcmp(t, "pre") || !strcmp(t, "td") || !strcmp(t, "blockquote"))
+        return 3;
+    if (!strcmp(t, "address") || !strcmp(t, "ol") || !strcmp(t, "ul") || !strcmp(t, "dl") ||
+        !strcmp(t, "dd") || !strcmp(t, "dt") || !strcmp(t, "li") || !strcmp(t, "form"))
+        return -3;
+    if (t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2])
+        return -5;
+    return 0;
+}
+
+static float final_score(scorer *sc, xmlNodePtr n)
+{
+    sr_node *d = SR_NODE(n);
+    float s = d->score + tag_weight((const char *)n->name) + (sc->use_hints ? 25.0f * (d->hint < 0 ? -1 : d->hint) : 0);
+    float ld = d->text ? (float)d->link / (float)d->text : 0;
+    return s * (1.0f - ld);
+}
+
+static xmlNodePtr best_candidate(scorer *sc)
+{
+    xmlNodePtr best = NULL;
+    float top = 0;
+    for (size_t i = 0; i < sc->n_cands; i++) {
+        float s = final_score(sc, sc->cands[i]);
+        SR_NODE(sc->cands[i])->score = s;
+        if (s > top) {
+            top = s;
+            best = sc->cands[i];
+        }
+    }
+    /* A lone child carries no more than its parent: take the parent, which
+     * may hold the headline's siblings too (Readability does the same). */
+    while (best && best->parent && best->parent != sc->pg->body && SR_NODE(best->parent) &&
+           SR_NODE(best->parent)->text <= SR_NODE(best)->text + 2 &&
+           best->parent->type == XML_ELEMENT_NODE)
+        best = best->parent;
+    /* Stories split into several blocks (CMS content modules, page builder
+     * rows): climb while what the parent adds is mostly story paragraphs. */
+    while (best && best->parent && best->parent != sc->pg->body &&
+           best->parent->type == XML_ELEMENT_NODE && SR_NODE(best->parent)) {
+        sr_node *b = SR_NODE(best), *p = SR_NODE(best->parent);
+        uint32_t gain = p->para_text - b->para_text, extra = p->text - b->text;
+        if (p->hint < 0 || gain == 0 || (float)gain < 0.7f * (float)extra)
+            break;
+        best = best->parent;
+    }
+    return best;
+}
+
+/* ---- writing the article ------------------------------------------------- */
+
+static void flush(writer *w);
+static void write_node(writer *w, xmlNodePtr n, int depth);
+
+static bool sibling_belongs(xmlNodePtr best, xmlNodePtr s)
+{
+    sr_node *b = SR_NODE(best), *d = SR_NODE(s);
+    if (!d || d->drop || d->hint < 0 || !d->text)
+        return false;
+    float threshold = b->score * 0.2f > 10 ? b->score * 0.2f : 10;
+    const char *bc = sr_attr(best, "class"), *sc = sr_attr(s, "class");
+    float bonus = bc && sc && *bc && !strcmp(bc, sc) ? b->score * 0.2f : 0;
+    if (d->score + bonus >= threshold)
+        return true;
+    float ld = (float)d->link / (float)d->text;
+    if (sr_tag_is(s, "p")) {
+        if (d->text > 80 && ld < 0.25f)
+            return true;
+        if (d->text <= 80 && d->link == 0 && s->children && s->last && s->last->content &&
+            strstr((const char *)s->last->content, "."))
+            return true;
+    }
+    return false;
+}
+
+static void write_article(writer *w, xmlNodePtr best)
+{
+    w->root_text = SR_NODE(best)->text;
+    xmlNodePtr parent = best->parent;
+    if (!parent || parent == w->pg->body->parent || parent->type != XML_ELEMENT_NODE) {
+        write_node(w, best, 0);
+    } else {
+        for (xmlNodePtr s = parent->children; s; s = s->next) {
+            if (s == best)
+                write_node(w, s, 0);
+            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
+                write_node(w, s, 0);
+        }
+    }
+    flush(w);
+}
+
+static bool is_heading(const char *t)
+{
+    return t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2];
+}
+
+/* Readability's "clean conditionally", in short: a container inside the
+ * story that is mostly links, or mostly list items of links, is furniture. */
+static bool furniture_container(writer *w, xmlNodePtr n)
+{
+    sr_node *d = SR_NODE(n);
+    const char *t = (const char *)n->name;
+    if (!d->text)
+        return false;
+    float ld = (float)d->link / (float)d->text;
+    if (!strcmp(t, "ul") || !strcmp(t, "ol"))
+        return ld > 0.5f;
+    if (!strcmp(t, "div") || !strcmp(t, "section") || !strcmp(t, "table") || !strcmp(t, "header"))
+        return (ld > 0.5f && d->text < 2000) || (ld > 0.33f && d->paras == 0 && d->text < 300);
+    return false;
+}
+
+static void write_children(writer *w, xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            if (!c->content)
+                continue;
+            size_t before = w->para.len;
+            sr_tb_add(&w->para, (const char *)c->content, strlen((const char *)c->content));
+            if (w->in_link)
+                w->para_link += w->para.len - before;
+        } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
+            write_node(w, c, depth + 1);
+        }
+    }
+}
+
+static void write_node(writer *w, xmlNodePtr n, int depth)
+{
+    sr_node *d = SR_NODE(n);
+    if (!d || d->drop)
+        return;
+    const char *t = (const char *)n->name;
+    /* a boilerplate-named element is skipped unless it holds most of the story */
+    if (d->hint < 0 && d->text * 2 < w->root_text)
+        return;
+    if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
+        return;   /* captions and credits go to `captions` */
+    if (!strcmp(t, "br")) {
+        if (n->next && sr_tag_is(n->next, "br"))
+            flush(w);
+        else
+            w->para.space = true;
+        return;
+    }
+    bool block = is_block(t);
+    if (block) {
+        flush(w);
+        if (depth > 0 && furniture_container(w, n))
+            return;
+    }
+    if (!strcmp(t, "a"))
+        w->in_link++;
+    if (!strcmp(t, "td") || !strcmp(t, "th"))
+        w->para.space = true;
+    write_children(w, n, depth);
+    if (!strcmp(t, "a"))
+        w->in_link--;
+    if (block)
+        flush(w);
+    (void)is_heading;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a && b && !strcasecmp(a, b);
+}
+
+/* "By Jane Doe", "By Jane Doe and John Roe, staff writers", "Von ..." */
+static bool is_byline(const char *s, size_t n)
+{
+    static const char *const by[] = {"By ", "BY ", "by ", "Von ", "Par ", "Por ", NULL};
+    if (n > 100)
+        return false;
+    for (int i = 0; by[i]; i++) {
+        size_t k = strlen(by[i]);
+        if (n > k + 2 && !strncmp(s, by[i], k) &&
+            (isupper((unsigned char)s[k]) || (unsigned char)s[k] >= 0xC0))
+            return !memchr(s, '.', n) || n < 60;
+    }
+    return false;
+}
+
+/* End the paragraph being built: keep it unless it is furniture. */
+static void flush(writer *w)
+{
+    sr_textbuf *p = &w->para;
+    if (!p->p || !p->len) {
+        w->para_link = 0;
+        p->space = false;
+        return;
+    }
+    char *s = p->p;
+    size_t n = p->len;
+    while (n && s[n - 1] == ' ')
+        n--;
+    bool keep = n > 0;
+    if (keep && sr_furniture_line(s, n))
+        keep = false;
+    if (keep && w->para_link * 10 >= n * 8 && n < 160)
+        keep = false;   /* a line that is all link: navigation, "Watch ..." */
+    s[n] = 0;
+    if (keep && (same_text(s, w->pg->art->title) || same_text(s, w->last_para)))
+        keep = false;
+    if (keep && w->n_paras < 3 && is_byline(s, n)) {
+        /* the byline repeated above the story is chrome; its names are data */
+        if (!w->pg->byline)
+            w->pg->byline = sr_arena_strndup(w->pg->arena, s, n);
+        keep = false;
+    }
+    if (keep) {
+        if (w->text.len)
+            sr_tb_raw(&w->text, "\n\n", 2);
+        size_t at = w->text.len;
+        sr_tb_raw(&w->text, s, n);
+        w->last_para = w->text.p ? w->text.p + at : NULL;
+        w->n_paras++;
+    }
+    p->len = 0;
+    if (p->p)
+        p->p[0] = 0;
+    p->space = false;
+    w->para_link = 0;
+}
+
+/* ---- captions and images ------------------------------------------------- */
+
+static bool credit_named(xmlNodePtr n)
+{
+    const char *c = sr_attr(n, "class");
+    const char *ip = sr_attr(n, "itemprop");
+    return (c && (strcasestr(c, "credit") || strcasestr(c, "copyright") || strcasestr(c, "source") ||
+                  strcasestr(c, "photographer") || strcasestr(c, "author"))) ||
+           (ip && (strcasestr(ip, "copyright") || strcasestr(ip, "author") || strcasestr(ip, "creator")));
+}
+
+static xmlNodePtr find_credit(xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr c = n->children; c && depth < 16; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (credit_named(c))
+            return c;
+        xmlNodePtr r = find_credit(c, depth + 1);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* "Caption text. (Photo: Jane Doe/AP)" → credit from the words that
+ * introduce one, when the credit has no element of its own. */
+static void split_credit(sr_arena *a, const char *text, sr_caption *cap)
+{
+    static const char *const marks[] = {"(Photo: ", "Photo: ", "Foto: ", "Image: ", "Credit: ",
+                                        "Photograph: ", "Picture: ", "Bild: ", "(AP Photo", "©", NULL};
+    for (int i = 0; marks[i]; i++) {
+        const char *m = strstr(text, marks[i]);
+        if (!m)
+            continue;
+        const char *cr = m + (marks[i][0] == '(' ? 1 : 0);
+        char *credit = sr_collapse(a, cr);
+        size_t cl = credit ? strlen(credit) : 0;
+        if (cl && credit[cl - 1] == ')' && marks[i][0] == '(')
+            credit[cl - 1] = 0;
+        cap->credit = credit;
+        cap->text = sr_collapse(a, sr_arena_strndup(a, text, (size_t)(m - text)));
+        return;
+    }
+    cap->text = sr_collapse(a, text);
+}
+
+static void add_image(sr_page *pg, xmlNodePtr img)
+{
+    sr_article *art = pg->art;
+    const char *src = sr_attr(img, "src");
+    if (!src || !*src || !strncmp(src, "data:", 5))
+        src = sr_attr(img, "data-src");
+    if (!src || !*src || !strncmp(src, "data:", 5) || art->n_images >= MAX_IMAGES)
+        return;
+    char *u = sr_meta_absolute(pg, src);
+    if (!u)
+        return;
+    for (size_t i = 0; i < art->n_images; i++)
+        if (!strcmp(art->images[i], u))
+            return;
+    art->images[art->n_images++] = u;
+}
+
+static void text_except(sr_textbuf *t, xmlNodePtr n, xmlNodePtr skip, int depth)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content)
+            sr_tb_add(t, (const char *)c->content, strlen((const char *)c->content));
+        else if (c->type == XML_ELEMENT_NODE && c != skip && depth < 32 &&
+                 !(SR_NODE(c) && SR_NODE(c)->drop))
+            text_except(t, c, skip, depth + 1);
+    }
+}
+
+static void add_caption(sr_page *pg, xmlNodePtr fig)
+{
+    sr_article *art = pg->art;
+    if (art->n_captions >= MAX_CAPTIONS)
+        return;
+    xmlNodePtr fc = NULL;
+    for (xmlNodePtr c = fig->children; c && !fc; c = c->next)
+        if (sr_tag_is(c, "figcaption"))
+            fc = c;
+    if (!fc && sr_tag_is(fig, "figcaption"))
+        fc = fig;
+    if (!fc)
+        return;
+    sr_caption cap = {0};
+    xmlNodePtr cr = find_credit(fc, 0);
+    if (cr) {
+        cap.credit = sr_node_text(pg->arena, cr);
+        sr_textbuf t;
+        sr_tb_init(&t, pg->arena, 256);
+        text_except(&t, fc, cr, 0);
+        cap.text = t.p && t.len ? t.p : NULL;
+    } else {
+        char *t = sr_node_text(pg->arena, fc);
+        if (t)
+            split_credit(pg->arena, t, &cap);
+    }
+    /* a video's "Watch: ..." title is player chrome, not a caption */
+    if (cap.text && sr_furniture_line(cap.text, strlen(cap.text)))
+        cap.text = NULL;
+    if (cap.text || cap.credit)
+        art->captions[art->n_captions++] = cap;
+}
+
+static void media_walk(sr_page *pg, xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || depth > MAX_DEPTH)
+            continue;
+        sr_node *d = SR_NODE(c);
+        if (d && d->drop && !sr_tag_is(c, "noscript"))
+            continue;
+        if (sr_tag_is(c, "figure")) {
+            add_caption(pg, c);
+        } else if (sr_tag_is(c, "img")) {
+            add_image(pg, c);
+            continue;
+        }
+        if (d && d->hint < 0 && !sr_tag_is(c, "figure"))
+            continue;
+        media_walk(pg, c, depth + 1);
+    }
+}
+
+/* Figures of the story: those in the chosen container and, when it sits in
+ * an <article>, the lead image above it. */
+static void collect_media(sr_page *pg, xmlNodePtr best)
+{
+    sr_article *art = pg->art;
+    const char **imgs = sr_arena_calloc(pg->arena, sizeof(char *) * MAX_IMAGES);
+    art->captions = sr_arena_calloc(pg->arena, sizeof(sr_caption) * MAX_CAPTIONS);
+    if (!imgs || !art->captions)
+        return;
+    for (size_t i = 0; i < art->n_images; i++)
+        imgs[i] = art->images[i];
+    art->images = imgs;
+    xmlNodePtr root = best;
+    for (xmlNodePtr a = best; a && a->type == XML_ELEMENT_NODE && a != pg->body; a = a->parent)
+        if (sr_tag_is(a, "article")) {
+            root = a;
+            break;
+        }
+    media_walk(pg, root, 0);
+}

@@ -1,0 +1,206 @@
+/* sitrep's article extractor: the public entry points. A page is parsed
+ * with libxml2's HTML parser in its own character set, its metadata read
+ * (meta.c), its body found and flattened (body.c); everything lives in the
+ * caller's arena, so a page costs one arena and nothing outlives it. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include "extract_int.h"
+
+#define DEFAULT_MAX_BYTES (32u << 20)
+
+static sr_err fail(sr_extractor *ex, sr_err err, const char *fmt, const char *arg);
+static bool looks_like_html(const char *s, size_t n);
+static void count_words(sr_article *a);
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+sr_extractor *sr_extractor_new(const sr_extract_options *opt)
+{
+    sr_extractor *ex = calloc(1, sizeof *ex);
+    if (!ex)
+        return NULL;
+    if (opt)
+        ex->opt = *opt;
+    if (!ex->opt.max_bytes)
+        ex->opt.max_bytes = DEFAULT_MAX_BYTES;
+    xmlInitParser();
+    /* parse problems are expected on the web; libxml2 must not print them */
+    xmlSetGenericErrorFunc(NULL, quiet);
+    return ex;
+}
+
+void sr_extractor_free(sr_extractor *ex)
+{
+    free(ex);
+}
+
+const char *sr_extractor_message(const sr_extractor *ex)
+{
+    return ex && ex->message[0] ? ex->message : "no error";
+}
+
+sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size_t len,
+                       const char *source, const char *source_url,
+                       const char *http_content_type, sr_article **out)
+{
+    *out = NULL;
+    ex->message[0] = 0;
+    if (len == 0)
+        return fail(ex, SR_EEMPTY, "empty page", NULL);
+    if (len > ex->opt.max_bytes)
+        return fail(ex, SR_ETOOBIG, "page over the size limit", NULL);
+    if (len > INT32_MAX)
+        return fail(ex, SR_ETOOBIG, "page over the size limit", NULL);
+    if (!looks_like_html(html, len))
+        return fail(ex, SR_EPARSE, "not an HTML page (no markup; use --text for plain text)", NULL);
+
+    char cs[64];
+    const char *charset = sr_html_charset(html, len, http_content_type, cs, sizeof cs);
+    /* libxml2 stops at the first byte it cannot convert: mend UTF-8 first */
+    sr_buf mended = {0};
+    if (!strcmp(charset, "UTF-8") && !sr_utf8_valid(html, len)) {
+        sr_buf_init(&mended, len * 3 + 16);
+        if (sr_utf8_sanitize(&mended, html, len) != SR_OK) {
+            sr_buf_free(&mended);
+            return fail(ex, SR_ENOMEM, "out of memory", NULL);
+        }
+        html = mended.data;
+        len = mended.len;
+    }
+    htmlDocPtr doc = htmlReadMemory(html, (int)len, source_url, charset,
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
+    sr_buf_free(&mended);
+    if (!doc)
+        return fail(ex, SR_EPARSE, "HTML parser gave up (charset %s)", charset);
+
+    sr_err err = SR_ENOMEM;
+    sr_page pg = {.arena = arena, .doc = doc, .base_url = source_url};
+    sr_article *a = pg.art = sr_arena_calloc(arena, sizeof *a);
+    if (!a)
+        goto done;
+    a->source = source ? sr_arena_strdup(arena, source) : NULL;
+    a->url = source_url ? sr_arena_strdup(arena, source_url) : NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
+        if (sr_tag_is(c, "body"))
+            pg.body = c;
+    if (!pg.body)
+        pg.body = root;
+    sr_meta_extract(&pg);
+    if (!pg.base_url)
+        pg.base_url = a->url;
+    err = sr_body_extract(&pg);
+    if (err == SR_OK)
+        sr_meta_finish(&pg);
+    if (err == SR_OK && a->text_len == 0 && !a->title)
+        err = fail(ex, SR_EEMPTY, "no article text found", NULL);
+    else if (err != SR_OK)
+        fail(ex, err, "%s", sr_strerror(err));
+    if (err == SR_OK) {
+        count_words(a);
+        *out = a;
+    }
+done:
+    xmlFreeDoc(doc);
+    return err;
+}
+
+/* HTML has a tag near its start; binary files have NUL bytes. */
+static bool looks_like_html(const char *s, size_t n)
+{
+    size_t probe = n < 4096 ? n : 4096;
+    size_t nul = 0;
+    for (size_t i = 0; i < probe; i++)
+        nul += s[i] == 0;
+    /* UTF-16 pages have NULs in every other byte but start with a BOM */
+    bool utf16 = n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+                            ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF));
+    if (nul && !utf16)
+        return false;
+    if (utf16)
+        return true;
+    size_t scan = n < 65536 ? n : 65536;
+    for (size_t i = 0; i + 1 < scan; i++)
+        if (s[i] == '<' && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '!'))
+            return true;
+    return false;
+}
+
+static void count_words(sr_article *a)
+{
+    size_t w = 0;
+    bool in = false;
+    for (size_t i = 0; i < a->text_len; i++) {
+        unsigned char c = (unsigned char)a->text[i];
+        bool sp = c == ' ' || c == '\n' || c == '\t';
+        if (!sp && !in)
+            w++;
+        in = !sp;
+    }
+    a->word_count = w;
+}
+
+static sr_err fail(sr_extractor *ex, sr_err err, const char *fmt, const char *arg)
+{
+    snprintf(ex->message, sizeof ex->message, fmt, arg ? arg : "");
+    return err;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+const char *sr_date_precision_name(sr_date_precision p)
+{
+    switch (p) {
+    case SR_DATE_SECOND: return "second";
+    case SR_DATE_DAY: return "day";
+    case SR_DATE_MONTH: return "month";
+    case SR_DATE_YEAR: return "year";
+    default: return NULL;
+    }
+}
+
+void sr_article_write_json(const sr_article *a, sr_json *j)
+{
+    sr_json_object_begin(j);
+    sr_json_kv_string(j, "source", a->source);
+    sr_json_kv_string(j, "url", a->url);
+    sr_json_kv_string(j, "title", a->title);
+    sr_json_kv_string(j, "published", a->published);
+    sr_json_kv_string(j, "published_precision", sr_date_precision_name(a->published_precision));
+    sr_json_kv_string(j, "published_source", a->published_source);
+    sr_json_kv_string(j, "modified", a->modified);
+    sr_json_key(j, "authors");
+    sr_json_array_begin(j);
+    for (size_t i = 0; i < a->n_authors; i++)
+        sr_json_string(j, a->authors[i]);
+    sr_json_array_end(j);
+    sr_json_kv_string(j, "lang", a->lang);
+    sr_json_kv_string(j, "site_name", a->site_name);
+    sr_json_kv_string(j, "description", a->description);
+    sr_json_key(j, "text");
+    sr_json_stringn(j, a->text ? a->text : "", a->text ? a->text_len : 0);
+    sr_json_key(j, "captions");
+    sr_json_array_begin(j);
+    for (size_t i = 0; i < a->n_captions; i++) {
+        sr_json_object_begin(j);
+        sr_json_kv_string(j, "text", a->captions[i].text);
+        sr_json_kv_string(j, "credit", a->captions[i].credit);
+        sr_json_object_end(j);
+    }
+    sr_json_array_end(j);
+    sr_json_key(j, "images");
+    sr_json_array_begin(j);
+    for (size_t i = 0; i < a->n_images; i++)
+        sr_json_string(j, a->images[i]);
+    sr_json_array_end(j);
+    sr_json_kv_int(j, "word_count", (long long)a->word_count);
+    sr_json_object_end(j);
+}

@@ -1,0 +1,82 @@
+/* What the extract module's files share; not part of the public API. */
+#ifndef SR_EXTRACT_INT_H
+#define SR_EXTRACT_INT_H
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include "sitrep/extract.h"
+
+struct sr_extractor {
+    sr_extract_options opt;
+    char message[256];
+};
+
+/* Per-element figures, hung on xmlNode._private for one page. */
+typedef struct sr_node {
+    uint32_t text;      /* bytes of visible text below, whitespace runs counted once */
+    uint32_t link;      /* of which inside <a> */
+    uint32_t commas;
+    uint32_t para_text; /* text of scoring paragraphs below */
+    uint16_t paras;     /* <p>-like blocks below */
+    int8_t hint;        /* class/id: -2 boilerplate, -3 boilerplate and article words, -1 likely boilerplate, +1 article, 0 */
+    uint8_t drop;       /* never content (script, nav, hidden, ...) */
+    uint8_t is_para;    /* a paragraph for scoring: p, pre, td, blockquote, a div of text */
+    float score;
+} sr_node;
+
+#define SR_NODE(n) ((sr_node *)(n)->_private)
+
+/* Everything one page's extraction needs; lives in the page's arena. */
+typedef struct sr_page {
+    sr_arena *arena;
+    htmlDocPtr doc;
+    xmlNodePtr body;
+    const char *base_url;        /* for resolving relative links */
+    sr_article *art;
+    xmlNodePtr title_node;       /* the headline element found, if any */
+    const char *doc_title;       /* <title> as written */
+    void *meta;                  /* meta.c's findings, for sr_meta_finish */
+    const char *ld_body;         /* JSON-LD articleBody, if the page has one */
+    const char *byline;          /* a "By ..." line taken out of the text */
+} sr_page;
+
+/* charset.c */
+const char *sr_html_charset(const char *html, size_t len, const char *content_type,
+                            char *buf, size_t bufsz);
+
+/* meta.c */
+void sr_meta_extract(sr_page *pg);
+void sr_meta_finish(sr_page *pg);
+char *sr_meta_absolute(sr_page *pg, const char *url);   /* resolved against the page */
+
+/* body.c */
+sr_err sr_body_extract(sr_page *pg);
+
+/* dates.c: parse a date in the usual web forms into ISO 8601. */
+sr_date_precision sr_date_parse(const char *s, char *iso, size_t isosz);
+sr_date_precision sr_date_from_url(const char *url, char *iso, size_t isosz);
+bool sr_date_find(const char *text, size_t n, char *iso, size_t isosz);
+
+/* furniture.c: page furniture recognised by its words. */
+bool sr_furniture_line(const char *s, size_t n);
+bool sr_is_duration(const char *s, size_t n);
+/* -2 boilerplate words, -3 the same beside an article word ("article paywall"),
+ * -1 weaker ones without an article word, +1 article, 0 neither */
+int sr_class_hint(const xmlChar *cls, const xmlChar *id);
+
+/* text helpers (textutil.c) */
+typedef struct sr_textbuf {
+    char *p;
+    size_t len, cap;
+    sr_arena *arena;
+    bool space;      /* a space is pending */
+} sr_textbuf;
+void sr_tb_init(sr_textbuf *t, sr_arena *a, size_t cap);
+void sr_tb_add(sr_textbuf *t, const char *s, size_t n);   /* collapses whitespace */
+void sr_tb_raw(sr_textbuf *t, const char *s, size_t n);
+char *sr_collapse(sr_arena *a, const char *s);            /* trimmed, whitespace collapsed */
+char *sr_node_text(sr_arena *a, xmlNodePtr n);           /* visible text, collapsed */
+bool sr_tag_is(xmlNodePtr n, const char *name);
+const char *sr_attr(xmlNodePtr n, const char *name);     /* no copy; NULL if absent */
+
+#endif

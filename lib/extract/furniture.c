@@ -1,0 +1,231 @@
+/* Page furniture recognised by its words: class/id names that mark
+ * boilerplate or article containers (the vocabulary Readability and
+ * trafilatura rely on, read as words rather than substrings), and the short
+ * lines that are furniture in any page: app banners, notification prompts,
+ * consent notices, share/follow bars, video durations. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+#include "extract_int.h"
+
+/* A class/id word that starts with one of these marks boilerplate, even
+ * next to an article word ("article-comments", "post-share"). */
+static const char *const strong_prefix[] = {
+    "comment", "related", "sidebar", "social", "share", "sharing", "footer", "breadcrumb",
+    "cookie", "consent", "gdpr", "newsletter", "recommend", "outbrain", "taboola", "promo",
+    "advert", "disqus", "paywall", "popular", "trending", "readmore", "smartbanner",
+    "appbanner", "notification", "subscribe", "subscription", "signup", "morefrom", "moreon",
+    "masthead", "byline", "community", "remark", "replies", "reply", "agegate", "supplemental", "navbar", "navigation", "pagination", "tagcloud", "sponsor", NULL};
+/* Weaker: boilerplate unless an article word is there too. */
+static const char *const weak_prefix[] = {
+    "banner", "popup", "modal", "overlay", "login", "widget", "pager", "menu", "toolbar",
+    "shoutbox", "skyscraper", "author", "tags", "topics", "keywords", "rss", "print",
+    "teaser", "nextprev", "prevnext", "postmeta", "entrymeta", "meta", "copyright", "credit",
+    "caption", "visuallyhidden", "sronly", "screenreader", "skip", "timestamp", "published",
+    "player", "duration", "playlist", "carousel", "more", "follow", "contact", "legal",
+    "disclaimer", "ticker", "feedback", "rating", "vote", "reaction", "poll", "search",
+    "header", "tooltip", "icon", "button", "btn", "account", NULL};
+/* Exact words (too short to be prefixes). */
+static const char *const neg_exact[] = {
+    "ad", "ads", "adv", "advertisement", "dfp", "aside", "hide", "hidden", "top", "extra",
+    "promoted", "cta", "nav", "share", "tools", "jump", "sr-only", "visually-hidden",
+    "screen-reader-text", "ad-container", "ad-wrapper", "ad-slot", "adsbygoogle", NULL};
+static const char *const pos_prefix[] = {
+    "article", "content", "entry", "story", "post", "text", "body", "prose", "main",
+    "blog", "hentry", "instapaper", "news", "paragraph", "richtext", "rtf", NULL};
+
+static bool has_prefix(const char *const *list, const char *w, size_t n)
+{
+    for (int i = 0; list[i]; i++) {
+        size_t k = strlen(list[i]);
+        if (n >= k && !memcmp(w, list[i], k))
+            return true;
+    }
+    return false;
+}
+
+/* -2 strong boilerplate, -1 weak boilerplate, +1 article, 0 neither */
+static int word_hint(const char *w, size_t n)
+{
+    if (has_prefix(strong_prefix, w, n))
+        return -2;
+    if (has_prefix(weak_prefix, w, n))
+        return -1;
+    if (has_prefix(pos_prefix, w, n))
+        return 1;
+    return 0;
+}
+
+/* Class names are split at spaces into names and at '-' and '_' into
+ * words. Exact words count only as whole names ("hidden", not
+ * "field--label-hidden"); CMS classification names (WordPress's
+ * "category-social-media", "tag-share") say what the story is about, not
+ * what the element is, and are skipped. */
+static bool whole_name(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && !strncasecmp(s, w, n);
+}
+
+/* One name: a strong word anywhere decides; otherwise the last word, the
+ * head of the compound ("entry-meta" is meta, "post-content" is content),
+ * then the others. */
+static int name_hint(const char *s, size_t len)
+{
+    if ((len > 9 && !strncasecmp(s, "category-", 9)) || (len > 4 && !strncasecmp(s, "tag-", 4)) ||
+        (len > 5 && !strncasecmp(s, "tags-", 5)))
+        return 0;
+    for (int i = 0; neg_exact[i]; i++)
+        if (whole_name(s, len, neg_exact[i]))
+            return -1;
+    char w[32];
+    size_t n = 0;
+    int strong = 0, any_weak = 0, any_pos = 0, head = 0;
+    for (size_t i = 0; i <= len; i++) {
+        unsigned char c = i < len ? (unsigned char)s[i] : 0;
+        if (isalnum(c)) {
+            if (n + 1 < sizeof w)
+                w[n++] = (char)tolower(c);
+            continue;
+        }
+        if (n) {
+            head = word_hint(w, n);
+            strong |= head == -2;
+            any_weak |= head == -1;
+            any_pos |= head == 1;
+        }
+        n = 0;
+    }
+    if (strong)
+        return -2;
+    if (head)
+        return head;
+    return any_weak && !any_pos ? -1 : any_pos;
+}
+
+static void hint_of(const char *s, int *strong, int *weak, int *pos)
+{
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        size_t n = 0;
+        while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
+            n++;
+        if (n) {
+            int h = name_hint(s, n);
+            *strong |= h == -2;
+            *weak |= h == -1;
+            *pos |= h == 1;
+        }
+        s += n;
+    }
+}
+
+int sr_class_hint(const xmlChar *cls, const xmlChar *id)
+{
+    int strong = 0, weak = 0, pos = 0;
+    if (cls)
+        hint_of((const char *)cls, &strong, &weak, &pos);
+    if (id)
+        hint_of((const char *)id, &strong, &weak, &pos);
+    if (strong)
+        return pos ? -3 : -2;
+    if (weak && !pos)
+        return -1;
+    return pos;
+}
+
+/* "02:37", "1:02:37", "Video 02:37", "Duration 2:37" */
+bool sr_is_duration(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0, colons = 0;
+    while (i < n && !isdigit((unsigned char)s[i]))
+        i++;
+    if (i > 12)
+        return false;
+    for (; i < n; i++) {
+        if (isdigit((unsigned char)s[i]))
+            digits++;
+        else if (s[i] == ':')
+            colons++;
+        else if (!isspace((unsigned char)s[i]))
+            return false;
+    }
+    return colons >= 1 && colons <= 2 && digits >= 3 && digits <= 6;
+}
+
+/* "3:59 PM", "19:49 Uhr": a time on its own line is a timestamp */
+static bool is_clock(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (isdigit((unsigned char)s[i]) || s[i] == ':'))
+        i++;
+    if (i < 4 || !memchr(s, ':', i))
+        return false;
+    while (i < n && s[i] == ' ')
+        i++;
+    const char *rest = s + i;
+    size_t r = n - i;
+    return r == 0 || (r == 2 && (!strncasecmp(rest, "am", 2) || !strncasecmp(rest, "pm", 2))) ||
+           (r == 3 && !strncasecmp(rest, "uhr", 3));
+}
+
+/* Whole short lines that are furniture whatever the site. Matched
+ * case-insensitively at the start of a line of at most 100 bytes. */
+static const char *const furniture_starts[] = {
+    "open in app", "open in the app", "continue in browser", "continue in the app", "get the app",
+    "download the app", "download our app", "read in app", "use the app", "view in app",
+    "install the app", "turn on notifications", "turn on browser notifications",
+    "get browser notifications", "enable notifications", "allow notifications",
+    "be the first to know", "never miss a story", "get breaking news alerts", "get alerts",
+    "sign up for", "subscribe to our", "subscribe now", "subscribe for", "subscribe today",
+    "sign up to our", "join our newsletter", "newsletter", "we use cookies", "this site uses cookies",
+    "this website uses cookies", "by continuing to use", "accept cookies", "accept all",
+    "manage cookies", "cookie settings", "advertisement", "advertising", "sponsored",
+    "share this", "share on", "share via", "share article", "share:", "share", "tweet", "email this",
+    "follow us", "follow on", "read more", "read next", "read also", "more from", "more on",
+    "related:", "related articles", "related stories", "related coverage", "recommended",
+    "most popular", "most read", "trending", "you may also like", "you might also like",
+    "skip to", "back to top", "click here to", "all rights reserved", "copyright", "©",
+    "watch:", "watch live", "watch now", "watch the video", "watch video", "play video",
+    "video:", "listen", "log in", "sign in", "already a subscriber", "create an account",
+    "to continue reading", "continue reading", "this article is for subscribers",
+    "leave a comment", "comments", "show comments", "view comments", "print", "reprints",
+    "image:", "photo:", "credit:", "image credit", "photograph:", "getty images",
+    "related posts", "related content", "see also", "also read", "also on", "what to read next",
+    "more stories", "more news", "top stories", "latest news", "editor's picks", "previous article",
+    "next article", "previous post", "next post", "posted in", "filed under", "tagged",
+    "rate this", "was this article helpful", "did you find this", "report an error",
+    "anzeige", "- anzeige", "werbung", "weiterlesen", "mehr zum thema", "teilen", "artikel teilen",
+    "auch interessant", "das könnte dich auch interessieren", "das könnte sie auch interessieren",
+    "könnte sie auch interessieren", "ähnliche artikel", "ähnliche beiträge", "weitere artikel",
+    "verwandte artikel", "lesen sie auch", "lies auch", "mehr dazu", "zum artikel", "nach oben",
+    "drucken", "kommentare", "kommentar schreiben", "kommentieren", "beitragsbild", "aufrufe:",
+    "war der artikel", "war dieser artikel", "möchten sie den artikel", "diesen artikel teilen",
+    "jetzt abonnieren", "newsletter abonnieren", "zum newsletter", "bild:", "foto:",
+    "à lire aussi", "lire la suite", "voir aussi", "sur le même sujet", "commentaires",
+    "leer más", "te puede interesar", "comentarios", "leggi anche", "condividi",
+    "publicité", "partager", "lire aussi", "publicidad", "compartir", "lee también",
+    NULL};
+
+bool sr_furniture_line(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0)
+        return true;
+    if (n > 100)
+        return false;
+    if (sr_is_duration(s, n) || is_clock(s, n))
+        return true;
+    for (int i = 0; furniture_starts[i]; i++) {
+        size_t k = strlen(furniture_starts[i]);
+        if (n < k || strncasecmp(s, furniture_starts[i], k) != 0)
+            continue;
+        /* a whole line, or the phrase then more words of a short line */
+        if (n == k || n < 60 || !isalnum((unsigned char)furniture_starts[i][k - 1]))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,318 @@
+/* sitrep ingest: pages, feeds, sitemaps, WARC files and folders of them into
+ * the store, through extract → stories → geo → code. */
+#define _GNU_SOURCE  /* strptime, timegm */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "sitrep/fetch.h"
+#include "sitrep/ingest.h"
+#include "sitrep/pipeline.h"
+#include "sitrep/util.h"
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: sitrep ingest [--db PATH] [OPTIONS] SOURCE...\n"
+    "\n"
+    "Reads news into the store: each page's article, its story, places and events.\n"
+    "A SOURCE is a page (HTML file or http(s) URL), a feed (RSS, Atom, JSON Feed;\n"
+    "its items are fetched), a sitemap or sitemap index (its pages are fetched), a\n"
+    "WARC or WARC.gz file (its HTML responses are read), a folder of any of these\n"
+    "(recursively), or - for standard input. The kind is told from the content.\n"
+    "Ingesting the same input again changes nothing.\n"
+    "\n"
+    "  --db PATH          the store (default ./sitrep.db)\n"
+    "  --gazetteer PATH   the gazetteer (default: see sitrep geo --help)\n"
+    "  --dict DIR         event dictionaries (default: the project's data/lexicon)\n"
+    "  --allow-private    let URLs reach private and loopback addresses (testing)\n"
+    "  --max-pages N      stop after N pages of a feed or sitemap (default 1000)\n"
+    "  -q, --quiet        no progress line, only the summary and errors\n"
+    "\n"
+    "Progress goes to stderr when it is a terminal; a one-line summary ends every run.\n"
+    "Exit codes: 0 every input read, 1 some inputs failed (each reported), 2 usage.\n";
+
+struct run {
+    sr_pipeline *p;
+    sr_fetcher *fetcher;
+    sr_ingest_limits limits;
+    bool allow_private, progress;
+    int max_pages;
+    int failed;
+    double started, last_progress;
+};
+
+static volatile sig_atomic_t stopping;
+static void on_signal(int sig) { stopping = sig; }
+
+static int ingest_input(const char *path, void *ctx);
+static void progress(struct run *r, bool force);
+static sr_pipeline_stats totals;
+
+static int run(int argc, char **argv)
+{
+    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX };
+    static const struct option opts[] = {
+        {"db", required_argument, 0, O_DB}, {"gazetteer", required_argument, 0, O_GAZ},
+        {"dict", required_argument, 0, O_DICT}, {"allow-private", no_argument, 0, O_PRIVATE},
+        {"max-pages", required_argument, 0, O_MAX}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0},
+    };
+    sr_pipeline_options po = {.db = "sitrep.db", .dict = SR_SOURCE_DIR "/data/lexicon"};
+    struct run r = {.max_pages = 1000, .progress = isatty(2)};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: po.db = optarg; break;
+        case O_GAZ: po.gazetteer = optarg; break;
+        case O_DICT: po.dict = optarg; break;
+        case O_PRIVATE: r.allow_private = true; break;
+        case O_MAX: r.max_pages = atoi(optarg); break;
+        case 'q': r.progress = false; break;
+        case ':': return sr_cli_usage_error("ingest", "%s needs a value", argv[optind - 1]);
+        default: return sr_cli_usage_error("ingest", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind == argc)
+        return sr_cli_usage_error("ingest", "no source given");
+    char err[1024] = "";
+    if (sr_pipeline_open(&po, &r.p, err, sizeof err)) {
+        sr_cli_error("%s", err);
+        return SR_EXIT_SOME_FAILED;
+    }
+    r.fetcher = sr_fetcher_new(NULL);
+    sr_ingest_limits_default(&r.limits);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    r.started = sr_now();
+    r.failed = sr_cli_each_input(argc - optind, argv + optind, NULL, ingest_input, &r);
+    if (stopping)
+        sr_cli_error("ingest: stopped by a signal; what was read is stored, run again to go on");
+    sr_pipeline_flush(r.p);
+    sr_pipeline_stats_get(r.p, &totals);
+    if (sr_pipeline_close(r.p)) {
+        sr_cli_error("%s: the last batch could not be committed", po.db);
+        r.failed++;
+    }
+    r.p = NULL;
+    sr_fetcher_free(r.fetcher);
+    progress(&r, true);
+    return r.failed || stopping ? SR_EXIT_SOME_FAILED : SR_EXIT_OK;
+}
+
+const struct sr_cli_command sr_cmd_ingest = {
+    "ingest", "read pages, feeds, sitemaps and WARC files into the store", usage, run,
+};
+
+/* ---- Progress. -------------------------------------------------------------- */
+
+static void progress(struct run *r, bool final)
+{
+    double now = sr_now();
+    if (!final && (!r->progress || now - r->last_progress < 0.25))
+        return;
+    r->last_progress = now;
+    if (r->p)
+        sr_pipeline_stats_get(r->p, &totals);
+    double dt = now - r->started;
+    if (final) {
+        if (r->progress)
+            fputs("\r\033[K", stderr);
+        fprintf(stderr, "sitrep ingest: %llu pages read, %llu articles stored, %llu duplicates, "
+                "%llu events (%llu merged), %llu failed in %.1f s (%.0f pages/s)\n",
+                totals.pages, totals.articles, totals.duplicates, totals.events, totals.merged,
+                (unsigned long long)r->failed, dt, dt > 0 ? totals.pages / dt : 0);
+        return;
+    }
+    fprintf(stderr, "\r\033[K%llu pages · %llu articles · %llu events · %.0f pages/s · %.1f MB",
+            totals.pages, totals.articles, totals.events, dt > 0 ? totals.pages / dt : 0, totals.bytes / 1e6);
+}
+
+/* ---- Inputs. ---------------------------------------------------------------- */
+
+static void page(struct run *r, const sr_page *pg)
+{
+    char err[1024];
+    sr_page_result res;
+    if (sr_pipeline_page(r->p, pg, &res, err, sizeof err)) {
+        if (r->progress)
+            fputs("\r\033[K", stderr);
+        sr_cli_error("%s", err);
+        r->failed++;
+    }
+    progress(r, false);
+}
+
+static bool is_html(const char *content_type)
+{
+    return !content_type || strstr(content_type, "html") != NULL;
+}
+
+static int ingest_warc(struct run *r, const char *path)
+{
+    sr_warc *w;
+    sr_err e = sr_warc_open(path, &r->limits, &w);
+    if (e) {
+        sr_cli_error("%s: cannot read: %s", path, sr_strerror(e));
+        return 1;
+    }
+    sr_arena *a = sr_arena_new(0);
+    sr_warc_record *rec;
+    int failed = 0;
+    while (!stopping && (e = sr_warc_next(w, a, &rec)) != SR_ENOTFOUND) {
+        if (e) {
+            sr_cli_error("%s: %s", path, sr_warc_error(w));
+            failed++;
+        } else if ((rec->http_status == 200 || !rec->http_status) && is_html(rec->content_type)) {
+            char source[4200];
+            snprintf(source, sizeof source, "%s@%llu", path, (unsigned long long)rec->offset);
+            const char *ct = sr_warc_header(rec, "Content-Type");
+            sr_page pg = {.body = rec->body, .len = rec->body_len, .source = source,
+                          .url = rec->target_uri, .content_type = ct};
+            struct tm tm = {0};
+            if (rec->date && strptime(rec->date, "%Y-%m-%dT%H:%M:%S", &tm))
+                pg.fetched = (int64_t)timegm(&tm);
+            page(r, &pg);
+        }
+        sr_arena_reset(a);
+    }
+    sr_arena_free(a);
+    sr_warc_close(w);
+    return failed;
+}
+
+/* Feeds and sitemaps name pages: fetch each (up to --max-pages). */
+static int ingest_links(struct run *r, const char *source, const char *data, size_t len,
+                        sr_source_kind kind, const char *base, int depth);
+
+static bool url_allowed(struct run *r, const char *url)
+{
+    if (r->allow_private)
+        return true;
+    char host[256] = "", why[256];
+    const char *h = strstr(url, "://");
+    if (!h)
+        return false;
+    h += 3;
+    size_t n = strcspn(h, "/:?#");
+    if (h[0] == '[')
+        n = strcspn(h, "]") + 1;
+    snprintf(host, sizeof host, "%.*s", (int)n, h);
+    if (sr_host_guard(host, why, sizeof why) == SR_OK)
+        return true;
+    sr_cli_error("%s: refused: %s (use --allow-private to allow it)", url, why);
+    return false;
+}
+
+static int ingest_url(struct run *r, const char *url, int depth)
+{
+    if (!url_allowed(r, url))
+        return 1;
+    sr_response res = {0};
+    sr_err e = sr_fetch(r->fetcher, url, &res);
+    if (e) {
+        sr_cli_error("%s: %s", url, sr_fetcher_message(r->fetcher));
+        return 1;
+    }
+    int failed = 0;
+    sr_source_kind kind = sr_source_sniff(res.body, res.len);
+    if (kind == SR_SOURCE_FEED || kind == SR_SOURCE_SITEMAP) {
+        failed = depth < 2 ? ingest_links(r, url, res.body, res.len, kind, res.url, depth) : 0;
+    } else {
+        sr_page pg = {.body = res.body, .len = res.len, .source = url, .url = res.url,
+                      .content_type = res.content_type, .fetched = (int64_t)time(NULL)};
+        int before = r->failed;
+        page(r, &pg);
+        failed = r->failed - before;
+        r->failed = before;
+    }
+    sr_response_free(&res);
+    return failed;
+}
+
+static int ingest_links(struct run *r, const char *source, const char *data, size_t len,
+                        sr_source_kind kind, const char *base, int depth)
+{
+    sr_arena *a = sr_arena_new(0);
+    char err[SR_INGEST_ERRLEN] = "";
+    int failed = 0, fetched = 0;
+    if (kind == SR_SOURCE_FEED) {
+        sr_feed *feed = NULL;
+        if (sr_feed_parse(data, len, base, &r->limits, a, &feed, err, sizeof err) != SR_OK || !feed) {
+            sr_cli_error("%s: %s", source, err[0] ? err : "not a readable feed");
+            sr_arena_free(a);
+            return 1;
+        }
+        for (size_t i = 0; i < feed->n_items && fetched < r->max_pages && !stopping; i++)
+            if (feed->items[i].link) {
+                failed += ingest_url(r, feed->items[i].link, depth + 1);
+                fetched++;
+            }
+    } else {
+        sr_sitemap *map = NULL;
+        if (sr_sitemap_parse(data, len, base, &r->limits, a, &map, err, sizeof err) != SR_OK || !map) {
+            sr_cli_error("%s: %s", source, err[0] ? err : "not a readable sitemap");
+            sr_arena_free(a);
+            return 1;
+        }
+        for (size_t i = 0; i < map->n_entries && fetched < r->max_pages && !stopping; i++) {
+            failed += ingest_url(r, map->entries[i].loc, depth + 1);
+            fetched++;
+        }
+    }
+    sr_arena_free(a);
+    return failed;
+}
+
+static int ingest_input(const char *path, void *ctx)
+{
+    struct run *r = ctx;
+    if (stopping)
+        return 0;
+    if (sr_cli_is_url(path))
+        return ingest_url(r, path, 0);
+    /* Look at the first bytes: a WARC file is streamed, anything else read whole. */
+    char head[4096];
+    size_t n = 0;
+    if (strcmp(path, "-") != 0) {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            sr_cli_error("%s: %s", path, strerror(errno));
+            return 1;
+        }
+        n = fread(head, 1, sizeof head, f);
+        fclose(f);
+        if (sr_source_sniff(head, n) == SR_SOURCE_WARC)
+            return ingest_warc(r, path);
+    }
+    char *data;
+    size_t len;
+    sr_err e = sr_read_file(path, r->limits.max_body_bytes, &data, &len);
+    if (e) {
+        sr_cli_error("%s: %s", path, e == SR_ETOOBIG ? "larger than the 32 MiB a page may be" : sr_strerror(e));
+        return 1;
+    }
+    int failed = 0;
+    sr_source_kind kind = sr_source_sniff(data, len);
+    if (kind == SR_SOURCE_FEED || kind == SR_SOURCE_SITEMAP) {
+        failed = ingest_links(r, path, data, len, kind, NULL, 0);
+    } else if (kind == SR_SOURCE_WARC) {
+        sr_cli_error("%s: a WARC file on standard input is not supported; give its path", path);
+        failed = 1;
+    } else {
+        sr_page pg = {.body = data, .len = len, .source = path};
+        int before = r->failed;
+        page(r, &pg);
+        failed = r->failed - before;
+        r->failed = before;
+    }
+    free(data);
+    return failed;
+}

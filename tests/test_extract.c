@@ -1,0 +1,260 @@
+/* sitrep extract: what a reader of each kind of page expects to get. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sitrep/extract.h"
+#include "extract/extract_int.h"
+
+static sr_extractor *ex;
+static sr_arena *arena;
+
+static void setup(void)
+{
+    ex = sr_extractor_new(NULL);
+    arena = sr_arena_new(0);
+}
+
+static void teardown(void)
+{
+    sr_arena_free(arena);
+    sr_extractor_free(ex);
+}
+
+TestSuite(extract, .init = setup, .fini = teardown);
+
+static sr_err extract_fixture(const char *name, sr_article **a)
+{
+    char path[1024], *data;
+    size_t len;
+    snprintf(path, sizeof path, "%s/extract/%s", SR_FIXTURES, name);
+    cr_assert_eq(sr_read_file(path, 1 << 20, &data, &len), SR_OK, "cannot read %s", path);
+    sr_err e = sr_extract_html(ex, arena, data, len, name, NULL, NULL, a);
+    free(data);
+    return e;
+}
+
+static sr_article *article(const char *name)
+{
+    sr_article *a = NULL;
+    sr_err e = extract_fixture(name, &a);
+    cr_assert_eq(e, SR_OK, "%s: %s", name, sr_extractor_message(ex));
+    cr_assert_not_null(a->text);
+    return a;
+}
+
+#define HAS(a, s) cr_expect(strstr((a)->text, s) != NULL, "text lacks \"%s\":\n%s", s, (a)->text)
+#define LACKS(a, s) cr_expect(strstr((a)->text, s) == NULL, "text keeps \"%s\":\n%s", s, (a)->text)
+
+Test(extract, app_banner_goes_and_every_paragraph_stays)
+{
+    sr_article *a = article("app_banner.html");
+    LACKS(a, "Open in app");
+    LACKS(a, "Continue in browser");
+    LACKS(a, "Northern Dispatch app");
+    HAS(a, "KIRKUK, Iraq — Authorities imposed a curfew");   /* the dateline stays */
+    HAS(a, "Calm returned by evening.");                     /* so do short paragraphs */
+    HAS(a, "after meetings with tribal and community leaders.");
+    cr_expect(strstr(a->text, "Shops closed") < strstr(a->text, "Calm returned"), "order kept");
+    cr_expect_str_eq(a->title, "Curfew imposed in Kirkuk after clashes");
+    cr_expect_str_eq(a->site_name, "Northern Dispatch");
+}
+
+Test(extract, notification_prompt_goes)
+{
+    sr_article *a = article("notification_prompt.html");
+    LACKS(a, "Be the first to know");
+    LACKS(a, "Turn on notifications");
+    LACKS(a, "browser notifications");
+    HAS(a, "DOHA, Qatar — Negotiators returned");
+    HAS(a, "sequence of a withdrawal.");
+}
+
+Test(extract, video_chrome_and_durations_go)
+{
+    sr_article *a = article("video_embed.html");
+    LACKS(a, "02:37");
+    LACKS(a, "Watch:");
+    LACKS(a, "Fullscreen");
+    HAS(a, "TBILISI, Georgia — Tens of thousands");
+    HAS(a, "14 people were detained.");
+    HAS(a, "until the bill was withdrawn.");
+    cr_expect_eq(a->n_captions, 0);
+}
+
+Test(extract, figure_caption_and_credit_go_to_captions)
+{
+    sr_article *a = article("figure_credit.html");
+    cr_assert_eq(a->n_captions, 2);
+    cr_expect_str_eq(a->captions[0].text, "Residents are evacuated by boat from a flooded street in Kherson.");
+    cr_expect_str_eq(a->captions[0].credit, "Photo: Olena Kovalenko/Northern Dispatch");
+    cr_expect_str_eq(a->captions[1].text, "The flooded area along the lower Dnipro.");
+    cr_expect_str_eq(a->captions[1].credit, "Photo: Map data by the regional administration");
+    LACKS(a, "Olena Kovalenko");
+    LACKS(a, "Residents are evacuated");
+    HAS(a, "Rescue workers used boats");
+    cr_expect_geq(a->n_images, 2);
+}
+
+Test(extract, jsonld_article_dates_authors_and_title)
+{
+    sr_article *a = article("jsonld_dates.html");
+    /* the NewsArticle's date, not the WebPage's, and over the meta tag's */
+    cr_expect_str_eq(a->published, "2023-08-18T17:42:10+01:00");
+    cr_expect_eq(a->published_precision, SR_DATE_SECOND);
+    cr_expect_str_eq(a->published_source, "json-ld");
+    cr_expect_str_eq(a->modified, "2023-08-18T19:05:00+01:00");
+    cr_assert_eq(a->n_authors, 1);
+    cr_expect_str_eq(a->authors[0], "Aïssata Maïga");
+    cr_expect_str_eq(a->title, "Manifestation à Niamey contre la présence militaire étrangère");
+    cr_expect_str_eq(a->lang, "fr");
+    HAS(a, "Aucun incident n'a été signalé");
+}
+
+Test(extract, windows_1252_page_comes_out_as_utf8)
+{
+    sr_article *a = article("windows1252.html");
+    cr_expect_str_eq(a->title, "Großbrand in Zürcher Lagerhalle gelöscht");
+    HAS(a, "ZÜRICH – Die Feuerwehr");
+    HAS(a, "„Die Halle ist vollständig ausgebrannt“");
+    cr_expect(sr_utf8_valid(a->text, a->text_len));
+}
+
+Test(extract, invalid_bytes_never_reach_the_output)
+{
+    sr_article *a = article("invalid_utf8.html");
+    HAS(a, "goes on after it without trouble");
+    HAS(a, "événements were reported in the café quarter");
+    cr_expect(sr_utf8_valid(a->text, a->text_len));
+    sr_buf out;
+    sr_buf_init(&out, 1 << 20);
+    sr_json j;
+    sr_json_init(&j, &out);
+    sr_article_write_json(a, &j);
+    cr_expect(sr_utf8_valid(out.data, out.len));
+    sr_buf_free(&out);
+}
+
+Test(extract, binary_file_is_refused_as_not_html)
+{
+    sr_article *a = NULL;
+    cr_expect_eq(extract_fixture("not_html.png", &a), SR_EPARSE);
+    cr_expect_null(a);
+    cr_expect(strstr(sr_extractor_message(ex), "not an HTML page") != NULL);
+}
+
+Test(extract, plain_text_file_is_refused_with_a_hint)
+{
+    sr_article *a = NULL;
+    cr_expect_eq(extract_fixture("plain_note.txt", &a), SR_EPARSE);
+    cr_expect(strstr(sr_extractor_message(ex), "--text") != NULL);
+}
+
+Test(extract, empty_file_is_an_empty_page)
+{
+    sr_article *a = NULL;
+    cr_expect_eq(extract_fixture("empty.html", &a), SR_EEMPTY);
+    cr_expect_str_eq(sr_extractor_message(ex), "empty page");
+}
+
+Test(extract, page_over_the_limit_is_refused)
+{
+    sr_extract_options o = {.max_bytes = 1000};
+    sr_extractor *small = sr_extractor_new(&o);
+    char page[2000];
+    memset(page, 'a', sizeof page);
+    memcpy(page, "<p>", 3);
+    sr_article *a = NULL;
+    cr_expect_eq(sr_extract_html(small, arena, page, sizeof page, "big", NULL, NULL, &a), SR_ETOOBIG);
+    sr_extractor_free(small);
+}
+
+Test(extract, http_charset_beats_meta)
+{
+    /* bytes in ISO-8859-1, the page claims UTF-8, the server knows better */
+    const char page[] = "<html><head><meta charset=\"utf-8\"><title>Caf\xe9</title></head><body>"
+                        "<p>Le caf\xe9 de la gare a rouvert ses portes lundi matin apr\xe8s trois mois de travaux.</p></body></html>";
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_html(ex, arena, page, sizeof page - 1, "x", NULL,
+                                 "text/html; charset=ISO-8859-1", &a), SR_OK);
+    cr_expect_str_eq(a->title, "Café");
+    HAS(a, "Le café de la gare");
+}
+
+Test(extract, url_resolves_images_and_carries_the_date)
+{
+    const char page[] = "<html><head><title>t</title></head><body><article>"
+                        "<p>A report long enough to be taken for the story of this page, with detail.</p>"
+                        "<figure><img src=\"../img/a.jpg\"><figcaption>Cap</figcaption></figure></article></body></html>";
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_html(ex, arena, page, sizeof page - 1, "x",
+                                 "https://example.org/news/2021/03/09/story.html", NULL, &a), SR_OK);
+    cr_expect_str_eq(a->url, "https://example.org/news/2021/03/09/story.html");
+    cr_expect_str_eq(a->published, "2021-03-09");
+    cr_expect_eq(a->published_precision, SR_DATE_DAY);
+    cr_expect_str_eq(a->published_source, "url");
+    cr_assert_geq(a->n_images, 1);
+    cr_expect_str_eq(a->images[0], "https://example.org/news/2021/03/img/a.jpg");
+}
+
+Test(extract, text_mode_drops_furniture_lines)
+{
+    char path[1024], *data;
+    size_t len;
+    snprintf(path, sizeof path, "%s/extract/plain_text.txt", SR_FIXTURES);
+    cr_assert_eq(sr_read_file(path, 1 << 20, &data, &len), SR_OK);
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_text(ex, arena, data, len, "plain", &a), SR_OK);
+    free(data);
+    cr_expect_str_eq(a->title, "Militants seize Fallujah as Iraqi army attacks");
+    HAS(a, "BAGHDAD (GW) — Al Qaeda-linked militants");
+    HAS(a, "Hellfire missiles");
+    LACKS(a, "Open in the app");
+    LACKS(a, "Continue in browser");
+    LACKS(a, "notifications");
+    LACKS(a, "first to know");
+    LACKS(a, "Watch:");
+    LACKS(a, "02:37");
+    LACKS(a, "Advertisement");
+    cr_expect(strstr(a->text, "\n\n") != NULL, "paragraphs separated by a blank line");
+}
+
+Test(extract, dates_in_the_forms_pages_write)
+{
+    char iso[40];
+    cr_expect_eq(sr_date_parse("2019-08-02T12:34:56+02:00", iso, sizeof iso), SR_DATE_SECOND);
+    cr_expect_str_eq(iso, "2019-08-02T12:34:56+02:00");
+    cr_expect_eq(sr_date_parse("2019-08-02T12:34:56.123Z", iso, sizeof iso), SR_DATE_SECOND);
+    cr_expect_str_eq(iso, "2019-08-02T12:34:56Z");
+    cr_expect_eq(sr_date_parse("2019-08-02", iso, sizeof iso), SR_DATE_DAY);
+    cr_expect_eq(sr_date_parse("August 2, 2019", iso, sizeof iso), SR_DATE_DAY);
+    cr_expect_str_eq(iso, "2019-08-02");
+    cr_expect_eq(sr_date_parse("Fri, 02 Aug 2019 12:00:00 GMT", iso, sizeof iso), SR_DATE_DAY);
+    cr_expect_str_eq(iso, "2019-08-02");
+    cr_expect_eq(sr_date_parse("31. Mai 2012", iso, sizeof iso), SR_DATE_DAY);
+    cr_expect_str_eq(iso, "2012-05-31");
+    cr_expect_eq(sr_date_parse("12.10.2015, 19:16 Uhr", iso, sizeof iso), SR_DATE_DAY);
+    cr_expect_str_eq(iso, "2015-10-12");
+    cr_expect_eq(sr_date_parse("2019-02-30", iso, sizeof iso), SR_DATE_NONE);
+    cr_expect_eq(sr_date_parse("yesterday", iso, sizeof iso), SR_DATE_NONE);
+    cr_expect_eq(sr_date_from_url("https://x.org/2014/01/04/iraq", iso, sizeof iso), SR_DATE_DAY);
+    cr_expect_str_eq(iso, "2014-01-04");
+    cr_expect_eq(sr_date_from_url("https://x.org/2014/01/iraq", iso, sizeof iso), SR_DATE_MONTH);
+    cr_expect_eq(sr_date_from_url("https://x.org/story/12345678", iso, sizeof iso), SR_DATE_NONE);
+}
+
+Test(extract, article_json_has_every_field)
+{
+    sr_article *a = article("figure_credit.html");
+    sr_buf out;
+    sr_buf_init(&out, 1 << 20);
+    sr_json j;
+    sr_json_init(&j, &out);
+    sr_article_write_json(a, &j);
+    static const char *const keys[] = {"\"source\":", "\"url\":", "\"title\":", "\"published\":",
+        "\"published_precision\":", "\"published_source\":", "\"modified\":", "\"authors\":[",
+        "\"lang\":", "\"site_name\":", "\"description\":", "\"text\":", "\"captions\":[{\"text\":",
+        "\"credit\":", "\"images\":[", "\"word_count\":", NULL};
+    for (int i = 0; keys[i]; i++)
+        cr_expect(strstr(out.data, keys[i]) != NULL, "no %s in %s", keys[i], out.data);
+    sr_buf_free(&out);
+}
