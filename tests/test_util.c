@@ -1,5 +1,6 @@
 /* The shared helpers: arenas, bounded buffers, JSON output, UTF-8. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sitrep/util.h"
 
@@ -105,4 +106,16 @@ Test(utf8, sanitize_keeps_valid_text_and_marks_bad_bytes)
     sr_utf8_sanitize(&b, "caf\xe9 ok \xc3\xa9", 11);
     cr_assert_str_eq(b.data, "caf\xEF\xBF\xBD ok \xc3\xa9");
     sr_buf_free(&b);
+}
+
+Test(buf, an_empty_buffer_hands_over_an_empty_string)
+{
+    sr_buf b;
+    sr_buf_init(&b, 10);
+    size_t n = 99;
+    char *s = sr_buf_steal(&b, &n);
+    cr_assert_not_null(s);
+    cr_assert_eq(n, 0);
+    cr_assert_str_eq(s, "");
+    free(s);
 }

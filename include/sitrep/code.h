@@ -128,4 +128,23 @@ typedef struct sr_code_validation {
 sr_err sr_code_validate(const char *project, FILE *report, FILE *errors,
                         sr_code_validation *out);
 
+/* ---- ACLED-style event types. -------------------------------------------- */
+
+/** The rules that give an event ACLED's type and sub-type, read from a table
+ *  in the lexicon's format (data/lexicon/acled.tsv: a default per CAMEO code
+ *  prefix, then cues — words of the sentence, sectors of the actors — that
+ *  refine it, first match wins). */
+typedef struct sr_acled_rules sr_acled_rules;
+
+/** Read the rules; a malformed line is reported as "file:line: problem" on
+ *  `errors` (NULL: stderr) and skipped. */
+sr_err sr_acled_rules_load(const char *path, FILE *errors, sr_acled_rules **out);
+void sr_acled_rules_free(sr_acled_rules *r);
+/** Type and sub-type of an event with CAMEO code `cameo`, told in `sentence`,
+ *  between actors `source` and `target` (CAMEO actor codes, may be NULL).
+ *  False (and NULLs) when the code has no ACLED counterpart. The strings
+ *  belong to the rules. */
+bool sr_acled_classify(const sr_acled_rules *r, const char *cameo, const char *sentence, size_t len,
+                       const char *source, const char *target, const char **type, const char **sub_type);
+
 #endif

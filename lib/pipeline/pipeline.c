@@ -34,6 +34,7 @@ struct sr_pipeline {
     sr_gazetteer *gaz;
     sr_code_dict *dict;
     sr_coder *coder;
+    sr_acled_rules *acled;  /* NULL when the dictionaries come without acled.tsv */
     sr_extractor *ex;
     sr_arena *arena;
     bool in_batch;
@@ -83,6 +84,9 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
     }
     if ((e = sr_coder_new(&p->coder, p->dict)))
         goto fail;
+    char acled[4096];
+    snprintf(acled, sizeof acled, "%s/acled.tsv", opt->dict);
+    sr_acled_rules_load(acled, NULL, &p->acled);
     sr_coder_set_place_hook(p->coder, place_hook, p);
     p->ex = sr_extractor_new(NULL);
     p->arena = sr_arena_new(PAGE_ARENA_MAX);
@@ -113,6 +117,7 @@ sr_err sr_pipeline_close(sr_pipeline *p)
     sr_gazetteer_close(p->gaz);
     sr_coder_free(p->coder);
     sr_code_dict_free(p->dict);
+    sr_acled_rules_free(p->acled);
     sr_extractor_free(p->ex);
     sr_arena_free(p->arena);
     free(p->recent);
@@ -335,6 +340,19 @@ static int precision_rank(sr_place_kind k)
     return 0;
 }
 
+/* A place written in capitals at the very start of the text's sentence. */
+static bool is_dateline(const char *text, size_t sentence_start, const sr_place *pl)
+{
+    if (pl->start > sentence_start + 2)
+        return false;
+    bool lower = false, upper = false;
+    for (size_t i = pl->start; i < pl->end; i++) {
+        lower |= text[i] >= 'a' && text[i] <= 'z';
+        upper |= text[i] >= 'A' && text[i] <= 'Z';
+    }
+    return upper && !lower;
+}
+
 /* The coder asks where each event happened; the answer is carried in
  * ev->place, with `id` naming the chosen entry ("p<i>" a place of the text,
  * "f<i>" a focus of the document) so the event can be stored in full. */
@@ -348,9 +366,18 @@ static void place_hook(void *ctx, const char *sentence, size_t len, sr_code_even
     const sr_place *first;
     size_t n = sr_geo_places_within(doc, a, a + len, &first);
     const sr_place *best = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (!best || precision_rank(first[i].kind) > precision_rank(best->kind))
+    int best_rank = -1;
+    for (size_t i = 0; i < n; i++) {
+        int rank = precision_rank(first[i].kind);
+        /* "BAGHDAD (Reuters) — fighting in Fallujah": the dateline says where
+         * the reporter filed from, not where it happened */
+        if (is_dateline(p->doc_text, a, &first[i]))
+            rank = -1;
+        if (!best || rank > best_rank) {
             best = &first[i];
+            best_rank = rank;
+        }
+    }
     if (best) {
         ev->place = (sr_code_place){best->name, sr_arena_printf(p->arena, "p%zu", (size_t)(best - doc->places)),
                                     best->lat, best->lon, (int)best->kind, true};
@@ -456,6 +483,8 @@ static int code_events(sr_pipeline *p, const sr_article *a, int64_t article_id, 
             }
         }
         e.sentence = sr_arena_strndup(p->arena, a->text + b0, b1 > b0 ? b1 - b0 : 0);
+        sr_acled_classify(p->acled, e.cameo, e.sentence, strlen(e.sentence), e.actor1.code, e.actor2.code,
+                          &e.acled_type, &e.acled_subtype);
         e.sent_start = (int)s0;
         e.sent_end = (int)s1;
         int64_t id;

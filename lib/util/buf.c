@@ -105,8 +105,11 @@ sr_err sr_buf_printf(sr_buf *b, const char *fmt, ...)
 
 char *sr_buf_steal(sr_buf *b, size_t *len)
 {
-    if (!b->data && grow(b, 0))
-        return NULL;
+    if (!b->data) {
+        if (grow(b, 0))
+            return NULL;
+        b->data[0] = 0;  /* an empty buffer is still a string */
+    }
     char *p = b->data;
     if (len)
         *len = b->len;
