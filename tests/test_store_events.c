@@ -313,12 +313,20 @@ static sr_store_event battle(int64_t story, int64_t article, int64_t date, int f
     return e;
 }
 
-typedef struct support_list { int64_t ids[8]; int n; int fatalities, num_articles; } support_list;
+typedef struct support_list {
+    int64_t ids[8];
+    int n;
+    int fatalities, num_articles;
+    bool at_least;
+    char who[32];
+} support_list;
 
 static int on_event(const sr_store_event *e, void *ctx)
 {
     support_list *l = ctx;
     l->fatalities = e->fatalities;
+    l->at_least = e->fatalities_at_least;
+    snprintf(l->who, sizeof l->who, "%s", e->fatalities_who ? e->fatalities_who : "");
     l->num_articles = e->num_articles;
     return 0;
 }
@@ -349,6 +357,8 @@ Test(store_events, reports_of_one_story_merge_into_one_event_listing_every_artic
     cr_assert_eq(sr_store_last_seq(store, &seq0), SR_OK);
 
     e = battle(story, a[1], day + 86400, 14);                 /* next day, higher toll */
+    e.fatalities_at_least = true;
+    e.fatalities_who = "civilians";
     cr_assert_eq(sr_store_event_merge(store, &e, 2, &id, &merged), SR_OK);
     cr_assert(merged);
     cr_assert_eq(id, first);
@@ -383,6 +393,8 @@ Test(store_events, reports_of_one_story_merge_into_one_event_listing_every_artic
     cr_assert_eq(l.n, 3);
     cr_assert_eq(l.num_articles, 3);
     cr_assert_eq(l.fatalities, 14);
+    cr_assert(l.at_least, "the larger toll comes with its own wording");
+    cr_assert_str_eq(l.who, "civilians");
     int64_t want[] = {a[0], a[1], a[2]};
     for (int i = 0; i < 3; i++) {
         bool seen = false;

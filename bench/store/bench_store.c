@@ -13,7 +13,7 @@
  *    p50 and p99.
  * 3. Bounds measured in the same run on the same queries:
  *    - a floor: COUNT(*) over the R*Tree alone for the same box and window
- *      (no event rows read, no ordering);
+ *      (no event rows read, no ordering; the R*Tree counts time in days);
  *    - a ceiling: the same page answered by a full scan of events (NOT
  *      INDEXED), on the first 20 queries.
  *    It prints the store's p50 as a ratio of both.
@@ -178,7 +178,7 @@ static double rtree_only(sqlite3 *db, const sr_store_filter *f, double *cpu)
     sqlite3_reset(st);
     sqlite3_bind_double(st, 1, f->east), sqlite3_bind_double(st, 2, f->west);
     sqlite3_bind_double(st, 3, f->north), sqlite3_bind_double(st, 4, f->south);
-    sqlite3_bind_int64(st, 5, f->until), sqlite3_bind_int64(st, 6, f->since);
+    sqlite3_bind_double(st, 5, f->until / 86400.0), sqlite3_bind_double(st, 6, f->since / 86400.0);
     double t = sr_now(), c = thread_cpu();
     sqlite3_step(st);
     *cpu = thread_cpu() - c;
@@ -339,6 +339,7 @@ static int articles_phase(const char *path, int n)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0);  /* each figure as soon as it is measured */
     long n = 1000000;
     int nq = 2000, narticles = 20000;
     const char *path = NULL;

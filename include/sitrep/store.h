@@ -44,7 +44,10 @@ int sr_store_schema_version(sr_store *s);
 
 /** Batches: writes between begin and commit are one transaction (all or
  *  nothing after a crash). Without a batch each write is its own
- *  transaction. Batches do not nest. */
+ *  transaction. Batches do not nest. When a write inside a batch fails on
+ *  the database (SR_EDB, SR_EIO, SR_ENOMEM), the batch can only be undone:
+ *  sr_store_commit then rolls it back and returns SR_EDB. A write refused
+ *  by its checks (SR_EINVAL, ...) changes nothing and the batch goes on. */
 sr_err sr_store_begin(sr_store *s);
 sr_err sr_store_commit(sr_store *s);
 sr_err sr_store_rollback(sr_store *s);

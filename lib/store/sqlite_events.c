@@ -410,13 +410,14 @@ static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_f
         }
         sr_buf_puts(&b->sql, " AND e.lat BETWEEN ? AND ?");
         put_d(b, f->south), put_d(b, f->north);
+        /* The map index counts time in days (sqlite_schema.c). */
         if (f->has_since) {
             sr_buf_puts(&b->sql, " AND g.max_t >= ?");
-            put_i(b, f->since);
+            put_d(b, (double)f->since / 86400.0);
         }
         if (f->has_until) {
             sr_buf_puts(&b->sql, " AND g.min_t <= ?");
-            put_i(b, f->until);
+            put_d(b, (double)f->until / 86400.0);
         }
     } else {
         sr_buf_puts(&b->sql, " FROM events e WHERE 1");
