@@ -1,4 +1,4 @@
-#define _GNU_SOURCE  /* strptime, timegm */
+#define _GNU_SOURCE
 /* sitrep export: the events of a store as CSV, JSON Lines or GeoJSON,
  * streamed (memory stays flat however many events there are). */
 #include <errno.h>
@@ -128,74 +128,24 @@ static int write_event(const sr_store_event *e, void *arg)
 
 /* ---- Options. ------------------------------------------------------------- */
 
-static bool parse_time(const char *s, bool end_of_day, int64_t *out)
-{
-    char *end;
-    if (s[0] == '@') {
-        errno = 0;
-        long long v = strtoll(s + 1, &end, 10);
-        *out = v;
-        return !errno && end != s + 1 && !*end;
-    }
-    struct tm tm = {0};
-    end = strptime(s, "%Y-%m-%d", &tm);
-    if (!end)
-        return false;
-    bool bare_date = !*end;
-    if (!bare_date) {
-        end = strptime(end, "T%H:%M:%S", &tm);
-        if (!end || (*end && strcmp(end, "Z") != 0))
-            return false;
-    }
-    *out = (int64_t)timegm(&tm) + (bare_date && end_of_day ? 86400 : 0);
-    return true;
-}
-
-static bool parse_int(const char *s, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v > 1000000000)
-        return false;
-    *out = (int)v;
-    return true;
-}
-
-static bool parse_bbox(const char *s, sr_store_filter *f)
-{
-    char *end;
-    double v[4];
-    for (int i = 0; i < 4; i++) {
-        errno = 0;
-        v[i] = strtod(s, &end);
-        if (errno || end == s || (i < 3 ? *end != ',' : *end != '\0'))
-            return false;
-        s = end + 1;
-    }
-    f->has_bbox = true;
-    f->west = v[0], f->south = v[1], f->east = v[2], f->north = v[3];
-    return true;
-}
-
 static int parse_args(int argc, char **argv, const char **db, enum format *format, sr_store_filter *f)
 {
-    enum { O_DB = 256, O_FORMAT, O_SINCE, O_UNTIL, O_BBOX, O_COUNTRY, O_ADMIN1, O_ROOT, O_CAMEO,
-           O_TYPE, O_SUBTYPE, O_ACTOR, O_MINF, O_LIMIT };
+    enum { O_DB = 256, O_FORMAT, O_FILTER };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"format", required_argument, 0, O_FORMAT},
-        {"since", required_argument, 0, O_SINCE}, {"until", required_argument, 0, O_UNTIL},
-        {"bbox", required_argument, 0, O_BBOX}, {"country", required_argument, 0, O_COUNTRY},
-        {"admin1", required_argument, 0, O_ADMIN1}, {"root", required_argument, 0, O_ROOT},
-        {"cameo", required_argument, 0, O_CAMEO}, {"type", required_argument, 0, O_TYPE},
-        {"subtype", required_argument, 0, O_SUBTYPE}, {"actor", required_argument, 0, O_ACTOR},
-        {"min-fatalities", required_argument, 0, O_MINF}, {"query", required_argument, 0, 'q'},
-        {"limit", required_argument, 0, O_LIMIT}, {0, 0, 0, 0},
+        {"since", required_argument, 0, O_FILTER}, {"until", required_argument, 0, O_FILTER},
+        {"bbox", required_argument, 0, O_FILTER}, {"country", required_argument, 0, O_FILTER},
+        {"admin1", required_argument, 0, O_FILTER}, {"root", required_argument, 0, O_FILTER},
+        {"cameo", required_argument, 0, O_FILTER}, {"type", required_argument, 0, O_FILTER},
+        {"subtype", required_argument, 0, O_FILTER}, {"actor", required_argument, 0, O_FILTER},
+        {"min-fatalities", required_argument, 0, O_FILTER}, {"query", required_argument, 0, O_FILTER},
+        {"limit", required_argument, 0, O_FILTER}, {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":q:", opts, NULL)) != -1) {
+    int index = 0;
+    while ((c = getopt_long(argc, argv, ":q:", opts, &index)) != -1) {
         switch (c) {
         case O_DB: *db = optarg; break;
         case O_FORMAT:
@@ -208,36 +158,14 @@ static int parse_args(int argc, char **argv, const char **db, enum format *forma
             else
                 return sr_cli_usage_error("export", "unknown format '%s' (csv, jsonl or geojson)", optarg);
             break;
-        case O_SINCE:
-            if (!parse_time(optarg, false, &f->since))
-                return sr_cli_usage_error("export", "--since '%s' is not YYYY-MM-DD[THH:MM:SSZ] or @SECONDS", optarg);
-            f->has_since = true;
+        case O_FILTER:
+        case 'q': {
+            char err[256];
+            const char *key = c == 'q' ? "q" : opts[index].name;
+            if (sr_store_filter_set(f, key, optarg, err, sizeof err))
+                return sr_cli_usage_error("export", "--%s", err);
             break;
-        case O_UNTIL:
-            if (!parse_time(optarg, true, &f->until))
-                return sr_cli_usage_error("export", "--until '%s' is not YYYY-MM-DD[THH:MM:SSZ] or @SECONDS", optarg);
-            f->has_until = true;
-            break;
-        case O_BBOX:
-            if (!parse_bbox(optarg, f))
-                return sr_cli_usage_error("export", "--bbox '%s' is not WEST,SOUTH,EAST,NORTH", optarg);
-            break;
-        case O_COUNTRY: f->country = optarg; break;
-        case O_ADMIN1: f->admin1 = optarg; break;
-        case O_ROOT: f->cameo_root = optarg; break;
-        case O_CAMEO: f->cameo = optarg; break;
-        case O_TYPE: f->acled_type = optarg; break;
-        case O_SUBTYPE: f->acled_subtype = optarg; break;
-        case O_ACTOR: f->actor = optarg; break;
-        case 'q': f->q = optarg; break;
-        case O_MINF:
-            if (!parse_int(optarg, &f->min_fatalities))
-                return sr_cli_usage_error("export", "--min-fatalities '%s' is not a count", optarg);
-            break;
-        case O_LIMIT:
-            if (!parse_int(optarg, &f->limit))
-                return sr_cli_usage_error("export", "--limit '%s' is not a count", optarg);
-            break;
+        }
         case ':':
             return sr_cli_usage_error("export", "%s needs a value", argv[optind - 1]);
         default:
