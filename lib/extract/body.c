@@ -33,6 +33,9 @@ typedef struct writer {
 static void stats(scorer *sc, xmlNodePtr n, int depth);
 static void clear_para_text(xmlNodePtr n, int depth);
 static void from_json_ld(writer *w, const char *body);
+static void whole_page_check(writer *w, xmlNodePtr body);
+static void flush(writer *w);
+static void write_node(writer *w, xmlNodePtr n, int depth);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
 static void write_article(writer *w, xmlNodePtr best);
@@ -72,6 +75,7 @@ sr_err sr_body_extract(sr_page *pg)
             }
         }
     }
+    whole_page_check(&w, body);
     if (!w.text.p)
         return SR_ENOMEM;
     if (pg->ld_body && w.text.len < 500 && strlen(pg->ld_body) > 2 * w.text.len + 100)
@@ -90,6 +94,24 @@ static void clear_para_text(xmlNodePtr n, int depth)
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
             clear_para_text(c, depth + 1);
+}
+
+/* A short result that holds well under the page's filtered text most likely
+ * took one block of a story laid out in many (trafilatura compares with
+ * other extractors for the same reason): then the whole page, with the same
+ * furniture filters, is the better answer. */
+static void whole_page_check(writer *w, xmlNodePtr body)
+{
+    if (!w->text.p || w->text.len >= 3000)
+        return;
+    writer all = {.pg = w->pg};
+    sr_tb_init(&all.text, w->pg->arena, 4096);
+    sr_tb_init(&all.para, w->pg->arena, 1024);
+    all.root_text = SR_NODE(body)->text;
+    write_node(&all, body, 0);
+    flush(&all);
+    if (all.text.p && (double)w->text.len < 0.7 * (double)all.text.len)
+        *w = all;
 }
 
 /* JSON-LD articleBody: one paragraph per non-empty line. */
@@ -447,8 +469,8 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     if (!d || d->drop)
         return;
     const char *t = (const char *)n->name;
-    /* a boilerplate-named element is skipped unless it holds most of the story */
-    if (d->hint < 0 && d->text * 2 < w->root_text)
+    /* a boilerplate-named element is skipped unless it holds much of the story */
+    if (d->hint < 0 && d->text * 4 < w->root_text)
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
@@ -513,8 +535,8 @@ static void flush(writer *w)
     bool keep = n > 0;
     if (keep && sr_furniture_line(s, n))
         keep = false;
-    if (keep && w->para_link * 10 >= n * 8 && n < 160)
-        keep = false;   /* a line that is all link: navigation, "Watch ..." */
+    if (keep && w->para_link * 10 >= n * 6 && n < 160)
+        keep = false;   /* a line that is mostly link: navigation, "Watch ..." */
     s[n] = 0;
     if (keep && (same_text(s, w->pg->art->title) || same_text(s, w->last_para)))
         keep = false;
