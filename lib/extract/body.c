@@ -137,8 +137,32 @@ static void from_json_ld(writer *w, const char *body)
 
 /* ---- figures per element ------------------------------------------------ */
 
+/* The attributes the extractor reads, gathered in one pass over them. */
+typedef struct attrs {
+    const char *cls, *id, *itemprop, *role, *style, *aria_hidden;
+    bool hidden;
+} attrs;
+
+static void read_attrs(xmlNodePtr n, attrs *at)
+{
+    memset(at, 0, sizeof *at);
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        const char *v = a->children && a->children->type == XML_TEXT_NODE && !a->children->next &&
+                        a->children->content ? (const char *)a->children->content : "";
+        switch (name[0]) {
+        case 'c': if (!strcmp(name, "class")) at->cls = v; break;
+        case 'i': if (!strcmp(name, "id")) at->id = v; else if (!strcmp(name, "itemprop")) at->itemprop = v; break;
+        case 'r': if (!strcmp(name, "role")) at->role = v; break;
+        case 's': if (!strcmp(name, "style")) at->style = v; break;
+        case 'a': if (!strcmp(name, "aria-hidden")) at->aria_hidden = v; break;
+        case 'h': if (!strcmp(name, "hidden")) at->hidden = true; break;
+        }
+    }
+}
+
 /* Never part of a story, whatever they contain. */
-static bool never_content(xmlNodePtr n)
+static bool never_content(xmlNodePtr n, const attrs *at)
 {
     static const char *const tags[] = {
         "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
@@ -148,16 +172,13 @@ static bool never_content(xmlNodePtr n)
     for (int i = 0; tags[i]; i++)
         if (name[0] == tags[i][0] && !strcmp(name, tags[i]))
             return true;
-    if (sr_attr(n, "hidden"))
+    if (at->hidden || (at->aria_hidden && !strcmp(at->aria_hidden, "true")))
         return true;
-    const char *aria = sr_attr(n, "aria-hidden");
-    if (aria && !strcmp(aria, "true"))
-        return true;
-    const char *role = sr_attr(n, "role");
+    const char *role = at->role;
     if (role && (!strcmp(role, "navigation") || !strcmp(role, "dialog") || !strcmp(role, "alertdialog") ||
                  !strcmp(role, "complementary") || !strcmp(role, "contentinfo") || !strcmp(role, "menu")))
         return true;
-    const char *style = sr_attr(n, "style");
+    const char *style = at->style;
     if (style && (strstr(style, "display:none") || strstr(style, "display: none") ||
                   strstr(style, "visibility:hidden") || strstr(style, "visibility: hidden")))
         return true;
@@ -167,13 +188,12 @@ static bool never_content(xmlNodePtr n)
 /* Class/id words, and what the element itself says: <aside> is usually a
  * sidebar but some sites wrap the story in one; itemprop=articleBody is the
  * publisher naming the story. */
-static int element_hint(xmlNodePtr n)
+static int element_hint(xmlNodePtr n, const attrs *at)
 {
-    const char *ip = sr_attr(n, "itemprop");
-    if (ip && !strcasecmp(ip, "articleBody"))
+    if (at->itemprop && !strcasecmp(at->itemprop, "articleBody"))
         return 1;
-    int h = sr_class_hint((const xmlChar *)sr_attr(n, "class"), (const xmlChar *)sr_attr(n, "id"));
-    if (sr_tag_is(n, "aside") && h == 0)
+    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id) : 0;
+    if (h == 0 && sr_tag_is(n, "aside"))
         return -1;
     return h;
 }
@@ -264,9 +284,11 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         if (!d)
             return;
         n->_private = d;
-        d->drop = never_content(n);
+        attrs at;
+        read_attrs(n, &at);
+        d->drop = never_content(n, &at);
         if (!d->drop && n != sc->pg->body)
-            d->hint = (int8_t)element_hint(n);
+            d->hint = (int8_t)element_hint(n, &at);
     }
     d->text = d->link = d->commas = d->paras = d->para_text = 0;
     if (d->drop)

@@ -37,6 +37,8 @@ static const char *const pos_prefix[] = {
 static bool has_prefix(const char *const *list, const char *w, size_t n)
 {
     for (int i = 0; list[i]; i++) {
+        if (list[i][0] != w[0])
+            continue;
         size_t k = strlen(list[i]);
         if (n >= k && !memcmp(w, list[i], k))
             return true;
