@@ -11,8 +11,8 @@
 #include <jansson.h>
 #include "sitrep/extract.h"
 
-/* Measured 0.899 when this floor was set; a drop below it is a regression. */
-#define F1_FLOOR 0.89
+/* Measured 0.9155 when this floor was set; a drop below it is a regression. */
+#define F1_FLOOR 0.90
 #define READABILITY_DATE_FLOOR 0.90
 #define READABILITY_TITLE_FLOOR 0.80
 

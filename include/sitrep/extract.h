@@ -20,8 +20,6 @@ typedef struct sr_extractor sr_extractor;
 typedef struct sr_extract_options {
     /** Largest page accepted, in bytes (0: 32 MiB). Larger pages fail with SR_ETOOBIG. */
     size_t max_bytes;
-    /** Cap on the per-page arena (0: 64 MiB plus 16 bytes per input byte). */
-    size_t max_arena;
 } sr_extract_options;
 
 /** How precise a date is. */
@@ -29,7 +27,7 @@ typedef enum sr_date_precision {
     SR_DATE_NONE = 0, SR_DATE_YEAR, SR_DATE_MONTH, SR_DATE_DAY, SR_DATE_SECOND
 } sr_date_precision;
 
-/** Where a published date was found: "json-ld", "meta", "time", "url", "text". */
+/** A figure's caption and its photo credit, apart. */
 typedef struct sr_caption {
     const char *text;    /**< the caption, NULL if none */
     const char *credit;  /**< the photo credit, NULL if none */
@@ -41,7 +39,7 @@ typedef struct sr_article {
     const char *title;       /**< headline without " - Site Name" */
     const char *published;   /**< ISO 8601 or NULL */
     sr_date_precision published_precision;
-    const char *published_source;
+    const char *published_source; /**< "json-ld", "meta", "time", "url" or "text" */
     const char *modified;    /**< ISO 8601 or NULL */
     const char **authors;    /**< n_authors names */
     size_t n_authors;

@@ -33,6 +33,9 @@ typedef struct writer {
 static void stats(scorer *sc, xmlNodePtr n, int depth);
 static void clear_para_text(xmlNodePtr n, int depth);
 static void from_json_ld(writer *w, const char *body);
+static void whole_page_check(writer *w, xmlNodePtr body);
+static void flush(writer *w);
+static void write_node(writer *w, xmlNodePtr n, int depth);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
 static void write_article(writer *w, xmlNodePtr best);
@@ -72,6 +75,7 @@ sr_err sr_body_extract(sr_page *pg)
             }
         }
     }
+    whole_page_check(&w, body);
     if (!w.text.p)
         return SR_ENOMEM;
     if (pg->ld_body && w.text.len < 500 && strlen(pg->ld_body) > 2 * w.text.len + 100)
@@ -90,6 +94,24 @@ static void clear_para_text(xmlNodePtr n, int depth)
     for (xmlNodePtr c = n->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH)
             clear_para_text(c, depth + 1);
+}
+
+/* A short result that holds well under the page's filtered text most likely
+ * took one block of a story laid out in many (trafilatura compares with
+ * other extractors for the same reason): then the whole page, with the same
+ * furniture filters, is the better answer. */
+static void whole_page_check(writer *w, xmlNodePtr body)
+{
+    if (!w->text.p || w->text.len >= 3000)
+        return;
+    writer all = {.pg = w->pg};
+    sr_tb_init(&all.text, w->pg->arena, 4096);
+    sr_tb_init(&all.para, w->pg->arena, 1024);
+    all.root_text = SR_NODE(body)->text;
+    write_node(&all, body, 0);
+    flush(&all);
+    if (all.text.p && (double)w->text.len < 0.7 * (double)all.text.len)
+        *w = all;
 }
 
 /* JSON-LD articleBody: one paragraph per non-empty line. */
@@ -115,8 +137,32 @@ static void from_json_ld(writer *w, const char *body)
 
 /* ---- figures per element ------------------------------------------------ */
 
+/* The attributes the extractor reads, gathered in one pass over them. */
+typedef struct attrs {
+    const char *cls, *id, *itemprop, *role, *style, *aria_hidden;
+    bool hidden;
+} attrs;
+
+static void read_attrs(xmlNodePtr n, attrs *at)
+{
+    memset(at, 0, sizeof *at);
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        const char *v = a->children && a->children->type == XML_TEXT_NODE && !a->children->next &&
+                        a->children->content ? (const char *)a->children->content : "";
+        switch (name[0]) {
+        case 'c': if (!strcmp(name, "class")) at->cls = v; break;
+        case 'i': if (!strcmp(name, "id")) at->id = v; else if (!strcmp(name, "itemprop")) at->itemprop = v; break;
+        case 'r': if (!strcmp(name, "role")) at->role = v; break;
+        case 's': if (!strcmp(name, "style")) at->style = v; break;
+        case 'a': if (!strcmp(name, "aria-hidden")) at->aria_hidden = v; break;
+        case 'h': if (!strcmp(name, "hidden")) at->hidden = true; break;
+        }
+    }
+}
+
 /* Never part of a story, whatever they contain. */
-static bool never_content(xmlNodePtr n)
+static bool never_content(xmlNodePtr n, const attrs *at)
 {
     static const char *const tags[] = {
         "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
@@ -126,16 +172,13 @@ static bool never_content(xmlNodePtr n)
     for (int i = 0; tags[i]; i++)
         if (name[0] == tags[i][0] && !strcmp(name, tags[i]))
             return true;
-    if (sr_attr(n, "hidden"))
+    if (at->hidden || (at->aria_hidden && !strcmp(at->aria_hidden, "true")))
         return true;
-    const char *aria = sr_attr(n, "aria-hidden");
-    if (aria && !strcmp(aria, "true"))
-        return true;
-    const char *role = sr_attr(n, "role");
+    const char *role = at->role;
     if (role && (!strcmp(role, "navigation") || !strcmp(role, "dialog") || !strcmp(role, "alertdialog") ||
                  !strcmp(role, "complementary") || !strcmp(role, "contentinfo") || !strcmp(role, "menu")))
         return true;
-    const char *style = sr_attr(n, "style");
+    const char *style = at->style;
     if (style && (strstr(style, "display:none") || strstr(style, "display: none") ||
                   strstr(style, "visibility:hidden") || strstr(style, "visibility: hidden")))
         return true;
@@ -145,13 +188,12 @@ static bool never_content(xmlNodePtr n)
 /* Class/id words, and what the element itself says: <aside> is usually a
  * sidebar but some sites wrap the story in one; itemprop=articleBody is the
  * publisher naming the story. */
-static int element_hint(xmlNodePtr n)
+static int element_hint(xmlNodePtr n, const attrs *at)
 {
-    const char *ip = sr_attr(n, "itemprop");
-    if (ip && !strcasecmp(ip, "articleBody"))
+    if (at->itemprop && !strcasecmp(at->itemprop, "articleBody"))
         return 1;
-    int h = sr_class_hint((const xmlChar *)sr_attr(n, "class"), (const xmlChar *)sr_attr(n, "id"));
-    if (sr_tag_is(n, "aside") && h == 0)
+    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id) : 0;
+    if (h == 0 && sr_tag_is(n, "aside"))
         return -1;
     return h;
 }
@@ -242,9 +284,11 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         if (!d)
             return;
         n->_private = d;
-        d->drop = never_content(n);
+        attrs at;
+        read_attrs(n, &at);
+        d->drop = never_content(n, &at);
         if (!d->drop && n != sc->pg->body)
-            d->hint = (int8_t)element_hint(n);
+            d->hint = (int8_t)element_hint(n, &at);
     }
     d->text = d->link = d->commas = d->paras = d->para_text = 0;
     if (d->drop)
@@ -447,8 +491,8 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     if (!d || d->drop)
         return;
     const char *t = (const char *)n->name;
-    /* a boilerplate-named element is skipped unless it holds most of the story */
-    if (d->hint < 0 && d->text * 2 < w->root_text)
+    /* a boilerplate-named element is skipped unless it holds much of the story */
+    if (d->hint < 0 && d->text * 4 < w->root_text)
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
@@ -513,8 +557,8 @@ static void flush(writer *w)
     bool keep = n > 0;
     if (keep && sr_furniture_line(s, n))
         keep = false;
-    if (keep && w->para_link * 10 >= n * 8 && n < 160)
-        keep = false;   /* a line that is all link: navigation, "Watch ..." */
+    if (keep && w->para_link * 10 >= n * 6 && n < 160)
+        keep = false;   /* a line that is mostly link: navigation, "Watch ..." */
     s[n] = 0;
     if (keep && (same_text(s, w->pg->art->title) || same_text(s, w->last_para)))
         keep = false;

@@ -13,6 +13,8 @@
 
 static sr_err fail(sr_extractor *ex, sr_err err, const char *fmt, const char *arg);
 static bool looks_like_html(const char *s, size_t n);
+static bool utf16(const char *s, size_t n);
+static sr_err replace_nul(sr_buf *b, bool utf8);
 static void count_words(sr_article *a);
 
 static void quiet(void *ctx, const char *msg, ...)
@@ -63,11 +65,17 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
 
     char cs[64];
     const char *charset = sr_html_charset(html, len, http_content_type, cs, sizeof cs);
-    /* libxml2 stops at the first byte it cannot convert: mend UTF-8 first */
+    /* libxml2 stops at the first byte it cannot convert, and at a NUL byte:
+     * mend UTF-8 first and read NUL as U+FFFD, as browsers do */
     sr_buf mended = {0};
-    if (!strcmp(charset, "UTF-8") && !sr_utf8_valid(html, len)) {
+    bool utf8 = !strcmp(charset, "UTF-8");
+    bool nul = memchr(html, 0, len) != NULL && !utf16(html, len);
+    if ((utf8 && !sr_utf8_valid(html, len)) || nul) {
         sr_buf_init(&mended, len * 3 + 16);
-        if (sr_utf8_sanitize(&mended, html, len) != SR_OK) {
+        sr_err e = utf8 ? sr_utf8_sanitize(&mended, html, len) : sr_buf_append(&mended, html, len);
+        if (e == SR_OK && nul)
+            e = replace_nul(&mended, utf8);
+        if (e != SR_OK) {
             sr_buf_free(&mended);
             return fail(ex, SR_ENOMEM, "out of memory", NULL);
         }
@@ -113,20 +121,45 @@ done:
     return err;
 }
 
-/* HTML has a tag near its start; binary files have NUL bytes. */
+static bool utf16(const char *s, size_t n)
+{
+    return n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+                      ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF));
+}
+
+/* NUL → U+FFFD in UTF-8 (a space in single-byte charsets, which have no
+ * way to write U+FFFD). */
+static sr_err replace_nul(sr_buf *b, bool utf8)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->len; i++)
+        n += b->data[i] == 0;
+    sr_buf out;
+    sr_buf_init(&out, b->len + n * 3 + 16);
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->data[i])
+            sr_buf_putc(&out, b->data[i]);
+        else
+            sr_buf_puts(&out, utf8 ? "\xEF\xBF\xBD" : " ");
+    }
+    if (out.failed) {
+        sr_buf_free(&out);
+        return out.failed;
+    }
+    sr_buf_free(b);
+    *b = out;
+    return SR_OK;
+}
+
+/* HTML has a tag near its start; binary files have NUL bytes early on
+ * (UTF-16 pages too, but they start with a byte-order mark). */
 static bool looks_like_html(const char *s, size_t n)
 {
     size_t probe = n < 4096 ? n : 4096;
-    size_t nul = 0;
-    for (size_t i = 0; i < probe; i++)
-        nul += s[i] == 0;
-    /* UTF-16 pages have NULs in every other byte but start with a BOM */
-    bool utf16 = n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
-                            ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF));
-    if (nul && !utf16)
-        return false;
-    if (utf16)
+    if (utf16(s, n))
         return true;
+    if (memchr(s, 0, probe))
+        return false;
     size_t scan = n < 65536 ? n : 65536;
     for (size_t i = 0; i + 1 < scan; i++)
         if (s[i] == '<' && (isalpha((unsigned char)s[i + 1]) || s[i + 1] == '!'))

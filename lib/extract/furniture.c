@@ -37,6 +37,8 @@ static const char *const pos_prefix[] = {
 static bool has_prefix(const char *const *list, const char *w, size_t n)
 {
     for (int i = 0; list[i]; i++) {
+        if (list[i][0] != w[0])
+            continue;
         size_t k = strlen(list[i]);
         if (n >= k && !memcmp(w, list[i], k))
             return true;
@@ -202,10 +204,32 @@ static const char *const furniture_starts[] = {
     "drucken", "kommentare", "kommentar schreiben", "kommentieren", "beitragsbild", "aufrufe:",
     "war der artikel", "war dieser artikel", "möchten sie den artikel", "diesen artikel teilen",
     "jetzt abonnieren", "newsletter abonnieren", "zum newsletter", "bild:", "foto:",
+    "verwandte beiträge", "vorschau auf den nächsten", "wie bewerten sie", "bewerten sie",
+    "sie könnten auch an", "(noch keine bewertung", "crédits photos", "crédit photo", "category:",
+    "category :", "categories:", "kategorie:", "kategorien:", "schlagwörter", "release date:",
+    "posted on", "published on", "veröffentlicht am", "erstellt am", "last updated", "updated on",
+    "zuletzt aktualisiert", "you might be interested", "rate this article",
     "à lire aussi", "lire la suite", "voir aussi", "sur le même sujet", "commentaires",
     "leer más", "te puede interesar", "comentarios", "leggi anche", "condividi",
     "publicité", "partager", "lire aussi", "publicidad", "compartir", "lee también",
     NULL};
+
+/* "23.10.2018", "March 3, 2021 at 10:15": a date alone on a line is page
+ * metadata (the date goes to `published`), not part of the story. */
+static bool is_date_line(const char *s, size_t n)
+{
+    if (n > 40)
+        return false;
+    char buf[48], iso[40];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (sr_date_parse(buf, iso, sizeof iso) < SR_DATE_DAY)
+        return false;
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++)
+        letters += isalpha((unsigned char)s[i]) != 0;
+    return letters <= 12;
+}
 
 bool sr_furniture_line(const char *s, size_t n)
 {
@@ -217,7 +241,7 @@ bool sr_furniture_line(const char *s, size_t n)
         return true;
     if (n > 100)
         return false;
-    if (sr_is_duration(s, n) || is_clock(s, n))
+    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n))
         return true;
     for (int i = 0; furniture_starts[i]; i++) {
         size_t k = strlen(furniture_starts[i]);

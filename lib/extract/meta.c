@@ -155,10 +155,26 @@ static void add_dom_author(meta_state *st, xmlNodePtr n)
         st->dom_authors[st->n_dom_authors++] = t;
 }
 
+static bool named_in(const char *c, const char *id, const char *a, const char *b)
+{
+    return (c && (strcasestr(c, a) || (b && strcasestr(c, b)))) ||
+           (id && (strcasestr(id, a) || (b && strcasestr(id, b))));
+}
+
 static void on_element(meta_state *st, xmlNodePtr n)
 {
     const char *tag = (const char *)n->name;
-    const char *ip = sr_attr(n, "itemprop");
+    const char *ip = NULL, *cls = NULL, *id = NULL;
+    for (xmlAttrPtr at = n->properties; at; at = at->next) {
+        const char *v = at->children && at->children->type == XML_TEXT_NODE && !at->children->next &&
+                        at->children->content ? (const char *)at->children->content : "";
+        if (!strcmp((const char *)at->name, "itemprop"))
+            ip = v;
+        else if (!strcmp((const char *)at->name, "class"))
+            cls = v;
+        else if (!strcmp((const char *)at->name, "id"))
+            id = v;
+    }
     if (!strcmp(tag, "meta")) {
         on_meta(st, n);
     } else if (!strcmp(tag, "title")) {
@@ -210,12 +226,12 @@ static void on_element(meta_state *st, xmlNodePtr n)
         }
     } else if (!strcmp(tag, "a") && sr_attr(n, "rel") && !strcasecmp(sr_attr(n, "rel"), "author")) {
         add_dom_author(st, n);
-    } else if (!st->n_dom_authors && strcmp(tag, "body") && strcmp(tag, "html") &&
-               named_for(n, "byline", NULL)) {
+    } else if (!st->n_dom_authors && (cls || id) && strcmp(tag, "body") && strcmp(tag, "html") &&
+               named_in(cls, id, "byline", NULL)) {
         add_dom_author(st, n);
     }
-    if (!st->text_date && strcmp(tag, "body") && strcmp(tag, "html") &&
-        named_for(n, "date", "publish")) {
+    if (!st->text_date && (cls || id) && strcmp(tag, "body") && strcmp(tag, "html") &&
+        named_in(cls, id, "date", "publish")) {
         char *t = sr_node_text(st->pg->arena, n);
         char iso[40];
         if (t && strlen(t) < 80 && sr_date_parse(t, iso, sizeof iso) >= SR_DATE_DAY)
