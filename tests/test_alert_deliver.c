@@ -348,16 +348,6 @@ Test(webhook, posts_signed_json_the_receiver_can_verify)
     cr_assert(!sr_webhook_verify("s3cret-Ünïcode", " 1764000000", sig, r->body, r->body_len, 1764000000, 300));
 }
 
-Test(webhook, secrets_are_fresh_and_url_safe)
-{
-    char a[44], b[44];
-    cr_assert_eq(sr_alert_token(a), SR_OK);
-    cr_assert_eq(sr_alert_token(b), SR_OK);
-    cr_assert_eq(strlen(a), 43);
-    cr_assert_str_neq(a, b);
-    cr_assert_eq(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
-}
-
 /* The shell recipe of docs/alerts.md gives the same signature. */
 Test(webhook, signature_matches_the_documented_openssl_recipe)
 {

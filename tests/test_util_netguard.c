@@ -13,7 +13,7 @@ Test(netguard, refuses_inside_and_reserved_addresses)
         "::", "::1", "fc00::1", "fd12:3456:789a::1", "fe80::1", "febf::1", "fec0::1", "ff02::1",
         "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "::ffff:7f00:1",
         "::127.0.0.1", "64:ff9b::10.0.0.1", "2002:7f00:0001::1", "2002:c0a8:0101::",
-        "2001:db8::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "100::1",
+        "2001:db8::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "100::1", "fe80::1%eth0",
     };
     for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++)
         cr_expect(sr_ip_is_private(inside[i]), "%s passed the guard", inside[i]);

@@ -265,10 +265,6 @@ sr_err sr_webhook_signature(const char *secret, long long timestamp, const char 
 bool sr_webhook_verify(const char *secret, const char *timestamp, const char *signature,
                        const char *body, size_t len, long long now, long tolerance);
 
-/** A fresh secret: 32 random bytes as 43 base64url characters and a NUL,
- *  for webhook secrets and the tokens that guard a subscription. */
-sr_err sr_alert_token(char out[44]);
-
 /** Check a webhook or push target before it is stored: http or https only,
  *  and (unless allow_private) a host that resolves to public addresses only.
  *  Delivery checks every connection again, so a name that later resolves

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/core_names.h>
 #include <stdio.h>
 #include <string.h>
@@ -179,21 +178,6 @@ bool sr_webhook_verify(const char *secret, const char *timestamp, const char *si
         return false;
     size_t n = strlen(expected);
     return strlen(signature) == n && CRYPTO_memcmp(expected, signature, n) == 0;
-}
-
-sr_err sr_alert_token(char out[44])
-{
-    uint8_t raw[32];
-    if (RAND_bytes(raw, sizeof raw) != 1)
-        return SR_ENOMEM;
-    sr_buf b;
-    sr_buf_init(&b, 64);
-    sr_err err = sr_b64url_encode(&b, raw, sizeof raw);
-    if (err == SR_OK)
-        memcpy(out, b.data, 44);
-    sr_buf_free(&b);
-    OPENSSL_cleanse(raw, sizeof raw);
-    return err;
 }
 
 sr_err sr_alert_target_check(const char *url, bool allow_private, char *err, size_t errlen)

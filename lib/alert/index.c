@@ -19,7 +19,7 @@
 
 #define N_GRIDS 3
 static const int grid_deg[N_GRIDS] = {1, 6, 30};
-#define MAX_CELLS 32
+#define MAX_CELLS 128
 #define EDGE_MARGIN_DEG 1e-3 /* rounding room around a circle's bounding box */
 
 typedef struct bucket {

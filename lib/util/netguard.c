@@ -34,9 +34,16 @@ bool sr_ip_is_private(const char *ip)
 {
     struct in_addr a4;
     struct in6_addr a6;
+    char bare[INET6_ADDRSTRLEN];
     if (inet_pton(AF_INET, ip, &a4) == 1)
         return v4_is_private(ntohl(a4.s_addr));
-    if (inet_pton(AF_INET6, ip, &a6) == 1)
+    /* "fe80::1%eth0": the zone does not change what the address is */
+    size_t n = strcspn(ip, "%");
+    if (n >= sizeof bare)
+        return false;
+    memcpy(bare, ip, n);
+    bare[n] = '\0';
+    if (inet_pton(AF_INET6, bare, &a6) == 1)
         return v6_is_private(a6.s6_addr);
     return false;
 }
