@@ -14,7 +14,7 @@ ctest --test-dir build --output-on-failure -j"$(nproc)" || status=1
 echo "== tests (ASan + UBSan build, leak-checked)"
 # Criterion runs each test in a child process whose sanitizer report does not
 # fail the test by itself, so the full log is searched for reports as well.
-log=build-asan/Testing/sanitizer.log
+log=build-asan/sanitizer.log
 ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -V >"$log" 2>&1 || status=1
 grep -E '^[0-9]+/[0-9]+ Test|tests passed|tests failed' "$log" || true
 if grep -nE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" | head -20; then
