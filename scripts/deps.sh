@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libsqlite3-dev libmicrohttpd-dev libssl-dev libpq-dev
   libcriterion-dev
   clang-14 libclang-rt-14-dev valgrind
-  python3 wrk chromium
+  python3 wrk chromium time bc curl unzip
 )
 
 missing=()

@@ -126,11 +126,10 @@ int sr_cli_each_input(int n, char **paths, const char *const *suffixes,
     for (int i = 0; i < n; i++) {
         const char *p = paths[i];
         struct stat st;
-        if (strcmp(p, "-") == 0 || sr_cli_is_url(p)) {
+        /* A path that cannot be read goes to the command too, which reports
+         * it in its own way (extract writes an {"error"} line for it). */
+        if (strcmp(p, "-") == 0 || sr_cli_is_url(p) || stat(p, &st) != 0) {
             failed += fn(p, ctx) != 0;
-        } else if (stat(p, &st) != 0) {
-            sr_cli_error("%s: %s", p, strerror(errno));
-            failed++;
         } else if (S_ISDIR(st.st_mode)) {
             failed += walk_dir(p, suffixes, 0, fn, ctx);
         } else {

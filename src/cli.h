@@ -29,8 +29,8 @@ void sr_cli_print_usage(const struct sr_cli_command *cmd);
  *  regular file under a directory (recursively, sorted by name, hidden files
  *  skipped; with `suffixes` non-NULL only names ending in one of them, a
  *  NULL-terminated list). fn returns 0 when the input was handled, non-zero
- *  when it failed. Returns the number of failed inputs (a path that does not
- *  exist counts and is reported). */
+ *  when it failed. Returns the number of failed inputs. A path that does not
+ *  exist is passed to fn as well, which reports it. */
 int sr_cli_each_input(int n, char **paths, const char *const *suffixes,
                       int (*fn)(const char *path, void *ctx), void *ctx);
 
