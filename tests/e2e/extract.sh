@@ -45,11 +45,12 @@ check "binary file reported" 'grep -q "not_html.png.*not an HTML page" "$tmp/bad
 check "50 MB file refused by its size" 'grep -q "huge.html.*size limit" "$tmp/bad.err"'
 check "50 MB file refused quickly" '[ $took -lt 20 ]'
 check "missing file reported" 'grep -q "missing.html" "$tmp/bad.err"'
-# (a path that does not exist is reported by the input walk, before extraction)
+# every failed input, the missing path included, has its {"source","error"} line
 check "error objects name the source" 'python3 -c "
 import json,sys
 e=[json.loads(l) for l in open(sys.argv[1])]
-assert sum(1 for d in e if \"error\" in d)==3 and all(d[\"source\"] for d in e)" "$tmp/bad.jsonl"'
+assert sum(1 for d in e if \"error\" in d)==4 and all(d[\"source\"] for d in e)
+assert any(d[\"source\"].endswith(\"missing.html\") and \"error\" in d for d in e)" "$tmp/bad.jsonl"'
 
 # A larger limit reads the 50 MB page; it has no article, and memory stays bounded.
 python3 - "$SITREP" "$tmp/huge.html" >"$tmp/rss" <<'PY'
