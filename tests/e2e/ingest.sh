@@ -3,7 +3,9 @@
 # input again changes nothing; a malformed WARC record is reported with its
 # offset and skipped; a SIGKILL in the middle of an ingest, then a second
 # run, leaves exactly what one clean run leaves, and an intact database.
-set -euo pipefail
+set -uo pipefail
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
+set -e
 GAZ="$SR_BUILD_DIR/gazetteer.bin"
 [ -f "$GAZ" ] || { echo "SKIP: no gazetteer at $GAZ (scripts/build.sh builds it)"; exit 77; }
 WORK=$(mktemp -d)
@@ -33,8 +35,8 @@ grep -q "bad.warc.gz: record at offset [0-9]*:" "$WORK/log" || fail "no offset i
 grep -q "8 pages read" "$WORK/log" || fail "the other records were not read: $(cat "$WORK/log")"
 
 # SIGKILL mid-run, then again: the same store as one clean run.
-python3 "$SR_SOURCE_DIR/tests/tools/make_warc.py" "$WORK/big.warc.gz" "$EXAMPLES"/*.html --copies 1500
-ingest --db "$WORK/clean.db" -q "$WORK/big.warc.gz" 2>/dev/null
+python3 "$SR_SOURCE_DIR/tests/tools/make_warc.py" "$WORK/big.warc.gz" "$EXAMPLES"/*.html --copies 1500 || fail "making the WARC"
+ingest --db "$WORK/clean.db" -q "$WORK/big.warc.gz" 2>"$WORK/clean.log" || fail "clean run: $(cat "$WORK/clean.log")"
 ingest --db "$WORK/killed.db" -q "$WORK/big.warc.gz" 2>/dev/null &
 pid=$!
 # kill it once it has committed something but before it is done
@@ -46,7 +48,7 @@ kill -KILL $pid 2>/dev/null && killed=yes || killed=no
 wait $pid 2>/dev/null || true
 partial=$(count "$WORK/killed.db" "select count(*) from articles")
 [ "$killed" = yes ] && [ "$partial" -lt "$(count "$WORK/clean.db" "select count(*) from articles")" ] || fail "the run ended before it could be killed; make the input bigger"
-ingest --db "$WORK/killed.db" -q "$WORK/big.warc.gz" 2>/dev/null
+ingest --db "$WORK/killed.db" -q "$WORK/big.warc.gz" 2>"$WORK/rerun.log" || fail "re-run after SIGKILL: $(cat "$WORK/rerun.log")"
 [ "$(count "$WORK/killed.db" 'pragma integrity_check')" = ok ] || fail "corrupt database after SIGKILL"
 for q in 'select count(*) from articles' 'select count(distinct content_hash) from articles' \
          'select count(*) from events' 'select count(*) from stories'; do
