@@ -119,3 +119,29 @@ Test(buf, an_empty_buffer_hands_over_an_empty_string)
     cr_assert_str_eq(s, "");
     free(s);
 }
+
+Test(utf8, byte_offsets_of_code_points_invert_the_cursor)
+{
+    const char *s = "Al Fall\xc5\xab" "jah \xd8\xa7\xd9\x84 x";
+    size_t len = strlen(s);
+    sr_cp_cursor c;
+    sr_cp_cursor_init(&c, s, len);
+    for (size_t cp = 0; cp <= sr_utf8_count(s, len); cp++) {
+        size_t b = sr_utf8_byte_offset(s, len, cp);
+        cr_assert_eq(sr_cp_cursor_at(&c, b), cp, "code point %zu", cp);
+    }
+    cr_assert_eq(sr_utf8_byte_offset(s, len, 999), len);
+}
+
+Test(calendar, days_and_dates_round_trip_across_leap_years)
+{
+    cr_assert_eq(sr_days_from_civil(1970, 1, 1), 0);
+    cr_assert_eq(sr_days_from_civil(2014, 1, 4), 16074);
+    cr_assert_eq(sr_days_from_civil(2024, 3, 1) - sr_days_from_civil(2024, 2, 28), 2);
+    cr_assert_eq(sr_days_from_civil(2100, 3, 1) - sr_days_from_civil(2100, 2, 28), 1);
+    for (long d = -800000; d < 800000; d += 997) {
+        int y, m, dd;
+        sr_civil_from_days(d, &y, &m, &dd);
+        cr_assert_eq(sr_days_from_civil(y, m, dd), d);
+    }
+}

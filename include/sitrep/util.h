@@ -115,6 +115,17 @@ void sr_cp_cursor_init(sr_cp_cursor *c, const char *text, size_t len);
 /** Code-point offset of byte offset `byte` (which may be behind the cursor). */
 size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte);
 
+/** Byte offset of code point `cp` in s[0..len) (len when past the end);
+ *  the inverse of sr_cp_cursor, counting lead bytes the same way. */
+size_t sr_utf8_byte_offset(const char *s, size_t len, size_t cp);
+
+/* ---- Calendar. ------------------------------------------------------------ */
+
+/** Days since 1970-01-01 of a Gregorian date (negative before). */
+long sr_days_from_civil(int y, int m, int d);
+/** The date `days` days after 1970-01-01. */
+void sr_civil_from_days(long days, int *y, int *m, int *d);
+
 /* ---- Files. -------------------------------------------------------------- */
 
 /** Read a whole file ("-" is stdin) refusing more than `max` bytes. On

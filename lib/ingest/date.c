@@ -182,43 +182,19 @@ static bool parse_rfc822(const char *s, struct when *w)
     return true;
 }
 
-/* Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static void write_utc(const struct when *w, char out[32])
 {
     if (!w->has_time) {
         snprintf(out, 32, "%04d-%02d-%02d", w->year, w->mon, w->day);
         return;
     }
-    long long t = (long long)days_from_civil(w->year, w->mon, w->day) * 86400 +
+    long long t = (long long)sr_days_from_civil(w->year, w->mon, w->day) * 86400 +
                   w->hour * 3600 + w->min * 60 + (w->sec > 59 ? 59 : w->sec) -
                   (long long)w->offset_min * 60;
     long days = (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
     long secs = (long)(t - (long long)days * 86400);
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    sr_civil_from_days(days, &y, &m, &d);
     snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", (y % 10000 + 10000) % 10000, m % 13, d % 32,
              (int)(secs / 3600 % 24), (int)(secs / 60 % 60), (int)(secs % 60));
 }

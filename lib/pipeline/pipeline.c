@@ -468,20 +468,8 @@ static int code_events(sr_pipeline *p, const sr_article *a, int64_t article_id, 
             set_place(&e, doc, &ce->place);
         size_t s0 = ce->sent_start, s1 = ce->sent_end;
         /* the evidence: the sentence, cut out of the text by code points */
-        sr_cp_cursor cur;
-        sr_cp_cursor_init(&cur, a->text, a->text_len);
-        size_t b0 = 0, b1 = a->text_len;
-        for (size_t byte = 0, cp = 0; byte <= a->text_len; byte++) {
-            if (byte == a->text_len || ((unsigned char)a->text[byte] & 0xC0) != 0x80) {
-                if (cp == s0)
-                    b0 = byte;
-                if (cp == s1) {
-                    b1 = byte;
-                    break;
-                }
-                cp++;
-            }
-        }
+        size_t b0 = sr_utf8_byte_offset(a->text, a->text_len, s0);
+        size_t b1 = sr_utf8_byte_offset(a->text, a->text_len, s1);
         e.sentence = sr_arena_strndup(p->arena, a->text + b0, b1 > b0 ? b1 - b0 : 0);
         sr_acled_classify(p->acled, e.cameo, e.sentence, strlen(e.sentence), e.actor1.code, e.actor2.code,
                           &e.acled_type, &e.acled_subtype);

@@ -77,7 +77,6 @@ struct ctx {
 static size_t date_at(const struct ctx *c, size_t i, sr_date *d);
 static bool may_start(const struct ctx *c, size_t i);
 static size_t match_phrase(const struct ctx *c, size_t i, const char *const *words);
-static long days_from_civil(int y, int m, int d);
 static sr_ymd civil_from_days(long z);
 static int days_in_month(int y, int m);
 
@@ -164,30 +163,11 @@ sr_err sr_text_dates_in(sr_arena *a, const char *text, const sr_token *t, size_t
 
 /* ---- calendar ---- */
 
-/* Days since 1970-01-01 in the proleptic Gregorian calendar; the era
- * arithmetic follows the well-known civil-from-days derivation (eras of
- * 400 years, March-based years so the leap day comes last). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static sr_ymd civil_from_days(long z)
 {
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    return (sr_ymd){(int)(yoe + era * 400 + (m <= 2)), m, d};
+    sr_ymd r;
+    sr_civil_from_days(z, &r.year, &r.month, &r.day);
+    return r;
 }
 
 static int days_in_month(int y, int m)
@@ -201,13 +181,13 @@ static int days_in_month(int y, int m)
 
 int sr_ymd_weekday(sr_ymd d)
 {
-    long z = days_from_civil(d.year, d.month, d.day);
+    long z = sr_days_from_civil(d.year, d.month, d.day);
     return (int)(((z % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
 }
 
 sr_ymd sr_ymd_add_days(sr_ymd d, long days)
 {
-    return civil_from_days(days_from_civil(d.year, d.month, d.day) + days);
+    return civil_from_days(sr_days_from_civil(d.year, d.month, d.day) + days);
 }
 
 bool sr_ymd_parse(const char *s, size_t len, sr_ymd *out)
@@ -253,13 +233,13 @@ static int nearest_year(sr_ymd doc, int month, int day)
 {
     if (!day)
         return month <= doc.month ? doc.year : doc.year - 1;
-    long now = days_from_civil(doc.year, doc.month, doc.day), best = -1;
+    long now = sr_days_from_civil(doc.year, doc.month, doc.day), best = -1;
     int year = doc.year;
     for (int y = doc.year - 1; y <= doc.year + 1; y++) {
         int dd = day ? day : days_in_month(y, month) / 2;
         if (dd > days_in_month(y, month))
             continue;
-        long diff = days_from_civil(y, month, dd) - now;
+        long diff = sr_days_from_civil(y, month, dd) - now;
         long cost = diff < 0 ? -diff : 2 * diff;
         if (best < 0 || cost < best) {
             best = cost;

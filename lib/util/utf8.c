@@ -139,3 +139,17 @@ size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte)
     c->cp = cp;
     return cp;
 }
+
+size_t sr_utf8_byte_offset(const char *s, size_t len, size_t cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t seen = 0;
+    for (size_t i = 0; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            if (seen == cp)
+                return i;
+            seen++;
+        }
+    }
+    return len;
+}
