@@ -426,6 +426,17 @@ static void set_place(sr_store_event *e, const sr_geo_doc *doc, const sr_code_pl
     }
 }
 
+/* Was `id` already stored from this article? Records it when not. */
+static bool seen_before(int64_t *ids, size_t *n, size_t cap, int64_t id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (ids[i] == id)
+            return true;
+    if (ids && *n < cap)
+        ids[(*n)++] = id;
+    return false;
+}
+
 /* TABARI's "---" is "no actor named": stored as none. */
 static sr_store_actor actor(const sr_code_actor *a)
 {
@@ -446,6 +457,9 @@ static int code_events(sr_pipeline *p, const sr_article *a, int64_t article_id, 
     const sr_code_result *r = NULL;
     if (sr_code_document(p->coder, a->text, a->text_len, date, &r) != SR_OK || !r)
         return 0;
+    /* the same event told twice in one article is one event, counted once */
+    int64_t *ids = r->n_events ? sr_arena_alloc(p->arena, r->n_events * sizeof *ids) : NULL;
+    size_t n_ids = 0;
     for (size_t i = 0; i < r->n_events; i++) {
         const sr_code_event *ce = &r->events[i];
         if (ce->negated)
@@ -477,7 +491,8 @@ static int code_events(sr_pipeline *p, const sr_article *a, int64_t article_id, 
         e.sent_end = (int)s1;
         int64_t id;
         bool merged = false;
-        if (sr_store_event_merge(p->store, &e, p->o.merge_window_days, &id, &merged) == SR_OK) {
+        if (sr_store_event_merge(p->store, &e, p->o.merge_window_days, &id, &merged) == SR_OK &&
+            !seen_before(ids, &n_ids, r->n_events, id)) {
             res->events++;
             res->merged += merged;
         }

@@ -21,6 +21,7 @@ pages=$(ls "$EXAMPLES"/*.html | wc -l)
 [ "$(count "$WORK/a.db" 'select count(*) from articles')" = "$pages" ] || fail "articles != pages"
 [ "$(count "$WORK/a.db" 'select count(*) from events where lat is not null')" -gt 0 ] || fail "no placed event"
 grep -q "$pages pages read, $pages articles stored" "$WORK/log" || fail "summary: $(cat "$WORK/log")"
+grep -q " $(count "$WORK/a.db" 'select count(*) from events') events" "$WORK/log" || fail "the summary's event count is not the store's: $(cat "$WORK/log")"
 # The same input again is a no-op.
 before=$(count "$WORK/a.db" 'select count(*) from events')
 ingest --db "$WORK/a.db" "$EXAMPLES" 2>"$WORK/log"
