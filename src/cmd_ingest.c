@@ -73,7 +73,14 @@ static int run(int argc, char **argv)
         case O_GAZ: po.gazetteer = optarg; break;
         case O_DICT: po.dict = optarg; break;
         case O_PRIVATE: r.allow_private = true; break;
-        case O_MAX: r.max_pages = atoi(optarg); break;
+        case O_MAX: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 1000000)
+                return sr_cli_usage_error("ingest", "--max-pages must be a number from 1 to 1000000");
+            r.max_pages = (int)v;
+            break;
+        }
         case 'q': r.progress = false; break;
         case ':': return sr_cli_usage_error("ingest", "%s needs a value", argv[optind - 1]);
         default: return sr_cli_usage_error("ingest", "unknown option '%s'", argv[optind - 1]);
