@@ -73,6 +73,8 @@ void sr_response_free(sr_response *res)
     free(res->body);
     free(res->url);
     free(res->content_type);
+    free(res->etag);
+    free(res->last_modified);
     memset(res, 0, sizeof *res);
 }
 
