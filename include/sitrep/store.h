@@ -79,6 +79,18 @@ sr_err sr_store_source_remove(sr_store *s, const char *url);
  *  before it, soonest first. A callback returning non-zero stops the walk. */
 sr_err sr_store_sources(sr_store *s, int64_t due_before, sr_store_source_fn fn, void *ctx);
 
+/** The items of a feed (or pages of a sitemap) the poller has handled, so
+ *  a later poll fetches only what is new even when an item was not stored
+ *  under its link (a redirect, a page without an article, a copy of a
+ *  stored text). `item` is the key the caller chooses (the normalised
+ *  link). Marking an item again refreshes its `seen` time. */
+sr_err sr_store_source_item_mark(sr_store *s, int64_t source_id, const char *item, int64_t seen);
+/** SR_OK when the item was marked for this source, else SR_ENOTFOUND. */
+sr_err sr_store_source_item_find(sr_store *s, int64_t source_id, const char *item);
+/** Forget the items of a source last seen before `before`: a feed that no
+ *  longer lists them will not name them again. */
+sr_err sr_store_source_items_prune(sr_store *s, int64_t source_id, int64_t before);
+
 /* ---- Articles. ----------------------------------------------------------- */
 
 /** Precision of a date or time: how much of it is known. */

@@ -334,4 +334,7 @@ static const struct sr_store_ops sqlite_ops = {
     .delivery_enqueue = sq_delivery_enqueue,
     .deliveries_due = sq_deliveries_due,
     .delivery_update = sq_delivery_update,
+    .source_item_mark = sq_source_item_mark,
+    .source_item_find = sq_source_item_find,
+    .source_items_prune = sq_source_items_prune,
 };

@@ -6,7 +6,7 @@
 #include "store_impl.h"
 
 /** The newest schema this code knows (see sqlite_schema.c). */
-#define SR_SQLITE_SCHEMA_VERSION 3
+#define SR_SQLITE_SCHEMA_VERSION 4
 
 /* Prepared statements are kept per handle, keyed by their SQL: the fixed
  * statements and the few shapes of filtered queries a server repeats. */
@@ -106,6 +106,9 @@ SQ_OP(sr_err, subscriptions, sr_store_subscription_fn fn, void *ctx);
 SQ_OP(sr_err, delivery_enqueue, int64_t subscription_id, int64_t event_id, bool *queued);
 SQ_OP(sr_err, deliveries_due, int64_t now, int limit, sr_store_delivery_fn fn, void *ctx);
 SQ_OP(sr_err, delivery_update, int64_t id, sr_store_delivery_status status, int64_t next_attempt, const char *error);
+SQ_OP(sr_err, source_item_mark, int64_t source_id, const char *item, int64_t seen);
+SQ_OP(sr_err, source_item_find, int64_t source_id, const char *item);
+SQ_OP(sr_err, source_items_prune, int64_t source_id, int64_t before);
 #undef SQ_OP
 
 #endif

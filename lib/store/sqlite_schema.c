@@ -116,6 +116,14 @@ static const char *const steps[SR_SQLITE_SCHEMA_VERSION] = {
     "  UNIQUE (subscription_id, event_id));"
     "CREATE INDEX deliveries_due ON deliveries(status, next_attempt);"
     "CREATE INDEX deliveries_event ON deliveries(event_id);",
+
+    /* 4: the feed items a poller has handled, per source, so each poll
+     *    fetches only new items; `seen` lets old keys be forgotten. */
+    "CREATE TABLE source_items("
+    "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+    "  item TEXT NOT NULL, seen INTEGER NOT NULL,"
+    "  PRIMARY KEY (source_id, item)) WITHOUT ROWID;"
+    "CREATE INDEX source_items_seen ON source_items(source_id, seen);",
 };
 
 int sr_sqlite_version_of(sqlite3 *db)

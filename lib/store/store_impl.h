@@ -57,6 +57,10 @@ struct sr_store_ops {
                              sr_store_delivery_fn fn, void *ctx);
     sr_err (*delivery_update)(sr_store *s, int64_t id, sr_store_delivery_status status,
                               int64_t next_attempt, const char *error);
+
+    sr_err (*source_item_mark)(sr_store *s, int64_t source_id, const char *item, int64_t seen);
+    sr_err (*source_item_find)(sr_store *s, int64_t source_id, const char *item);
+    sr_err (*source_items_prune)(sr_store *s, int64_t source_id, int64_t before);
 };
 
 /* Every implementation's handle starts with this. */
