@@ -129,6 +129,8 @@ static sr_err load(job *jb, const char *input, char **data, size_t *len, char **
             return e;
         }
         *data = r.body, *len = r.len, *url = r.url, *ctype = r.content_type;
+        free(r.etag);
+        free(r.last_modified);
         return SR_OK;
     }
     sr_err e = sr_read_file(input, jb->max_size, data, len);

@@ -93,7 +93,13 @@ static int run(int argc, char **argv)
         sr_cli_error("%s", err);
         return SR_EXIT_SOME_FAILED;
     }
-    r.fetcher = sr_fetcher_new(NULL);
+    sr_fetch_options fo = {.allow_private = r.allow_private};
+    r.fetcher = sr_fetcher_new(&fo);
+    if (!r.fetcher) {
+        sr_cli_error("ingest: out of memory");
+        sr_pipeline_close(r.p);
+        return SR_EXIT_SOME_FAILED;
+    }
     sr_ingest_limits_default(&r.limits);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
@@ -195,87 +201,161 @@ static int ingest_warc(struct run *r, const char *path)
     return failed;
 }
 
-/* Feeds and sitemaps name pages: fetch each (up to --max-pages). */
-static int ingest_links(struct run *r, const char *source, const char *data, size_t len,
-                        sr_source_kind kind, const char *base, int depth);
+/* Feeds and sitemaps name pages: each names up to --max-pages of them, and
+ * the pages of one level are fetched together (sr_fetch_many), within the
+ * fetcher's per-host limits and delays. A feed or sitemap found among them
+ * (a sitemap index's sitemaps) is read the same way one level down; two
+ * levels at most. The fetcher refuses private addresses unless
+ * --allow-private. */
+struct links {
+    struct run *r;
+    sr_arena *a;
+    sr_fetch_request *reqs;
+    size_t n, cap;
+    int depth;            /* of the pages these links name */
+    struct links *next;   /* the links of feeds and sitemaps found among them */
+    int failed;
+};
 
-static bool url_allowed(struct run *r, const char *url)
-{
-    if (r->allow_private)
-        return true;
-    char host[256] = "", why[256];
-    const char *h = strstr(url, "://");
-    if (!h)
-        return false;
-    h += 3;
-    size_t n = strcspn(h, "/:?#");
-    if (h[0] == '[')
-        n = strcspn(h, "]") + 1;
-    snprintf(host, sizeof host, "%.*s", (int)n, h);
-    if (sr_host_guard(host, why, sizeof why) == SR_OK)
-        return true;
-    sr_cli_error("%s: refused: %s (use --allow-private to allow it)", url, why);
-    return false;
-}
-
-static int ingest_url(struct run *r, const char *url, int depth)
-{
-    if (!url_allowed(r, url))
-        return 1;
-    sr_response res = {0};
-    sr_err e = sr_fetch(r->fetcher, url, &res);
-    if (e) {
-        sr_cli_error("%s: %s", url, sr_fetcher_message(r->fetcher));
-        return 1;
-    }
-    int failed = 0;
-    sr_source_kind kind = sr_source_sniff(res.body, res.len);
-    if (kind == SR_SOURCE_FEED || kind == SR_SOURCE_SITEMAP) {
-        failed = depth < 2 ? ingest_links(r, url, res.body, res.len, kind, res.url, depth) : 0;
-    } else {
-        sr_page pg = {.body = res.body, .len = res.len, .source = url, .url = res.url,
-                      .content_type = res.content_type, .fetched = (int64_t)time(NULL)};
-        int before = r->failed;
-        page(r, &pg);
-        failed = r->failed - before;
-        r->failed = before;
-    }
-    sr_response_free(&res);
-    return failed;
-}
+static int add_links(struct links *l, const char *source, const char *data, size_t len,
+                     sr_source_kind kind, const char *base);
+static int fetch_links(struct links *l);
+static int fetched_page(struct run *r, const char *url, const sr_response *res);
 
 static int ingest_links(struct run *r, const char *source, const char *data, size_t len,
                         sr_source_kind kind, const char *base, int depth)
 {
+    struct links l = {.r = r, .a = sr_arena_new(0), .depth = depth + 1};
+    int failed = add_links(&l, source, data, len, kind, base);
+    while (l.n && !stopping) {
+        struct links next = {.r = r, .a = sr_arena_new(0), .depth = l.depth + 1};
+        l.next = &next;
+        failed += fetch_links(&l);
+        free(l.reqs);
+        sr_arena_free(l.a);
+        l = next;
+    }
+    free(l.reqs);
+    sr_arena_free(l.a);
+    return failed;
+}
+
+static void fetch_error(const char *url, sr_err e, const char *message)
+{
+    if (e == SR_EDENIED)
+        sr_cli_error("%s: %s (use --allow-private to allow it)", url, message);
+    else
+        sr_cli_error("%s: %s", url, message);
+}
+
+static int ingest_url(struct run *r, const char *url, int depth)
+{
+    sr_response res = {0};
+    sr_err e = sr_fetch(r->fetcher, url, &res);
+    if (e) {
+        fetch_error(url, e, sr_fetcher_message(r->fetcher));
+        return 1;
+    }
+    int failed = 0;
+    sr_source_kind kind = sr_source_sniff(res.body, res.len);
+    if (kind == SR_SOURCE_FEED || kind == SR_SOURCE_SITEMAP)
+        failed = depth < 2 ? ingest_links(r, url, res.body, res.len, kind, res.url, depth) : 0;
+    else
+        failed = fetched_page(r, url, &res);
+    sr_response_free(&res);
+    return failed;
+}
+
+static int fetched_page(struct run *r, const char *url, const sr_response *res)
+{
+    sr_page pg = {.body = res->body, .len = res->len, .source = url, .url = res->url,
+                  .content_type = res->content_type, .fetched = (int64_t)time(NULL)};
+    int before = r->failed;
+    page(r, &pg);
+    int failed = r->failed - before;
+    r->failed = before;
+    return failed;
+}
+
+static int add_link(struct links *l, const char *url)
+{
+    if (!l->a)
+        return 1;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        sr_fetch_request *v = realloc(l->reqs, cap * sizeof *v);
+        if (!v)
+            return 1;
+        l->reqs = v;
+        l->cap = cap;
+    }
+    const char *copy = sr_arena_strdup(l->a, url);
+    if (!copy)
+        return 1;
+    l->reqs[l->n++] = (sr_fetch_request){.url = copy};
+    return 0;
+}
+
+static int add_links(struct links *l, const char *source, const char *data, size_t len,
+                     sr_source_kind kind, const char *base)
+{
     sr_arena *a = sr_arena_new(0);
     char err[SR_INGEST_ERRLEN] = "";
-    int failed = 0, fetched = 0;
+    int fetched = 0, lost = 0;
     if (kind == SR_SOURCE_FEED) {
         sr_feed *feed = NULL;
-        if (sr_feed_parse(data, len, base, &r->limits, a, &feed, err, sizeof err) != SR_OK || !feed) {
+        if (sr_feed_parse(data, len, base, &l->r->limits, a, &feed, err, sizeof err) != SR_OK || !feed) {
             sr_cli_error("%s: %s", source, err[0] ? err : "not a readable feed");
             sr_arena_free(a);
             return 1;
         }
-        for (size_t i = 0; i < feed->n_items && fetched < r->max_pages && !stopping; i++)
+        for (size_t i = 0; i < feed->n_items && fetched < l->r->max_pages; i++)
             if (feed->items[i].link) {
-                failed += ingest_url(r, feed->items[i].link, depth + 1);
+                lost += add_link(l, feed->items[i].link);
                 fetched++;
             }
     } else {
         sr_sitemap *map = NULL;
-        if (sr_sitemap_parse(data, len, base, &r->limits, a, &map, err, sizeof err) != SR_OK || !map) {
+        if (sr_sitemap_parse(data, len, base, &l->r->limits, a, &map, err, sizeof err) != SR_OK || !map) {
             sr_cli_error("%s: %s", source, err[0] ? err : "not a readable sitemap");
             sr_arena_free(a);
             return 1;
         }
-        for (size_t i = 0; i < map->n_entries && fetched < r->max_pages && !stopping; i++) {
-            failed += ingest_url(r, map->entries[i].loc, depth + 1);
-            fetched++;
-        }
+        for (size_t i = 0; i < map->n_entries && fetched < l->r->max_pages; i++, fetched++)
+            lost += add_link(l, map->entries[i].loc);
     }
     sr_arena_free(a);
-    return failed;
+    if (lost)
+        sr_cli_error("%s: out of memory: %d of its links are not read", source, lost);
+    return lost ? 1 : 0;
+}
+
+static int on_link(const sr_fetch_request *req, sr_err e, sr_response *res, const char *message, void *ctx)
+{
+    struct links *l = ctx;
+    if (e) {
+        fetch_error(req->url, e, message);
+        l->failed++;
+        return stopping != 0;
+    }
+    sr_source_kind kind = sr_source_sniff(res->body, res->len);
+    if (kind == SR_SOURCE_FEED || kind == SR_SOURCE_SITEMAP) {
+        if (l->depth < 2)
+            l->failed += add_links(l->next, req->url, res->body, res->len, kind, res->url);
+    } else {
+        l->failed += fetched_page(l->r, req->url, res);
+    }
+    return stopping != 0;
+}
+
+static int fetch_links(struct links *l)
+{
+    l->failed = 0;
+    if (sr_fetch_many(l->r->fetcher, l->reqs, l->n, on_link, l) != SR_OK) {
+        sr_cli_error("ingest: %s", sr_fetcher_message(l->r->fetcher));
+        return l->failed + 1;
+    }
+    return l->failed;
 }
 
 static int ingest_input(const char *path, void *ctx)

@@ -1,126 +1,156 @@
-/* fetch against a real local HTTP server (fixtures/fetch/server.py) that
- * this test starts and that stops by itself. */
-#include <criterion/criterion.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include "sitrep/fetch.h"
+/* One URL at a time (sr_fetch) against the project's fixture server on
+ * loopback: what a user of `sitrep ingest URL` or `sitrep extract URL` sees. */
+#include "fetch_support.h"
 
-static pid_t server;
-static int port;
 static sr_fetcher *f;
 
-static void start_server(void)
+static void setup(void)
 {
-    int fd[2];
-    cr_assert_eq(pipe(fd), 0);
-    server = fork();
-    cr_assert_geq(server, 0);
-    if (server == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        execlp("python3", "python3", SR_FIXTURES "/fetch/server.py", (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *in = fdopen(fd[0], "r");
-    if (!in || fscanf(in, "%d", &port) != 1)
-        cr_skip_test("python3 could not start the test server");
-    fclose(in);
-    sr_fetch_options o = {.timeout = 2, .max_bytes = 1 << 20};
+    start_server();
+    sr_fetch_options o = {.timeout = 5, .max_bytes = 1 << 20, .allow_private = true, .host_delay = -1};
     f = sr_fetcher_new(&o);
     cr_assert_not_null(f);
 }
 
-static void stop_server(void)
+static void teardown(void)
 {
     sr_fetcher_free(f);
-    if (server > 0) {
-        kill(server, SIGTERM);
-        waitpid(server, NULL, 0);
-    }
+    stop_server();
 }
 
-TestSuite(fetch, .init = start_server, .fini = stop_server, .timeout = 30);
+TestSuite(fetch, .init = setup, .fini = teardown, .timeout = 30);
 
-static char *url(const char *path)
-{
-    static char u[128];
-    snprintf(u, sizeof u, "http://127.0.0.1:%d%s", port, path);
-    return u;
-}
-
-Test(fetch, page_with_content_type)
+Test(fetch, page_with_content_type_and_final_url)
 {
     sr_response r;
-    cr_assert_eq(sr_fetch(f, url("/page"), &r), SR_OK, "%s", sr_fetcher_message(f));
+    cr_assert_eq(sr_fetch(f, url("/page.html"), &r), SR_OK, "%s", sr_fetcher_message(f));
     cr_expect_eq(r.status, 200);
-    cr_expect(strstr(r.body, "A fetched page.") != NULL);
-    cr_expect_eq(r.len, strlen(r.body));
+    cr_expect_str_eq(r.body, PAGE);
+    cr_expect_eq(r.len, strlen(PAGE));
     cr_expect_str_eq(r.content_type, "text/html; charset=utf-8");
-    cr_expect_str_eq(r.url, url("/page"));
-    sr_response_free(&r);
-}
-
-Test(fetch, follows_redirects_and_reports_the_final_url)
-{
-    sr_response r;
-    cr_assert_eq(sr_fetch(f, url("/redirect"), &r), SR_OK, "%s", sr_fetcher_message(f));
-    cr_expect_str_eq(r.url, url("/page"));
-    cr_expect(strstr(r.body, "A fetched page.") != NULL);
-    sr_response_free(&r);
-}
-
-Test(fetch, redirect_loop_stops)
-{
-    sr_response r;
-    cr_expect_eq(sr_fetch(f, url("/loop"), &r), SR_ENET);
-    cr_expect(strstr(sr_fetcher_message(f), "redirect") || strstr(sr_fetcher_message(f), "Redirect"),
-              "%s", sr_fetcher_message(f));
-}
-
-Test(fetch, gzip_body_arrives_decoded)
-{
-    sr_response r;
-    cr_assert_eq(sr_fetch(f, url("/gzip"), &r), SR_OK, "%s", sr_fetcher_message(f));
-    cr_expect(strstr(r.body, "A fetched page.") != NULL);
+    cr_expect_str_eq(r.url, url("/page.html"));
+    cr_expect_not(r.not_modified);
     sr_response_free(&r);
 }
 
 Test(fetch, honest_user_agent)
 {
     sr_response r;
-    cr_assert_eq(sr_fetch(f, url("/agent"), &r), SR_OK);
-    cr_expect_str_eq(r.body, "sitrep/" SR_VERSION " (+https://github.com/sitrep/sitrep)");
+    cr_assert_eq(sr_fetch(f, url("/headers"), &r), SR_OK, "%s", sr_fetcher_message(f));
+    cr_expect(strstr(r.body, "\"User-Agent\": \"sitrep/" SR_VERSION " (+https://github.com/sitrep/sitrep)\""),
+              "%s", r.body);
+    sr_response_free(&r);
+}
+
+Test(fetch, follows_redirects_up_to_the_limit)
+{
+    sr_response r;
+    cr_assert_eq(sr_fetch(f, url("/redirect/5/page.html"), &r), SR_OK, "%s", sr_fetcher_message(f));
+    cr_expect_str_eq(r.body, PAGE);
+    cr_expect_str_eq(r.url, url("/redirect/0/page.html"));
+    sr_response_free(&r);
+    cr_expect_eq(sr_fetch(f, url("/redirect/6/page.html"), &r), SR_ENET);
+    cr_expect_str_eq(sr_fetcher_message(f), "more than 5 redirects");
+    struct hit h[8];
+    cr_expect_eq(hits_for("/redirect/0/page.html", h, 8), 1, "the sixth hop should not be asked");
+}
+
+Test(fetch, no_redirects_when_told_so)
+{
+    sr_fetch_options o = {.max_redirects = -1, .allow_private = true};
+    sr_fetcher *g = sr_fetcher_new(&o);
+    sr_response r;
+    cr_expect_eq(sr_fetch(g, url("/redirect/1/page.html"), &r), SR_ENET);
+    cr_expect(strstr(sr_fetcher_message(g), "302"), "%s", sr_fetcher_message(g));
+    sr_fetcher_free(g);
+}
+
+Test(fetch, gzip_body_arrives_decoded)
+{
+    sr_response r;
+    cr_assert_eq(sr_fetch(f, url("/gzip/page.html"), &r), SR_OK, "%s", sr_fetcher_message(f));
+    cr_expect_str_eq(r.body, PAGE);
+    sr_response_free(&r);
+    struct hit h[1];
+    cr_assert_eq(hits_for("/gzip/page.html", h, 1), 1);
+    cr_expect(strstr(h[0].accept_encoding, "gzip"), "Accept-Encoding: %s", h[0].accept_encoding);
+    cr_expect(strstr(h[0].accept_encoding, "br"), "brotli should be offered: %s", h[0].accept_encoding);
+}
+
+Test(fetch, etag_and_last_modified_are_captured)
+{
+    sr_response r;
+    cr_assert_eq(sr_fetch(f, url("/etag/page.html"), &r), SR_OK, "%s", sr_fetcher_message(f));
+    cr_assert_not_null(r.etag);
+    cr_expect_eq(r.etag[0], '"', "%s", r.etag);
+    cr_assert_not_null(r.last_modified);
+    cr_expect(strstr(r.last_modified, " GMT"), "%s", r.last_modified);
+    sr_response_free(&r);
+    cr_assert_eq(sr_fetch(f, url("/page.html"), &r), SR_OK);
+    cr_expect_null(r.etag, "a response without an ETag has none");
     sr_response_free(&r);
 }
 
 Test(fetch, body_over_the_cap_stops_the_transfer)
 {
     sr_response r;
-    cr_expect_eq(sr_fetch(f, url("/big"), &r), SR_ETOOBIG);
-    cr_expect(strstr(sr_fetcher_message(f), "over") != NULL);
-}
-
-Test(fetch, slow_server_times_out)
-{
-    sr_response r;
-    cr_expect_eq(sr_fetch(f, url("/slow"), &r), SR_ENET);
+    /* declared by Content-Length, and streamed without one */
+    cr_expect_eq(sr_fetch(f, url("/big/2000000"), &r), SR_ETOOBIG);
+    cr_expect_str_eq(sr_fetcher_message(f), "body over 1048576 bytes");
+    cr_expect_eq(sr_fetch(f, url("/stream/2000000"), &r), SR_ETOOBIG);
+    cr_expect_str_eq(sr_fetcher_message(f), "body over 1048576 bytes");
+    cr_expect_eq(sr_fetch(f, url("/big/1000000"), &r), SR_OK, "under the cap: %s", sr_fetcher_message(f));
+    cr_expect_eq(r.len, 1000000);
+    sr_response_free(&r);
 }
 
 Test(fetch, http_error_status_is_an_error)
 {
     sr_response r;
-    cr_expect_eq(sr_fetch(f, url("/missing"), &r), SR_ENET);
+    cr_expect_eq(sr_fetch(f, url("/status/404"), &r), SR_ENET);
     cr_expect_str_eq(sr_fetcher_message(f), "HTTP status 404");
+    cr_expect_eq(r.status, 404);
+    cr_expect_null(r.body);
+    cr_expect_eq(sr_fetch(f, url("/missing.html"), &r), SR_ENET);
 }
 
 Test(fetch, only_http_and_https)
 {
     sr_response r;
     cr_expect_eq(sr_fetch(f, "file:///etc/passwd", &r), SR_EINVAL);
+    cr_expect_str_eq(sr_fetcher_message(f), "not an http(s) URL");
     cr_expect_eq(sr_fetch(f, "ftp://127.0.0.1/", &r), SR_EINVAL);
+    cr_expect_eq(sr_fetch(f, "http://", &r), SR_EINVAL);
+}
+
+Test(fetch, unresolvable_host_is_a_network_error)
+{
+    sr_response r;
+    cr_expect_eq(sr_fetch(f, "http://no-such-host.invalid/", &r), SR_ENET);
+    cr_expect(strstr(sr_fetcher_message(f), "resolve"), "%s", sr_fetcher_message(f));
+}
+
+/* ---- The private-address guard. ------------------------------------------- */
+
+Test(fetch, private_address_refused_by_default)
+{
+    sr_fetcher *g = sr_fetcher_new(NULL);
+    sr_response r;
+    cr_expect_eq(sr_fetch(g, url("/page.html"), &r), SR_EDENIED);
+    cr_expect_str_eq(sr_fetcher_message(g), "refused: 127.0.0.1 is a private address");
+    /* a name that resolves to loopback is judged by its address */
+    cr_expect_eq(sr_fetch(g, url_on("localhost", "/page.html"), &r), SR_EDENIED);
+    const char *m = sr_fetcher_message(g);
+    cr_expect(strncmp(m, "refused: ", 9) == 0 && strstr(m, " is a private address"), "%s", m);
+    sr_fetcher_free(g);
+    struct hit h[4];
+    cr_expect_eq(read_log(h, 4), 0, "a refused request must not reach the server");
+}
+
+Test(fetch, private_address_allowed_when_asked)
+{
+    sr_response r;
+    cr_assert_eq(sr_fetch(f, url_on("localhost", "/page.html"), &r), SR_OK, "%s", sr_fetcher_message(f));
+    cr_expect_str_eq(r.body, PAGE);
+    sr_response_free(&r);
 }

@@ -69,8 +69,10 @@ void sr_fetcher_free(sr_fetcher *f);
  * GET `url` (http or https only), following redirects, accepting gzip,
  * deflate and brotli. On SR_OK *res holds a 2xx response. Errors: SR_EINVAL
  * (not an http(s) URL), SR_ENET (DNS, connect, TLS, timeout, or an HTTP
- * status of 400 or more), SR_ETOOBIG (body over max_bytes), SR_ENOMEM.
- * sr_fetcher_message() says what happened in words.
+ * status of 400 or more), SR_ETOOBIG (body over max_bytes), SR_EDENIED (a
+ * private address while allow_private is off), SR_ENOMEM; on an error only
+ * res->status and res->retry_after are set. sr_fetcher_message() says what
+ * happened in words.
  */
 sr_err sr_fetch(sr_fetcher *f, const char *url, sr_response *res);
 void sr_response_free(sr_response *res);
@@ -79,7 +81,8 @@ void sr_response_free(sr_response *res);
  * Fetch `n` requests concurrently: at most max_connections at once and
  * per_host per host, host_delay apart per host, each conditional when it
  * carries an etag or last_modified. Returns when every request is done (or
- * `done` asked to stop): SR_OK, or SR_ENOMEM/SR_EINVAL when it could not run.
+ * `done` asked to stop): SR_OK, or SR_ENOMEM/SR_EINVAL when it could not run
+ * (SR_EINVAL too when called from `done`: a fetcher runs one batch at a time).
  */
 sr_err sr_fetch_many(sr_fetcher *f, const sr_fetch_request *reqs, size_t n,
                      sr_fetch_done_fn done, void *ctx);
