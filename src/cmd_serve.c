@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "sitrep/watch.h"
 #include "cli.h"
 #include "serve.h"
 
@@ -32,7 +33,14 @@ static const char usage[] =
     "                       (default mailto:admin@localhost)\n"
     "  --threads N          request threads (default 1)\n"
     "  --subscribe-rate N   subscriptions per minute per client address (default 10)\n"
-    "  --allow-private      let webhook and push targets be private addresses (testing)\n"
+    "  --allow-private      let webhook and push targets, and feeds, be private addresses\n"
+    "                       (testing)\n"
+    "  --feeds FILE         add the feeds listed in FILE to the store's sources (one URL a\n"
+    "                       line; see data/feeds.txt) and poll them like sitrep watch\n"
+    "  --no-watch           do not poll the store's sources\n"
+    "\n"
+    "When the store has sources (sitrep sources add) or --feeds is given, the server\n"
+    "polls them as 'sitrep watch' would, in a thread of its own.\n"
     "\n"
     "Environment: SITREP_ADMIN_TOKEN, the bearer token of write endpoints other than\n"
     "subscribing (without it they are closed).\n"
@@ -43,12 +51,16 @@ struct options {
     const char *listen, *db, *web, *assets, *vapid_key, *contact;
     int threads, subscribe_rate;
     bool allow_private;
+    const char *feeds;
+    bool no_watch;
 };
 
 static int parse_options(int argc, char **argv, struct options *o);
 static const char *default_web(char *buf, size_t n);
 static int mount_assets(sr_http_server *http, const char *assets);
 static void raise_fd_limit(void);
+static int poller_start(const struct options *o, atomic_bool *stop);
+static void poller_stop(void);
 
 static int run(int argc, char **argv)
 {
@@ -112,6 +124,8 @@ static int run(int argc, char **argv)
     }
     if (mount_assets(sv.http, o.assets) || serve_routes(&sv) || !(sv.hub = sr_sse_hub_new(sv.http)))
         goto out;
+    if (!o.no_watch && poller_start(&o, &sv.stop))
+        goto out;
     if (sr_http_server_start(sv.http, err, sizeof err)) {
         sr_cli_error("serve: %s", err);
         goto out;
@@ -124,10 +138,13 @@ static int run(int argc, char **argv)
     sigwait(&sigs, &sig);
     fprintf(stderr, "sitrep serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     atomic_store(&sv.stop, true);
+    poller_stop();
     pthread_join(sv.watcher, NULL);
     pthread_join(sv.sender, NULL);
     status = SR_EXIT_OK;
 out:
+    atomic_store(&sv.stop, true);
+    poller_stop();
     sr_http_server_free(sv.http);
     sr_vapid_free(sv.vapid);
     sr_alert_index_free(sv.subs);
@@ -143,13 +160,15 @@ const struct sr_cli_command sr_cmd_serve = {
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { O_LISTEN = 256, O_DB, O_WEB, O_ASSETS, O_KEY, O_CONTACT, O_THREADS, O_RATE, O_PRIVATE };
+    enum { O_LISTEN = 256, O_DB, O_WEB, O_ASSETS, O_KEY, O_CONTACT, O_THREADS, O_RATE, O_PRIVATE, O_FEEDS,
+           O_NO_WATCH };
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN}, {"db", required_argument, 0, O_DB},
         {"web", required_argument, 0, O_WEB}, {"assets", required_argument, 0, O_ASSETS},
         {"vapid-key", required_argument, 0, O_KEY}, {"contact", required_argument, 0, O_CONTACT},
         {"threads", required_argument, 0, O_THREADS}, {"subscribe-rate", required_argument, 0, O_RATE},
-        {"allow-private", no_argument, 0, O_PRIVATE}, {0, 0, 0, 0},
+        {"allow-private", no_argument, 0, O_PRIVATE}, {"feeds", required_argument, 0, O_FEEDS},
+        {"no-watch", no_argument, 0, O_NO_WATCH}, {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
@@ -163,6 +182,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case O_KEY: o->vapid_key = optarg; break;
         case O_CONTACT: o->contact = optarg; break;
         case O_PRIVATE: o->allow_private = true; break;
+        case O_FEEDS: o->feeds = optarg; break;
+        case O_NO_WATCH: o->no_watch = true; break;
         case O_THREADS:
         case O_RATE: {
             char *end;
@@ -180,6 +201,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc)
         return sr_cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (o->feeds && o->no_watch)
+        return sr_cli_usage_error("serve", "--feeds and --no-watch contradict each other");
     return 0;
 }
 
@@ -224,4 +247,100 @@ static void raise_fd_limit(void)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+/* ---- The poller: `sitrep watch` in a thread of the server. -------------------- */
+
+/* It has its own pipeline and store handles (a handle is for one thread);
+ * events it stores reach live streams and alerts through the store's change
+ * sequence, like those of any other process. */
+static struct poller {
+    sr_pipeline *pipeline;
+    sr_store *store;
+    sr_watch *watch;
+    pthread_t thread;
+    bool running;
+} poller;
+
+static void poller_report(const char *line, void *ctx)
+{
+    (void)ctx;
+    sr_cli_error("watch: %s", line);
+}
+
+static int count_source(const sr_store_source *src, void *ctx)
+{
+    (void)src;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static void *poller_main(void *ctx)
+{
+    (void)ctx;
+    sr_watch_run(poller.watch, 30);
+    return NULL;
+}
+
+/* Starts polling when there is something to poll. Fails (-1) only when
+ * --feeds asked for it and it cannot be done; without --feeds a pipeline
+ * that cannot open (no gazetteer yet) leaves the server running without. */
+static int poller_start(const struct options *o, atomic_bool *stop)
+{
+    char err[1024] = "";
+    size_t sources = 0;
+    if (sr_store_open(o->db, 0, &poller.store, err, sizeof err)) {
+        sr_cli_error("serve: %s", err);
+        return -1;
+    }
+    if (o->feeds) {
+        sr_err e = sr_watch_add_feeds(poller.store, o->feeds, NULL, poller_report, NULL, err, sizeof err);
+        if (e && e != SR_EPARSE) {
+            sr_cli_error("serve: %s", err);
+            return -1;
+        }
+    }
+    sr_store_sources(poller.store, 0, count_source, &sources);
+    if (!sources) {
+        sr_store_close(poller.store);
+        poller.store = NULL;
+        return 0;
+    }
+    sr_pipeline_options po = {.db = o->db, .dict = SR_SOURCE_DIR "/data/lexicon"};
+    if (sr_pipeline_open(&po, &poller.pipeline, err, sizeof err)) {
+        sr_cli_error("serve: cannot poll the %zu sources: %s", sources, err);
+        sr_store_close(poller.store);
+        poller.store = NULL;
+        return o->feeds ? -1 : 0;
+    }
+    sr_watch_options wo = {.pipeline = poller.pipeline, .store = poller.store, .stop = stop,
+                           .report = poller_report, .fetch = {.allow_private = o->allow_private}};
+    if (sr_watch_new(&wo, &poller.watch) || pthread_create(&poller.thread, NULL, poller_main, NULL)) {
+        sr_cli_error("serve: cannot start polling the sources");
+        return -1;
+    }
+    poller.running = true;
+    fprintf(stderr, "sitrep serve: polling %zu sources\n", sources);
+    return 0;
+}
+
+/* After *stop was set: the poller ends its item in hand and commits. */
+static void poller_stop(void)
+{
+    if (poller.running) {
+        pthread_join(poller.thread, NULL);
+        poller.running = false;
+        sr_watch_stats st;
+        sr_watch_stats_get(poller.watch, &st);
+        fprintf(stderr, "sitrep serve: watch stopped: %llu sources polled (%llu not modified, %llu failed), "
+                "%llu new items, %llu articles stored, %llu events, %llu items failed\n",
+                st.polls, st.not_modified, st.poll_errors, st.items_new, st.articles, st.events,
+                st.item_errors);
+    }
+    sr_watch_free(poller.watch);
+    poller.watch = NULL;
+    sr_pipeline_close(poller.pipeline);
+    poller.pipeline = NULL;
+    sr_store_close(poller.store);
+    poller.store = NULL;
 }

@@ -9,7 +9,8 @@
 #  - the feed gains an item: only that item is fetched (not even the item
 #    whose link redirects, which is stored under another URL);
 #  - SIGTERM in the middle of a fetch stops `watch` within seconds, exit 0,
-#    the store intact; the next run fetches what was left, no duplicates.
+#    the store intact; the next run fetches what was left, no duplicates;
+#  - `serve --feeds` polls in a thread of its own and stops on SIGTERM.
 set -uo pipefail
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
 set -e
@@ -18,7 +19,8 @@ GAZ="$SR_BUILD_DIR/gazetteer.bin"
 WORK=$(mktemp -d)
 SERVER_PID=
 WATCH_PID=
-trap '[ -n "$WATCH_PID" ] && kill $WATCH_PID 2>/dev/null; [ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+SERVE_PID=
+trap '[ -n "$SERVE_PID" ] && kill $SERVE_PID 2>/dev/null; [ -n "$WATCH_PID" ] && kill $WATCH_PID 2>/dev/null; [ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 # The sqlite3 shell when there is one: starting python costs seconds on a busy machine.
 if command -v sqlite3 >/dev/null; then
@@ -137,4 +139,23 @@ partial=$(count "$DB" 'select count(*) from articles')
 watch --once -q 2>"$WORK/log5" || fail "the run after SIGTERM: $(cat "$WORK/log5")"
 [ "$(count "$DB" 'select count(*) from articles')" = 6 ] || fail "6 articles expected after resuming: $(cat "$WORK/log5")"
 [ "$(count "$DB" 'select count(distinct url_norm) from articles')" = 6 ] || fail "duplicate articles"
+
+# ---- serve polls too: --feeds adds a JSON feed, its new item is stored while serving. ----
+echo "$BASE/etag/africa.json" > "$WORK/serve-feeds.txt"
+SITREP_GAZETTEER="$GAZ" "$SITREP" serve --db "$DB" --listen 127.0.0.1:0 --vapid-key "$WORK/vapid.pem" \
+  --feeds "$WORK/serve-feeds.txt" --allow-private 2>"$WORK/serve.log" &
+SERVE_PID=$!
+for _ in $(seq 600); do
+  [ "$(count "$DB" 'select count(*) from articles')" = 7 ] && break
+  kill -0 $SERVE_PID 2>/dev/null || fail "serve ended: $(cat "$WORK/serve.log")"
+  sleep 0.05
+done
+[ "$(count "$DB" 'select count(*) from articles')" = 7 ] || fail "serve did not poll the new feed: $(cat "$WORK/serve.log")"
+grep -q "polling 3 sources" "$WORK/serve.log" || fail "serve does not say it polls: $(cat "$WORK/serve.log")"
+kill -TERM $SERVE_PID
+rc=0; wait $SERVE_PID || rc=$?
+SERVE_PID=
+[ $rc = 0 ] || fail "serve stopped by SIGTERM exited $rc: $(cat "$WORK/serve.log")"
+grep -q "watch stopped: .* 1 articles stored" "$WORK/serve.log" || fail "no watch summary from serve: $(cat "$WORK/serve.log")"
+[ "$(count "$DB" 'pragma integrity_check')" = ok ] || fail "corrupt store after serve"
 echo "watch: all checks passed (SIGTERM stopped it in $took s with $partial of 6 articles in)"
