@@ -8,6 +8,8 @@
 #    nothing is downloaded or stored twice;
 #  - the feed gains an item: only that item is fetched (not even the item
 #    whose link redirects, which is stored under another URL);
+#  - the polling interval halves after news and grows after a 304, and a
+#    Retry-After is honoured;
 #  - SIGTERM in the middle of a fetch stops `watch` within seconds, exit 0,
 #    the store intact; the next run fetches what was left, no duplicates;
 #  - `serve --feeds` polls in a thread of its own and stops on SIGTERM.
@@ -26,7 +28,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 if command -v sqlite3 >/dev/null; then
   count() { sqlite3 "$1" "$2"; }
 else
-  count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
+  count() {
+    python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchone(); c.commit(); print(r[0] if r else '')" "$@"
+  }
 fi
 # Requests the server logged after line $1, one JSON object a line.
 requests_since() { tail -n +$(($1 + 1)) "$WORK/requests.log"; }
@@ -110,6 +114,26 @@ requests_since "$mark" > "$WORK/req3"
   || fail "only the new item should be fetched: $(cat "$WORK/req3")"
 [ "$(count "$DB" 'select count(*) from articles')" = 4 ] || fail "4 articles expected: $(cat "$WORK/log3")"
 grep -q "1 new items, 1 fetched, 1 articles stored" "$WORK/log3" || fail "summary: $(cat "$WORK/log3")"
+
+# ---- the interval adapts: halves after news, grows by half after a 304; Retry-After is honoured. ----
+R="$WORK/interval.db"
+adaptive=("${WATCH[@]}" --db "$R" --once -q --min-interval 10 --max-interval 100)
+interval() { count "$R" "select interval || ' ' || (next_poll - last_polled) from sources where url = '$1'"; }
+"$SITREP" sources add "$BASE/etag/world.xml" --db "$R" 2>/dev/null
+count "$R" "update sources set interval = 40" >/dev/null
+"${adaptive[@]}" 2>"$WORK/log6" || fail "$(cat "$WORK/log6")"
+[ "$(interval "$BASE/etag/world.xml")" = "20 20" ] || fail "after new items: $(interval "$BASE/etag/world.xml"), want 20 20"
+count "$R" "update sources set next_poll = 0" >/dev/null
+"${adaptive[@]}" 2>"$WORK/log6" || fail "$(cat "$WORK/log6")"
+grep -q "(1 not modified" "$WORK/log6" || fail "not a 304: $(cat "$WORK/log6")"
+[ "$(interval "$BASE/etag/world.xml")" = "30 30" ] || fail "after a 304: $(interval "$BASE/etag/world.xml"), want 30 30"
+"$SITREP" sources add "$BASE/retry-after/600/world.xml" --db "$R" 2>/dev/null
+count "$R" "update sources set interval = 40 where url like '%/retry-after/%'" >/dev/null
+rc=0; "${adaptive[@]}" 2>"$WORK/log6" || rc=$?
+[ $rc = 1 ] || fail "a 429 should make the exit code 1, got $rc: $(cat "$WORK/log6")"
+grep -q "retry-after/600/world.xml: .*429" "$WORK/log6" || fail "the 429 is not reported: $(cat "$WORK/log6")"
+[ "$(interval "$BASE/retry-after/600/world.xml")" = "80 600" ] \
+  || fail "after a 429 with Retry-After 600: $(interval "$BASE/retry-after/600/world.xml"), want 80 600"
 
 # ---- SIGTERM in the middle of a slow item; the next run picks up the rest. ----
 "$SITREP" sources add "$BASE/slow.xml" --db "$DB" 2>/dev/null
