@@ -27,6 +27,7 @@ static const char usage[] =
     "  --min-interval S     seconds between two polls of a source, at least (default 120)\n"
     "  --max-interval S     ... and at most (default 3600)\n"
     "  --max-items N        new items fetched per source and poll (default 500)\n"
+    "  --host-delay S       seconds between two requests to one host (default 1; 0 none)\n"
     "  --gazetteer PATH     the gazetteer (default: see sitrep geo --help)\n"
     "  --dict DIR           event dictionaries (default: the project's data/lexicon)\n"
     "  --allow-private      let URLs reach private and loopback addresses (testing)\n"
@@ -189,11 +190,12 @@ static int number(const char *arg, const char *name, long lo, long hi, int *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { O_DB = 256, O_FEEDS, O_ONCE, O_MIN, O_MAX, O_ITEMS, O_GAZ, O_DICT, O_PRIVATE };
+    enum { O_DB = 256, O_FEEDS, O_ONCE, O_MIN, O_MAX, O_ITEMS, O_DELAY, O_GAZ, O_DICT, O_PRIVATE };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"feeds", required_argument, 0, O_FEEDS},
         {"once", no_argument, 0, O_ONCE}, {"min-interval", required_argument, 0, O_MIN},
         {"max-interval", required_argument, 0, O_MAX}, {"max-items", required_argument, 0, O_ITEMS},
+        {"host-delay", required_argument, 0, O_DELAY},
         {"gazetteer", required_argument, 0, O_GAZ}, {"dict", required_argument, 0, O_DICT},
         {"allow-private", no_argument, 0, O_PRIVATE}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0},
     };
@@ -208,6 +210,14 @@ static int parse_options(int argc, char **argv, struct options *o)
         case O_MIN: rc = number(optarg, "--min-interval", 1, 86400, &o->wo.min_interval); break;
         case O_MAX: rc = number(optarg, "--max-interval", 1, 7 * 86400, &o->wo.max_interval); break;
         case O_ITEMS: rc = number(optarg, "--max-items", 1, 50000, &o->wo.max_items); break;
+        case O_DELAY: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (!*optarg || *end || !(v >= 0 && v <= 600))
+                return sr_cli_usage_error("watch", "--host-delay must be seconds from 0 to 600");
+            o->wo.fetch.host_delay = v > 0 ? v : -1;  /* the fetcher reads 0 as its default */
+            break;
+        }
         case O_GAZ: o->po.gazetteer = optarg; break;
         case O_DICT: o->po.dict = optarg; break;
         case O_PRIVATE: o->wo.fetch.allow_private = true; break;

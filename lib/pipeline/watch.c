@@ -596,6 +596,8 @@ static int item_done(const sr_fetch_request *req, sr_err err, sr_response *res, 
 {
     sr_watch *w = ctx;
     struct item *it = req->user;
+    if (stopped(w))
+        return 1;  /* not ingested, so not handled: the next run fetches it again */
     w->stats.items_fetched++;
     if (err) {
         report(w, "%s: %s", it->link, message);

@@ -10,6 +10,7 @@
 #    whose link redirects, which is stored under another URL);
 #  - the polling interval halves after news and grows after a 304, and a
 #    Retry-After is honoured;
+#  - a sitemap index is followed to its sitemaps' pages;
 #  - SIGTERM in the middle of a fetch stops `watch` within seconds, exit 0,
 #    the store intact; the next run fetches what was left, no duplicates;
 #  - `serve --feeds` polls in a thread of its own and stops on SIGTERM.
@@ -49,7 +50,7 @@ PORT=$(sed -n 's/^PORT //p' "$WORK/server.out")
 BASE="http://127.0.0.1:$PORT"
 DB="$WORK/watch.db"
 WATCH=("$SITREP" watch --db "$DB" --gazetteer "$GAZ" --dict "$SR_SOURCE_DIR/data/lexicon" --allow-private
-       --min-interval 1 --max-interval 1)
+       --min-interval 1 --max-interval 1 --host-delay 0)
 watch() { "${WATCH[@]}" "$@"; }
 
 # ---- sources: add, list, remove. ----
@@ -134,6 +135,12 @@ rc=0; "${adaptive[@]}" 2>"$WORK/log6" || rc=$?
 grep -q "retry-after/600/world.xml: .*429" "$WORK/log6" || fail "the 429 is not reported: $(cat "$WORK/log6")"
 [ "$(interval "$BASE/retry-after/600/world.xml")" = "80 600" ] \
   || fail "after a 429 with Retry-After 600: $(interval "$BASE/retry-after/600/world.xml"), want 80 600"
+
+# ---- a sitemap index: its sitemaps' pages are read like a feed's items. ----
+M="$WORK/sitemap.db"
+"$SITREP" sources add "$BASE/sitemap-index.xml" --db "$M" 2>/dev/null
+"${WATCH[@]}" --db "$M" --once -q 2>"$WORK/log8" || fail "sitemap index: $(cat "$WORK/log8")"
+[ "$(count "$M" 'select count(*) from articles')" = 3 ] || fail "3 pages in the index's sitemaps: $(cat "$WORK/log8")"
 
 # ---- SIGTERM in the middle of a slow item; the next run picks up the rest. ----
 "$SITREP" sources add "$BASE/slow.xml" --db "$DB" 2>/dev/null
