@@ -36,7 +36,8 @@ static const char usage[] =
     "Manage the sources with 'sitrep sources'. Each failed source or item is reported\n"
     "on one line and the others go on; a summary line ends every run.\n"
     "Exit codes: 0 done, or stopped by a signal; 1 with --once when a source or item\n"
-    "failed, or when the store or the pipeline could not be opened; 2 usage.\n";
+    "failed, when a line of the feeds file is not a URL, or when the store or the\n"
+    "pipeline could not be opened; 2 usage.\n";
 
 struct options {
     sr_pipeline_options po;
@@ -61,7 +62,7 @@ static int run(int argc, char **argv)
 {
     struct options o = {
         .po = {.db = "sitrep.db", .dict = SR_SOURCE_DIR "/data/lexicon"},
-        .wo = {.min_interval = 120, .max_interval = 3600, .max_items = 500, .stop = &stop,
+        .wo = {.min_interval = 120, .max_items = 500, .stop = &stop,
                .report = print_error},
     };
     int rc = parse_options(argc, argv, &o);
@@ -133,7 +134,7 @@ static int loop(sr_watch *w, const struct options *o)
 {
     double started = sr_now();
     sr_watch_stats before, after;
-    bool store_failed = false;
+    bool store_failed = false, first = true;
     int64_t next = 0;
     do {
         int64_t step_started = (int64_t)time(NULL);
@@ -142,6 +143,10 @@ static int loop(sr_watch *w, const struct options *o)
         sr_watch_stats_get(w, &after);
         if (!o->quiet)
             progress(&before, &after);
+        if (first && !next && !store_failed)
+            fprintf(stderr, "sitrep watch: the store has no sources yet: add feeds with --feeds FILE or "
+                    "'sitrep sources add URL'%s\n", o->once ? "" : " (looking again every 30 s)");
+        first = false;
         if (o->once && next > 0 && next <= step_started && !store_failed)
             continue;  /* more sources were due than one step takes */
         if (o->once)
@@ -231,6 +236,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     if (optind < argc)
         return sr_cli_usage_error("watch", "unexpected argument '%s' (feeds go in --feeds FILE or "
                                   "'sitrep sources add')", argv[optind]);
+    if (!o->wo.max_interval)
+        o->wo.max_interval = o->wo.min_interval > 3600 ? o->wo.min_interval : 3600;
     if (o->wo.max_interval < o->wo.min_interval)
         return sr_cli_usage_error("watch", "--max-interval is shorter than --min-interval");
     return 0;
