@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "sitrep/fetch.h"
 #include "sitrep/util.h"
@@ -112,6 +113,7 @@ struct hit {
     char if_none_match[256];
     char if_modified_since[64];
     char accept_encoding[128];
+    int client_port;
 };
 
 /* The value of "key": "..." in a line of the log (JSON escapes undone), or "". */
@@ -141,6 +143,8 @@ static int read_log(struct hit *hits, int max)
         field(line, "if_none_match", h->if_none_match, sizeof h->if_none_match);
         field(line, "if_modified_since", h->if_modified_since, sizeof h->if_modified_since);
         field(line, "accept_encoding", h->accept_encoding, sizeof h->accept_encoding);
+        const char *cp = strstr(line, "\"client_port\": ");
+        h->client_port = cp ? atoi(cp + 15) : 0;
     }
     fclose(f);
     return n;

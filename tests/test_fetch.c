@@ -154,3 +154,37 @@ Test(fetch, private_address_allowed_when_asked)
     cr_expect_str_eq(r.body, PAGE);
     sr_response_free(&r);
 }
+
+Test(fetch, connections_are_reused)
+{
+    sr_response r;
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(sr_fetch(f, url("/page.html"), &r), SR_OK, "%s", sr_fetcher_message(f));
+        sr_response_free(&r);
+    }
+    struct hit h[3];
+    cr_assert_eq(hits_for("/page.html", h, 3), 3);
+    cr_expect_neq(h[0].client_port, 0);
+    cr_expect_eq(h[1].client_port, h[0].client_port, "a new connection for the second request");
+    cr_expect_eq(h[2].client_port, h[0].client_port, "a new connection for the third request");
+}
+
+/* ---- Retry-After values (RFC 9110 §10.2.3). --------------------------------- */
+
+#include "fetch/fetch_int.h"
+
+Test(retry_after, seconds_and_http_dates)
+{
+    cr_expect_eq(sr_retry_after_seconds("120"), 120);
+    cr_expect_eq(sr_retry_after_seconds(" 5 "), 5);
+    cr_expect_eq(sr_retry_after_seconds("0"), 0);
+    cr_expect_eq(sr_retry_after_seconds("5 minutes"), -1);
+    cr_expect_eq(sr_retry_after_seconds("soon"), -1);
+    cr_expect_eq(sr_retry_after_seconds(""), -1);
+    cr_expect_eq(sr_retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT"), 0, "a date in the past: now");
+    char date[64];
+    time_t later = time(NULL) + 90;
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime(&later));
+    double s = sr_retry_after_seconds(date);
+    cr_expect(s > 85 && s <= 90, "%s is %.0f s away", date, s);
+}
