@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 ./build/src/sitrep ingest --db sitrep.db data/examples/
-exec ./build/src/sitrep serve --db sitrep.db --listen "${SITREP_LISTEN:-127.0.0.1:8080}"
+exec ./build/src/sitrep serve --db sitrep.db --listen "${SITREP_LISTEN:-127.0.0.1:8080}" --feeds data/feeds.txt
