@@ -109,6 +109,28 @@ Test(geo, city_comma_state_picks_the_town_in_that_state)
     cr_assert_str_eq(p->admin1, "Louisiana");
 }
 
+Test(geo, a_possessive_inside_a_name_keeps_the_whole_name)
+{
+    const char *text = "Officials of the People's Republic of China met in Geneva.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "People's");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "CN", "read as %s", p->name);
+    cr_assert_str_eq(p->text, "People's Republic of China");
+}
+
+Test(geo, a_compass_word_before_a_name_is_not_a_region_of_its_own)
+{
+    /* Ghana has an "Eastern" region and Cameroon a "West" one. */
+    const char *text = "Cases rose across the Eastern Mediterranean and in West Kasai.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    for (size_t i = 0; i < doc->n_places; i++)
+        cr_assert(strcmp(doc->places[i].cc, "GH") != 0 && strcmp(doc->places[i].cc, "CM") != 0,
+                  "'%s' read as %s (%s)", doc->places[i].text, doc->places[i].name, doc->places[i].cc);
+    const sr_place *p = place_at(doc, text, "Kasai");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "CD");
+}
+
 Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =
