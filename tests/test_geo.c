@@ -131,6 +131,34 @@ Test(geo, a_compass_word_before_a_name_is_not_a_region_of_its_own)
     cr_assert_str_eq(p->cc, "CD");
 }
 
+Test(geo, a_list_of_states_is_states_not_towns_named_after_them)
+{
+    /* Missouri has towns named California, Nevada, Louisiana and Oregon. */
+    const char *text = "The recall covers Alabama, Arizona, California, Colorado, Georgia, Idaho, "
+                       "Louisiana, Montana, Nevada, Oregon, Texas and Utah.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const char *states[] = {"California", "Louisiana", "Nevada", "Oregon"};
+    for (int i = 0; i < 4; i++) {
+        const sr_place *p = place_at(doc, text, states[i]);
+        cr_assert_not_null(p, "%s not found", states[i]);
+        cr_assert_eq(p->kind, SR_PLACE_ADMIN1, "%s read as %s (%s)", states[i], p->name,
+                     sr_place_kind_name(p->kind));
+    }
+}
+
+Test(geo, towns_named_after_world_cities_do_not_vote_for_each_other)
+{
+    const char *text = "Flu cases were confirmed in the United States and New York. Russia "
+                       "reported cases in Moscow, Canada in Toronto, and Lebanon three.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Moscow");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "RU", "Moscow read as %s (%s)", p->name, p->cc);
+    p = place_at(doc, text, "Lebanon");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Lebanon read as %s (%s)", p->name, p->cc);
+}
+
 Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =

@@ -183,6 +183,41 @@ static float nearby(const doc_state *d, const mention *m, const gaz_place *p)
     return n;
 }
 
+/* A town that shares its name with a far better-known place (a country, a
+ * state, a capital, a city of a million) is rarely what a story means
+ * without saying so: towns named Moscow and Lebanon in one state
+ * would otherwise vote for each other in a story about the world, and the
+ * towns California, Nevada and Oregon in one state win a list of states.
+ * Their evidence from the document's other names counts for less; an
+ * explicit container ("Lebanon, Ohio") still counts in full. */
+#define SHADOW_WEIGHT 0.85f
+#define SHADOW_GAP 3.0f
+
+static bool prominent(const gaz_place *p, const candidate *c)
+{
+    switch (p->kind) {
+    case SR_PLACE_COUNTRY: case SR_PLACE_REGION: return c->type != GAZ_NAME_SHORT;
+    case SR_PLACE_ADMIN1: return c->type == GAZ_NAME_MAIN;
+    case SR_PLACE_CITY: return p->rank == GAZ_PPLC || p->population >= 1000000;
+    default: return false;
+    }
+}
+
+static bool shadowed(const doc_state *d, const mention *m, const candidate *c)
+{
+    const gaz_place *p = &d->g->places[c->place];
+    if (p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2)
+        return false;
+    if (m->kind_hint == SR_PLACE_CITY || m->kind_hint == SR_PLACE_ADMIN2)
+        return false;
+    for (size_t k = 0; k < m->n_cand; k++) {
+        const candidate *o = &m->cand[k];
+        if (o != c && o->prior - c->prior >= SHADOW_GAP && prominent(&d->g->places[o->place], o))
+            return true;
+    }
+    return false;
+}
+
 static float context_score(const doc_state *d, const mention *m, const candidate *c,
                            uint32_t total_cc)
 {
@@ -193,14 +228,18 @@ static float context_score(const doc_state *d, const mention *m, const candidate
         s += 5.0f * (float)d->cc_count[cc] / (float)total_cc;
     uint32_t a1 = admin1_of(d->g->places, c->place);
     size_t k = a1 == GAZ_NONE ? SIZE_MAX : adm1_slot(d, a1);
+    float local = 0;
     if (k != SIZE_MAX) {
         float n = (float)d->adm1_count[k];
-        s += n >= 3 ? 6.0f : 2.0f * n;
+        local += n >= 3 ? 6.0f : 2.0f * n;
     }
-    s += cooccurrence(d, m, c);
-    s += nearby(d, m, p);
-    if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)  /* a list of states or provinces */
-        s += d->adm1_peers[cc] >= 3 ? 3.0f : (float)d->adm1_peers[cc];
+    local += cooccurrence(d, m, c);
+    local += nearby(d, m, p);
+    s += shadowed(d, m, c) ? SHADOW_WEIGHT * local : local;
+    /* A list of states or provinces: each one named makes the next a state
+     * rather than a town named after it ("Alaska, Alabama, ... Oregon"). */
+    if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)
+        s += d->adm1_peers[cc] >= 6 ? 6.0f : (float)d->adm1_peers[cc];
     float best_container = 0;
     bool any_container = false;
     int walked = 0;
