@@ -159,6 +159,20 @@ Test(geo, towns_named_after_world_cities_do_not_vote_for_each_other)
     cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Lebanon read as %s (%s)", p->name, p->cc);
 }
 
+Test(geo, an_undotted_state_abbreviation_counts_only_after_a_town)
+{
+    const char *text = "Dead birds were found near Esperance in Western Australia. "
+                       "The WA Department of Agriculture will test them.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    for (size_t i = 0; i < doc->n_places; i++)
+        cr_assert(strcmp(doc->places[i].cc, "US") != 0, "'%s' read as %s (US)",
+                  doc->places[i].text, doc->places[i].name);
+    const char *town = "Police in Spokane, WA, closed the road.";
+    const sr_place *p = place_at(places_in(g, a, town), town, "WA");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->name, "Washington");
+}
+
 Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =
