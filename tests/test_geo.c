@@ -173,6 +173,15 @@ Test(geo, an_undotted_state_abbreviation_counts_only_after_a_town)
     cr_assert_str_eq(p->name, "Washington");
 }
 
+Test(geo, a_list_of_countries_is_no_town_in_the_next_country)
+{
+    const char *text = "Cases were reported in Turkey, Armenia, Georgia, Iraq, Iran and Syria.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Iraq");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Iraq read as %s (%s)", p->name, p->cc);
+    cr_assert_str_eq(p->cc, "IQ");
+}
+
 Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =

@@ -186,6 +186,10 @@ static void link_containers(doc_state *d)
         mention *m = &d->m[i], *n = &d->m[i + 1];
         if ((d->tok[m->last].flags & TOK_COMMA) && n->first == m->last + 1) {
             mention_class c = classify(d, n);
+            /* "Turkey, Armenia, Georgia, Iraq, Iran": a list of countries,
+             * not a town called Iraq in Iran. */
+            if (c.country && classify(d, m).country)
+                continue;
             if (c.country || c.admin1 || c.any_abbrev)
                 m->container = (int)(i + 1);
         }
