@@ -182,6 +182,20 @@ Test(geo, a_list_of_countries_is_no_town_in_the_next_country)
     cr_assert_str_eq(p->cc, "IQ");
 }
 
+Test(geo, washington_in_a_list_of_states_is_the_state)
+{
+    const char *text = "The recall covers Alaska, Arizona, Illinois, Virginia, Washington, "
+                       "West Virginia and Wyoming.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Washington");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_ADMIN1, "Washington read as %s (%s)", p->name,
+                 sr_place_kind_name(p->kind));
+    const char *town = "A fire broke out in Washington, Pennsylvania, on Sunday.";
+    p = place_at(places_in(g, a, town), town, "Washington");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->admin1, "Pennsylvania", "Washington read as %s (%s)", p->name, p->admin1);
+}
+
 Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =

@@ -179,20 +179,31 @@ static float placeness(doc_state *d, mention *m, const mention *prev_m)
     return s - person;
 }
 
+static bool comma_joined(const doc_state *d, const mention *m, const mention *n)
+{
+    return (d->tok[m->last].flags & TOK_COMMA) && n->first == m->last + 1;
+}
+
 /* "Alexandria, La.": a place right after "Place," is its container. */
 static void link_containers(doc_state *d)
 {
     for (size_t i = 0; i + 1 < d->n_m; i++) {
         mention *m = &d->m[i], *n = &d->m[i + 1];
-        if ((d->tok[m->last].flags & TOK_COMMA) && n->first == m->last + 1) {
-            mention_class c = classify(d, n);
-            /* "Turkey, Armenia, Georgia, Iraq, Iran": a list of countries,
-             * not a town called Iraq in Iran. */
-            if (c.country && classify(d, m).country)
-                continue;
-            if (c.country || c.admin1 || c.any_abbrev)
-                m->container = (int)(i + 1);
-        }
+        if (!comma_joined(d, m, n))
+            continue;
+        mention_class c = classify(d, n), mc = classify(d, m);
+        /* "Turkey, Armenia, Georgia, Iraq, Iran": a list of countries,
+         * not a town called Iraq in Iran. */
+        if (c.country && mc.country)
+            continue;
+        /* "Alaska, Alabama, Arizona": three states in a row are a list
+         * ("Washington, Pennsylvania" alone may be the town). */
+        bool run = (i > 0 && comma_joined(d, &d->m[i - 1], m)) ||
+                   (i + 2 < d->n_m && comma_joined(d, n, &d->m[i + 2]));
+        if (c.admin1 && mc.admin1 && run)
+            continue;
+        if (c.country || c.admin1 || c.any_abbrev)
+            m->container = (int)(i + 1);
     }
 }
 
