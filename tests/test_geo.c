@@ -109,6 +109,93 @@ Test(geo, city_comma_state_picks_the_town_in_that_state)
     cr_assert_str_eq(p->admin1, "Louisiana");
 }
 
+Test(geo, a_possessive_inside_a_name_keeps_the_whole_name)
+{
+    const char *text = "Officials of the People's Republic of China met in Geneva.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "People's");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "CN", "read as %s", p->name);
+    cr_assert_str_eq(p->text, "People's Republic of China");
+}
+
+Test(geo, a_compass_word_before_a_name_is_not_a_region_of_its_own)
+{
+    /* Ghana has an "Eastern" region and Cameroon a "West" one. */
+    const char *text = "Cases rose across the Eastern Mediterranean and in West Kasai.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    for (size_t i = 0; i < doc->n_places; i++)
+        cr_assert(strcmp(doc->places[i].cc, "GH") != 0 && strcmp(doc->places[i].cc, "CM") != 0,
+                  "'%s' read as %s (%s)", doc->places[i].text, doc->places[i].name, doc->places[i].cc);
+    const sr_place *p = place_at(doc, text, "Kasai");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "CD");
+}
+
+Test(geo, a_list_of_states_is_states_not_towns_named_after_them)
+{
+    /* Missouri has towns named California, Nevada, Louisiana and Oregon. */
+    const char *text = "The recall covers Alabama, Arizona, California, Colorado, Georgia, Idaho, "
+                       "Louisiana, Montana, Nevada, Oregon, Texas and Utah.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const char *states[] = {"California", "Louisiana", "Nevada", "Oregon"};
+    for (int i = 0; i < 4; i++) {
+        const sr_place *p = place_at(doc, text, states[i]);
+        cr_assert_not_null(p, "%s not found", states[i]);
+        cr_assert_eq(p->kind, SR_PLACE_ADMIN1, "%s read as %s (%s)", states[i], p->name,
+                     sr_place_kind_name(p->kind));
+    }
+}
+
+Test(geo, towns_named_after_world_cities_do_not_vote_for_each_other)
+{
+    const char *text = "Flu cases were confirmed in the United States and New York. Russia "
+                       "reported cases in Moscow, Canada in Toronto, and Lebanon three.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Moscow");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "RU", "Moscow read as %s (%s)", p->name, p->cc);
+    p = place_at(doc, text, "Lebanon");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Lebanon read as %s (%s)", p->name, p->cc);
+}
+
+Test(geo, an_undotted_state_abbreviation_counts_only_after_a_town)
+{
+    const char *text = "Dead birds were found near Esperance in Western Australia. "
+                       "The WA Department of Agriculture will test them.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    for (size_t i = 0; i < doc->n_places; i++)
+        cr_assert(strcmp(doc->places[i].cc, "US") != 0, "'%s' read as %s (US)",
+                  doc->places[i].text, doc->places[i].name);
+    const char *town = "Police in Spokane, WA, closed the road.";
+    const sr_place *p = place_at(places_in(g, a, town), town, "WA");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->name, "Washington");
+}
+
+Test(geo, a_list_of_countries_is_no_town_in_the_next_country)
+{
+    const char *text = "Cases were reported in Turkey, Armenia, Georgia, Iraq, Iran and Syria.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Iraq");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Iraq read as %s (%s)", p->name, p->cc);
+    cr_assert_str_eq(p->cc, "IQ");
+}
+
+Test(geo, washington_in_a_list_of_states_is_the_state)
+{
+    const char *text = "The recall covers Alaska, Arizona, Illinois, Virginia, Washington, "
+                       "West Virginia and Wyoming.";
+    const sr_place *p = place_at(places_in(g, a, text), text, "Washington");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_ADMIN1, "Washington read as %s (%s)", p->name,
+                 sr_place_kind_name(p->kind));
+    const char *town = "A fire broke out in Washington, Pennsylvania, on Sunday.";
+    p = place_at(places_in(g, a, town), town, "Washington");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->admin1, "Pennsylvania", "Washington read as %s (%s)", p->name, p->admin1);
+}
+
 Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =

@@ -145,7 +145,25 @@ static size_t count_words(const char *s, size_t n)
     return words;
 }
 
-static bool quiet;
+static bool errors;
+
+/* One line per toponym not placed within 161 km, tab-separated, for
+ * sorting into classes: corpus, document, the gold span's text, the gold
+ * point, then what sitrep reported (its text, name, kind, country, point)
+ * and the distance in km, or MISSED. */
+static void list_error(const char *corpus, size_t i, const doc *d, const gold *gd,
+                       const sr_place *p, double e)
+{
+    size_t a = sr_utf8_byte_offset(d->text, d->len, (size_t)gd->start);
+    size_t b = sr_utf8_byte_offset(d->text, d->len, (size_t)gd->end);
+    printf("%s\t%zu\t%.*s\t%.3f,%.3f", corpus, i, (int)(b - a), d->text + a, gd->lat, gd->lon);
+    if (!p) {
+        printf("\tMISSED\n");
+        return;
+    }
+    printf("\t%.*s\t%s\t%s\t%s\t%.3f,%.3f\t%.0f\n", (int)(p->end - p->start), d->text + p->start,
+           p->name, sr_place_kind_name(p->kind), p->cc, p->lat, p->lon, e);
+}
 
 static void evaluate(const sr_gazetteer *g, corpus *c)
 {
@@ -184,13 +202,9 @@ static void evaluate(const sr_gazetteer *g, corpus *c)
                 e = km(best->lat, best->lon, gd->lat, gd->lon);
                 err[n_err++] = e;
                 near += e <= 161;
-                if (!quiet && e > 161)
-                    fprintf(stderr, "%s doc %zu: WRONG %.*s -> %s (%s) %.0f km\n", c->name, i,
-                            (int)(best->end - best->start), d->text + best->start, best->name,
-                            sr_place_kind_name(best->kind), e);
-            } else if (!quiet) {
-                fprintf(stderr, "%s doc %zu: MISSED [%ld,%ld)\n", c->name, i, gd->start, gd->end);
             }
+            if (errors && e > 161)
+                list_error(c->name, i, d, gd, best, e);
         }
     }
     qsort(err, n_err, sizeof *err, cmp_double);
@@ -242,9 +256,11 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--corpora") == 0 && i + 1 < argc)
             corpora = argv[++i];
         else if (strcmp(argv[i], "--quiet") == 0)
-            quiet = true;
+            errors = false;  /* the default; kept so older re-run lines work */
+        else if (strcmp(argv[i], "--errors") == 0)
+            errors = true;
         else {
-            fprintf(stderr, "usage: bench_geo [--gazetteer PATH] [--corpora DIR] [--quiet]\n");
+            fprintf(stderr, "usage: bench_geo [--gazetteer PATH] [--corpora DIR] [--quiet] [--errors]\n");
             return 2;
         }
     }

@@ -16,6 +16,18 @@
 #include "words.h"
 
 static sr_err tokenize(doc_state *d);
+/* A lone "Eastern", "West" or "Central" right before another capitalised
+ * word qualifies that word ("Eastern Mediterranean", "West Kasai", "South
+ * Los Angeles"), even though Ghana and Cameroon have regions of that name:
+ * the name to place starts at the next word. */
+static bool modifies_next(const doc_state *d, size_t i, size_t j)
+{
+    if (j != i || i + 1 >= d->n_tok || !(d->tok[i].flags & TOK_JOIN) || d->tok[i].plen)
+        return false;
+    const token *next = &d->tok[i + 1];
+    return is_place_modifier(d->tok[i].norm) && (next->flags & TOK_CAP) && !(next->flags & TOK_NUM);
+}
+
 static sr_err find_mentions(doc_state *d);
 
 sr_err sr_geo_find(const sr_gazetteer *g, sr_arena *arena, const char *text, size_t len,
@@ -286,7 +298,8 @@ static long longest_key(doc_state *d, size_t i, const gaz_slot **found, bool *po
         if ((s->flags & GAZ_KEY_FULL) && s->count && (t->flags & TOK_CAP) && !possessive) {
             best = (long)j, *found = s, *poss_end = false;
         }
-        if (!(s->flags & GAZ_KEY_PREFIX) || !(t->flags & TOK_JOIN) || t->plen)
+        /* "People's Republic of China": a possessive may sit inside a name. */
+        if (!(s->flags & GAZ_KEY_PREFIX) || !(t->flags & TOK_JOIN))
             break;
     }
     return best;
@@ -340,7 +353,7 @@ static sr_err find_mentions(doc_state *d)
         const gaz_slot *s = NULL;
         bool poss = false;
         long j = longest_key(d, i, &s, &poss);
-        if (j < 0) {
+        if (j < 0 || modifies_next(d, i, (size_t)j)) {
             i++;
             continue;
         }

@@ -135,14 +135,28 @@ static bool is_dotted_abbrev(const doc_state *d, const mention *m)
     return m->first == m->last && n >= 4 && n <= 6 && s[1] == '.' && memchr(s + 2, '.', n - 2);
 }
 
+/* Without a dot, "WA" is Washington only in "Spokane, WA": elsewhere the
+ * name's other readings stand alone (Western Australia's "WA Department"
+ * is no agency of Washington state). "Pa." and "Calif." keep theirs. */
+static void drop_abbreviations(mention *m)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < m->n_cand; k++)
+        if (m->cand[k].type != GAZ_NAME_ABBREV)
+            m->cand[n++] = m->cand[k];
+    m->n_cand = (uint16_t)n;
+}
+
 static float placeness(doc_state *d, mention *m, const mention *prev_m)
 {
     mention_class c = classify(d, m);
     float s = 0.5f;
+    bool contains_prev = prev_m && prev_m->container == (int)(m - d->m);
     if (c.only_abbrev)
-        return prev_m && prev_m->container == (int)(m - d->m) ? 3.0f
-               : is_dotted_abbrev(d, m)                       ? 2.0f
-                                                              : -9.0f;
+        return contains_prev ? 3.0f : is_dotted_abbrev(d, m) ? 2.0f : -9.0f;
+    bool dotted = m->end < d->len && d->text[m->end] == '.';
+    if (c.any_abbrev && !contains_prev && !dotted && !is_dotted_abbrev(d, m))
+        drop_abbreviations(m);
     if (c.country || c.admin1 || c.region)
         s += 2.0f;
     s += c.max_pop >= 1000000 ? 1.5f : c.max_pop >= 100000 ? 1.0f : c.max_pop >= 10000 ? 0.5f : 0;
@@ -165,16 +179,31 @@ static float placeness(doc_state *d, mention *m, const mention *prev_m)
     return s - person;
 }
 
+static bool comma_joined(const doc_state *d, const mention *m, const mention *n)
+{
+    return (d->tok[m->last].flags & TOK_COMMA) && n->first == m->last + 1;
+}
+
 /* "Alexandria, La.": a place right after "Place," is its container. */
 static void link_containers(doc_state *d)
 {
     for (size_t i = 0; i + 1 < d->n_m; i++) {
         mention *m = &d->m[i], *n = &d->m[i + 1];
-        if ((d->tok[m->last].flags & TOK_COMMA) && n->first == m->last + 1) {
-            mention_class c = classify(d, n);
-            if (c.country || c.admin1 || c.any_abbrev)
-                m->container = (int)(i + 1);
-        }
+        if (!comma_joined(d, m, n))
+            continue;
+        mention_class c = classify(d, n), mc = classify(d, m);
+        /* "Turkey, Armenia, Georgia, Iraq, Iran": a list of countries,
+         * not a town called Iraq in Iran. */
+        if (c.country && mc.country)
+            continue;
+        /* "Alaska, Alabama, Arizona": three states in a row are a list
+         * ("Washington, Pennsylvania" alone may be the town). */
+        bool run = (i > 0 && comma_joined(d, &d->m[i - 1], m)) ||
+                   (i + 2 < d->n_m && comma_joined(d, n, &d->m[i + 2]));
+        if (c.admin1 && mc.admin1 && run)
+            continue;
+        if (c.country || c.admin1 || c.any_abbrev)
+            m->container = (int)(i + 1);
     }
 }
 

@@ -159,33 +159,89 @@ static float cooccurrence(const doc_state *d, const mention *m, const candidate 
     return n >= 4 ? 4.0f : (float)n;
 }
 
-/* Places chosen for the document's other names nearby in the text that
- * lie within about 150 km: towns named together are usually near each other, across a
- * state line too ("Columbus" and "Phenix City"). */
-static float nearby(const doc_state *d, const mention *m, const gaz_place *p)
+/* The towns and counties chosen for the document's other names close by
+ * in the text (within 40 mentions: bounded work on huge texts), gathered
+ * once per mention and weighed against each of its candidates. */
+#define NEAR_MAX 80
+typedef struct neighbours { size_t n; float lat[NEAR_MAX], lon[NEAR_MAX]; } neighbours;
+
+static void gather_neighbours(const doc_state *d, const mention *m, neighbours *nb)
+{
+    size_t at = (size_t)(m - d->m);
+    size_t from = at > 40 ? at - 40 : 0, to = at + 41 < d->n_m ? at + 41 : d->n_m;
+    nb->n = 0;
+    for (size_t i = from; i < to && nb->n < NEAR_MAX; i++) {
+        const mention *o = &d->m[i];
+        if (o == m || o->rep != (int)i || !o->accepted || o->chosen < 0 || o->key == m->key ||
+            o->metonym || !o->local)
+            continue;
+        nb->lat[nb->n] = o->lat, nb->lon[nb->n++] = o->lon;
+    }
+}
+
+/* How many of those lie within about 150 km (at most 3): towns named
+ * together are usually near each other, across a state line too
+ * ("Columbus" and "Phenix City"). */
+static float nearby(const neighbours *nb, const gaz_place *p)
 {
     if (p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2)
         return 0;
     float coslat = cosf(p->lat * 0.0174533f), n = 0;
-    size_t at = (size_t)(m - d->m);  /* names within 40 mentions: bounded work on huge texts */
-    size_t from = at > 40 ? at - 40 : 0, to = at + 41 < d->n_m ? at + 41 : d->n_m;
-    for (size_t i = from; i < to && n < 3; i++) {
-        const mention *o = &d->m[i];
-        if (o == m || o->rep != (int)i || !o->accepted || o->chosen < 0 || o->key == m->key ||
-            o->metonym)
-            continue;
-        if (!o->local)
-            continue;
-        float dy = (o->lat - p->lat) * 111.2f, dx = (o->lon - p->lon) * 111.2f * coslat;
+    for (size_t i = 0; i < nb->n && n < 3; i++) {
+        float dy = (nb->lat[i] - p->lat) * 111.2f, dx = (nb->lon[i] - p->lon) * 111.2f * coslat;
         if (dx * dx + dy * dy < 150.0f * 150.0f)
             n += 1;
     }
     return n;
 }
 
-static float context_score(const doc_state *d, const mention *m, const candidate *c,
-                           uint32_t total_cc)
+/* A town that shares its name with a far better-known place (a country, a
+ * state, a capital, a city of a million) is rarely what a story means
+ * without saying so: towns named Moscow and Lebanon in one state
+ * would otherwise vote for each other in a story about the world, and the
+ * towns California, Nevada and Oregon in one state win a list of states.
+ * Their evidence from the document's other names counts for less; an
+ * explicit container ("Lebanon, Ohio") still counts in full. */
+#define SHADOW_WEIGHT 0.85f
+#define SHADOW_GAP 3.0f
+
+static bool prominent(const gaz_place *p, const candidate *c)
 {
+    switch (p->kind) {
+    case SR_PLACE_COUNTRY: case SR_PLACE_REGION: return c->type != GAZ_NAME_SHORT;
+    case SR_PLACE_ADMIN1: return c->type == GAZ_NAME_MAIN;
+    case SR_PLACE_CITY: return p->rank == GAZ_PPLC || p->population >= 1000000;
+    default: return false;
+    }
+}
+
+/* The highest prior among a mention's prominent candidates (-inf when
+ * none): a town whose prior lies SHADOW_GAP below it is shadowed. */
+static float prominent_prior(const doc_state *d, const mention *m)
+{
+    float top = -INFINITY;
+    for (size_t k = 0; k < m->n_cand; k++)
+        if (prominent(&d->g->places[m->cand[k].place], &m->cand[k]))
+            top = fmaxf(top, m->cand[k].prior);
+    return top;
+}
+
+static bool shadowed(const doc_state *d, const mention *m, const candidate *c, float top)
+{
+    const gaz_place *p = &d->g->places[c->place];
+    if (p->kind != SR_PLACE_CITY && p->kind != SR_PLACE_ADMIN2)
+        return false;
+    if (m->kind_hint == SR_PLACE_CITY || m->kind_hint == SR_PLACE_ADMIN2)
+        return false;
+    return top - c->prior >= SHADOW_GAP;
+}
+
+typedef struct evidence { neighbours near; float top; uint32_t total_cc; } evidence;
+
+static float context_score(const doc_state *d, const mention *m, const candidate *c,
+                           const evidence *ev)
+{
+    uint32_t total_cc = ev->total_cc;
     const gaz_place *p = &d->g->places[c->place];
     float s = 0;
     int cc = cc_index(p->cc);
@@ -193,14 +249,18 @@ static float context_score(const doc_state *d, const mention *m, const candidate
         s += 5.0f * (float)d->cc_count[cc] / (float)total_cc;
     uint32_t a1 = admin1_of(d->g->places, c->place);
     size_t k = a1 == GAZ_NONE ? SIZE_MAX : adm1_slot(d, a1);
+    float local = 0;
     if (k != SIZE_MAX) {
         float n = (float)d->adm1_count[k];
-        s += n >= 3 ? 6.0f : 2.0f * n;
+        local += n >= 3 ? 6.0f : 2.0f * n;
     }
-    s += cooccurrence(d, m, c);
-    s += nearby(d, m, p);
-    if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)  /* a list of states or provinces */
-        s += d->adm1_peers[cc] >= 3 ? 3.0f : (float)d->adm1_peers[cc];
+    local += cooccurrence(d, m, c);
+    local += nearby(&ev->near, p);
+    s += shadowed(d, m, c, ev->top) ? SHADOW_WEIGHT * local : local;
+    /* A list of states or provinces: each one named makes the next a state
+     * rather than a town named after it ("Alaska, Alabama, ... Oregon"). */
+    if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)
+        s += d->adm1_peers[cc] >= 6 ? 6.0f : (float)d->adm1_peers[cc];
     float best_container = 0;
     bool any_container = false;
     int walked = 0;
@@ -250,13 +310,16 @@ static void choose(doc_state *d, mention *m, bool with_context)
     uint32_t total = d->cc_total;
     count_focus(d, -1, m);  /* a mention is not its own evidence */
     int best = -1;
+    evidence ev = {.total_cc = total};
     if (!with_context)
         prefer_capital(d, m);
+    else
+        gather_neighbours(d, m, &ev.near), ev.top = prominent_prior(d, m);
     for (size_t k = 0; k < m->n_cand; k++) {
         candidate *c = &m->cand[k];
         if (!with_context)
             c->prior += prior(d, m, c);
-        c->score = c->prior + (with_context ? context_score(d, m, c, total) : 0);
+        c->score = c->prior + (with_context ? context_score(d, m, c, &ev) : 0);
         if (best < 0 || c->score > m->cand[best].score)
             best = (int)k;
     }
