@@ -9,6 +9,7 @@
 #ifndef SITREP_FETCH_H
 #define SITREP_FETCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "sitrep/sitrep.h"
@@ -28,6 +29,9 @@ typedef struct sr_fetch_options {
                                   retried once after waiting (0: 30; <0: never retried) */
     bool allow_private;      /**< false: refuse private, loopback and link-local addresses,
                                   checked on the address actually connected to */
+    const atomic_bool *cancel; /**< when it becomes true, sr_fetch_many ends within about a
+                                  second, dropping open transfers without further callbacks,
+                                  as if the callback had asked to stop (NULL: never) */
 } sr_fetch_options;
 
 typedef struct sr_response {

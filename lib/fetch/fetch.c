@@ -297,6 +297,10 @@ static void run(struct batch *b)
 {
     sr_fetcher *f = b->f;
     while (!b->stop && (b->queued || b->running)) {
+        if (f->opt.cancel && atomic_load(f->opt.cancel)) {
+            b->stop = true;   /* wait_ms() wakes the poll at least once a second */
+            break;
+        }
         start_ready(b);
         if (b->stop || (!b->queued && !b->running))
             break;

@@ -107,6 +107,8 @@ sr_err sr_watch_new(const sr_watch_options *opt, sr_watch **out)
         return SR_EINVAL;
     }
     sr_ingest_limits_default(&w->limits);
+    if (!w->o.fetch.cancel)
+        w->o.fetch.cancel = w->o.stop;   /* a stop also ends transfers in flight */
     w->fetcher = sr_fetcher_new(&w->o.fetch);
     w->arena = sr_arena_new(0);
     if (!w->fetcher || !w->arena) {
