@@ -199,3 +199,15 @@ Test(code, cameo_facts)
     cr_assert_eq(quad, 4);
     cr_assert(!sr_cameo_lookup("999", NULL, NULL, NULL));
 }
+
+/* SET: CONVERT AGENTS (manual 8.2.6) makes an agent with no actor an actor
+ * of its own; one that comes first in a compound ("the troops and Iraqi police")
+ * once sent the compound scan round in a circle, and coding never ended. */
+Test(code, converted_agent_first_in_a_compound_ends, .timeout = 10)
+{
+    cr_assert_eq(sr_code_dict_option(dict, "SET: CONVERT AGENTS = TRUE"), SR_OK);
+    const sr_code_result *r = code("Both the troops and the Iraqi police attacked Turkey last week, "
+                                   "according to a group in Baghdad.");
+    cr_assert(has(r, "~MIL", "TUR", "190"));
+    cr_assert(has(r, "IRQCOP", "TUR", "190"));
+}

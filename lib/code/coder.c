@@ -577,6 +577,18 @@ static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
     c->tok[agent_tok].type = T_NULL;
 }
 
+/* Mentions in text order; they never overlap, and are appended to an
+ * already sorted run, so insertion sort does little work. */
+static void sort_mentions(sr_coder *c)
+{
+    for (int a = 1; a < c->nmen; a++) {
+        mention x = c->men[a];
+        int b = a - 1;
+        while (b >= 0 && c->men[b].first > x.first) { c->men[b + 1] = c->men[b]; b--; }
+        c->men[b + 1] = x;
+    }
+}
+
 static void find_mentions(sr_coder *c, int *status)
 {
     c->nmen = 0;
@@ -636,15 +648,17 @@ static void find_mentions(sr_coder *c, int *status)
             }
         }
     }
-    /* drop mentions emptied by merging; keep token links right */
+    /* drop mentions emptied by merging; converted agents were appended, so
+     * put mentions back in text order (the compound scan walks forward
+     * through them); keep token links right */
     int w = 0;
     for (int m = 0; m < c->nmen; m++) {
         if (c->men[m].ncodes == 0) continue;
-        c->men[w] = c->men[m];
-        c->men[w].group = c->men[w].group_last = w;
-        w++;
+        c->men[w++] = c->men[m];
     }
     c->nmen = w;
+    sort_mentions(c);
+    for (int m = 0; m < c->nmen; m++) c->men[m].group = c->men[m].group_last = m;
     for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
     for (int m = 0; m < c->nmen; m++) {
         c->tok[c->men[m].first].mention = m;
@@ -703,7 +717,8 @@ static void find_compounds(sr_coder *c)
             int g = after < c->ntok ? c->tok[after].mention : -1;
             if (g >= 0 && g != members[j] && (j == last_and || g != members[j + 1])) c->men[g].glued = true;
         }
-        m = members[last_and];
+        /* never step back: the scan must end whatever the mention order */
+        if (members[last_and] > m) m = members[last_and];
     }
     /* compound noun and adjective phrases keep their conjunction (7.5.1) */
     for (int i = 1; i + 1 < c->ntok; i++) {
@@ -773,12 +788,7 @@ static void resolve_pronouns(sr_coder *c)
         }
     }
     /* pronoun mentions were appended: keep mentions in text order */
-    for (int a = 1; a < c->nmen; a++) {
-        mention x = c->men[a];
-        int b = a - 1;
-        while (b >= 0 && c->men[b].first > x.first) { c->men[b + 1] = c->men[b]; b--; }
-        c->men[b + 1] = x;
-    }
+    sort_mentions(c);
     /* renumber groups after the sort: members are consecutive mentions */
     for (int m = 0; m < c->nmen; m++) {
         mention *x = &c->men[m];
