@@ -173,6 +173,15 @@ struct sr_code_dict {
     bool has_time;
 };
 
+/* Penn Treebank splits a negative contraction before "N'T" ("DIDN'T" ->
+ * "DID N'T", "WON'T" -> "WO N'T"), and PETRARCH's dictionaries are written
+ * that way; text and dictionary words are both split so that either
+ * spelling matches either. Returns the length before "N'T", 0 if none. */
+static inline size_t sr_contraction_stem(const char *w, size_t len)
+{
+    return len > 3 && w[len - 3] == 'N' && w[len - 2] == '\'' && w[len - 1] == 'T' ? len - 3 : 0;
+}
+
 /* dict.c */
 #define SUB_BUCKETS 28         /* any second word, A..Z, other */
 int32_t sr_dict_head(const sr_code_dict *d, const char *w, size_t len);

@@ -258,8 +258,9 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 {
     c->ntok = 0;
     if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
-    /* folded text, then each word once more with its terminating NUL */
-    size_t need = 2 * len + 2;
+    /* folded text, then each word once more with its terminating NUL (a
+     * split contraction takes one byte more: at most half as many again) */
+    size_t need = 3 * len + 4;
     if (need > c->fold_cap) {
         free(c->fold);
         free(c->from);
@@ -327,9 +328,22 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
             p++;
         }
         if (wl == 0) { p++; continue; }
+        bool cap = folded[b] >= 'A' && folded[b] <= 'Z';
+        size_t stem = sr_contraction_stem(w, wl);
+        if (stem) {
+            /* "didn't" is "did" and "n't", as Treebank and PETRARCH have it */
+            char *w2 = w + stem + 1;
+            memmove(w2, w + stem, 3);
+            w[stem] = 0;
+            w2[3] = 0;
+            words += wl + 2;
+            add_token(c, w, stem, (uint32_t)b, (uint32_t)(p - 3), cap);
+            add_token(c, w2, 3, (uint32_t)(p - 3), (uint32_t)p, false);
+            continue;
+        }
         w[wl] = 0;
         words += wl + 1;
-        add_token(c, w, wl, (uint32_t)b, (uint32_t)p, folded[b] >= 'A' && folded[b] <= 'Z');
+        add_token(c, w, wl, (uint32_t)b, (uint32_t)p, cap);
     }
     return SR_OK;
 }
@@ -1305,7 +1319,7 @@ static bool tok_is_any(const token *t, const char *const *words)
 
 static void modality_and_negation(const sr_coder *c, sr_code_event *e, int verb_tok)
 {
-    static const char *const neg[] = {"NOT", "NEVER", "NO", "DIDN'T", "DOESN'T", "DON'T", "WON'T",
+    static const char *const neg[] = {"NOT", "N'T", "NEVER", "NO", "DIDN'T", "DOESN'T", "DON'T", "WON'T",
                                       "WOULDN'T", "CAN'T", "CANNOT", "ISN'T", "WASN'T", "HASN'T",
                                       "HAVEN'T", "REFUSED", NULL};
     static const char *const intent[] = {"WILL", "WOULD", "PLANS", "PLAN", "PLANNED", "INTENDS",

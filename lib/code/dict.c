@@ -521,6 +521,17 @@ static int split_words(sr_arena *a, const char *s, size_t n, pword *out, int max
         if (i >= n) break;
         size_t b = i;
         while (i < n && s[i] != ' ' && s[i] != '_' && s[i] != '-' && s[i] != '=' && s[i] != '\t') i++;
+        size_t stem = sr_contraction_stem(s + b, i - b);
+        if (stem && k + 1 < max) {
+            pword *w = &out[k++];
+            w->s = sr_arena_strndup(a, s + b, stem);
+            w->len = (uint16_t)stem;
+            w->stem = 0;
+            w->noend = 1;
+            w->gap = k > 1 && blank;
+            b += stem;
+            blank = false;
+        }
         pword *w = &out[k++];
         w->s = sr_arena_strndup(a, s + b, i - b);
         w->len = (uint16_t)(i - b);

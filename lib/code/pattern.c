@@ -190,6 +190,19 @@ static bool parse_elems(pparser *pp, elem *out, int *n, bool in_alt)
         } else {
             size_t b = pp->i;
             while (word_char(s[pp->i])) pp->i++;
+            size_t stem = sr_contraction_stem(s + b, pp->i - b);
+            if (stem && *n + 1 < MAX_ELEMS) {
+                /* "DIDN'T": "DID" then "N'T" right after it */
+                e->kind = E_WORD;
+                e->w.s = sr_arena_strndup(pp->d->mem, s + b, stem);
+                e->w.len = (uint16_t)stem;
+                e->w.noend = 1;
+                b += stem;
+                (*n)++;
+                e = &out[*n];
+                memset(e, 0, sizeof *e);
+                e->adj = 1;
+            }
             e->kind = E_WORD;
             e->w.s = sr_arena_strndup(pp->d->mem, s + b, pp->i - b);
             e->w.len = (uint16_t)(pp->i - b);
