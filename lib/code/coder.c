@@ -619,7 +619,9 @@ static void find_mentions(sr_coder *c, int *status)
             c->men[m].base = c->men[m].codes[0];
         }
     }
-    /* agents: after an actor, before one, or before OF/IN + actor */
+    /* agents: after an actor, before one, or before OF/IN/FROM + actor
+     * ("soldiers from Gondor": PETRARCH joins them, and TABARI leaves
+     * its list of such prepositions open, manual 5.4) */
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
         if (t->type != T_AGENT) continue;
@@ -643,7 +645,7 @@ static void find_mentions(sr_coder *c, int *status)
             continue;
         }
         int k = end + 1;
-        if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN"))) {
+        if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN") || word_is(&c->tok[k], "FROM"))) {
             k++;
             while (k < c->ntok && c->tok[k].type == T_DET) k++;
             if (k < c->ntok && c->tok[k].mention >= 0) {
