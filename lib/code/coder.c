@@ -369,6 +369,14 @@ bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int
 
 #define MAX_GAP 4
 
+/* SET: STEMMING = FALSE: actor and agent words match whole, with regular
+ * plural and possessive endings only (PETRARCH does not stem: "THE_AU"
+ * is not "The Australian", "DIPLOMAT" not "diplomatic"). */
+static bool whole_words(const sr_coder *c, const phrase *p)
+{
+    return !c->d->opt.stemming && (p->kind == PK_ACTOR || p->kind == PK_AGENT);
+}
+
 /* Does phrase p match the tokens from i? Words joined by '_' must be
  * consecutive; after a blank up to MAX_GAP other words may come between
  * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
@@ -377,14 +385,17 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
 {
     int at = i;
     *gaps = 0;
+    bool whole = whole_words(c, p);
     for (int k = 0; k < p->nwords; k++) {
         bool final = k == p->nwords - 1;
         int limit = k > 0 && p->w[k].gap ? at + MAX_GAP : at;
+        pword w = p->w[k];
+        if (whole) w.stem = 0;
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
             if (t->w[0] == ',') return 0;
-            if (sr_word_matches(&p->w[k], t->w, t->len, final, p->kind)) break;
+            if (sr_word_matches(&w, t->w, t->len, final, p->kind)) break;
             if (k == 0) return 0;
             (*gaps)++;
         }
@@ -437,7 +448,7 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
                 const phrase *p = &d->phrases[id];
                 /* a whole first word that is only a prefix of this one can
                  * match only as the last word, by a regular ending */
-                if (l < t->len && !p->w[0].stem && (p->nwords > 1 || p->w[0].noend)) continue;
+                if (l < t->len && (!p->w[0].stem || whole_words(c, p)) && (p->nwords > 1 || p->w[0].noend)) continue;
                 int gaps;
                 int n = phrase_at(c, p, i, &gaps);
                 if (!n) continue;

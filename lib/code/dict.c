@@ -107,6 +107,7 @@ void sr_options_default(code_options *o)
     o->bmin = 255; o->bmax = 0; /* the opening phrase holds the subject */
     o->time_shift = -1;
     o->attribution = true;
+    o->stemming = true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -752,6 +753,7 @@ static void add_pending(reader *r, const char *text, size_t n)
 }
 
 static void expand_macros_and_add(reader *r, const char *text, size_t n);
+static void add_with_plurals(reader *r, char *t, size_t n);
 
 static void read_actor_line(reader *r, char *t, bool indented)
 {
@@ -788,12 +790,36 @@ static void read_actor_line(reader *r, char *t, bool indented)
         add_phrase(r, t, n, kind, item);
         return;
     }
-    expand_macros_and_add(r, t, n);
+    add_with_plurals(r, t, n);
     if (br) {
         int k = parse_blocks(r, br, codes, 32);
         if (k <= 0) { flush_pending(r); return; }
         code_pending(r, codes, k);
     }
+}
+
+/* PETRARCH agents: "GOLDEN_GOOSE {GOLDEN_GEESE}" names an irregular plural,
+ * "POLICE {}" says the word has none (PETRARCH dictionary documentation). */
+static void add_with_plurals(reader *r, char *t, size_t n)
+{
+    char *open = memchr(t, '{', n);
+    char *close = open ? memchr(open, '}', (size_t)(t + n - open)) : NULL;
+    if (!open) { expand_macros_and_add(r, t, n); return; }
+    if (!close) { report(r, "missing } after plural forms"); return; }
+    size_t mn = (size_t)(open - t);
+    while (mn && (t[mn - 1] == ' ' || t[mn - 1] == '\t')) mn--;
+    if (!mn) { report(r, "plural forms without a phrase"); return; }
+    *close = 0;
+    char *forms = open + 1;
+    if (!*trim(forms)) {
+        /* no plural: the last word takes no regular ending ('=') */
+        char buf[SR_CODE_MAX_LINE];
+        snprintf(buf, sizeof buf, "%.*s=", (int)mn, t);
+        expand_macros_and_add(r, buf, mn + 1);
+        return;
+    }
+    expand_macros_and_add(r, t, mn);
+    for (char *f = strtok(forms, " \t"); f; f = strtok(NULL, " \t")) expand_macros_and_add(r, f, strlen(f));
 }
 
 /* Phoenix agents: "!PERSON! = MAN, MEN" then "CATTLE!PERSON!" */
@@ -1135,6 +1161,7 @@ sr_err sr_code_dict_option(sr_code_dict *d, const char *line)
         else if (strncmp(v, "YYYY", 4) == 0) o->yyyy = val;
         else if (strncmp(v, "TIME SHIFT", 10) == 0) o->time_shift = val;
         else if (strncmp(v, "ATTRIBUTION", 11) == 0) o->attribution = val;
+        else if (strncmp(v, "STEMMING", 8) == 0) o->stemming = val;
         return SR_OK; /* other SET: switches concern TABARI's interface */
     }
     if (strncmp(t, "COMPLEX:", 8) == 0) {
