@@ -139,7 +139,7 @@ typedef struct code_options {
     int cmin, cmax, emin, emax, bmin, bmax;
     int min_words;
     bool convert_agents;
-    bool stemming;             /* off: actor and agent words match whole */
+    bool stemming;             /* off: actor, agent and verb words match whole */
     bool attribution;          /* sitrep: "X said Y attacked Z" is Y's attack */
     bool forward;              /* FORWARD: pronouns across records (8.4) */
     char forward_format[32];

@@ -369,12 +369,13 @@ bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int
 
 #define MAX_GAP 4
 
-/* SET: STEMMING = FALSE: actor and agent words match whole, with regular
- * plural and possessive endings only (PETRARCH does not stem: "THE_AU"
- * is not "The Australian", "DIPLOMAT" not "diplomatic"). */
+/* SET: STEMMING = FALSE: actor, agent and verb words match whole, with
+ * their regular endings only (PETRARCH does not stem: "THE_AU" is not "The
+ * Australian", "DIPLOMAT" not "diplomatic", "DEPART" not "departx").
+ * Pattern words are left alone: they name nouns in any number. */
 static bool whole_words(const sr_coder *c, const phrase *p)
 {
-    return !c->d->opt.stemming && (p->kind == PK_ACTOR || p->kind == PK_AGENT);
+    return !c->d->opt.stemming && (p->kind == PK_ACTOR || p->kind == PK_AGENT || p->kind == PK_VERB);
 }
 
 /* Does phrase p match the tokens from i? Words joined by '_' must be
