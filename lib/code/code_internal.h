@@ -107,6 +107,7 @@ typedef struct pattern {
     uint8_t npre, npost;
     elem_seq pre, post;  /* before and after the verb */
     bool adj_before, adj_after;
+    bool synset;         /* has a &SYNSET */
     int length;
     event_code code;
     int line;

@@ -1159,6 +1159,26 @@ static bool may_match(const pattern *pat, const word_set *ahead, const word_set 
     return true;
 }
 
+/* Synsets add nothing to a pattern's length, so patterns that differ only
+ * in their synsets tie; of those, the one that matched the most letters of
+ * the text wins ("austrian gold florin" is &HYPERCURR's, not &CURRENCY's
+ * "austrian ... florin"). */
+static void prefer_longer_synset_match(sr_coder *c, const verb_entry *v, uint32_t i, const int *pos, int n,
+                                       int vs, int ve, const word_set *ahead, const word_set *after,
+                                       const event_code **code, mctx *m)
+{
+    if (*code != &v->pats[i].code) return;
+    int best = m->chars;
+    for (uint32_t j = i + 1; j < v->npats && v->pats[j].length == v->pats[i].length; j++) {
+        mctx mm;
+        if (!v->pats[j].synset || !may_match(&v->pats[j], ahead, after)) continue;
+        if (!match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm) || mm.chars <= best) continue;
+        best = mm.chars;
+        *code = &v->pats[j].code;
+        *m = mm;
+    }
+}
+
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
 static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
                      bool *sub_only)
@@ -1192,6 +1212,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
                 break;
             }
         }
+        if (v->pats[i].synset) prefer_longer_synset_match(c, v, i, pos, n, vs, ve, &ahead, &after, &code, &m);
         break;
     }
     c->nskip = m.nskip;

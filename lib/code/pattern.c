@@ -48,6 +48,7 @@ bool sr_parse_pattern(sr_code_dict *d, const char *s, pattern *p, char *err, siz
     memcpy(p->pre.e, all, sizeof(elem) * (size_t)star);
     memcpy(p->post.e, all + star + 1, sizeof(elem) * (size_t)(n - star - 1));
     p->length = seq_length(&p->pre) + seq_length(&p->post);
+    for (int i = 0; i < n; i++) p->synset |= all[i].kind == E_ALT && all[i].synset;
     const elem_seq *parts[2] = {&p->pre, &p->post};
     uint8_t *need[2] = {p->need_pre, p->need_post};
     uint8_t *count[2] = {&p->npre, &p->npost};
