@@ -185,25 +185,20 @@ static void story_and_sentence(const char *format, const char *idinfo, long *sto
 
 static void split_record(record *r, const char *raw)
 {
+    /* the text ends at the first comment mark; everything after it is the
+     * comment section, whatever closing marks it holds: TABARI reads the
+     * bracketed records there and ignores the rest (manual 10.1), so a
+     * record closed early (PATTERN-26) still lists all its events, and
+     * none of them is coded as text */
     sr_buf_reset(&r->text);
     sr_buf_reset(&r->comment);
-    const char *p = raw;
-    for (;;) {
-        const char *open = strstr(p, "/*");
-        if (!open) {
-            sr_buf_puts(&r->text, p);
-            break;
-        }
-        sr_buf_append(&r->text, p, (size_t)(open - p));
-        const char *close = strstr(open + 2, "*/");
-        if (!close) {
-            sr_buf_puts(&r->comment, open + 2);
-            break;
-        }
-        sr_buf_append(&r->comment, open + 2, (size_t)(close - open - 2));
-        sr_buf_putc(&r->comment, ' ');
-        p = close + 2;
+    const char *open = strstr(raw, "/*");
+    if (!open) {
+        sr_buf_puts(&r->text, raw);
+        return;
     }
+    sr_buf_append(&r->text, raw, (size_t)(open - raw));
+    sr_buf_puts(&r->comment, open + 2);
 }
 
 static void copy_field(char *dst, size_t n, const char *s, size_t len)
