@@ -1248,8 +1248,13 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
         if (t >= 0 && src.single) tgt.single = true;
         if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
-            t = src.m;
-            tgt.whole_group = src.whole_group = true;
+            /* no other actor: the compound's first member acts on the
+             * next (validation DEFAULT-07b), as a source found after the
+             * verb does on the rest of its compound (DEFAULT-06b) */
+            int first = c->men[src.m].group;
+            src.m = first;
+            src.single = tgt.single = true;
+            t = first + 1;
         }
         tgt.m = t;
     }
