@@ -3,7 +3,9 @@
  * attribution, negation, modality, discards, offsets and bad input. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "sitrep/code.h"
 
 static sr_code_dict *dict;
@@ -198,4 +200,69 @@ Test(code, cameo_facts)
     cr_assert_float_eq(g, -10.0, 1e-9);
     cr_assert_eq(quad, 4);
     cr_assert(!sr_cameo_lookup("999", NULL, NULL, NULL));
+}
+
+/* SET: CONVERT AGENTS (manual 8.2.6) makes an agent with no actor an actor
+ * of its own; one that comes first in a compound ("the troops and Iraqi police")
+ * once sent the compound scan round in a circle, and coding never ended. */
+Test(code, converted_agent_first_in_a_compound_ends, .timeout = 10)
+{
+    cr_assert_eq(sr_code_dict_option(dict, "SET: CONVERT AGENTS = TRUE"), SR_OK);
+    const sr_code_result *r = code("Both the troops and the Iraqi police attacked Turkey last week, "
+                                   "according to a group in Baghdad.");
+    cr_assert(has(r, "~MIL", "TUR", "190"));
+    cr_assert(has(r, "IRQCOP", "TUR", "190"));
+}
+
+/* A dictionary written the Treebank way ("DID N'T", as PETRARCH's are)
+ * matches the text's "didn't", and TABARI's "WON'T" the text's "won't". */
+Test(code, contractions_match_either_spelling)
+{
+    cr_assert(has(code("Iraq condemned Syria on Sunday."), "IRQ", "SYR", "122"));
+    cr_assert_eq(code("Iraq didn't condemn Syria on Sunday.")->n_events, 0);
+    cr_assert_eq(code("Iraq didn\xe2\x80\x99t condemn Syria on Sunday.")->n_events, 0);
+}
+
+Test(code, agent_joins_the_actor_after_from)
+{
+    cr_assert(has(code("Soldiers from Syria attacked Turkey on Sunday."), "SYRMIL", "TUR", "190"));
+}
+
+/* SET: STEMMING = FALSE (PETRARCH): "KURDISTAN" no longer matches
+ * "Kurdistani", though its regular plural and possessive still do. */
+Test(code, without_stemming_actor_words_match_whole)
+{
+    cr_assert(has(code("Kurdistani troops attacked Turkey."), "KRDMIL", "TUR", "190"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: STEMMING = FALSE"), SR_OK);
+    cr_assert(!has(code("Kurdistani troops attacked Turkey."), "KRDMIL", "TUR", "190"));
+    cr_assert(has(code("Kurdistan's troops attacked Turkey."), "KRDMIL", "TUR", "190"));
+}
+
+static void load_text(const char *text)
+{
+    char path[] = "/tmp/sitrep-test-XXXXXX.petr.verbs";
+    int fd = mkstemps(path, (int)strlen(".petr.verbs"));
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    cr_assert_eq(sr_code_dict_load(dict, path), SR_OK);
+    unlink(path);
+}
+
+/* PETRARCH verb blocks: irregular forms in {}, multi-word verbs marked
+ * with '+', and a verb line with a code of its own; every verb of the block
+ * shares its patterns. */
+Test(code, petrarch_verb_block)
+{
+    load_text("--- SEVER [161] ---\n"
+                        "SEVER { SEVERED }\n"
+                        "+BREAK_OFF {+BROKE_OFF +BROKEN_OFF}\n"
+                        "+CUT_+TIES [162]\n"
+                        "- * TREATY [163]\n");
+    sr_coder_free(coder);
+    cr_assert_eq(sr_coder_new(&coder, dict), SR_OK);
+    cr_assert(has(code("Iraq broke off relations with Syria."), "IRQ", "SYR", "161"));
+    cr_assert(has(code("Iraq has broken off a treaty with Syria."), "IRQ", "SYR", "163"));
+    cr_assert(has(code("Iraq cut ties with Syria."), "IRQ", "SYR", "162"));
+    cr_assert(has(code("Iraq cut ties over a treaty with Syria."), "IRQ", "SYR", "163"));
 }

@@ -107,6 +107,7 @@ typedef struct pattern {
     uint8_t npre, npost;
     elem_seq pre, post;  /* before and after the verb */
     bool adj_before, adj_after;
+    bool synset;         /* has a &SYNSET */
     int length;
     event_code code;
     int line;
@@ -139,6 +140,7 @@ typedef struct code_options {
     int cmin, cmax, emin, emax, bmin, bmax;
     int min_words;
     bool convert_agents;
+    bool stemming;             /* off: actor, agent and verb words match whole */
     bool attribution;          /* sitrep: "X said Y attacked Z" is Y's attack */
     bool forward;              /* FORWARD: pronouns across records (8.4) */
     char forward_format[32];
@@ -172,6 +174,15 @@ struct sr_code_dict {
     code_options opt;
     bool has_time;
 };
+
+/* Penn Treebank splits a negative contraction before "N'T" ("DIDN'T" ->
+ * "DID N'T", "WON'T" -> "WO N'T"), and PETRARCH's dictionaries are written
+ * that way; text and dictionary words are both split so that either
+ * spelling matches either. Returns the length before "N'T", 0 if none. */
+static inline size_t sr_contraction_stem(const char *w, size_t len)
+{
+    return len > 3 && w[len - 3] == 'N' && w[len - 2] == '\'' && w[len - 1] == 'T' ? len - 3 : 0;
+}
 
 /* dict.c */
 #define SUB_BUCKETS 28         /* any second word, A..Z, other */

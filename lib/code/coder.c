@@ -258,8 +258,9 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 {
     c->ntok = 0;
     if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
-    /* folded text, then each word once more with its terminating NUL */
-    size_t need = 2 * len + 2;
+    /* folded text, then each word once more with its terminating NUL (a
+     * split contraction takes one byte more: at most half as many again) */
+    size_t need = 3 * len + 4;
     if (need > c->fold_cap) {
         free(c->fold);
         free(c->from);
@@ -327,9 +328,22 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
             p++;
         }
         if (wl == 0) { p++; continue; }
+        bool cap = folded[b] >= 'A' && folded[b] <= 'Z';
+        size_t stem = sr_contraction_stem(w, wl);
+        if (stem) {
+            /* "didn't" is "did" and "n't", as Treebank and PETRARCH have it */
+            char *w2 = w + stem + 1;
+            memmove(w2, w + stem, 3);
+            w[stem] = 0;
+            w2[3] = 0;
+            words += wl + 2;
+            add_token(c, w, stem, (uint32_t)b, (uint32_t)(p - 3), cap);
+            add_token(c, w2, 3, (uint32_t)(p - 3), (uint32_t)p, false);
+            continue;
+        }
         w[wl] = 0;
         words += wl + 1;
-        add_token(c, w, wl, (uint32_t)b, (uint32_t)p, folded[b] >= 'A' && folded[b] <= 'Z');
+        add_token(c, w, wl, (uint32_t)b, (uint32_t)p, cap);
     }
     return SR_OK;
 }
@@ -355,6 +369,15 @@ bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int
 
 #define MAX_GAP 4
 
+/* SET: STEMMING = FALSE: actor, agent and verb words match whole, with
+ * their regular endings only (PETRARCH does not stem: "THE_AU" is not "The
+ * Australian", "DIPLOMAT" not "diplomatic", "DEPART" not "departx").
+ * Pattern words are left alone: they name nouns in any number. */
+static bool whole_words(const sr_coder *c, const phrase *p)
+{
+    return !c->d->opt.stemming && (p->kind == PK_ACTOR || p->kind == PK_AGENT || p->kind == PK_VERB);
+}
+
 /* Does phrase p match the tokens from i? Words joined by '_' must be
  * consecutive; after a blank up to MAX_GAP other words may come between
  * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
@@ -363,14 +386,17 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
 {
     int at = i;
     *gaps = 0;
+    bool whole = whole_words(c, p);
     for (int k = 0; k < p->nwords; k++) {
         bool final = k == p->nwords - 1;
         int limit = k > 0 && p->w[k].gap ? at + MAX_GAP : at;
+        pword w = p->w[k];
+        if (whole) w.stem = 0;
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
             if (t->w[0] == ',') return 0;
-            if (sr_word_matches(&p->w[k], t->w, t->len, final, p->kind)) break;
+            if (sr_word_matches(&w, t->w, t->len, final, p->kind)) break;
             if (k == 0) return 0;
             (*gaps)++;
         }
@@ -423,7 +449,7 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
                 const phrase *p = &d->phrases[id];
                 /* a whole first word that is only a prefix of this one can
                  * match only as the last word, by a regular ending */
-                if (l < t->len && !p->w[0].stem && (p->nwords > 1 || p->w[0].noend)) continue;
+                if (l < t->len && (!p->w[0].stem || whole_words(c, p)) && (p->nwords > 1 || p->w[0].noend)) continue;
                 int gaps;
                 int n = phrase_at(c, p, i, &gaps);
                 if (!n) continue;
@@ -577,6 +603,18 @@ static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
     c->tok[agent_tok].type = T_NULL;
 }
 
+/* Mentions in text order; they never overlap, and are appended to an
+ * already sorted run, so insertion sort does little work. */
+static void sort_mentions(sr_coder *c)
+{
+    for (int a = 1; a < c->nmen; a++) {
+        mention x = c->men[a];
+        int b = a - 1;
+        while (b >= 0 && c->men[b].first > x.first) { c->men[b + 1] = c->men[b]; b--; }
+        c->men[b + 1] = x;
+    }
+}
+
 static void find_mentions(sr_coder *c, int *status)
 {
     c->nmen = 0;
@@ -593,7 +631,9 @@ static void find_mentions(sr_coder *c, int *status)
             c->men[m].base = c->men[m].codes[0];
         }
     }
-    /* agents: after an actor, before one, or before OF/IN + actor */
+    /* agents: after an actor, before one, or before OF/IN/FROM + actor
+     * ("soldiers from Gondor": PETRARCH joins them, and TABARI leaves
+     * its list of such prepositions open, manual 5.4) */
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
         if (t->type != T_AGENT) continue;
@@ -617,7 +657,7 @@ static void find_mentions(sr_coder *c, int *status)
             continue;
         }
         int k = end + 1;
-        if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN"))) {
+        if (k < c->ntok && (word_is(&c->tok[k], "OF") || word_is(&c->tok[k], "IN") || word_is(&c->tok[k], "FROM"))) {
             k++;
             while (k < c->ntok && c->tok[k].type == T_DET) k++;
             if (k < c->ntok && c->tok[k].mention >= 0) {
@@ -636,15 +676,17 @@ static void find_mentions(sr_coder *c, int *status)
             }
         }
     }
-    /* drop mentions emptied by merging; keep token links right */
+    /* drop mentions emptied by merging; converted agents were appended, so
+     * put mentions back in text order (the compound scan walks forward
+     * through them); keep token links right */
     int w = 0;
     for (int m = 0; m < c->nmen; m++) {
         if (c->men[m].ncodes == 0) continue;
-        c->men[w] = c->men[m];
-        c->men[w].group = c->men[w].group_last = w;
-        w++;
+        c->men[w++] = c->men[m];
     }
     c->nmen = w;
+    sort_mentions(c);
+    for (int m = 0; m < c->nmen; m++) c->men[m].group = c->men[m].group_last = m;
     for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
     for (int m = 0; m < c->nmen; m++) {
         c->tok[c->men[m].first].mention = m;
@@ -703,7 +745,8 @@ static void find_compounds(sr_coder *c)
             int g = after < c->ntok ? c->tok[after].mention : -1;
             if (g >= 0 && g != members[j] && (j == last_and || g != members[j + 1])) c->men[g].glued = true;
         }
-        m = members[last_and];
+        /* never step back: the scan must end whatever the mention order */
+        if (members[last_and] > m) m = members[last_and];
     }
     /* compound noun and adjective phrases keep their conjunction (7.5.1) */
     for (int i = 1; i + 1 < c->ntok; i++) {
@@ -773,12 +816,7 @@ static void resolve_pronouns(sr_coder *c)
         }
     }
     /* pronoun mentions were appended: keep mentions in text order */
-    for (int a = 1; a < c->nmen; a++) {
-        mention x = c->men[a];
-        int b = a - 1;
-        while (b >= 0 && c->men[b].first > x.first) { c->men[b + 1] = c->men[b]; b--; }
-        c->men[b + 1] = x;
-    }
+    sort_mentions(c);
     /* renumber groups after the sort: members are consecutive mentions */
     for (int m = 0; m < c->nmen; m++) {
         mention *x = &c->men[m];
@@ -1121,6 +1159,26 @@ static bool may_match(const pattern *pat, const word_set *ahead, const word_set 
     return true;
 }
 
+/* Synsets add nothing to a pattern's length, so patterns that differ only
+ * in their synsets tie; of those, the one that matched the most letters of
+ * the text wins ("austrian gold florin" is &HYPERCURR's, not &CURRENCY's
+ * "austrian ... florin"). */
+static void prefer_longer_synset_match(sr_coder *c, const verb_entry *v, uint32_t i, const int *pos, int n,
+                                       int vs, int ve, const word_set *ahead, const word_set *after,
+                                       const event_code **code, mctx *m)
+{
+    if (*code != &v->pats[i].code) return;
+    int best = m->chars;
+    for (uint32_t j = i + 1; j < v->npats && v->pats[j].length == v->pats[i].length; j++) {
+        mctx mm;
+        if (!v->pats[j].synset || !may_match(&v->pats[j], ahead, after)) continue;
+        if (!match_pattern(c, &v->pats[j], pos, n, vs, ve, &mm) || mm.chars <= best) continue;
+        best = mm.chars;
+        *code = &v->pats[j].code;
+        *m = mm;
+    }
+}
+
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
 static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
                      bool *sub_only)
@@ -1154,6 +1212,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
                 break;
             }
         }
+        if (v->pats[i].synset) prefer_longer_synset_match(c, v, i, pos, n, vs, ve, &ahead, &after, &code, &m);
         break;
     }
     c->nskip = m.nskip;
@@ -1189,8 +1248,13 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
         if (t >= 0 && src.single) tgt.single = true;
         if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
-            t = src.m;
-            tgt.whole_group = src.whole_group = true;
+            /* no other actor: the compound's first member acts on the
+             * next (validation DEFAULT-07b), as a source found after the
+             * verb does on the rest of its compound (DEFAULT-06b) */
+            int first = c->men[src.m].group;
+            src.m = first;
+            src.single = tgt.single = true;
+            t = first + 1;
         }
         tgt.m = t;
     }
@@ -1295,7 +1359,7 @@ static bool tok_is_any(const token *t, const char *const *words)
 
 static void modality_and_negation(const sr_coder *c, sr_code_event *e, int verb_tok)
 {
-    static const char *const neg[] = {"NOT", "NEVER", "NO", "DIDN'T", "DOESN'T", "DON'T", "WON'T",
+    static const char *const neg[] = {"NOT", "N'T", "NEVER", "NO", "DIDN'T", "DOESN'T", "DON'T", "WON'T",
                                       "WOULDN'T", "CAN'T", "CANNOT", "ISN'T", "WASN'T", "HASN'T",
                                       "HAVEN'T", "REFUSED", NULL};
     static const char *const intent[] = {"WILL", "WOULD", "PLANS", "PLAN", "PLANNED", "INTENDS",

@@ -35,6 +35,7 @@ typedef struct reader {
     int verb;                  /* current verb entry, -1 none */
     int synset;                /* current synset, -1 none */
     bool petr_block;           /* PETRARCH "--- VERB [code] ---" block */
+    int block_first;           /* the block's first verb entry */
     bool in_synset;            /* PETRARCH: synset lines outside a section */
     macro macros[16];
     int nmacros;
@@ -106,6 +107,7 @@ void sr_options_default(code_options *o)
     o->bmin = 255; o->bmax = 0; /* the opening phrase holds the subject */
     o->time_shift = -1;
     o->attribution = true;
+    o->stemming = true;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -520,6 +522,17 @@ static int split_words(sr_arena *a, const char *s, size_t n, pword *out, int max
         if (i >= n) break;
         size_t b = i;
         while (i < n && s[i] != ' ' && s[i] != '_' && s[i] != '-' && s[i] != '=' && s[i] != '\t') i++;
+        size_t stem = sr_contraction_stem(s + b, i - b);
+        if (stem && k + 1 < max) {
+            pword *w = &out[k++];
+            w->s = sr_arena_strndup(a, s + b, stem);
+            w->len = (uint16_t)stem;
+            w->stem = 0;
+            w->noend = 1;
+            w->gap = k > 1 && blank;
+            b += stem;
+            blank = false;
+        }
         pword *w = &out[k++];
         w->s = sr_arena_strndup(a, s + b, i - b);
         w->len = (uint16_t)(i - b);
@@ -740,6 +753,7 @@ static void add_pending(reader *r, const char *text, size_t n)
 }
 
 static void expand_macros_and_add(reader *r, const char *text, size_t n);
+static void add_with_plurals(reader *r, char *t, size_t n);
 
 static void read_actor_line(reader *r, char *t, bool indented)
 {
@@ -776,12 +790,36 @@ static void read_actor_line(reader *r, char *t, bool indented)
         add_phrase(r, t, n, kind, item);
         return;
     }
-    expand_macros_and_add(r, t, n);
+    add_with_plurals(r, t, n);
     if (br) {
         int k = parse_blocks(r, br, codes, 32);
         if (k <= 0) { flush_pending(r); return; }
         code_pending(r, codes, k);
     }
+}
+
+/* PETRARCH agents: "GOLDEN_GOOSE {GOLDEN_GEESE}" names an irregular plural,
+ * "POLICE {}" says the word has none (PETRARCH dictionary documentation). */
+static void add_with_plurals(reader *r, char *t, size_t n)
+{
+    char *open = memchr(t, '{', n);
+    char *close = open ? memchr(open, '}', (size_t)(t + n - open)) : NULL;
+    if (!open) { expand_macros_and_add(r, t, n); return; }
+    if (!close) { report(r, "missing } after plural forms"); return; }
+    size_t mn = (size_t)(open - t);
+    while (mn && (t[mn - 1] == ' ' || t[mn - 1] == '\t')) mn--;
+    if (!mn) { report(r, "plural forms without a phrase"); return; }
+    *close = 0;
+    char *forms = open + 1;
+    if (!*trim(forms)) {
+        /* no plural: the last word takes no regular ending ('=') */
+        char buf[SR_CODE_MAX_LINE];
+        snprintf(buf, sizeof buf, "%.*s=", (int)mn, t);
+        expand_macros_and_add(r, buf, mn + 1);
+        return;
+    }
+    expand_macros_and_add(r, t, mn);
+    for (char *f = strtok(forms, " \t"); f; f = strtok(NULL, " \t")) expand_macros_and_add(r, f, strlen(f));
 }
 
 /* Phoenix agents: "!PERSON! = MAN, MEN" then "CATTLE!PERSON!" */
@@ -871,6 +909,26 @@ static int cmp_pattern(const void *a, const void *b)
 }
 
 static void read_petr_header(reader *r, char *t);
+static void read_petr_verb(reader *r, char *t);
+static void add_petr_verb_words(reader *r, const char *t, uint32_t item);
+
+static void add_pattern(verb_entry *v, const pattern *pat)
+{
+    if (v->npats == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 4;
+        v->pats = realloc(v->pats, v->cap * sizeof *v->pats);
+        if (!v->pats) abort();
+    }
+    v->pats[v->npats++] = *pat;
+    /* keep longest first (manual 5.7.1); insertion keeps it cheap */
+    size_t i = v->npats - 1;
+    while (i > 0 && cmp_pattern(&v->pats[i - 1], &v->pats[i]) > 0) {
+        pattern tmp = v->pats[i - 1];
+        v->pats[i - 1] = v->pats[i];
+        v->pats[i] = tmp;
+        i--;
+    }
+}
 
 static void read_verb_line(reader *r, char *t)
 {
@@ -886,15 +944,7 @@ static void read_verb_line(reader *r, char *t)
         return;
     }
     if (r->petr_block && *t != '-' && *t != '{') {
-        /* the block's verb words: "ABANDON", "+ABANDONED", "KLM_NOP_+RST [002]" */
-        char *br = strchr(t, '[');
-        size_t n = br ? (size_t)(br - t) : strlen(t);
-        char buf[SR_CODE_MAX_LINE];
-        size_t j = 0;
-        for (size_t i = 0; i < n && j < sizeof buf - 1; i++)
-            if (t[i] != '+') buf[j++] = t[i];
-        while (j && buf[j - 1] == ' ') j--;
-        if (j) add_phrase(r, buf, j, PK_VERB, (uint32_t)r->verb);
+        read_petr_verb(r, t);
         return;
     }
     if (*t == '{') {
@@ -919,20 +969,12 @@ static void read_verb_line(reader *r, char *t)
         if (!sr_parse_pattern(d, trim(t + 1), &pat, err, sizeof err)) { report(r, "%s", err); return; }
         if (!parse_event_code(r, br + 1, &pat.code)) return;
         pat.line = r->line;
-        if (v->npats == v->cap) {
-            v->cap = v->cap ? v->cap * 2 : 4;
-            v->pats = realloc(v->pats, v->cap * sizeof *v->pats);
-            if (!v->pats) abort();
-        }
-        v->pats[v->npats++] = pat;
-        /* keep longest first (manual 5.7.1); insertion keeps it cheap */
-        size_t i = v->npats - 1;
-        while (i > 0 && cmp_pattern(&v->pats[i - 1], &v->pats[i]) > 0) {
-            pattern tmp = v->pats[i - 1];
-            v->pats[i - 1] = v->pats[i];
-            v->pats[i] = tmp;
-            i--;
-        }
+        add_pattern(v, &pat);
+        /* a PETRARCH block's verbs with codes of their own share its
+         * patterns */
+        if (r->petr_block)
+            for (uint32_t k = (uint32_t)r->block_first; k < d->nverbs; k++)
+                if ((int)k != r->verb) add_pattern(&d->verbs[k], &pat);
         return;
     }
     if (br && !close) { report(r, "missing ]"); return; }
@@ -957,10 +999,55 @@ static void read_petr_header(reader *r, char *t)
     char *close = br ? strchr(br, ']') : NULL;
     int v = new_verb(d);
     r->verb = v;
+    r->block_first = v;
     r->petr_block = true;
     if (!br || !close) { report(r, "verb block without [code]"); return; }
     *close = 0;
     if (parse_event_code(r, br + 1, &d->verbs[v].code)) d->verbs[v].has_code = true;
+}
+
+/* A verb line of a PETRARCH block (PETRARCH dictionary documentation):
+ * "BREAK { BROKE BROKEN }", "+BREAK_DOWN {+BREAKS_DOWN +BROKE_DOWN}",
+ * "KLM_NOP_+RST [002]". '+' marks the verb among its words; the irregular
+ * forms in {} are the same verb. A line with a [code] of its own codes its
+ * verb alone with it; every verb of the block shares the block's patterns. */
+static void read_petr_verb(reader *r, char *t)
+{
+    sr_code_dict *d = r->d;
+    char *br = strchr(t, '[');
+    char *open = strchr(t, '{');
+    if (open && br && br < open) open = NULL;
+    uint32_t item = (uint32_t)r->verb;
+    if (br) {
+        char *close = strchr(br, ']');
+        if (!close) { report(r, "missing ]"); return; }
+        *close = 0;
+        int v = new_verb(d);
+        if (parse_event_code(r, br + 1, &d->verbs[v].code)) d->verbs[v].has_code = true;
+        /* the patterns the block has so far */
+        const verb_entry *main = &d->verbs[r->verb];
+        for (uint32_t k = 0; k < main->npats; k++) add_pattern(&d->verbs[v], &main->pats[k]);
+        item = (uint32_t)v;
+        *br = 0;
+    }
+    char *close = open ? strchr(open, '}') : NULL;
+    if (open) *open = 0;
+    if (close) *close = 0;
+    add_petr_verb_words(r, t, item);
+    if (open)
+        for (char *w = strtok(open + 1, " \t"); w; w = strtok(NULL, " \t")) add_petr_verb_words(r, w, item);
+}
+
+static void add_petr_verb_words(reader *r, const char *t, uint32_t item)
+{
+    char buf[SR_CODE_MAX_LINE];
+    size_t j = 0;
+    for (const char *p = t; *p && j < sizeof buf - 1; p++)
+        if (*p != '+') buf[j++] = *p;
+    while (j && (buf[j - 1] == ' ' || buf[j - 1] == '\t')) j--;
+    size_t b = 0;
+    while (b < j && (buf[b] == ' ' || buf[b] == '\t')) b++;
+    if (j > b) add_phrase(r, buf + b, j - b, PK_VERB, item);
 }
 
 static void read_synset_line(reader *r, char *t)
@@ -1074,6 +1161,7 @@ sr_err sr_code_dict_option(sr_code_dict *d, const char *line)
         else if (strncmp(v, "YYYY", 4) == 0) o->yyyy = val;
         else if (strncmp(v, "TIME SHIFT", 10) == 0) o->time_shift = val;
         else if (strncmp(v, "ATTRIBUTION", 11) == 0) o->attribution = val;
+        else if (strncmp(v, "STEMMING", 8) == 0) o->stemming = val;
         return SR_OK; /* other SET: switches concern TABARI's interface */
     }
     if (strncmp(t, "COMPLEX:", 8) == 0) {

@@ -48,6 +48,7 @@ bool sr_parse_pattern(sr_code_dict *d, const char *s, pattern *p, char *err, siz
     memcpy(p->pre.e, all, sizeof(elem) * (size_t)star);
     memcpy(p->post.e, all + star + 1, sizeof(elem) * (size_t)(n - star - 1));
     p->length = seq_length(&p->pre) + seq_length(&p->post);
+    for (int i = 0; i < n; i++) p->synset |= all[i].kind == E_ALT && all[i].synset;
     const elem_seq *parts[2] = {&p->pre, &p->post};
     uint8_t *need[2] = {p->need_pre, p->need_post};
     uint8_t *count[2] = {&p->npre, &p->npost};
@@ -190,6 +191,19 @@ static bool parse_elems(pparser *pp, elem *out, int *n, bool in_alt)
         } else {
             size_t b = pp->i;
             while (word_char(s[pp->i])) pp->i++;
+            size_t stem = sr_contraction_stem(s + b, pp->i - b);
+            if (stem && *n + 1 < MAX_ELEMS) {
+                /* "DIDN'T": "DID" then "N'T" right after it */
+                e->kind = E_WORD;
+                e->w.s = sr_arena_strndup(pp->d->mem, s + b, stem);
+                e->w.len = (uint16_t)stem;
+                e->w.noend = 1;
+                b += stem;
+                (*n)++;
+                e = &out[*n];
+                memset(e, 0, sizeof *e);
+                e->adj = 1;
+            }
             e->kind = E_WORD;
             e->w.s = sr_arena_strndup(pp->d->mem, s + b, pp->i - b);
             e->w.len = (uint16_t)(pp->i - b);
