@@ -23,6 +23,10 @@ struct serve {
     /* subscriptions, indexed for matching (the watcher thread reads them) */
     sr_alert_index *subs;
     pthread_mutex_t subs_mu;
+    /* breaking stories: many independent outlets on one story, quickly */
+    sr_breaking *breaking;      /* the watcher thread's own */
+    sr_breaking_options breaking_opt;
+    atomic_llong breaking_flagged;
     /* background threads */
     pthread_t watcher, sender;
     atomic_bool stop;

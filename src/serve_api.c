@@ -813,6 +813,8 @@ static sr_err metrics(void *ctx, sr_http_request *req, sr_http_response *res)
     metric(b, "sitrep_events_seq", "gauge", "Change sequence of the newest event seen.", (double)atomic_load(&sv->last_seq));
     metric(b, "sitrep_events_published_total", "counter", "Events sent to live streams.", (double)atomic_load(&sv->published));
     metric(b, "sitrep_alerts_matched_total", "counter", "Deliveries queued for matching subscriptions.", (double)atomic_load(&sv->matched));
+    metric(b, "sitrep_breaking_stories_total", "counter", "Stories this server flagged as breaking.",
+           (double)atomic_load(&sv->breaking_flagged));
     metric(b, "sitrep_deliveries_sent_total", "counter", "Alerts delivered.", (double)atomic_load(&sv->sent));
     metric(b, "sitrep_deliveries_retried_total", "counter", "Delivery attempts to be retried.", (double)atomic_load(&sv->send_retried));
     metric(b, "sitrep_deliveries_failed_total", "counter", "Deliveries given up.", (double)atomic_load(&sv->send_failed));
