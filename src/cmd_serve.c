@@ -30,7 +30,7 @@ static const char usage[] =
     "                       beside the store)\n"
     "  --contact URI        mailto: or https: contact sent to push services\n"
     "                       (default mailto:admin@localhost)\n"
-    "  --threads N          request threads (default 1)\n"
+    "  --threads N          request threads, each with its own store handle (default 2)\n"
     "  --subscribe-rate N   subscriptions per minute per client address (default 10)\n"
     "  --allow-private      let webhook and push targets be private addresses (testing)\n"
     "  --breaking-sources N a story is breaking when N independent outlets (sites)\n"
@@ -56,7 +56,7 @@ static void raise_fd_limit(void);
 static int run(int argc, char **argv)
 {
     struct options o = {.listen = "127.0.0.1:8080", .db = "sitrep.db", .contact = "mailto:admin@localhost",
-                        .threads = 1, .subscribe_rate = 10, .breaking_sources = 5, .breaking_minutes = 30};
+                        .threads = 2, .subscribe_rate = 10, .breaking_sources = 5, .breaking_minutes = 30};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;
@@ -87,7 +87,7 @@ static int run(int argc, char **argv)
     sv.subscribe_per_minute = o.subscribe_rate;
     sv.admin_token = getenv("SITREP_ADMIN_TOKEN");
     sv.started = sr_now();
-    pthread_mutex_init(&sv.store_mu, NULL);
+
     pthread_mutex_init(&sv.subs_mu, NULL);
     pthread_mutex_init(&sv.rate_mu, NULL);
     sv.subs = sr_alert_index_new();
@@ -95,9 +95,12 @@ static int run(int argc, char **argv)
     sv.breaking = sr_breaking_new(&sv.breaking_opt);
     int status = SR_EXIT_SOME_FAILED;
     int64_t seq = 0;
-    if (sr_store_open(o.db, 0, &sv.store, err, sizeof err)) {
-        sr_cli_error("%s", err);
-        goto out;
+    for (; sv.n_stores < o.threads; sv.n_stores++) {
+        pthread_mutex_init(&sv.stores[sv.n_stores].mu, NULL);
+        if (sr_store_open(o.db, 0, &sv.stores[sv.n_stores].store, err, sizeof err)) {
+            sr_cli_error("%s", err);
+            goto out;
+        }
     }
     if (sr_vapid_open(o.vapid_key, o.contact, &sv.vapid, err, sizeof err)) {
         sr_cli_error("%s: %s", o.vapid_key, err);
@@ -107,7 +110,7 @@ static int run(int argc, char **argv)
         sr_cli_error("%s: cannot read subscriptions: %s", o.db, err);
         goto out;
     }
-    sr_store_last_seq(sv.store, &seq);
+    sr_store_last_seq(sv.stores[0].store, &seq);
     atomic_store(&sv.last_seq, seq);
 
     sr_http_options ho = {.listen = o.listen, .web_root = o.web, .threads = (unsigned)o.threads};
@@ -137,7 +140,8 @@ out:
     sr_vapid_free(sv.vapid);
     sr_alert_index_free(sv.subs);
     sr_breaking_free(sv.breaking);
-    sr_store_close(sv.store);
+    for (int i = 0; i < sv.n_stores; i++)
+        sr_store_close(sv.stores[i].store);
     return status;
 }
 

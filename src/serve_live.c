@@ -45,6 +45,30 @@ void serve_alert_event(const sr_store_event *e, sr_alert_event *out)
     out->text = e->sentence;
 }
 
+/* ---- The request threads' store handles. ----------------------------------- */
+
+sr_store *serve_store_acquire(struct serve *sv)
+{
+    unsigned start = atomic_fetch_add(&sv->next_store, 1);
+    for (int k = 0; k < sv->n_stores; k++) {
+        struct serve_store *h = &sv->stores[(start + (unsigned)k) % (unsigned)sv->n_stores];
+        if (pthread_mutex_trylock(&h->mu) == 0)
+            return h->store;
+    }
+    struct serve_store *h = &sv->stores[start % (unsigned)sv->n_stores];
+    pthread_mutex_lock(&h->mu);
+    return h->store;
+}
+
+void serve_store_release(struct serve *sv, sr_store *store)
+{
+    for (int k = 0; k < sv->n_stores; k++)
+        if (sv->stores[k].store == store) {
+            pthread_mutex_unlock(&sv->stores[k].mu);
+            return;
+        }
+}
+
 /* ---- Subscriptions at start-up. ------------------------------------------- */
 
 struct loader {
@@ -74,10 +98,10 @@ sr_err serve_load_subscriptions(struct serve *sv, char *err, size_t errlen)
     struct loader l = {.sv = sv, .arena = sr_arena_new(0)};
     if (!l.arena)
         return SR_ENOMEM;
-    sr_err e = sr_store_subscriptions(sv->store, load_one, &l);
+    sr_err e = sr_store_subscriptions(sv->stores[0].store, load_one, &l);
     sr_arena_free(l.arena);  /* the index keeps its own copies */
     if (e)
-        snprintf(err, errlen, "%s", sr_store_errmsg(sv->store));
+        snprintf(err, errlen, "%s", sr_store_errmsg(sv->stores[0].store));
     return e;
 }
 
