@@ -3,6 +3,7 @@
  * the operational endpoints. Handlers run on the server's request thread and
  * share one store handle under a lock. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -795,6 +796,15 @@ static void metric(sr_buf *b, const char *name, const char *type, const char *he
     sr_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, v);
 }
 
+#define OUTBOX_COUNT_MAX 100000
+
+static int count_delivery(const sr_store_delivery *d, void *arg)
+{
+    (void)d;
+    ++*(long long *)arg;
+    return 0;
+}
+
 static sr_err metrics(void *ctx, sr_http_request *req, sr_http_response *res)
 {
     struct serve *sv = ctx;
@@ -818,6 +828,12 @@ static sr_err metrics(void *ctx, sr_http_request *req, sr_http_response *res)
     metric(b, "sitrep_deliveries_sent_total", "counter", "Alerts delivered.", (double)atomic_load(&sv->sent));
     metric(b, "sitrep_deliveries_retried_total", "counter", "Delivery attempts to be retried.", (double)atomic_load(&sv->send_retried));
     metric(b, "sitrep_deliveries_failed_total", "counter", "Deliveries given up.", (double)atomic_load(&sv->send_failed));
+    long long pending = 0;
+    sr_store *store = serve_store_acquire(sv);
+    sr_store_deliveries_due(store, INT64_MAX, OUTBOX_COUNT_MAX, count_delivery, &pending);
+    serve_store_release(sv, store);
+    metric(b, "sitrep_outbox_pending", "gauge", "Alerts waiting in the outbox (delivery or retry), counted up to 100000.",
+           (double)pending);
     pthread_mutex_lock(&sv->subs_mu);
     double n = (double)sr_alert_index_count(sv->subs);
     pthread_mutex_unlock(&sv->subs_mu);

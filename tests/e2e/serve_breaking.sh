@@ -114,4 +114,20 @@ import json, sys
 events = [json.loads(l[6:]) for l in open(sys.argv[1]) if l.startswith("data: {")]
 assert any(e["breaking"] and e["place"]["cc"] == "IQ" for e in events), [e["breaking"] for e in events]
 PY
+curl -s "$SERVE_URL/metrics" | grep -q '^sitrep_outbox_pending 0$' || fail "the outbox is not empty after delivery"
+
+# Around it: a URL over 4 KiB is refused; the admin token (from the
+# environment) may delete any subscription; without --allow-private a
+# webhook on this machine is refused.
+long=$(head -c 5000 /dev/zero | tr '\0' a)
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$SERVE_URL/api/events?q=$long")" = 414 ] || fail "a 5 kB URL was not refused"
+serve_stop
+SITREP_ADMIN_TOKEN=s3cret-admin serve_start "$WORK/s.db"
+code=$(curl -s -o "$WORK/out" -w '%{http_code}' -X POST "$SERVE_URL/api/subscriptions" \
+  -d "{\"channel\":{\"webhook\":{\"url\":\"$hook/x\"}}}")
+[ "$code" = 400 ] && grep -q -i "private\|loopback\|address" "$WORK/out" || fail "a loopback webhook was accepted: $code $(cat "$WORK/out")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Authorization: Bearer wrong' "$SERVE_URL/api/subscriptions/2")" = 403 ] \
+  || fail "a wrong admin token deleted a subscription"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Authorization: Bearer s3cret-admin' "$SERVE_URL/api/subscriptions/2")" = 200 ] \
+  || fail "the admin token could not delete a subscription"
 echo "serve breaking: all checks passed"
