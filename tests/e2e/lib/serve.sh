@@ -17,6 +17,12 @@ serve_start() {  # serve_start DB [more options]; sets SERVE_URL, SERVE_PID
 serve_stop() {
   if [ -n "${SERVE_PID:-}" ]; then
     kill -TERM $SERVE_PID 2>/dev/null && wait $SERVE_PID 2>/dev/null
+    # a sanitizer build reports into the server's log: show it, so the
+    # test (and the CI's search of the test output) sees it
+    if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$WORK/serve.log" 2>/dev/null; then
+      cat "$WORK/serve.log"
+      SERVE_SANITIZER_REPORT=1
+    fi
   fi
   SERVE_PID=
 }
