@@ -31,13 +31,16 @@ static const char usage[] =
     "                       beside the store)\n"
     "  --contact URI        mailto: or https: contact sent to push services\n"
     "                       (default mailto:admin@localhost)\n"
-    "  --threads N          request threads (default 1)\n"
+    "  --threads N          request threads, each with its own store handle (default 2)\n"
     "  --subscribe-rate N   subscriptions per minute per client address (default 10)\n"
     "  --allow-private      let webhook and push targets, and feeds, be private addresses\n"
     "                       (testing)\n"
     "  --feeds FILE         add the feeds listed in FILE to the store's sources (one URL a\n"
     "                       line; see data/feeds.txt) and poll them like sitrep watch\n"
     "  --no-watch           do not poll the store's sources\n"
+    "  --breaking-sources N a story is breaking when N independent outlets (sites)\n"
+    "                       report it ... (default 5)\n"
+    "  --breaking-window M  ... within M minutes (default 30); it is alerted once\n"
     "\n"
     "When the store has sources (sitrep sources add) or --feeds is given, the server\n"
     "polls them as 'sitrep watch' would, in a thread of its own.\n"
@@ -49,7 +52,7 @@ static const char usage[] =
 
 struct options {
     const char *listen, *db, *web, *assets, *vapid_key, *contact;
-    int threads, subscribe_rate;
+    int threads, subscribe_rate, breaking_sources, breaking_minutes;
     bool allow_private;
     const char *feeds;
     bool no_watch;
@@ -65,7 +68,7 @@ static void poller_stop(void);
 static int run(int argc, char **argv)
 {
     struct options o = {.listen = "127.0.0.1:8080", .db = "sitrep.db", .contact = "mailto:admin@localhost",
-                        .threads = 1, .subscribe_rate = 10};
+                        .threads = 2, .subscribe_rate = 10, .breaking_sources = 5, .breaking_minutes = 30};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc;
@@ -96,28 +99,33 @@ static int run(int argc, char **argv)
     sv.subscribe_per_minute = o.subscribe_rate;
     sv.admin_token = getenv("SITREP_ADMIN_TOKEN");
     sv.started = sr_now();
-    pthread_mutex_init(&sv.store_mu, NULL);
+
     pthread_mutex_init(&sv.subs_mu, NULL);
     pthread_mutex_init(&sv.rate_mu, NULL);
     sv.subs = sr_alert_index_new();
+    sv.breaking_opt = (sr_breaking_options){.min_sources = o.breaking_sources, .window_s = o.breaking_minutes * 60.0};
+    sv.breaking = sr_breaking_new(&sv.breaking_opt);
     int status = SR_EXIT_SOME_FAILED;
     int64_t seq = 0;
-    if (sr_store_open(o.db, 0, &sv.store, err, sizeof err)) {
-        sr_cli_error("%s", err);
-        goto out;
+    for (; sv.n_stores < o.threads; sv.n_stores++) {
+        pthread_mutex_init(&sv.stores[sv.n_stores].mu, NULL);
+        if (sr_store_open(o.db, 0, &sv.stores[sv.n_stores].store, err, sizeof err)) {
+            sr_cli_error("%s", err);
+            goto out;
+        }
     }
     if (sr_vapid_open(o.vapid_key, o.contact, &sv.vapid, err, sizeof err)) {
         sr_cli_error("%s: %s", o.vapid_key, err);
         goto out;
     }
-    if (!sv.subs || serve_load_subscriptions(&sv, err, sizeof err)) {
+    if (!sv.subs || !sv.breaking || serve_load_subscriptions(&sv, err, sizeof err)) {
         sr_cli_error("%s: cannot read subscriptions: %s", o.db, err);
         goto out;
     }
-    sr_store_last_seq(sv.store, &seq);
+    sr_store_last_seq(sv.stores[0].store, &seq);
     atomic_store(&sv.last_seq, seq);
 
-    sr_http_options ho = {.listen = o.listen, .web_root = o.web, .threads = 1};
+    sr_http_options ho = {.listen = o.listen, .web_root = o.web, .threads = (unsigned)o.threads};
     if (sr_http_server_new(&ho, &sv.http, err, sizeof err)) {
         sr_cli_error("serve: %s", err);
         goto out;
@@ -148,7 +156,9 @@ out:
     sr_http_server_free(sv.http);
     sr_vapid_free(sv.vapid);
     sr_alert_index_free(sv.subs);
-    sr_store_close(sv.store);
+    sr_breaking_free(sv.breaking);
+    for (int i = 0; i < sv.n_stores; i++)
+        sr_store_close(sv.stores[i].store);
     return status;
 }
 
@@ -161,14 +171,16 @@ const struct sr_cli_command sr_cmd_serve = {
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { O_LISTEN = 256, O_DB, O_WEB, O_ASSETS, O_KEY, O_CONTACT, O_THREADS, O_RATE, O_PRIVATE, O_FEEDS,
-           O_NO_WATCH };
+           O_NO_WATCH, O_BREAKING_SOURCES, O_BREAKING_WINDOW };
     static const struct option opts[] = {
         {"listen", required_argument, 0, O_LISTEN}, {"db", required_argument, 0, O_DB},
         {"web", required_argument, 0, O_WEB}, {"assets", required_argument, 0, O_ASSETS},
         {"vapid-key", required_argument, 0, O_KEY}, {"contact", required_argument, 0, O_CONTACT},
         {"threads", required_argument, 0, O_THREADS}, {"subscribe-rate", required_argument, 0, O_RATE},
         {"allow-private", no_argument, 0, O_PRIVATE}, {"feeds", required_argument, 0, O_FEEDS},
-        {"no-watch", no_argument, 0, O_NO_WATCH}, {0, 0, 0, 0},
+        {"no-watch", no_argument, 0, O_NO_WATCH},
+        {"breaking-sources", required_argument, 0, O_BREAKING_SOURCES},
+        {"breaking-window", required_argument, 0, O_BREAKING_WINDOW}, {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
@@ -185,12 +197,16 @@ static int parse_options(int argc, char **argv, struct options *o)
         case O_FEEDS: o->feeds = optarg; break;
         case O_NO_WATCH: o->no_watch = true; break;
         case O_THREADS:
-        case O_RATE: {
+        case O_RATE:
+        case O_BREAKING_SOURCES:
+        case O_BREAKING_WINDOW: {
             char *end;
             long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 10000)
-                return sr_cli_usage_error("serve", "%s must be a number from 1 to 10000", argv[optind - 1]);
-            *(c == O_THREADS ? &o->threads : &o->subscribe_rate) = (int)v;
+            long max = c == O_BREAKING_SOURCES ? 64 : c == O_THREADS ? 64 : 10000;
+            if (*end || v < 1 || v > max)
+                return sr_cli_usage_error("serve", "%s must be a number from 1 to %ld", argv[optind - 1], max);
+            *(c == O_THREADS ? &o->threads : c == O_RATE ? &o->subscribe_rate
+              : c == O_BREAKING_SOURCES ? &o->breaking_sources : &o->breaking_minutes) = (int)v;
             break;
         }
         case ':':

@@ -9,13 +9,20 @@
 #include "sitrep/store.h"
 
 #define SERVE_RATE_SLOTS 1024
+#define SERVE_STORES_MAX 64
 
 struct serve {
     const char *db;
     sr_http_server *http;
     sr_sse_hub *hub;
-    sr_store *store;            /* the request thread's handle */
-    pthread_mutex_t store_mu;
+    /* the request threads' store handles, one per thread, each in use by
+     * one request at a time */
+    struct serve_store {
+        sr_store *store;
+        pthread_mutex_t mu;
+    } stores[SERVE_STORES_MAX];
+    int n_stores;
+    atomic_uint next_store;
     sr_vapid *vapid;
     const char *admin_token;    /* NULL: write endpoints other than subscribing are closed */
     bool allow_private;         /* webhook/push targets on private addresses (tests) */
@@ -23,6 +30,10 @@ struct serve {
     /* subscriptions, indexed for matching (the watcher thread reads them) */
     sr_alert_index *subs;
     pthread_mutex_t subs_mu;
+    /* breaking stories: many independent outlets on one story, quickly */
+    sr_breaking *breaking;      /* the watcher thread's own */
+    sr_breaking_options breaking_opt;
+    atomic_llong breaking_flagged;
     /* background threads */
     pthread_t watcher, sender;
     atomic_bool stop;
@@ -38,6 +49,10 @@ struct serve {
     double started;
 };
 
+/** A store handle for one request: a free one of the pool, else the next
+ *  in turn once it is free. Give it back with serve_store_release(). */
+sr_store *serve_store_acquire(struct serve *sv);
+void serve_store_release(struct serve *sv, sr_store *store);
 /** Register every API route on sv->http. */
 sr_err serve_routes(struct serve *sv);
 /** Load the stored subscriptions into sv->subs. */

@@ -3,6 +3,7 @@
  * the operational endpoints. Handlers run on the server's request thread and
  * share one store handle under a lock. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -183,11 +184,11 @@ static sr_err list_events(void *ctx, sr_http_request *req, sr_http_response *res
         }
         sr_json_array_begin(&p.j);
     }
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_events(sv->store, &f, page_event, &p);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_events(store, &f, page_event, &p);
+    serve_store_release(sv, store);
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     char next[64] = "";
     if (p.more)
         snprintf(next, sizeof next, "%" PRId64 "_%" PRId64, p.last_date, p.last_id);
@@ -250,9 +251,9 @@ static sr_err one_event(void *ctx, sr_http_request *req, sr_http_response *res)
     sr_buf_init(&sources, 16 << 20);
     sr_json_init(&d.sources, &sources);
     sr_json_array_begin(&d.sources);
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_event_get(sv->store, id, detail_event, detail_support, &d);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_event_get(store, id, detail_event, detail_support, &d);
+    serve_store_release(sv, store);
     sr_json_array_end(&d.sources);
     if (!e && d.event.len > 1 && d.event.data[d.event.len - 1] == '}') {
         sr_buf_append(&res->body, d.event.data, d.event.len - 1);
@@ -262,7 +263,7 @@ static sr_err one_event(void *ctx, sr_http_request *req, sr_http_response *res)
     } else if (e == SR_ENOTFOUND) {
         sr_http_error(res, 404, "no such event");
     } else {
-        sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        sr_http_error(res, 500, sr_store_errmsg(store));
     }
     sr_buf_free(&d.event);
     sr_buf_free(&sources);
@@ -361,9 +362,9 @@ static sr_err stream(void *ctx, sr_http_request *req, sr_http_response *res)
             sr_buf_free(&r.json);
             return sr_http_error(res, 400, "Last-Event-ID / since_id must be an event sequence number");
         }
-        pthread_mutex_lock(&sv->store_mu);
-        sr_store_events_changed(sv->store, after, REPLAY_MAX, replay_event, &r);
-        pthread_mutex_unlock(&sv->store_mu);
+        sr_store *store = serve_store_acquire(sv);
+        sr_store_events_changed(store, after, REPLAY_MAX, replay_event, &r);
+        serve_store_release(sv, store);
     }
     struct stream_filter *sf = stream_filter_new(&f);
     sr_err e = sf ? sr_http_stream(req, res, sv->hub, stream_match, sf, free, r.out.data, r.out.len) : SR_ENOMEM;
@@ -431,12 +432,12 @@ static sr_err list_stories(void *ctx, sr_http_request *req, sr_http_response *re
     sr_json_key(&j, "stories");
     sr_json_array_begin(&j);
     struct story_page p = {.j = &j, .limit = (int)limit};
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_stories(sv->store, f.has_since ? f.since : 0, cursor && *cursor ? &after : NULL,
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_stories(store, f.has_since ? f.since : 0, cursor && *cursor ? &after : NULL,
                                 (int)limit + 1, story_out, &p);
-    pthread_mutex_unlock(&sv->store_mu);
+    serve_store_release(sv, store);
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     sr_json_array_end(&j);
     char next[64];
     snprintf(next, sizeof next, "%" PRId64 "_%" PRId64, p.last.last_seen, p.last.id);
@@ -482,11 +483,11 @@ static sr_err search_articles(void *ctx, sr_http_request *req, sr_http_response 
     sr_json_key(&j, "articles");
     sr_json_array_begin(&j);
     struct article_page p = {.j = &j};
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_articles_search(sv->store, q, (int)limit, (int)offset, article_out, &p);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_articles_search(store, q, (int)limit, (int)offset, article_out, &p);
+    serve_store_release(sv, store);
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     sr_json_array_end(&j);
     sr_json_key(&j, "next");
     if (p.n == limit)
@@ -527,11 +528,11 @@ static sr_err complete_places(void *ctx, sr_http_request *req, sr_http_response 
     sr_json_object_begin(&j);
     sr_json_key(&j, "places");
     sr_json_array_begin(&j);
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_places_complete(sv->store, q, (int)limit, place_out, &j);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_places_complete(store, q, (int)limit, place_out, &j);
+    serve_store_release(sv, store);
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     sr_json_array_end(&j);
     sr_json_object_end(&j);
     return SR_OK;
@@ -577,11 +578,11 @@ static sr_err stats(void *ctx, sr_http_request *req, sr_http_response *res)
     sr_json_key(&j, "days");
     sr_json_array_begin(&j);
     struct stats_out s = {.j = &j};
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_stats(sv->store, &f, stat_out, &s);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_stats(store, &f, stat_out, &s);
+    serve_store_release(sv, store);
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     if (s.open) {
         sr_json_object_end(&j);
         sr_json_object_end(&j);
@@ -697,12 +698,12 @@ static sr_err subscribe(void *ctx, sr_http_request *req, sr_http_response *res)
     sr_store_subscription row = {.token_hash = hash, .channel = c.kind, .endpoint = c.endpoint,
                                  .keys = c.keys, .filter = filter.data};
     int64_t id = 0;
-    pthread_mutex_lock(&sv->store_mu);
-    e = sr_store_subscription_add(sv->store, &row, &id);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    e = sr_store_subscription_add(store, &row, &id);
+    serve_store_release(sv, store);
     sr_buf_free(&filter);
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     sub.id = (uint64_t)id;
     pthread_mutex_lock(&sv->subs_mu);
     sr_alert_index_add(sv->subs, &sub);
@@ -742,17 +743,17 @@ static sr_err unsubscribe(void *ctx, sr_http_request *req, sr_http_response *res
         return sr_http_error(res, 404, "no such subscription");
     const char *token = bearer(req);
     char hash[65] = "";
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_subscription_get(sv->store, id, copy_token_hash, hash);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_subscription_get(store, id, copy_token_hash, hash);
     bool allowed = !e && token && (sr_alert_token_check(token, hash) ||
                                    (sv->admin_token && strcmp(token, sv->admin_token) == 0));
     if (allowed)
-        e = sr_store_subscription_remove(sv->store, id);
-    pthread_mutex_unlock(&sv->store_mu);
+        e = sr_store_subscription_remove(store, id);
+    serve_store_release(sv, store);
     if (e == SR_ENOTFOUND)
         return sr_http_error(res, 404, "no such subscription");
     if (e)
-        return sr_http_error(res, 500, sr_store_errmsg(sv->store));
+        return sr_http_error(res, 500, sr_store_errmsg(store));
     if (!allowed) {
         sr_http_add_header(res, "WWW-Authenticate", "Bearer");
         return sr_http_error(res, token ? 403 : 401, "the subscription's token is needed (Authorization: Bearer TOKEN)");
@@ -781,9 +782,9 @@ static sr_err healthz(void *ctx, sr_http_request *req, sr_http_response *res)
 {
     struct serve *sv = ctx;
     int64_t seq;
-    pthread_mutex_lock(&sv->store_mu);
-    sr_err e = sr_store_last_seq(sv->store, &seq);
-    pthread_mutex_unlock(&sv->store_mu);
+    sr_store *store = serve_store_acquire(sv);
+    sr_err e = sr_store_last_seq(store, &seq);
+    serve_store_release(sv, store);
     res->content_type = "text/plain; charset=utf-8";
     res->status = e ? 503 : 200;
     sr_buf_puts(&res->body, e ? "store unavailable\n" : "ok\n");
@@ -793,6 +794,15 @@ static sr_err healthz(void *ctx, sr_http_request *req, sr_http_response *res)
 static void metric(sr_buf *b, const char *name, const char *type, const char *help, double v)
 {
     sr_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, v);
+}
+
+#define OUTBOX_COUNT_MAX 100000
+
+static int count_delivery(const sr_store_delivery *d, void *arg)
+{
+    (void)d;
+    ++*(long long *)arg;
+    return 0;
 }
 
 static sr_err metrics(void *ctx, sr_http_request *req, sr_http_response *res)
@@ -813,9 +823,17 @@ static sr_err metrics(void *ctx, sr_http_request *req, sr_http_response *res)
     metric(b, "sitrep_events_seq", "gauge", "Change sequence of the newest event seen.", (double)atomic_load(&sv->last_seq));
     metric(b, "sitrep_events_published_total", "counter", "Events sent to live streams.", (double)atomic_load(&sv->published));
     metric(b, "sitrep_alerts_matched_total", "counter", "Deliveries queued for matching subscriptions.", (double)atomic_load(&sv->matched));
+    metric(b, "sitrep_breaking_stories_total", "counter", "Stories this server flagged as breaking.",
+           (double)atomic_load(&sv->breaking_flagged));
     metric(b, "sitrep_deliveries_sent_total", "counter", "Alerts delivered.", (double)atomic_load(&sv->sent));
     metric(b, "sitrep_deliveries_retried_total", "counter", "Delivery attempts to be retried.", (double)atomic_load(&sv->send_retried));
     metric(b, "sitrep_deliveries_failed_total", "counter", "Deliveries given up.", (double)atomic_load(&sv->send_failed));
+    long long pending = 0;
+    sr_store *store = serve_store_acquire(sv);
+    sr_store_deliveries_due(store, INT64_MAX, OUTBOX_COUNT_MAX, count_delivery, &pending);
+    serve_store_release(sv, store);
+    metric(b, "sitrep_outbox_pending", "gauge", "Alerts waiting in the outbox (delivery or retry), counted up to 100000.",
+           (double)pending);
     pthread_mutex_lock(&sv->subs_mu);
     double n = (double)sr_alert_index_count(sv->subs);
     pthread_mutex_unlock(&sv->subs_mu);

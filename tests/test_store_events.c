@@ -239,6 +239,55 @@ Test(store_events, every_filter_returns_what_a_scan_returns_in_order_across_page
     cr_assert_gt(nonempty, 200, "the random filters should mostly select something");
 }
 
+/* A map view: a small box around an event (often across the antimeridian)
+ * and a page, the query the map index's cells answer; other filters
+ * sometimes. The pages must be what a scan gives, in order. */
+Test(store_events, map_views_of_small_boxes_return_what_a_scan_returns_across_pages,
+     .init = fill_store, .fini = drop_store, .timeout = 300)
+{
+    static page paged;
+    int nonempty = 0, crossing = 0;
+    for (int round = 0; round < 400; round++) {
+        sr_store_filter f;
+        random_filter(&f);
+        if (pick(3))  /* mostly the view alone, as the page asks */
+            memset(&f, 0, sizeof f);
+        f.q = NULL;
+        const truth *at = &events[pick(N_EVENTS)];
+        if (isnan(at->lat))
+            continue;
+        double d = uniform(0.2, 4);
+        f.has_bbox = true;
+        f.south = fmax(-90, at->lat - d), f.north = fmin(90, at->lat + d * uniform(0.5, 1.5));
+        f.west = at->lon - d, f.east = at->lon + d;
+        if (f.west < -180)
+            f.west += 360;
+        if (f.east > 180)
+            f.east -= 360;
+        crossing += f.west > f.east;
+        int n = expect(&f);
+        nonempty += n > 0;
+        f.limit = 1 + pick(6);
+        paged.n = 0;
+        for (int pages = 0;; pages++) {
+            int before = paged.n;
+            cr_assert_eq(sr_store_events(store, &f, collect, &paged), SR_OK, "%s", sr_store_errmsg(store));
+            cr_assert_leq(paged.n - before, f.limit);
+            if (paged.n == before)
+                break;
+            f.has_after = true;
+            f.after_date = paged.last_date;
+            f.after_id = paged.last_id;
+            cr_assert_lt(pages, N_EVENTS);
+        }
+        cr_assert_eq(paged.n, n, "round %d: pages gave %d of %d", round, paged.n, n);
+        for (int i = 0; i < n; i++)
+            cr_assert_eq(paged.ids[i], expected[i]->id, "round %d, position %d", round, i);
+    }
+    cr_assert_gt(nonempty, 200, "boxes around events should mostly hold some (%d did)", nonempty);
+    cr_assert_gt(crossing, 10, "some boxes should cross the antimeridian");
+}
+
 typedef struct day_type { int64_t day; char type[40]; int64_t count; } day_type;
 typedef struct stats { day_type rows[2000]; int n; } stats;
 
@@ -448,4 +497,49 @@ Test(store_events, changes_since_a_sequence_replay_new_and_updated_events_in_ord
     cr_assert_eq(sr_store_events_changed(store, last, 0, collect_seq, &p), SR_OK);
     cr_assert_eq(p.n, 0);
     drop_store();
+}
+
+static int last_event(const sr_store_event *e, void *ctx)
+{
+    *(sr_store_event *)ctx = *e;
+    return 0;
+}
+
+/* Flagging a story breaking changes what its events say, so they get a new
+ * change sequence (streams replay them); the breaking alert is a delivery
+ * of its own beside the event's, each queued once. */
+Test(store_events, a_breaking_story_changes_its_events_and_has_its_own_alert)
+{
+    char *p = tmp_store_path();
+    sr_store *s = open_store(p);
+    int64_t story = 0, ev = 0, sub = 0, seq = 0;
+    cr_assert_eq(sr_store_story_add(s, "clashes", 0, &story), SR_OK);
+    sr_store_event e;
+    sr_store_event_init(&e);
+    e.article_id = add_article(s, 1, "t", "x", 0);
+    e.story_id = story;
+    cr_assert_eq(sr_store_event_add(s, &e, &ev), SR_OK);
+    cr_assert_eq(sr_store_last_seq(s, &seq), SR_OK);
+    bool changed = false;
+    cr_assert_eq(sr_store_story_set_breaking(s, story, &changed), SR_OK);
+    cr_assert(changed);
+    sr_store_event got = {0};
+    cr_assert_eq(sr_store_events_changed(s, seq, 0, last_event, &got), SR_OK);
+    cr_assert_eq(got.id, ev, "the story's event is not among the changes");
+    cr_assert(got.breaking);
+    cr_assert_eq(sr_store_story_set_breaking(s, story, &changed), SR_OK);
+    cr_assert_not(changed);
+
+    sr_store_subscription sb = {.channel = "webhook", .endpoint = "https://hooks.example/a", .keys = "{}",
+                                .filter = "{}"};
+    cr_assert_eq(sr_store_subscription_add(s, &sb, &sub), SR_OK);
+    bool queued = false;
+    cr_assert_eq(sr_store_delivery_enqueue(s, sub, ev, &queued), SR_OK);
+    cr_assert(queued);
+    cr_assert_eq(sr_store_delivery_enqueue_kind(s, sub, ev, SR_ALERT_BREAKING, &queued), SR_OK);
+    cr_assert(queued, "the breaking alert is not the event's alert");
+    cr_assert_eq(sr_store_delivery_enqueue_kind(s, sub, ev, SR_ALERT_BREAKING, &queued), SR_OK);
+    cr_assert_not(queued, "a breaking alert is queued once");
+    sr_store_close(s);
+    remove_store(p);
 }

@@ -47,7 +47,7 @@ function markerFor(ev) {
   const size = Math.min(26, 10 + Math.sqrt(d) * 2.5);
   const icon = L.divIcon({
     className: '',
-    html: `<div class="marker" style="width:${size}px;height:${size}px;background:${colorOf(ev)}"></div>`,
+    html: `<div class="marker${ev.breaking ? ' breaking' : ''}" style="width:${size}px;height:${size}px;background:${colorOf(ev)}"></div>`,
     iconSize: [size, size],
   });
   const m = L.marker([ev.place.lat, ev.place.lon], { icon, title: label(ev), keyboard: true });
@@ -118,7 +118,7 @@ function listItem(ev) {
   const who = [actorName(ev.source), actorName(ev.target)].filter(Boolean).join(' → ');
   const d = deaths(ev);
   li.innerHTML = `<div class="ev-title"><span class="dot" style="background:${colorOf(ev)}"></span>${escapeHTML(label(ev))}</div>
-    <div class="ev-meta">${escapeHTML(ev.date)}${who ? ' · ' + escapeHTML(who) : ''}${d ? ' · ' + d + ' killed' : ''} · ${sourceCount(ev)} source${sourceCount(ev) > 1 ? 's' : ''}${ev.breaking ? ' · <b>breaking</b>' : ''}</div>`;
+    <div class="ev-meta">${escapeHTML(ev.date)}${who ? ' · ' + escapeHTML(who) : ''}${d ? ' · ' + d + ' killed' : ''} · ${sourceCount(ev)} source${sourceCount(ev) > 1 ? 's' : ''}${ev.breaking ? ' · <span class="badge">BREAKING</span>' : ''}</div>`;
   li.addEventListener('click', () => openEvent(ev.id));
   return li;
 }
@@ -313,7 +313,9 @@ function connectStream() {
     try {
       const ev = JSON.parse(m.data);
       if (state.until && ev.date >= state.until) return;
+      const was = state.events.get(ev.id);
       upsert(ev);
+      if (ev.breaking && !(was && was.breaking)) toast('Breaking: ' + label(ev));
     } catch (_) { /* a malformed message is skipped */ }
   });
 }
@@ -344,10 +346,9 @@ async function subscribe() {
     if (perm !== 'granted') { toast('Notifications were not allowed'); return; }
     const { key } = await getJSON('/api/vapid');
     const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(key) });
-    const b = map.getBounds();
     const f = state.filters;
     const body = {
-      region: f.country ? { country: f.country } : { bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => +x.toFixed(4)) },
+      region: f.country ? { country: f.country } : { bbox: viewBox() },
       actors: f.actor ? [f.actor] : [],
       acled_types: f.acled_type ? [f.acled_type] : [],
       min_fatalities: f.min_fatalities ? +f.min_fatalities : 0,
@@ -367,6 +368,19 @@ async function subscribe() {
 }
 $('subscribe').addEventListener('click', subscribe);
 
+/* The view as [west, south, east, north] the server accepts: Leaflet's
+ * longitudes run past ±180 when the world wraps, latitudes past ±85 at
+ * low zoom. A view wider than the world is the whole world. */
+function viewBox() {
+  const b = map.getBounds();
+  const clampLat = (y) => Math.max(-90, Math.min(90, y));
+  const wrap = (x) => ((((x + 180) % 360) + 360) % 360) - 180;
+  let west = b.getWest(), east = b.getEast();
+  if (east - west >= 360) { west = -180; east = 180; } else { west = wrap(west); east = wrap(east); }
+  if (east === -180) east = 180;
+  return [west, clampLat(b.getSouth()), east, clampLat(b.getNorth())].map((x) => +x.toFixed(4));
+}
+
 function toast(msg) {
   const t = $('toast');
   t.textContent = msg;
@@ -380,4 +394,4 @@ function toast(msg) {
 refresh();
 const wanted = new URLSearchParams(location.search).get('event');
 if (wanted) openEvent(/^\d+$/.test(wanted) ? +wanted : wanted);
-window.sitrep = { state, map, openEvent };  // for the browser test and for the curious
+window.sitrep = { state, map, openEvent, viewBox };  // for the browser test and for the curious

@@ -6,7 +6,7 @@
 # Builds a store of EVENTS generated events, starts `sitrep serve`, then
 #  1. map queries (bbox + week window, varying) with wrk: requests/s and p99,
 #     next to /healthz on the same server in the same run (the floor of the
-#     HTTP layer), printed as a ratio;
+#     HTTP layer), printed as a ratio, and the server's CPU time per query;
 #  2. STREAM_CLIENTS live-stream clients held open: server memory per client;
 #  3. one event stored by another process: time until the last client has it
 #     (target p99 <= 1 s), and until a local webhook receiver has it.
@@ -32,13 +32,19 @@ for _ in $(seq 100); do port=$(sed -n 's/.*(port \([0-9]*\);.*/\1/p' "$WORK/log"
 URL=http://127.0.0.1:$port
 
 echo "== map queries (wrk, 2 threads, 32 connections, 10 s each)"
+cpu() { awk '{print $14 + $15}' /proc/$SERVE_PID/stat; }  # server CPU in clock ticks
+c0=$(cpu)
 wrk -t2 -c32 -d10s --latency -s bench/serve/queries.lua "$URL" >"$WORK/q.txt"
+c1=$(cpu)
 wrk -t2 -c32 -d10s --latency "$URL/healthz" >"$WORK/h.txt"
 q_rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/q.txt"); h_rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/h.txt")
 q_p99=$(awk '$1=="99%" {print $2}' "$WORK/q.txt"); h_p99=$(awk '$1=="99%" {print $2}' "$WORK/h.txt")
 echo "bbox+time /api/events: $q_rps req/s, p99 $q_p99"
 echo "/healthz (floor):      $h_rps req/s, p99 $h_p99"
 echo "ratio: map queries run at $(echo "scale=3; $q_rps / $h_rps" | bc) of the HTTP floor"
+q_n=$(awk '/requests in/ {print $1}' "$WORK/q.txt")
+# CPU time does not depend on what else the machine runs, unlike the rates
+echo "server CPU per map query: $(echo "scale=2; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $q_n" | bc) ms"
 
 echo "== $CLIENTS live-stream clients"
 rss0=$(awk '/VmRSS/ {print $2}' /proc/$SERVE_PID/status)

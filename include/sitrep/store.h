@@ -161,7 +161,8 @@ sr_err sr_store_story_add(sr_store *s, const char *title, int64_t seen, int64_t 
 /** Put an article in a story (updates the story's counts and last_seen). */
 sr_err sr_store_story_attach(sr_store *s, int64_t story_id, int64_t article_id);
 /** Flag a story as breaking. *changed is true only the first time, so the
- *  caller alerts once. */
+ *  caller alerts once. Its events then count as changed (a new change
+ *  sequence each), so live streams show them flagged. */
 sr_err sr_store_story_set_breaking(sr_store *s, int64_t story_id, bool *changed);
 /** Stories seen at or after `since`, most recently seen first; keyset
  *  pagination: pass the last story of a page as `after` (NULL: first page). */
@@ -264,6 +265,7 @@ typedef struct sr_store_filter {
     const char *actor;          /**< actor code prefix, either side ("IRQ", "IRQMIL") */
     int min_fatalities;         /**< 0: no minimum */
     const char *q;              /**< words in a supporting article */
+    int64_t story_id;           /**< 0: any story */
     /** Keyset cursor: the (date, id) of the last event of the previous page
      *  (has_after false: first page). Pages run newest first. */
     bool has_after;
@@ -331,10 +333,18 @@ typedef enum sr_store_delivery_status {
     SR_OUTBOX_FAILED,           /**< gave up: permanent error */
 } sr_store_delivery_status;
 
+/** What a delivery tells: the event itself, or that its story became
+ *  breaking news. One delivery of each kind per (subscription, event). */
+typedef enum sr_store_alert_kind {
+    SR_ALERT_EVENT = 0,
+    SR_ALERT_BREAKING = 1,
+} sr_store_alert_kind;
+
 typedef struct sr_store_delivery {
     int64_t id;
     int64_t subscription_id;
     int64_t event_id;
+    sr_store_alert_kind kind;
     int attempts;
     sr_store_delivery_status status;
     int64_t next_attempt;
@@ -348,6 +358,9 @@ typedef int (*sr_store_delivery_fn)(const sr_store_delivery *d, void *ctx);
  *  false, so a restart sends nothing twice. */
 sr_err sr_store_delivery_enqueue(sr_store *s, int64_t subscription_id, int64_t event_id,
                                  bool *queued);
+/** The same for a delivery of another kind (SR_ALERT_BREAKING). */
+sr_err sr_store_delivery_enqueue_kind(sr_store *s, int64_t subscription_id, int64_t event_id,
+                                      sr_store_alert_kind kind, bool *queued);
 /** Pending deliveries whose next attempt is due at `now`, oldest first. */
 sr_err sr_store_deliveries_due(sr_store *s, int64_t now, int limit,
                                sr_store_delivery_fn fn, void *ctx);

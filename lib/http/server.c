@@ -286,11 +286,27 @@ static const struct route *find_route(sr_http_server *s, const char *method, con
     return NULL;
 }
 
+static enum MHD_Result add_arg_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += 2 + strlen(key) + (value ? strlen(value) : 0);  /* "&key=value" */
+    return MHD_YES;
+}
+
+/* The path and the query together, decoded (libmicrohttpd keeps no copy of
+ * the raw request line): what max_url caps. */
+static size_t url_length(const sr_http_request *req)
+{
+    size_t n = strlen(req->path);
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_arg_length, &n);
+    return n;
+}
+
 static enum MHD_Result dispatch(sr_http_server *s, sr_http_request *req)
 {
     if (req->too_big)
         return queue_json_error(s, req->conn, 413, "request body too large");
-    if (strlen(req->path) > s->o.max_url)
+    if (url_length(req) > s->o.max_url)
         return queue_json_error(s, req->conn, 414, "URL too long");
     bool mismatch;
     const struct route *route = find_route(s, req->method, req->path, &mismatch);

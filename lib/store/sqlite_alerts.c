@@ -82,16 +82,18 @@ sr_err sq_subscriptions(sr_store *s, sr_store_subscription_fn fn, void *ctx)
     return st ? each_subscription(q, st, fn, ctx, &rows) : SR_EDB;
 }
 
-sr_err sq_delivery_enqueue(sr_store *s, int64_t subscription_id, int64_t event_id, bool *queued)
+sr_err sq_delivery_enqueue(sr_store *s, int64_t subscription_id, int64_t event_id, sr_store_alert_kind kind,
+                           bool *queued)
 {
     sr_sqlite *q = SQ(s);
-    sqlite3_stmt *st = sq_stmt(q, "INSERT INTO deliveries(subscription_id, event_id, created) VALUES (?, ?, ?)"
-                                  " ON CONFLICT(subscription_id, event_id) DO NOTHING");
+    sqlite3_stmt *st = sq_stmt(q, "INSERT INTO deliveries(subscription_id, event_id, kind, created) VALUES (?, ?, ?, ?)"
+                                  " ON CONFLICT(subscription_id, event_id, kind) DO NOTHING");
     if (!st)
         return SR_EDB;
     sqlite3_bind_int64(st, 1, subscription_id);
     sqlite3_bind_int64(st, 2, event_id);
-    sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+    sqlite3_bind_int(st, 3, kind);
+    sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
     sr_err rc = sq_run(q, st, "queueing a delivery");
     if (queued)
         *queued = !rc && sqlite3_changes(q->db) == 1;
@@ -101,7 +103,7 @@ sr_err sq_delivery_enqueue(sr_store *s, int64_t subscription_id, int64_t event_i
 sr_err sq_deliveries_due(sr_store *s, int64_t now, int limit, sr_store_delivery_fn fn, void *ctx)
 {
     sr_sqlite *q = SQ(s);
-    sqlite3_stmt *st = sq_stmt(q, "SELECT id, subscription_id, event_id, attempts, status, next_attempt, last_error"
+    sqlite3_stmt *st = sq_stmt(q, "SELECT id, subscription_id, event_id, attempts, status, next_attempt, last_error, kind"
                                   " FROM deliveries WHERE status = 0 AND next_attempt <= ?"
                                   " ORDER BY next_attempt, id LIMIT ?");
     if (!st)
@@ -114,7 +116,7 @@ sr_err sq_deliveries_due(sr_store *s, int64_t now, int limit, sr_store_delivery_
             .id = sqlite3_column_int64(st, 0), .subscription_id = sqlite3_column_int64(st, 1),
             .event_id = sqlite3_column_int64(st, 2), .attempts = sqlite3_column_int(st, 3),
             .status = sqlite3_column_int(st, 4), .next_attempt = sqlite3_column_int64(st, 5),
-            .last_error = sq_text(st, 6),
+            .last_error = sq_text(st, 6), .kind = sqlite3_column_int(st, 7),
         };
         if (fn(&d, ctx))
             break;

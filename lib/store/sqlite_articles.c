@@ -383,13 +383,45 @@ sr_err sq_story_attach(sr_store *s, int64_t story_id, int64_t article_id)
 sr_err sq_story_set_breaking(sr_store *s, int64_t story_id, bool *changed)
 {
     sr_sqlite *q = SQ(s);
+    bool flagged = false;
+    sr_err rc = sq_write_begin(q);
+    if (rc)
+        return rc;
     sqlite3_stmt *st = sq_stmt(q, "UPDATE stories SET breaking = 1 WHERE id = ? AND breaking = 0");
     if (!st)
-        return SR_EDB;
-    sqlite3_bind_int64(st, 1, story_id);
-    sr_err rc = sq_run(q, st, "flagging a story");
+        rc = SR_EDB;
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, story_id);
+        rc = sq_run(q, st, "flagging a story");
+        flagged = !rc && sqlite3_changes(q->db) == 1;
+    }
+    /* The events now say "breaking": a new change sequence each, one at a
+     * time since the sequence is unique, so live streams and other
+     * processes see them change. */
+    sqlite3_stmt *ev = flagged ? sq_stmt(q, "SELECT id FROM events WHERE story_id = ? ORDER BY id") : NULL;
+    if (flagged && !ev)
+        rc = SR_EDB;
+    int64_t ids[256];
+    int n = 0;
+    if (ev) {
+        sqlite3_bind_int64(ev, 1, story_id);
+        while (n < 256 && sqlite3_step(ev) == SQLITE_ROW)
+            ids[n++] = sqlite3_column_int64(ev, 0);
+        sqlite3_reset(ev);
+    }
+    for (int i = 0; !rc && i < n; i++) {
+        st = sq_stmt(q, "UPDATE events SET seq = (SELECT max(seq) + 1 FROM events), updated = ?2 WHERE id = ?1");
+        if (!st) {
+            rc = SR_EDB;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, ids[i]);
+        sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+        rc = sq_run(q, st, "marking a story's events");
+    }
+    rc = sq_write_end(q, rc);
     if (changed)
-        *changed = !rc && sqlite3_changes(q->db) == 1;
+        *changed = !rc && flagged;
     return rc;
 }
 

@@ -320,15 +320,32 @@ static void put_i(query *b, int64_t i) { b->v[b->n].kind = 'i'; b->v[b->n++].i =
 static void put_d(query *b, double d) { b->v[b->n].kind = 'd'; b->v[b->n++].d = d; }
 static void put_s(query *b, const char *s) { b->v[b->n].kind = 's'; b->v[b->n++].s = s; }
 
-static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_filter *f);
+/* How the rows are found: the R*Tree for a box, events_map_cell one
+ * 1-degree cell at a time (its number bound first), or a scan newest
+ * first with the box tested on events_map_time. */
+enum plan { PLAN_RTREE, PLAN_CELL, PLAN_SCAN };
+#define MAP_CELLS_MAX 64
+#define MAP_PAGE_MAX 10000
+
+static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_filter *f, enum plan plan);
+static int map_cells(const sr_store_filter *f, int64_t *cells);
+static sr_err events_by_cells(sr_sqlite *q, const sr_store_filter *f, const int64_t *cells, int n_cells,
+                              sr_store_event_fn fn, void *ctx);
+static sr_err events_by_id(sr_sqlite *q, const int64_t (*ids)[2], size_t n, sr_store_event_fn fn, void *ctx);
 static sqlite3_stmt *prepare(sr_sqlite *q, query *b);
 static void query_free(query *b);
 
 sr_err sq_events(sr_store *s, const sr_store_filter *f, sr_store_event_fn fn, void *ctx)
 {
     sr_sqlite *q = SQ(s);
+    int64_t cells[MAP_CELLS_MAX];
+    int n_cells = map_cells(f, cells);
+    if (n_cells > 0)
+        return events_by_cells(q, f, cells, n_cells, fn, ctx);
     query b;
-    sr_err rc = build(q, &b, "SELECT " EVENT_COLUMNS, f);
+    /* A box too wide for the cells is most of the map: the newest events
+     * in time order are then mostly inside it (events_map_time). */
+    sr_err rc = build(q, &b, "SELECT " EVENT_COLUMNS, f, n_cells < 0 && !f->q ? PLAN_SCAN : PLAN_RTREE);
     if (!rc && f->has_after) {
         sr_buf_puts(&b.sql, " AND (e.date, e.id) < (?, ?)");
         put_i(&b, f->after_date);
@@ -345,11 +362,121 @@ sr_err sq_events(sr_store *s, const sr_store_filter *f, sr_store_event_fn fn, vo
     return rc;
 }
 
+/* ---- The map query: a box, a time window, a page. --------------------------
+ *
+ * The page asks for the newest events in a box. Through the R*Tree that
+ * means reading every event of the box and window (thousands at a busy
+ * place), each a random read of a wide row, to sort them and keep 200.
+ * Instead each 1-degree cell of the box is read from events_map_cell
+ * (cell, date, id, lat, lon) newest first, testing the exact box on the
+ * index alone and stopping at a page; the pages of the cells are merged
+ * here, and only the events of the final page are read in full. */
+
+static int cmp_newest(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? 1 : -1;
+    return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+}
+
+/* The cells of the box (schema step 4: floor(lat + 90) * 360 +
+ * floor(lon + 180) mod 360), or 0 when the query is not one for them, or
+ * -1 when the box covers more than MAP_CELLS_MAX. Full-text queries and
+ * unpaged reads (export) go through the general plan. */
+static int map_cells(const sr_store_filter *f, int64_t *cells)
+{
+    if (!f->has_bbox || f->q || f->limit <= 0 || f->limit > MAP_PAGE_MAX)
+        return 0;
+    int r0 = (int)(f->south + 90), r1 = (int)(f->north + 90);
+    int c0 = (int)(f->west + 180), c1 = (int)(f->east + 180);
+    if (f->west > f->east)
+        c1 += 360;  /* across the antimeridian */
+    long n = (long)(r1 - r0 + 1) * (c1 - c0 + 1);
+    if (n > MAP_CELLS_MAX || c1 - c0 + 1 >= 360)
+        return -1;
+    int k = 0;
+    for (int r = r0; r <= r1; r++)
+        for (int c = c0; c <= c1; c++)
+            cells[k++] = (int64_t)r * 360 + c % 360;
+    return k;
+}
+
+static sr_err events_by_cells(sr_sqlite *q, const sr_store_filter *f, const int64_t *cells, int n_cells,
+                              sr_store_event_fn fn, void *ctx)
+{
+    /* One read transaction for every cell and the page: one snapshot, and
+     * the locks taken once instead of per statement. */
+    bool own = !q->in_batch && sqlite3_get_autocommit(q->db);
+    if (own && sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(q, "starting a read");
+    query b;
+    sr_err rc = build(q, &b, "SELECT e.date, e.id", f, PLAN_CELL);
+    if (!rc && f->has_after) {
+        sr_buf_puts(&b.sql, " AND (e.date, e.id) < (?, ?)");
+        put_i(&b, f->after_date);
+        put_i(&b, f->after_id);
+    }
+    sr_buf_puts(&b.sql, " ORDER BY e.date DESC, e.id DESC LIMIT ?");
+    put_i(&b, f->limit);
+    sqlite3_stmt *st = rc ? NULL : prepare(q, &b);
+    int64_t (*found)[2] = st ? malloc((size_t)n_cells * (size_t)f->limit * sizeof *found) : NULL;
+    size_t n = 0;
+    if (!rc && !found)
+        rc = st ? sr_store_fail(&q->base, SR_ENOMEM, "out of memory") : SR_EDB;
+    for (int i = 0; !rc && i < n_cells; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, cells[i]);
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            found[n][0] = sqlite3_column_int64(st, 0);
+            found[n++][1] = sqlite3_column_int64(st, 1);
+        }
+        if (r != SQLITE_DONE)
+            rc = sq_fail(q, "reading the map index");
+    }
+    if (st)
+        sqlite3_reset(st);
+    query_free(&b);
+    if (!rc) {
+        qsort(found, n, sizeof *found, cmp_newest);
+        if (n > (size_t)f->limit)
+            n = (size_t)f->limit;
+        rc = events_by_id(q, found, n, fn, ctx);
+    }
+    free(found);
+    if (own)
+        sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+static sr_err events_by_id(sr_sqlite *q, const int64_t (*ids)[2], size_t n, sr_store_event_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = sq_stmt(q, "SELECT " EVENT_COLUMNS " FROM events e WHERE e.id = ?1 /* page */");
+    if (!st)
+        return SR_EDB;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, ids[i][1]);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+            sr_store_event e;
+            read_event(st, &e);
+            if (fn(&e, ctx))
+                break;
+        } else if (r != SQLITE_DONE) {
+            sqlite3_reset(st);
+            return sq_fail(q, "reading events");
+        }
+        sqlite3_reset(st);
+    }
+    return SR_OK;
+}
+
 sr_err sq_events_count(sr_store *s, const sr_store_filter *f, int64_t *count)
 {
     sr_sqlite *q = SQ(s);
     query b;
-    sr_err rc = build(q, &b, "SELECT count(*)", f);
+    sr_err rc = build(q, &b, "SELECT count(*)", f, PLAN_RTREE);
     sqlite3_stmt *st = rc ? NULL : prepare(q, &b);
     if (st) {
         int r = sqlite3_step(st);
@@ -370,7 +497,7 @@ sr_err sq_stats(sr_store *s, const sr_store_filter *f, sr_store_stat_fn fn, void
     sr_sqlite *q = SQ(s);
     query b;
     /* Floor to the UTC day, also before 1970. */
-    sr_err rc = build(q, &b, "SELECT e.date - ((e.date % 86400) + 86400) % 86400 AS day, e.acled_type, count(*)", f);
+    sr_err rc = build(q, &b, "SELECT e.date - ((e.date % 86400) + 86400) % 86400 AS day, e.acled_type, count(*)", f, PLAN_RTREE);
     sr_buf_puts(&b.sql, " GROUP BY day, e.acled_type ORDER BY day, e.acled_type");
     sqlite3_stmt *st = rc ? NULL : prepare(q, &b);
     if (st) {
@@ -392,24 +519,19 @@ sr_err sq_stats(sr_store *s, const sr_store_filter *f, sr_store_stat_fn fn, void
  * condition is then checked exactly on the event itself. Codes are matched
  * as prefixes with GLOB, which the indexes serve; sr_store_filter_check
  * has made sure they hold no wildcard. */
-static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_filter *f)
+static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_filter *f, enum plan plan)
 {
     memset(b, 0, sizeof *b);
     sr_buf_init(&b->sql, 16384);
     sr_buf_puts(&b->sql, select);
-    if (f->has_bbox) {
+    if (f->has_bbox && plan == PLAN_RTREE) {
         sr_buf_puts(&b->sql, " FROM events_geo g JOIN events e ON e.id = g.id WHERE g.min_lat <= ? AND g.max_lat >= ?");
         put_d(b, f->north);
         put_d(b, f->south);
         if (f->west <= f->east) {
-            sr_buf_puts(&b->sql, " AND g.min_lon <= ? AND g.max_lon >= ? AND e.lon BETWEEN ? AND ?");
-            put_d(b, f->east), put_d(b, f->west), put_d(b, f->west), put_d(b, f->east);
-        } else {
-            sr_buf_puts(&b->sql, " AND (e.lon >= ? OR e.lon <= ?)");
-            put_d(b, f->west), put_d(b, f->east);
+            sr_buf_puts(&b->sql, " AND g.min_lon <= ? AND g.max_lon >= ?");
+            put_d(b, f->east), put_d(b, f->west);
         }
-        sr_buf_puts(&b->sql, " AND e.lat BETWEEN ? AND ?");
-        put_d(b, f->south), put_d(b, f->north);
         /* The map index counts time in days (sqlite_schema.c). */
         if (f->has_since) {
             sr_buf_puts(&b->sql, " AND g.max_t >= ?");
@@ -419,8 +541,24 @@ static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_f
             sr_buf_puts(&b->sql, " AND g.min_t <= ?");
             put_d(b, (double)f->until / 86400.0);
         }
+    } else if (f->has_bbox && plan == PLAN_CELL) {
+        sr_buf_puts(&b->sql, " FROM events e WHERE e.cell = ?");
+        put_i(b, 0);
+    } else if (f->has_bbox) {
+        sr_buf_puts(&b->sql, " FROM events e INDEXED BY events_map_time WHERE 1");
     } else {
         sr_buf_puts(&b->sql, " FROM events e WHERE 1");
+    }
+    if (f->has_bbox) {  /* the exact test, on the event itself */
+        sr_buf_puts(&b->sql, " AND e.lat BETWEEN ? AND ?");
+        put_d(b, f->south), put_d(b, f->north);
+        if (f->west <= f->east) {
+            sr_buf_puts(&b->sql, " AND e.lon BETWEEN ? AND ?");
+            put_d(b, f->west), put_d(b, f->east);
+        } else {
+            sr_buf_puts(&b->sql, " AND (e.lon >= ? OR e.lon <= ?)");
+            put_d(b, f->west), put_d(b, f->east);
+        }
     }
     if (f->has_since) {
         sr_buf_puts(&b->sql, " AND e.date >= ?");
@@ -459,6 +597,10 @@ static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_f
         snprintf(b->actor_glob, sizeof b->actor_glob, "%s*", f->actor);
         sr_buf_puts(&b->sql, " AND (e.actor1_code GLOB ? OR e.actor2_code GLOB ?)");
         put_s(b, b->actor_glob), put_s(b, b->actor_glob);
+    }
+    if (f->story_id) {
+        sr_buf_puts(&b->sql, " AND e.story_id = ?");
+        put_i(b, f->story_id);
     }
     if (f->min_fatalities > 0) {
         sr_buf_puts(&b->sql, " AND e.fatalities >= ?");

@@ -6,7 +6,7 @@
 #include "store_impl.h"
 
 /** The newest schema this code knows (see sqlite_schema.c). */
-#define SR_SQLITE_SCHEMA_VERSION 4
+#define SR_SQLITE_SCHEMA_VERSION 5
 
 /* Prepared statements are kept per handle, keyed by their SQL: the fixed
  * statements and the few shapes of filtered queries a server repeats. */
@@ -103,7 +103,7 @@ SQ_OP(sr_err, subscription_add, const sr_store_subscription *sub, int64_t *id);
 SQ_OP(sr_err, subscription_remove, int64_t id);
 SQ_OP(sr_err, subscription_get, int64_t id, sr_store_subscription_fn fn, void *ctx);
 SQ_OP(sr_err, subscriptions, sr_store_subscription_fn fn, void *ctx);
-SQ_OP(sr_err, delivery_enqueue, int64_t subscription_id, int64_t event_id, bool *queued);
+SQ_OP(sr_err, delivery_enqueue, int64_t subscription_id, int64_t event_id, sr_store_alert_kind kind, bool *queued);
 SQ_OP(sr_err, deliveries_due, int64_t now, int limit, sr_store_delivery_fn fn, void *ctx);
 SQ_OP(sr_err, delivery_update, int64_t id, sr_store_delivery_status status, int64_t next_attempt, const char *error);
 SQ_OP(sr_err, source_item_mark, int64_t source_id, const char *item, int64_t seen);

@@ -124,6 +124,35 @@ static const char *const steps[SR_SQLITE_SCHEMA_VERSION] = {
     "  item TEXT NOT NULL, seen INTEGER NOT NULL,"
     "  PRIMARY KEY (source_id, item)) WITHOUT ROWID;"
     "CREATE INDEX source_items_seen ON source_items(source_id, seen);",
+
+    /* 5: the map query and breaking alerts. A map view asks for the newest
+     *    events of a box: events_map_cell serves one 1-degree cell newest
+     *    first with the box tested on the index alone, events_map_time the
+     *    same for a box that is most of the world (sqlite_events.c); it
+     *    starts with date, so events_date goes. The cell is a virtual
+     *    column: nothing is stored in the rows. A delivery now has a kind
+     *    (0 the event, 1 its story became breaking), so one event can be
+     *    alerted once as news and once as breaking; SQLite cannot change a
+     *    UNIQUE constraint, hence the copy. */
+    "ALTER TABLE events ADD COLUMN cell INTEGER GENERATED ALWAYS AS (CASE WHEN lat IS NOT NULL"
+    "  AND lon IS NOT NULL THEN CAST(lat + 90 AS INTEGER) * 360 + CAST(lon + 180 AS INTEGER) % 360 END) VIRTUAL;"
+    "CREATE INDEX events_map_cell ON events(cell, date, id, lat, lon) WHERE cell IS NOT NULL;"
+    "CREATE INDEX events_map_time ON events(date, id, lat, lon);"
+    "DROP INDEX events_date;"
+    "CREATE TABLE deliveries_v4("
+    "  id INTEGER PRIMARY KEY,"
+    "  subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,"
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  kind INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, status INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt INTEGER NOT NULL DEFAULT 0, last_error TEXT, created INTEGER NOT NULL,"
+    "  UNIQUE (subscription_id, event_id, kind));"
+    "INSERT INTO deliveries_v4(id, subscription_id, event_id, attempts, status, next_attempt, last_error, created)"
+    "  SELECT id, subscription_id, event_id, attempts, status, next_attempt, last_error, created FROM deliveries;"
+    "DROP TABLE deliveries;"
+    "ALTER TABLE deliveries_v4 RENAME TO deliveries;"
+    "CREATE INDEX deliveries_due ON deliveries(status, next_attempt);"
+    "CREATE INDEX deliveries_event ON deliveries(event_id);",
 };
 
 int sr_sqlite_version_of(sqlite3 *db)

@@ -210,7 +210,13 @@ sr_err sr_store_subscriptions(sr_store *s, sr_store_subscription_fn fn, void *ct
 
 sr_err sr_store_delivery_enqueue(sr_store *s, int64_t subscription_id, int64_t event_id, bool *queued)
 {
-    return s->ops->delivery_enqueue(s, subscription_id, event_id, queued);
+    return s->ops->delivery_enqueue(s, subscription_id, event_id, SR_ALERT_EVENT, queued);
+}
+
+sr_err sr_store_delivery_enqueue_kind(sr_store *s, int64_t subscription_id, int64_t event_id,
+                                      sr_store_alert_kind kind, bool *queued)
+{
+    return s->ops->delivery_enqueue(s, subscription_id, event_id, kind, queued);
 }
 
 sr_err sr_store_deliveries_due(sr_store *s, int64_t now, int limit, sr_store_delivery_fn fn, void *ctx)

@@ -52,7 +52,7 @@ struct sr_store_ops {
     sr_err (*subscription_get)(sr_store *s, int64_t id, sr_store_subscription_fn fn, void *ctx);
     sr_err (*subscriptions)(sr_store *s, sr_store_subscription_fn fn, void *ctx);
     sr_err (*delivery_enqueue)(sr_store *s, int64_t subscription_id, int64_t event_id,
-                               bool *queued);
+                               sr_store_alert_kind kind, bool *queued);
     sr_err (*deliveries_due)(sr_store *s, int64_t now, int limit,
                              sr_store_delivery_fn fn, void *ctx);
     sr_err (*delivery_update)(sr_store *s, int64_t id, sr_store_delivery_status status,

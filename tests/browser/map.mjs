@@ -47,6 +47,14 @@ try {
   await page.click('#filters button[type=submit]');
   await page.waitForFunction(() => [...window.sitrep.state.events.values()].every((e) => e.place.cc === 'IQ'),
                              null, { timeout: 10000 });
+  // "Be the first to know" subscribes the view: across the antimeridian and
+  // zoomed out past one world, the box it sends is still one the server takes.
+  for (const [center, zoom] of [[[10, 179], 4], [[0, 0], 2]]) {
+    await page.evaluate(([c, z]) => { window.sitrep.map.setView(c, z, { animate: false }); }, [center, zoom]);
+    const status = await page.evaluate(() =>
+      fetch('/api/events?limit=1&bbox=' + window.sitrep.viewBox().join(',')).then((r) => r.status));
+    if (status !== 200) fail(`the view at ${center} zoom ${zoom} gives a box the server refuses (${status})`);
+  }
   // Usable on a phone: the map and the list are both on screen.
   await page.setViewportSize({ width: 390, height: 844 });
   const map = await page.locator('#map').boundingBox(), side = await page.locator('#side').boundingBox();

@@ -18,6 +18,12 @@ serve_stop() {
   if [ -n "${SERVE_PID:-}" ]; then
     # the server may be gone already; its exit status is checked where it matters
     kill -TERM $SERVE_PID 2>/dev/null && wait $SERVE_PID 2>/dev/null || true
+    # a sanitizer build reports into the server's log: show it, so the
+    # test (and the CI's search of the test output) sees it
+    if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$WORK/serve.log" 2>/dev/null; then
+      cat "$WORK/serve.log"
+      SERVE_SANITIZER_REPORT=1
+    fi
   fi
   SERVE_PID=
 }
