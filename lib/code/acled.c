@@ -199,7 +199,9 @@ static bool words_match(const char *sentence, size_t len, char **alts, size_t n)
             wl--;
         if (!wl || wl > len)
             continue;
+        int first = tolower((unsigned char)w[0]);
         for (size_t at = 0; at + wl <= len; at++) {
+            if (tolower((unsigned char)sentence[at]) != first) continue;  /* most places: no call */
             if ((at && is_word_char((unsigned char)sentence[at - 1])) || strncasecmp(sentence + at, w, wl) != 0)
                 continue;
             if (stem || at + wl == len || !is_word_char((unsigned char)sentence[at + wl]))

@@ -46,39 +46,47 @@ typedef struct sent {
     int nfig[2];
     int zero[2];             /* "no one was killed" */
     int first_fig_tok;
+    int doc_date;
+    const sr_date *dates;
+    size_t ndates;
 } sent;
 
-static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len);
+static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, int doc_date);
 static void find_figures(sent *s);
-static void finish(const sent *s, int kind, const char *text, size_t len, int doc_date, sr_code_toll *out);
+static void finish(const sent *s, int kind, sr_code_toll *out);
 static bool about_same_attack(const sent *s);
 
 void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t next_len, int doc_date,
                    sr_code_toll *fatalities, sr_code_toll *injuries)
 {
+    sr_arena *a = sr_arena_new(4u << 20);
+    sr_details_tolls_in(a, sentence, len, next, next_len, doc_date, fatalities, injuries);
+    sr_arena_free(a);
+}
+
+void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
+                         int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries)
+{
     *fatalities = *injuries = (sr_code_toll){.value = -1};
-    if (!sentence || !len) return;
+    if (!a || !sentence || !len) return;
     if (len > 8192) len = 8192;
     if (next_len > 8192) next_len = 8192;
-    sr_arena *a = sr_arena_new(4u << 20);
-    if (!a) return;
     sent s;
-    if (read_sentence(a, &s, sentence, len)) {
+    if (read_sentence(a, &s, sentence, len, doc_date)) {
         find_figures(&s);
-        finish(&s, 0, sentence, len, doc_date, fatalities);
-        finish(&s, 1, sentence, len, doc_date, injuries);
+        finish(&s, 0, fatalities);
+        finish(&s, 1, injuries);
     }
     if (fatalities->value < 0 && injuries->value < 0 && next && next_len) {
         sent n;
-        if (read_sentence(a, &n, next, next_len)) {
+        if (read_sentence(a, &n, next, next_len, doc_date)) {
             find_figures(&n);
             if (about_same_attack(&n)) {
-                finish(&n, 0, next, next_len, doc_date, fatalities);
-                finish(&n, 1, next, next_len, doc_date, injuries);
+                finish(&n, 0, fatalities);
+                finish(&n, 1, injuries);
             }
         }
     }
-    sr_arena_free(a);
 }
 
 /* ---- words ---------------------------------------------------------------- */
@@ -159,16 +167,23 @@ static bool filler(const sent *s, size_t i)
 
 /* ---- figures -------------------------------------------------------------- */
 
-static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len)
+static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, int doc_date)
 {
     memset(s, 0, sizeof *s);
     s->text = text;
+    s->doc_date = doc_date;
     sr_token *t;
     sr_number *num;
     if (sr_text_tokens(a, text, len, &t, &s->nt) != SR_OK) return false;
     s->t = t;
     if (sr_text_numbers_in(a, text, t, s->nt, &num, &s->nnum) != SR_OK) return false;
     s->num = num;
+    if (doc_date) {
+        sr_date *d;
+        sr_ymd doc = {doc_date / 10000, doc_date / 100 % 100, doc_date % 100};
+        if (sr_text_dates_in(a, text, t, s->nt, doc, &d, &s->ndates) != SR_OK) return false;
+        s->dates = d;
+    }
     s->num_at = sr_arena_alloc(a, (s->nt + 1) * sizeof *s->num_at);
     s->num_end = sr_arena_alloc(a, (s->nnum + 1) * sizeof *s->num_end);
     if (!s->num_at || !s->num_end) return false;
@@ -362,7 +377,7 @@ static bool has_pair(const sent *s, const char *a, const char *b)
 
 /* A figure over a period: a year or a stretch of time named, or the words
  * news uses for running totals. */
-static bool aggregate(const sent *s, const char *text, size_t len, int doc_date)
+static bool aggregate(const sent *s)
 {
     static const char *const pairs[][2] = {{"so", "far"}, {"in", "total"}, {"a", "total"}, {"to", "date"},
         {"the", "past"}, {"this", "year"}, {"last", "year"}, {"the", "war"}, {"the", "conflict"},
@@ -374,36 +389,24 @@ static bool aggregate(const sent *s, const char *text, size_t len, int doc_date)
         if (has_pair(s, pairs[i][0], pairs[i][1])) return true;
     for (const char *const *w = words; *w; w++)
         if (has_word(s, *w)) return true;
-    if (!doc_date) return false;
-    sr_arena *a = sr_arena_new(1u << 20);
-    if (!a) return false;
-    sr_date *d;
-    size_t n = 0;
-    bool agg = false;
-    sr_ymd doc = {doc_date / 10000, doc_date / 100 % 100, doc_date % 100};
-    if (sr_text_dates(a, text, len, doc, &d, &n) == SR_OK)
-        for (size_t i = 0; i < n; i++)
-            if ((d[i].flags & SR_DATE_PERIOD) || d[i].precision == SR_DATE_YEAR) agg = true;
-    sr_arena_free(a);
-    return agg;
+    for (size_t i = 0; i < s->ndates; i++)
+        if ((s->dates[i].flags & SR_DATE_PERIOD) || s->dates[i].precision == SR_DATE_YEAR) return true;
+    return false;
 }
 
 /* About a past battle: a year or date well before the document's, or the
  * words of remembrance. */
-static bool historical(const sent *s, const char *text, size_t len, int doc_date)
+static bool historical(const sent *s)
 {
     static const char *const words[] = {"anniversary", "commemorate", "commemorated", "commemorating",
                                         "memorial", "remembered", "remembrance", NULL};
     for (const char *const *w = words; *w; w++)
         if (has_word(s, *w)) return true;
-    if (!doc_date) return false;
     for (size_t i = 0; i < s->nnum; i++)
-        if (is_year(s, &s->num[i]) && sr_details_past_year((int)s->num[i].value, doc_date)) return true;
-    int date;
-    enum sr_code_precision p;
-    bool h;
-    sr_code_sentence_date(text, len, doc_date, &date, &p, &h);
-    return h;
+        if (is_year(s, &s->num[i]) && sr_details_past_year((int)s->num[i].value, s->doc_date)) return true;
+    for (size_t i = 0; i < s->ndates; i++)
+        if (sr_details_date_past(&s->dates[i], s->doc_date)) return true;
+    return false;
 }
 
 /* Two groups joined, as one constant string ("soldiers and civilians"). */
@@ -425,7 +428,7 @@ static const char *joined_groups(const char *a, const char *b)
     return ia >= 0 && ib >= 0 ? joined[ia][ib] : a;
 }
 
-static void finish(const sent *s, int kind, const char *text, size_t len, int doc_date, sr_code_toll *out)
+static void finish(const sent *s, int kind, sr_code_toll *out)
 {
     if (!s->nfig[kind]) {
         if (s->zero[kind] && out->value < 0) *out = (sr_code_toll){.value = 0};
@@ -458,8 +461,8 @@ static void finish(const sent *s, int kind, const char *text, size_t len, int do
     out->approximate = r.approximate;
     out->who = r.who;
     if (r.who && r.who2) out->who = joined_groups(r.who, r.who2);
-    out->aggregate = aggregate(s, text, len, doc_date);
-    out->historical = historical(s, text, len, doc_date);
+    out->aggregate = aggregate(s);
+    out->historical = historical(s);
 }
 
 /* The sentence after the event's tells its toll when it opens with the

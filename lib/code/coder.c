@@ -1374,7 +1374,7 @@ static void finish_events(sr_coder *c, size_t len)
         modality_and_negation(c, e, verb_tok);
         if (c->place_fn) c->place_fn(c->place_ctx, c->text, len, e);
     }
-    c->nev = sr_details_sentence(c->d->details, c->text, len, c->date, c->ev, c->nev);
+    c->nev = sr_details_sentence(c->d->details, c->mem, c->text, len, c->date, c->ev, c->nev);
 }
 
 /* ---- documents ------------------------------------------------------------ */
@@ -1398,12 +1398,12 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
         size_t k0 = c->doc_n;
         for (size_t i = 0; i < r->n_events; i++)
             if ((e = keep_event(c, &r->events[i]))) return e;
-        if (pk1 > pk0) sr_details_tolls(text, ps0, ps1, end, c->doc_n > k0, date, c->doc_ev + pk0, pk1 - pk0);
+        if (pk1 > pk0) sr_details_tolls(c->mem, text, ps0, ps1, end, c->doc_n > k0, date, c->doc_ev + pk0, pk1 - pk0);
         pk0 = k0, pk1 = c->doc_n, ps0 = at, ps1 = end;
         cp += sr_utf8_count(text + at, end - at);
         at = end;
     }
-    if (pk1 > pk0) sr_details_tolls(text, ps0, ps1, ps1, true, date, c->doc_ev + pk0, pk1 - pk0);
+    if (pk1 > pk0) sr_details_tolls(c->mem, text, ps0, ps1, ps1, true, date, c->doc_ev + pk0, pk1 - pk0);
     c->doc.events = c->doc_ev;
     c->doc.n_events = c->doc_n;
     *out = &c->doc;

@@ -120,7 +120,7 @@ static bool apply_mood(const struct sr_details_tables *t, sr_code_event *e)
     return true;
 }
 
-size_t sr_details_sentence(const struct sr_details_tables *t, const char *text, size_t len, int doc_date,
+size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const char *text, size_t len, int doc_date,
                            sr_code_event *ev, size_t n)
 {
     int date = 0;
@@ -142,7 +142,7 @@ size_t sr_details_sentence(const struct sr_details_tables *t, const char *text, 
                                   &e->acled_type, &e->acled_subtype);
         }
         if (!dated) {
-            sr_code_sentence_date(text, len, doc_date, &date, &prec, &historical);
+            sr_details_date(a, text, len, doc_date, &date, &prec, &historical);
             dated = true;
         }
         e->date = date;
@@ -153,7 +153,7 @@ size_t sr_details_sentence(const struct sr_details_tables *t, const char *text, 
     return w;
 }
 
-void sr_details_tolls(const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
+void sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
                       sr_code_event *ev, size_t n)
 {
     bool any = false;
@@ -161,7 +161,7 @@ void sr_details_tolls(const char *text, size_t s0, size_t s1, size_t s2, bool ne
     if (!any) return;
     sr_code_toll f, j;
     const char *next = next_has_events || s2 <= s1 ? NULL : text + s1;
-    sr_code_tolls(text + s0, s1 - s0, next, next ? s2 - s1 : 0, doc_date, &f, &j);
+    sr_details_tolls_in(a, text + s0, s1 - s0, next, next ? s2 - s1 : 0, doc_date, &f, &j);
     for (size_t i = 0; i < n; i++) {
         if (!toll_root(ev[i].cameo)) continue;
         ev[i].fatalities = f;

@@ -21,13 +21,19 @@ static sr_ymd last_day(sr_ymd d, sr_date_precision p);
 void sr_code_sentence_date(const char *sentence, size_t len, int doc_date, int *date,
                            enum sr_code_precision *precision, bool *historical)
 {
+    sr_arena *a = sr_arena_new(1u << 20);
+    sr_details_date(a, sentence, len, doc_date, date, precision, historical);
+    sr_arena_free(a);
+}
+
+void sr_details_date(sr_arena *a, const char *sentence, size_t len, int doc_date, int *date,
+                     enum sr_code_precision *precision, bool *historical)
+{
     *date = doc_date;
     *precision = doc_date ? SR_CODE_DATE_DAY : SR_CODE_DATE_NONE;
     *historical = false;
-    if (!doc_date || !sentence || !len) return;
+    if (!a || !doc_date || !sentence || !len) return;
     sr_ymd doc = {doc_date / 10000, doc_date / 100 % 100, doc_date % 100};
-    sr_arena *a = sr_arena_new(1u << 20);
-    if (!a) return;
     sr_date *d;
     size_t n = 0;
     if (sr_text_dates(a, sentence, len > 8192 ? 8192 : len, doc, &d, &n) != SR_OK) n = 0;
@@ -41,10 +47,15 @@ void sr_code_sentence_date(const char *sentence, size_t len, int doc_date, int *
                                                      SR_CODE_DATE_MONTH, SR_CODE_DATE_YEAR};
         *date = best->date.year * 10000 + best->date.month * 100 + best->date.day;
         *precision = map[best->precision];
-        sr_ymd end = last_day(best->date, best->precision);
-        *historical = day_number(doc) - day_number(end) > HISTORICAL_DAYS;
+        *historical = sr_details_date_past(best, doc_date);
     }
-    sr_arena_free(a);
+}
+
+bool sr_details_date_past(const sr_date *d, int doc_date)
+{
+    if (!doc_date || (d->flags & SR_DATE_SINCE)) return false;
+    sr_ymd doc = {doc_date / 10000, doc_date / 100 % 100, doc_date % 100};
+    return day_number(doc) - day_number(last_day(d->date, d->precision)) > HISTORICAL_DAYS;
 }
 
 /* The last day a date of that precision covers. */
