@@ -216,6 +216,17 @@ static bool single_victim(const sent *s, size_t i)
     return false;
 }
 
+/* After "and" in a list of victims, "a nurse" with the casualty word
+ * close behind is one more, whoever it was. */
+static bool one_more(const sent *s, size_t i)
+{
+    if (!tok_eq(s, i, "a") && !tok_eq(s, i, "an")) return false;
+    for (size_t k = i + 2; k < s->nt && k <= i + 3; k++)
+        if (cue_at(s, k) || tok_eq(s, k, "and") || tok_eq(s, k, "were") || tok_eq(s, k, "was") || is_punct(s, k))
+            return !is_punct(s, i + 1) && !cue_at(s, i + 1);
+    return false;
+}
+
 /* The victims told from token i: a number or "a", the words naming them,
  * and more groups joined by "and" ("two soldiers and a civilian"). Returns
  * the token after them, or i when none start there. */
@@ -233,7 +244,7 @@ static size_t victims(const sent *s, size_t i, figure *f)
             if (n->flags & (SR_NUMBER_LOWER_BOUND | SR_NUMBER_VAGUE)) f->at_least = true;
             if (n->flags & (SR_NUMBER_APPROXIMATE | SR_NUMBER_VAGUE)) f->approximate = true;
             k = (size_t)s->num_end[ni];
-        } else if (single_victim(s, k)) {
+        } else if (single_victim(s, k) || (!first && one_more(s, k))) {
             v = 1;
             k++;
         } else {
@@ -256,7 +267,7 @@ static size_t victims(const sent *s, size_t i, figure *f)
         if (!tok_eq(s, k, "and")) return k;
         size_t after = k + 1;
         if (after < s->nt && ((s->num_at[after] >= 0 && !is_year(s, &s->num[s->num_at[after]])) ||
-                              single_victim(s, after)))
+                              single_victim(s, after) || one_more(s, after)))
             k = after;
         else
             return k;
@@ -383,8 +394,7 @@ static bool aggregate(const sent *s)
         {"the", "past"}, {"this", "year"}, {"last", "year"}, {"the", "war"}, {"the", "conflict"},
         {"civil", "war"}, {"the", "insurgency"}, {"the", "uprising"}, {"the", "years"}, {"each", "year"},
         {"every", "year"}, {"a", "year"}, {"per", "year"}};
-    static const char *const words[] = {"since", "altogether", "overall", "cumulative", "annually",
-                                        "decades", "years", "months", NULL};
+    static const char *const words[] = {"since", "altogether", "overall", "cumulative", "annually", NULL};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
         if (has_pair(s, pairs[i][0], pairs[i][1])) return true;
     for (const char *const *w = words; *w; w++)

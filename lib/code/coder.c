@@ -704,7 +704,9 @@ static void find_compounds(sr_coder *c)
             int g = after < c->ntok ? c->tok[after].mention : -1;
             if (g >= 0 && g != members[j] && (j == last_and || g != members[j + 1])) c->men[g].glued = true;
         }
-        m = members[last_and];
+        /* a converted agent may be numbered before the member it follows:
+         * never step back, or the scan never ends */
+        if (members[last_and] > m) m = members[last_and];
     }
     /* compound noun and adjective phrases keep their conjunction (7.5.1) */
     for (int i = 1; i + 1 < c->ntok; i++) {
