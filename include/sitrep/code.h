@@ -170,7 +170,8 @@ bool sr_acled_classify(const sr_acled_rules *r, const char *cameo, const char *s
 
 /** The casualty figures a sentence tells (`next`, may be NULL, is the
  *  sentence after it, read only when the first tells no figure and the next
- *  one is plainly about the same attack). `doc_date` is YYYYMMDD (0 unknown);
+ *  one is plainly about the same attack: it opens with the figure, or names
+ *  "the attack", "the blast"...). `doc_date` is YYYYMMDD (0 unknown);
  *  it decides what is historical. */
 void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t next_len, int doc_date,
                    sr_code_toll *fatalities, sr_code_toll *injuries);

@@ -54,18 +54,18 @@ typedef struct sent {
 static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, int doc_date);
 static void find_figures(sent *s);
 static void finish(const sent *s, int kind, sr_code_toll *out);
-static bool about_same_attack(const sent *s);
+static bool about_same_attack(const sent *s, bool has_events);
 
 void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t next_len, int doc_date,
                    sr_code_toll *fatalities, sr_code_toll *injuries)
 {
     sr_arena *a = sr_arena_new(4u << 20);
-    sr_details_tolls_in(a, sentence, len, next, next_len, doc_date, fatalities, injuries);
+    sr_details_tolls_in(a, sentence, len, next, next_len, false, doc_date, fatalities, injuries);
     sr_arena_free(a);
 }
 
 void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
-                         int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries)
+                         bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries)
 {
     *fatalities = *injuries = (sr_code_toll){.value = -1};
     if (!a || !sentence || !len) return;
@@ -81,7 +81,7 @@ void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const ch
         sent n;
         if (read_sentence(a, &n, next, next_len, doc_date)) {
             find_figures(&n);
-            if (about_same_attack(&n)) {
+            if (about_same_attack(&n, next_has_events)) {
                 finish(&n, 0, fatalities);
                 finish(&n, 1, injuries);
             }
@@ -289,15 +289,19 @@ static void add_figure(sent *s, enum cue c, const figure *f, size_t tok)
 static enum cue cue_before(const sent *s, size_t i)
 {
     static const char *const toll_words[] = {"rose", "risen", "climbed", "reached", "jumped", "stood", "stands",
-        "is", "was", "has", "had", "now", "to", "at", "of", "hit", "increased", "NULL", NULL};
+        "is", "was", "has", "had", "now", "to", "at", "of", "hit", "increased", NULL};
     if (i == 0) return CUE_NONE;
     enum cue c = cue_at(s, i - 1);
     if (c == CUE_DEATH && !tok_eq(s, i - 1, "dead") && !tok_eq(s, i - 1, "death")) return c;
     if (c == CUE_INJURY && !tok_eq(s, i - 1, "injuries") && !tok_eq(s, i - 1, "hurt")) return c;
     if (tok_eq(s, i - 1, "of") && i >= 2 && tok_eq(s, i - 2, "lives")) return CUE_DEATH;
-    for (size_t k = i; k > 0 && k + 6 > i; k--) {
-        if (tok_eq(s, k - 1, "toll")) return CUE_DEATH;
-        if (!tok_any(s, k - 1, toll_words)) break;
+    /* "the death toll (from the bombing) rose to 41": the toll, then only
+     * words before the figure */
+    bool verb = false;
+    for (size_t k = i; k > 0 && k + 9 > i; k--) {
+        if (tok_eq(s, k - 1, "toll")) return verb || k + 1 >= i ? CUE_DEATH : CUE_NONE;
+        if (tok_any(s, k - 1, toll_words)) verb = true;
+        if (is_punct(s, k - 1) || s->num_at[k - 1] >= 0 || cue_at(s, k - 1) == CUE_INJURY) break;
     }
     return CUE_NONE;
 }
@@ -476,8 +480,9 @@ static void finish(const sent *s, int kind, sr_code_toll *out)
 }
 
 /* The sentence after the event's tells its toll when it opens with the
- * figure ("At least 12 people were killed.") or names the attack. */
-static bool about_same_attack(const sent *s)
+ * figure ("At least 12 people were killed, activists said.") or, when it
+ * tells no event of its own, names the attack ("The blast killed 4"). */
+static bool about_same_attack(const sent *s, bool has_events)
 {
     static const char *const nouns[] = {"attack", "attacks", "blast", "blasts", "explosion", "bombing",
         "bombings", "raid", "raids", "strike", "strikes", "airstrike", "airstrikes", "clash", "clashes",
@@ -485,6 +490,7 @@ static bool about_same_attack(const sent *s)
         "massacre", "crackdown", "unrest", NULL};
     if (s->first_fig_tok < 0 && !s->zero[0] && !s->zero[1]) return false;
     if (s->first_fig_tok >= 0 && s->first_fig_tok <= 3) return true;
+    if (has_events) return false;
     for (size_t i = 0; i < s->nt; i++)
         if ((tok_eq(s, i, "the") || tok_eq(s, i, "that") || tok_eq(s, i, "this")) && tok_any(s, i + 1, nouns))
             return true;

@@ -160,8 +160,8 @@ void sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_
     for (size_t i = 0; i < n; i++) any |= toll_root(ev[i].cameo);
     if (!any) return;
     sr_code_toll f, j;
-    const char *next = next_has_events || s2 <= s1 ? NULL : text + s1;
-    sr_details_tolls_in(a, text + s0, s1 - s0, next, next ? s2 - s1 : 0, doc_date, &f, &j);
+    const char *next = s2 <= s1 ? NULL : text + s1;
+    sr_details_tolls_in(a, text + s0, s1 - s0, next, next ? s2 - s1 : 0, next_has_events, doc_date, &f, &j);
     for (size_t i = 0; i < n; i++) {
         if (!toll_root(ev[i].cameo)) continue;
         ev[i].fatalities = f;

@@ -21,8 +21,8 @@ void sr_details_free(struct sr_details_tables *t);
 size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const char *text, size_t len, int doc_date,
                            sr_code_event *ev, size_t n);
 /* Document level: casualty figures of the sentence text[s0, s1), with the
- * next sentence [s1, s2) when it is plainly about the same attack and codes
- * no event of its own (`next_has_events`). */
+ * next sentence [s1, s2) when it is plainly about the same attack (see
+ * casualty.c; `next_has_events`: it codes events of its own). */
 void sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
                       sr_code_event *ev, size_t n);
 /* when.c: a year that ends more than 30 days before the document's date. */
@@ -32,5 +32,5 @@ void sr_details_date(sr_arena *a, const char *sentence, size_t len, int doc_date
                      enum sr_code_precision *precision, bool *historical);
 bool sr_details_date_past(const sr_date *d, int doc_date);
 void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
-                         int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries);
+                         bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries);
 #endif
