@@ -174,7 +174,8 @@ bool sr_store_event_matches(const sr_store_filter *f, const sr_store_event *e)
         return false;
     if (f->actor && !prefix_of(f->actor, e->actor1.code) && !prefix_of(f->actor, e->actor2.code))
         return false;
-    if (f->min_fatalities > 0 && e->fatalities < f->min_fatalities)
+    if (f->min_fatalities > 0 &&
+        (e->fatalities < f->min_fatalities || e->fatalities_aggregate || e->historical))
         return false;
     /* Words: the evidence sentence stands in for the full text of the
      * supporting articles, which a live event does not carry. */
