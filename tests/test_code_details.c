@@ -272,5 +272,5 @@ Test(floors, acled_subtypes_of_the_project_reports)
     cr_assert(details_acled(LEXICON, SR_FIXTURES "/code/acled_subtypes.tsv", NULL, &s));
     cr_log_info("ACLED: %d reports, weighted F1 %.3f, type %d", s.n, s.f1, s.type_hit);
     cr_assert_geq(s.n, 60);
-    cr_assert_geq(s.f1, 0.70);
+    cr_assert_geq(s.f1, 0.80);
 }
