@@ -104,7 +104,11 @@ static bool apply_mood(const struct sr_details_tables *t, sr_code_event *e)
     if (!r) return !e->negated;
     const char *to = e->negated ? r->c : e->modality == SR_MOD_THREAT ? r->b : r->a;
     if (!to || !*to) return false;
-    if (strcmp(to, e->cameo) != 0) {
+    /* "refused to release" is an act of refusing, told as a fact: kept on
+     * the map as 1243, not set aside as a negated release */
+    bool refusal = e->negated;
+    e->negated = false;
+    if (strcmp(to, e->cameo) != 0 || refusal) {
         e->asserted_cameo = e->cameo;
         e->cameo = to;
         const char *name;
