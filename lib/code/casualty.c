@@ -187,7 +187,7 @@ static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, in
     s->num_at = sr_arena_alloc(a, (s->nt + 1) * sizeof *s->num_at);
     s->num_end = sr_arena_alloc(a, (s->nnum + 1) * sizeof *s->num_end);
     if (!s->num_at || !s->num_end) return false;
-    for (size_t i = 0; i < s->nt; i++) s->num_at[i] = -1;
+    for (size_t i = 0; i <= s->nt; i++) s->num_at[i] = -1;
     size_t k = 0;
     for (size_t i = 0; i < s->nnum; i++) {
         while (k < s->nt && s->t[k].start < s->num[i].start) k++;
