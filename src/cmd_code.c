@@ -126,6 +126,23 @@ static void write_actor(sr_json *j, const char *key, const sr_code_actor *a)
     sr_json_object_end(j);
 }
 
+static void write_toll(sr_json *j, const char *key, const sr_code_toll *t)
+{
+    sr_json_key(j, key);
+    if (t->value < 0) {
+        sr_json_null(j);
+        return;
+    }
+    sr_json_object_begin(j);
+    sr_json_kv_int(j, "value", t->value);
+    sr_json_kv_bool(j, "at_least", t->at_least);
+    sr_json_kv_bool(j, "approximate", t->approximate);
+    sr_json_kv_string(j, "who", t->who);
+    sr_json_kv_bool(j, "aggregate", t->aggregate);
+    sr_json_kv_bool(j, "historical", t->historical);
+    sr_json_object_end(j);
+}
+
 static void write_event(sr_json *j, const sr_code_event *e)
 {
     static const char *const modality[] = {"asserted", "intent", "threat", "hedged"};
@@ -149,6 +166,13 @@ static void write_event(sr_json *j, const sr_code_event *e)
     sr_json_kv_string(j, "date_precision", precision_name(e->date_precision));
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", modality[e->modality]);
+    if (e->asserted_cameo) sr_json_kv_string(j, "asserted_cameo", e->asserted_cameo);
+    sr_json_kv_bool(j, "historical", e->historical);
+    sr_json_kv_string(j, "plover", e->plover);
+    sr_json_kv_string(j, "acled_type", e->acled_type);
+    sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
+    write_toll(j, "fatalities", &e->fatalities);
+    write_toll(j, "injuries", &e->injuries);
     sr_json_key(j, "sentence");
     sr_json_object_begin(j);
     sr_json_kv_int(j, "start", (long long)e->sent_start);
@@ -293,7 +317,11 @@ const struct sr_cli_command sr_cmd_code = {
     "Lines of {\"id\",\"text\",\"date\"}, or the article JSON 'sitrep extract' writes.\n"
     "Output: one line per document: {\"id\",\"events\":[...],\"places\":[]}; every\n"
     "event has source and target (code, words, offsets), cameo, root, quad,\n"
-    "goldstein, date, date_precision, negated, modality, sentence and place.\n"
+    "goldstein, date, date_precision, negated, modality, historical, plover,\n"
+    "acled_type, acled_subtype, fatalities, injuries, sentence and place (see\n"
+    "docs/code.md). With the lexicon's modality.tsv, an intended, threatened or\n"
+    "refused act takes the CAMEO code of its mood (asserted_cameo keeps the\n"
+    "verb's own) and a denied one (\"did not attack\") is no event.\n"
     "Offsets are Unicode code points.\n"
     "\n"
     "  --dict DIR|FILE    dictionaries to use (repeatable); default data/lexicon/\n"

@@ -41,7 +41,8 @@ void serve_alert_event(const sr_store_event *e, sr_alert_event *out)
         out->actors[out->n_actors++] = e->actor2.code;
     out->cameo = e->cameo;
     out->acled_type = e->acled_type;
-    out->fatalities = e->fatalities;
+    /* a count over a period or a past battle is not news of dead to alert on */
+    out->fatalities = e->fatalities_aggregate || e->historical ? -1 : e->fatalities;
     out->text = e->sentence;
 }
 

@@ -232,9 +232,12 @@ static void bench_phoenix_load(void)
     printf("phoenix load: %zu entries in %.1f ms (CPU time, best of 5; target <= 100 ms)\n", entries, best * 1000);
 }
 
+void sr_bench_details(double seconds);  /* details.c */
+
 int main(int argc, char **argv)
 {
     double seconds = argc > 1 ? atof(argv[1]) : 3.0;
+    sr_bench_details(seconds);
     if (access(TABARI "/Validate.project", R_OK) != 0) {
         printf("corpora absent (%s): nothing to measure\n", SR_CORPORA);
         return 0;

@@ -59,6 +59,17 @@ typedef struct sr_code_place {
     bool set;
 } sr_code_place;
 
+/** A casualty figure told with an event (see docs/code.md). */
+typedef struct sr_code_toll {
+    int value;             /**< -1: not stated; 0: "no one was killed" */
+    bool at_least;         /**< "at least 12", "more than 20", "dozens" */
+    bool approximate;      /**< "about", "nearly", "an estimated", "dozens" */
+    const char *who;       /**< "civilians", "soldiers", "police", "militants",
+                                "protesters", "people", or groups joined by " and " */
+    bool aggregate;        /**< counted over a period: "in 2013", "since the war began" */
+    bool historical;       /**< about a past battle or year, not this news */
+} sr_code_toll;
+
 typedef struct sr_code_event {
     sr_code_actor source, target;
     const char *cameo;     /**< event code as the dictionary gives it, e.g. "0231" */
@@ -72,6 +83,14 @@ typedef struct sr_code_event {
     enum sr_code_modality modality;
     size_t sent_start, sent_end;  /**< sentence offsets, code points */
     sr_code_place place;
+    /* Details (lib/code/details.c); filled when the dictionary set has the
+     * lexicon's tables (modality.tsv, cameo_plover.tsv, acled.tsv) and, for
+     * tolls and the sentence's date, by sr_code_document. */
+    const char *asserted_cameo;  /**< the verb's own code when the mood changed it, else NULL */
+    const char *plover;          /**< PLOVER category, NULL unknown */
+    const char *acled_type, *acled_subtype;  /**< NULL: no ACLED counterpart */
+    sr_code_toll fatalities, injuries;
+    bool historical;             /**< the event's date is more than 30 days before the document's */
 } sr_code_event;
 
 /** What happened to a sentence as a whole. */
@@ -146,5 +165,21 @@ void sr_acled_rules_free(sr_acled_rules *r);
  *  belong to the rules. */
 bool sr_acled_classify(const sr_acled_rules *r, const char *cameo, const char *sentence, size_t len,
                        const char *source, const char *target, const char **type, const char **sub_type);
+
+/* ---- Event details from the sentence. ----------------------------------- */
+
+/** The casualty figures a sentence tells (`next`, may be NULL, is the
+ *  sentence after it, read only when the first tells no figure and the next
+ *  one is plainly about the same attack: it opens with the figure, or names
+ *  "the attack", "the blast"...). `doc_date` is YYYYMMDD (0 unknown);
+ *  it decides what is historical. */
+void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t next_len, int doc_date,
+                   sr_code_toll *fatalities, sr_code_toll *injuries);
+/** The date a sentence gives its event ("on Sunday", "last week", "in 2013"),
+ *  relative to `doc_date`; the document's date (day precision) when the
+ *  sentence names none; *historical when it lies more than 30 days before
+ *  the document's date. */
+void sr_code_sentence_date(const char *sentence, size_t len, int doc_date, int *date,
+                           enum sr_code_precision *precision, bool *historical);
 
 #endif

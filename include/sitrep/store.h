@@ -224,6 +224,9 @@ typedef struct sr_store_event {
     int geo_precision;          /**< metres of uncertainty; 0 unknown */
     bool negated;
     bool historical;            /**< told as background, not as news */
+    bool fatalities_aggregate;  /**< the tolls count a period or a past battle
+                                     ("8,000 killed in 2013"), not this event:
+                                     min_fatalities leaves them out */
     const char *modality;       /**< hedging: "reported", "alleged", ... */
     int64_t article_id;         /**< the evidence: article, sentence, offsets */
     const char *sentence;

@@ -4,6 +4,7 @@
  * the sentence, or the sector of an actor — replaces it. The table is the
  * lexicon's (data/lexicon/acled.tsv), so analysts extend it without code. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,19 @@ struct sr_acled_rules {
 
 static char **split(sr_arena *a, const char *s, char sep, size_t *n);
 static bool prefix_match(const char *code, char **prefixes, size_t n);
-static bool words_match(const char *sentence, size_t len, char **alts, size_t n);
+/* Where the sentence's words start, and which letters they start with: a
+ * cue word is compared at word starts only, and not at all when no word
+ * starts with its letter (most cues of most sentences). */
+#define MAX_STARTS 1024
+typedef struct word_starts {
+    uint32_t pos[MAX_STARTS];
+    size_t n;
+    uint32_t letters;      /* bit c - 'a' */
+    bool all;              /* too many words: every letter may occur */
+} word_starts;
+
+static void find_starts(const char *s, size_t len, word_starts *ws);
+static bool words_match(const char *sentence, size_t len, const word_starts *ws, char **alts, size_t n);
 static bool sector_match(const char *actor, char **sectors, size_t n);
 
 sr_err sr_acled_rules_load(const char *path, FILE *errors, sr_acled_rules **out)
@@ -131,11 +144,18 @@ bool sr_acled_classify(const sr_acled_rules *r, const char *cameo, const char *s
             *sub_type = r->rows[i].sub_type;
         }
     }
+    word_starts ws;
+    ws.n = 0, ws.letters = 0, ws.all = false;   /* pos[] is filled on first use */
+    bool have_starts = false;
     for (size_t i = 0; i < r->n_cues; i++) {
         const struct cue *c = &r->cues[i];
         if (!prefix_match(cameo, c->applies, c->n_applies))
             continue;
-        bool hit = c->kind == CUE_WORD ? sentence && words_match(sentence, len, c->alts, c->n_alts)
+        if (c->kind == CUE_WORD && sentence && !have_starts) {
+            find_starts(sentence, len, &ws);
+            have_starts = true;
+        }
+        bool hit = c->kind == CUE_WORD ? sentence && words_match(sentence, len, &ws, c->alts, c->n_alts)
                  : c->kind == CUE_SOURCE ? sector_match(source, c->alts, c->n_alts)
                                          : sector_match(target, c->alts, c->n_alts);
         if (hit) {
@@ -187,9 +207,35 @@ static bool is_word_char(unsigned char c)
     return isalnum(c) || c >= 0x80;
 }
 
+static void find_starts(const char *s, size_t len, word_starts *ws)
+{
+    ws->n = 0;
+    ws->letters = 0;
+    ws->all = false;
+    for (size_t at = 0; at < len; at++) {
+        if (!is_word_char((unsigned char)s[at]) || (at && is_word_char((unsigned char)s[at - 1])))
+            continue;
+        if (ws->n == MAX_STARTS) {
+            ws->all = true;
+            return;
+        }
+        ws->pos[ws->n++] = (uint32_t)at;
+        int c = tolower((unsigned char)s[at]);
+        if (c >= 'a' && c <= 'z')
+            ws->letters |= 1u << (c - 'a');
+    }
+}
+
+static bool match_at(const char *sentence, size_t len, size_t at, const char *w, size_t wl, bool stem)
+{
+    if (at + wl > len || strncasecmp(sentence + at, w, wl) != 0)
+        return false;
+    return stem || at + wl == len || !is_word_char((unsigned char)sentence[at + wl]);
+}
+
 /* Whole words, case-insensitive; a final '*' lets the last word run on
  * ("shell*" matches shelled and shelling). */
-static bool words_match(const char *sentence, size_t len, char **alts, size_t n)
+static bool words_match(const char *sentence, size_t len, const word_starts *ws, char **alts, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *w = alts[i];
@@ -199,12 +245,19 @@ static bool words_match(const char *sentence, size_t len, char **alts, size_t n)
             wl--;
         if (!wl || wl > len)
             continue;
-        for (size_t at = 0; at + wl <= len; at++) {
-            if ((at && is_word_char((unsigned char)sentence[at - 1])) || strncasecmp(sentence + at, w, wl) != 0)
-                continue;
-            if (stem || at + wl == len || !is_word_char((unsigned char)sentence[at + wl]))
-                return true;
+        int first = tolower((unsigned char)w[0]);
+        if (ws->all) {
+            for (size_t at = 0; at + wl <= len; at++)
+                if ((!at || !is_word_char((unsigned char)sentence[at - 1])) && match_at(sentence, len, at, w, wl, stem))
+                    return true;
+            continue;
         }
+        if (first >= 'a' && first <= 'z' && !(ws->letters & (1u << (first - 'a'))))
+            continue;
+        for (size_t k = 0; k < ws->n; k++)
+            if (tolower((unsigned char)sentence[ws->pos[k]]) == first &&
+                match_at(sentence, len, ws->pos[k], w, wl, stem))
+                return true;
     }
     return false;
 }

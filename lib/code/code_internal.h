@@ -173,6 +173,7 @@ struct sr_code_dict {
     synset *synsets; uint32_t nsynsets, cap_synsets;
     code_options opt;
     bool has_time;
+    struct sr_details_tables *details;  /* details.c: mood, PLOVER, ACLED tables */
 };
 
 /* Penn Treebank splits a negative contraction before "N'T" ("DIDN'T" ->

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "code_internal.h"
+#include "details.h"
 
 enum tok_type {
     T_NULL, T_ACTOR, T_AGENT, T_VERB, T_NOUN, T_ADJ, T_TIME, T_DISCARD,
@@ -1437,6 +1438,7 @@ static void finish_events(sr_coder *c, size_t len)
         modality_and_negation(c, e, verb_tok);
         if (c->place_fn) c->place_fn(c->place_ctx, c->text, len, e);
     }
+    c->nev = sr_details_sentence(c->d->details, c->mem, c->text, len, c->date, c->ev, c->nev);
 }
 
 /* ---- documents ------------------------------------------------------------ */
@@ -1450,16 +1452,22 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
     c->doc_n = 0;
     c->doc.status = SR_CODE_CODED;
     size_t at = 0, cp = 0;
+    /* casualty figures wait for the next sentence, which may tell them */
+    size_t pk0 = 0, pk1 = 0, ps0 = 0, ps1 = 0;
     while (at < len) {
         size_t end = next_sentence_end(text, len, at);
         const sr_code_result *r;
         sr_err e = sr_code_sentence(c, text + at, end - at, date, cp, &r);
         if (e) return e;
+        size_t k0 = c->doc_n;
         for (size_t i = 0; i < r->n_events; i++)
             if ((e = keep_event(c, &r->events[i]))) return e;
+        if (pk1 > pk0) sr_details_tolls(c->mem, text, ps0, ps1, end, c->doc_n > k0, date, c->doc_ev + pk0, pk1 - pk0);
+        pk0 = k0, pk1 = c->doc_n, ps0 = at, ps1 = end;
         cp += sr_utf8_count(text + at, end - at);
         at = end;
     }
+    if (pk1 > pk0) sr_details_tolls(c->mem, text, ps0, ps1, ps1, true, date, c->doc_ev + pk0, pk1 - pk0);
     c->doc.events = c->doc_ev;
     c->doc.n_events = c->doc_n;
     *out = &c->doc;
@@ -1491,6 +1499,7 @@ static sr_err keep_event(sr_coder *c, const sr_code_event *e)
     k->root = keep_str(c, e->root);
     k->place.name = keep_str(c, e->place.name);
     k->place.id = keep_str(c, e->place.id);
+    k->asserted_cameo = keep_str(c, e->asserted_cameo);
     if (!k->source.code || !k->target.code || !k->cameo) return SR_ENOMEM;
     c->doc_n++;
     return SR_OK;

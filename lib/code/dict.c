@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "code_internal.h"
+#include "details.h"
 
 #define MAX_DICT_FILE (64u << 20)
 
@@ -87,6 +88,7 @@ void sr_code_dict_free(sr_code_dict *d)
     free(d->verbs);
     free(d->times);
     free(d->synsets);
+    sr_details_free(d->details);
     free(d);
 }
 
@@ -188,6 +190,7 @@ static void finish_index(sr_code_dict *d)
 
 sr_err sr_code_dict_load(sr_code_dict *d, const char *path)
 {
+    if (sr_details_table_name(path)) return sr_details_load(&d->details, path, d->errors);
     char *text;
     size_t len;
     sr_err e = sr_read_file(path, MAX_DICT_FILE, &text, &len);
@@ -218,7 +221,9 @@ static bool dictionary_name(const char *name)
 
 sr_err sr_code_dict_load_dir(sr_code_dict *d, const char *dir)
 {
-    return load_dir(d, dir, 0);
+    sr_err e = load_dir(d, dir, 0);
+    if (e != SR_ENOTFOUND) sr_details_load_dir(&d->details, dir, d->errors);
+    return e;
 }
 
 /* A folder's dictionaries, sorted by name, sub-folders included; a folder

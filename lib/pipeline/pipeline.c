@@ -398,10 +398,22 @@ static int yyyymmdd(const char *iso, int64_t fallback)
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
+/* A month- or year-precision date has day (and month) 0: its first day. */
 static int64_t day_of(int ymd)
 {
-    struct tm tm = {.tm_year = ymd / 10000 - 1900, .tm_mon = ymd / 100 % 100 - 1, .tm_mday = ymd % 100};
+    int m = ymd / 100 % 100, d = ymd % 100;
+    struct tm tm = {.tm_year = ymd / 10000 - 1900, .tm_mon = (m ? m : 1) - 1, .tm_mday = d ? d : 1};
     return (int64_t)timegm(&tm);
+}
+
+static sr_store_precision store_precision(enum sr_code_precision p)
+{
+    switch (p) {
+    case SR_CODE_DATE_WEEK: return SR_PREC_WEEK;
+    case SR_CODE_DATE_MONTH: return SR_PREC_MONTH;
+    case SR_CODE_DATE_YEAR: return SR_PREC_YEAR;
+    default: return SR_PREC_DAY;
+    }
 }
 
 static void set_place(sr_store_event *e, const sr_geo_doc *doc, const sr_code_place *pl)
@@ -469,7 +481,7 @@ static int code_events(sr_pipeline *p, const sr_article *a, int64_t article_id, 
         e.story_id = story_id;
         e.article_id = article_id;
         e.date = day_of(ce->date ? ce->date : date);
-        e.date_precision = SR_PREC_DAY;
+        e.date_precision = store_precision(ce->date_precision);
         e.actor1 = actor(&ce->source);
         e.actor2 = actor(&ce->target);
         e.cameo = ce->cameo;
@@ -487,6 +499,15 @@ static int code_events(sr_pipeline *p, const sr_article *a, int64_t article_id, 
         e.sentence = sr_arena_strndup(p->arena, a->text + b0, b1 > b0 ? b1 - b0 : 0);
         sr_acled_classify(p->acled, e.cameo, e.sentence, strlen(e.sentence), e.actor1.code, e.actor2.code,
                           &e.acled_type, &e.acled_subtype);
+        /* the coder's details: tolls from the sentence (or the next one),
+         * history from the sentence's own date */
+        e.fatalities = ce->fatalities.value;
+        e.fatalities_at_least = ce->fatalities.at_least;
+        e.fatalities_who = ce->fatalities.who;
+        e.injuries = ce->injuries.value;
+        e.fatalities_aggregate = ce->fatalities.aggregate || ce->fatalities.historical ||
+                                 ce->injuries.aggregate || ce->injuries.historical;
+        e.historical = ce->historical;
         e.sent_start = (int)s0;
         e.sent_end = (int)s1;
         int64_t id;

@@ -86,7 +86,7 @@ static void place_json(sr_json *j, const sr_store_event *e)
     sr_json_object_end(j);
 }
 
-static void toll_json(sr_json *j, const char *key, int n, bool at_least, const char *who)
+static void toll_json(sr_json *j, const char *key, int n, bool at_least, const char *who, bool aggregate)
 {
     sr_json_key(j, key);
     if (n < 0) {
@@ -97,6 +97,7 @@ static void toll_json(sr_json *j, const char *key, int n, bool at_least, const c
     sr_json_kv_int(j, "value", n);
     sr_json_kv_bool(j, "at_least", at_least);
     sr_json_kv_string(j, "who", who);
+    sr_json_kv_bool(j, "aggregate", aggregate);
     sr_json_object_end(j);
 }
 
@@ -117,8 +118,8 @@ void sr_store_event_json(sr_json *j, const sr_store_event *e)
     sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    toll_json(j, "fatalities", e->fatalities, e->fatalities_at_least, e->fatalities_who);
-    toll_json(j, "injuries", e->injuries, false, NULL);
+    toll_json(j, "fatalities", e->fatalities, e->fatalities_at_least, e->fatalities_who, e->fatalities_aggregate);
+    toll_json(j, "injuries", e->injuries, false, NULL, e->fatalities_aggregate);
     place_json(j, e);
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", e->modality);

@@ -15,7 +15,7 @@
     " e.admin1, e.lat, e.lon, e.geonameid, e.geo_precision, e.negated, e.modality, e.article_id," \
     " e.sentence, e.sent_start, e.sent_end, e.num_articles," \
     " (SELECT url FROM articles WHERE id = e.article_id), e.added, e.updated," \
-    " e.fatalities_at_least, e.fatalities_who, e.historical," \
+    " e.fatalities_at_least, e.fatalities_who, e.historical, e.fatalities_aggregate," \
     " coalesce((SELECT breaking FROM stories WHERE id = e.story_id), 0)"
 
 /* Change sequence: taken under the write lock, so readers see sequences
@@ -106,9 +106,9 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
         " actor2_code, actor2_name, actor2_cc, cameo, cameo_root, quad, goldstein, acled_type, acled_subtype,"
         " fatalities, injuries, place_name, place_kind, cc, admin1, lat, lon, geonameid, geo_precision,"
         " negated, modality, article_id, sentence, sent_start, sent_end, num_articles, added, updated,"
-        " fatalities_at_least, fatalities_who, historical)"
+        " fatalities_at_least, fatalities_who, historical, fatalities_aggregate)"
         " VALUES (" NEXT_SEQ ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32, ?33, ?34, ?35)");
+        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32, ?33, ?34, ?35, ?36)");
     if (!st)
         return SR_EDB;
     int i = 1;
@@ -151,6 +151,7 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
     sqlite3_bind_int(st, i++, e->fatalities_at_least);
     sq_bind_text(st, i++, e->fatalities_who);
     sqlite3_bind_int(st, i++, e->historical);
+    sqlite3_bind_int(st, i++, e->fatalities_aggregate);
     sr_err rc = sq_run(q, st, "storing an event");
     if (rc)
         return rc;
@@ -225,6 +226,8 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
         " fatalities_at_least = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1)"
         "   THEN fatalities_at_least ELSE ?5 END,"
         " fatalities_who = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN fatalities_who ELSE ?6 END,"
+        " fatalities_aggregate = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1)"
+        "   THEN fatalities_aggregate ELSE ?7 END,"
         " fatalities = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN fatalities ELSE ?3 END,"
         " injuries = CASE WHEN ?4 IS NULL OR ?4 <= coalesce(injuries, -1) THEN injuries ELSE ?4 END"
         " WHERE id = ?1");
@@ -236,6 +239,7 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
     bind_count(st, 4, e->injuries);
     sqlite3_bind_int(st, 5, e->fatalities_at_least);
     sq_bind_text(st, 6, e->fatalities_who);
+    sqlite3_bind_int(st, 7, e->fatalities_aggregate);
     rc = sq_run(q, st, "merging an event");
     if (!rc && merged)
         *merged = true;
@@ -289,6 +293,7 @@ static void read_event(sqlite3_stmt *st, sr_store_event *e)
     e->fatalities_at_least = sqlite3_column_int(st, c++) != 0;
     e->fatalities_who = sq_text(st, c++);
     e->historical = sqlite3_column_int(st, c++) != 0;
+    e->fatalities_aggregate = sqlite3_column_int(st, c++) != 0;
     e->breaking = sqlite3_column_int(st, c++) != 0;
 }
 
@@ -603,7 +608,8 @@ static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_f
         put_i(b, f->story_id);
     }
     if (f->min_fatalities > 0) {
-        sr_buf_puts(&b->sql, " AND e.fatalities >= ?");
+        /* this event's dead only: not a count over a period, not history */
+        sr_buf_puts(&b->sql, " AND e.fatalities >= ? AND e.fatalities_aggregate = 0 AND e.historical = 0");
         put_i(b, f->min_fatalities);
     }
     if (f->q) {
