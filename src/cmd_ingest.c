@@ -32,6 +32,9 @@ static const char usage[] =
     "  --dict DIR         event dictionaries (default: the project's data/lexicon)\n"
     "  --allow-private    let URLs reach private and loopback addresses (testing)\n"
     "  --max-pages N      stop after N pages of a feed or sitemap (default 1000)\n"
+    "  --threads N        threads that read pages side by side (default: one per\n"
+    "                     CPU; 1: none); one writer stores them in input order, so\n"
+    "                     the store is the same whatever N is\n"
     "  -q, --quiet        no progress line, only the summary and errors\n"
     "\n"
     "Progress goes to stderr when it is a terminal; a one-line summary ends every run.\n"
@@ -44,6 +47,7 @@ struct run {
     bool allow_private, progress;
     int max_pages;
     int failed;
+    int pages_failed;      /* counted as the pipeline reports each page */
     double started, last_progress;
 };
 
@@ -56,11 +60,12 @@ static sr_pipeline_stats totals;
 
 static int run(int argc, char **argv)
 {
-    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX };
+    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX, O_THREADS };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"gazetteer", required_argument, 0, O_GAZ},
         {"dict", required_argument, 0, O_DICT}, {"allow-private", no_argument, 0, O_PRIVATE},
-        {"max-pages", required_argument, 0, O_MAX}, {"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0},
+        {"max-pages", required_argument, 0, O_MAX}, {"quiet", no_argument, 0, 'q'},
+        {"threads", required_argument, 0, O_THREADS}, {0, 0, 0, 0},
     };
     sr_pipeline_options po = {.db = "sitrep.db", .dict = SR_SOURCE_DIR "/data/lexicon"};
     struct run r = {.max_pages = 1000, .progress = isatty(2)};
@@ -79,6 +84,14 @@ static int run(int argc, char **argv)
             if (*end || v < 1 || v > 1000000)
                 return sr_cli_usage_error("ingest", "--max-pages must be a number from 1 to 1000000");
             r.max_pages = (int)v;
+            break;
+        }
+        case O_THREADS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 0 || v > 256)
+                return sr_cli_usage_error("ingest", "--threads must be a number from 0 to 256");
+            po.threads = (int)v;
             break;
         }
         case 'q': r.progress = false; break;
@@ -106,9 +119,11 @@ static int run(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     r.started = sr_now();
     r.failed = sr_cli_each_input(argc - optind, argv + optind, NULL, ingest_input, &r);
+    /* the pages still in the pipeline are stored (and reported) first */
+    sr_pipeline_flush(r.p);
+    r.failed += r.pages_failed;
     if (stopping)
         sr_cli_error("ingest: stopped by a signal; what was read is stored, run again to go on");
-    sr_pipeline_flush(r.p);
     sr_pipeline_stats_get(r.p, &totals);
     if (sr_pipeline_close(r.p)) {
         sr_cli_error("%s: the last batch could not be committed", po.db);
@@ -150,17 +165,26 @@ static void progress(struct run *r, bool final)
 
 /* ---- Inputs. ---------------------------------------------------------------- */
 
-static void page(struct run *r, const sr_page *pg)
+/* Pages go to the pipeline, which reports each one here once it is stored,
+ * in input order. */
+static void page_done(void *ctx, const sr_page *pg, const sr_page_result *res, sr_err e, const char *err)
 {
-    char err[1024];
-    sr_page_result res;
-    if (sr_pipeline_page(r->p, pg, &res, err, sizeof err)) {
+    struct run *r = ctx;
+    if (e) {
         if (r->progress)
             fputs("\r\033[K", stderr);
         sr_cli_error("%s", err);
-        r->failed++;
+        r->pages_failed++;
     }
     progress(r, false);
+}
+
+static void page(struct run *r, const sr_page *pg)
+{
+    if (sr_pipeline_submit(r->p, pg, page_done, r) != SR_OK) {
+        sr_cli_error("%s: out of memory", pg->source);
+        r->pages_failed++;
+    }
 }
 
 static bool is_html(const char *content_type)
@@ -395,10 +419,7 @@ static int ingest_input(const char *path, void *ctx)
         failed = 1;
     } else {
         sr_page pg = {.body = data, .len = len, .source = path};
-        int before = r->failed;
         page(r, &pg);
-        failed = r->failed - before;
-        r->failed = before;
     }
     free(data);
     return failed;

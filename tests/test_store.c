@@ -189,6 +189,48 @@ Test(store_articles, full_text_search_finds_words_ignoring_case_and_accents)
     remove_store(path);
 }
 
+static int fts_integrity_ok(const char *path)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    int rc = sqlite3_exec(db, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK;
+}
+
+Test(store_articles, articles_of_a_batch_are_searchable_before_and_after_commit_and_gone_after_rollback)
+{
+    char *path = tmp_store_path();
+    sr_store *s = open_store(path);
+    int64_t ids[8] = {0};
+    /* inside a batch: found before the commit, by a search and by an event filter */
+    cr_assert_eq(sr_store_begin(s), SR_OK);
+    int64_t a = add_article(s, 1, "Clashes in Fallujah", "Militants took parts of Ramadi.", 0);
+    add_article(s, 2, "Weather", "Sunny spells over Basra.", 0);
+    cr_assert_eq(sr_store_articles_search(s, "ramadi", 10, 0, collect_ids, ids), SR_OK);
+    cr_assert_eq(ids[0], 1, "an article of the open batch is searchable");
+    cr_assert_eq(ids[1], a);
+    int64_t c = add_article(s, 3, "Floods", "Rivers burst their banks near Ramadi.", 0);
+    cr_assert_eq(sr_store_commit(s), SR_OK, "%s", sr_store_errmsg(s));
+    memset(ids, 0, sizeof ids);
+    cr_assert_eq(sr_store_articles_search(s, "ramadi", 10, 0, collect_ids, ids), SR_OK);
+    cr_assert_eq(ids[0], 2, "each article is indexed once, the later one too");
+    cr_assert((ids[1] == a && ids[2] == c) || (ids[1] == c && ids[2] == a));
+    /* rolled back: neither the article nor its words stay */
+    cr_assert_eq(sr_store_begin(s), SR_OK);
+    add_article(s, 4, "Lost", "Words of a batch that never was: zanzibar.", 0);
+    cr_assert_eq(sr_store_rollback(s), SR_OK);
+    add_article(s, 5, "Kept", "Outside any batch: timbuktu.", 0);
+    memset(ids, 0, sizeof ids);
+    cr_assert_eq(sr_store_articles_search(s, "zanzibar", 10, 0, collect_ids, ids), SR_OK);
+    cr_assert_eq(ids[0], 0);
+    cr_assert_eq(sr_store_articles_search(s, "timbuktu", 10, 0, collect_ids, ids), SR_OK);
+    cr_assert_eq(ids[0], 1, "an article written outside a batch is indexed at its own commit");
+    sr_store_close(s);
+    cr_assert(fts_integrity_ok(path), "the full-text index matches the articles");
+    remove_store(path);
+}
+
 static int collect_stories(const sr_store_story *st, void *ctx)
 {
     sr_store_story *out = ctx;

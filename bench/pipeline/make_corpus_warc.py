@@ -4,9 +4,14 @@ trafilatura evaluation pages under their real URLs, Readability's test pages
 under made-up ones), one gzip member per record as CC-NEWS ships them, and
 lists the page files in PAGES_LIST for `sitrep extract`.
 
-  make_corpus_warc.py CORPORA_EXTRACT_DIR OUT.warc.gz PAGES_LIST
+  make_corpus_warc.py CORPORA_EXTRACT_DIR OUT.warc.gz PAGES_LIST [--copies N]
+
+--copies N writes the pages N times; each copy after the first under its own
+URL and with "Copy K." opening its first paragraph, so that it is a new
+article wherever that paragraph is part of the text (a larger input of
+distinct articles, to show memory staying flat).
 """
-import gzip, json, os, sys, uuid
+import gzip, json, os, re, sys, uuid
 
 def record(url, html):
     http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
@@ -17,6 +22,7 @@ def record(url, html):
     return head + http + b"\r\n\r\n"
 
 root, out, listing = sys.argv[1:4]
+copies = int(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--copies" else 1
 tests = os.path.join(root, "trafilatura-eval", "tests")
 pages = []
 for url, item in json.load(open(os.path.join(tests, "evaldata.json"))).items():
@@ -30,8 +36,15 @@ for name in sorted(os.listdir(rt)):
     path = os.path.join(rt, name, "source.html")
     if os.path.exists(path):
         pages.append(("https://readability-test.example/%s/" % name, path))
+first_p = re.compile(rb"<p(\s[^>]*)?>", re.I)
 with open(out, "wb") as f, open(listing, "w") as l:
-    for url, path in pages:
-        f.write(gzip.compress(record(url, open(path, "rb").read()), 6))
-        l.write(path + "\n")
-print(len(pages))
+    for k in range(copies):
+        for url, path in pages:
+            html = open(path, "rb").read()
+            if k:
+                url = url.split("#")[0] + ("&" if "?" in url else "?") + "copy=%d" % k
+                html = first_p.sub(lambda m: m.group(0) + b"Copy %d. " % k, html, count=1)
+            f.write(gzip.compress(record(url, html), 6))
+            if not k:
+                l.write(path + "\n")
+print(len(pages) * copies)

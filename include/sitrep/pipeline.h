@@ -9,6 +9,14 @@
  * them, merging an event into the one its story already has when they agree.
  * Writes are batched into transactions; a crash loses at most the open batch,
  * which the next run redoes (ingesting the same input again changes nothing).
+ *
+ * Two ways in. sr_pipeline_page does one page at once, in the calling
+ * thread. sr_pipeline_submit hands pages to worker threads that do the pure
+ * work (extract, hashes, places, events) side by side, while the calling
+ * thread alone writes to the store, in the order the pages were submitted:
+ * the store ends up exactly as one thread would have left it. The queue is
+ * bounded (submit waits while it is full), so memory does not grow with the
+ * number of pages.
  */
 #ifndef SITREP_PIPELINE_H
 #define SITREP_PIPELINE_H
@@ -27,6 +35,8 @@ typedef struct sr_pipeline_options {
     int story_window_hours;    /**< near-duplicates this close in time share a story (0: 72) */
     int merge_window_days;     /**< events of a story this close in date merge (0: 3) */
     int batch;                 /**< pages per transaction (0: 200) */
+    int threads;               /**< worker threads for sr_pipeline_submit (0: one per online CPU;
+                                    1: none, each page is done in the calling thread) */
 } sr_pipeline_options;
 
 /** A page to ingest. */
@@ -55,13 +65,30 @@ typedef struct sr_pipeline_stats {
 } sr_pipeline_stats;
 
 sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char *err, size_t errlen);
-/** Commit what is pending and close. NULL is fine. */
+/** Drain, commit what is pending and close. NULL is fine. */
 sr_err sr_pipeline_close(sr_pipeline *p);
-/** Ingest one page. On failure `err` holds one line naming the page and
- *  the problem; nothing of that page is stored and the pipeline goes on. */
+/** Ingest one page now (pages submitted before it are stored first). On
+ *  failure `err` holds one line naming the page and the problem; nothing of
+ *  that page is stored and the pipeline goes on. */
 sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *page, sr_page_result *res,
                         char *err, size_t errlen);
-/** Commit the open batch now. */
+
+/** Called for each submitted page once it is stored (or failed), in the
+ *  order of submission, from the thread that calls sr_pipeline_submit,
+ *  sr_pipeline_drain, sr_pipeline_page, sr_pipeline_flush or
+ *  sr_pipeline_close. `page` is the pipeline's copy of what was submitted;
+ *  `err` is the one-line message when `e` is not SR_OK. */
+typedef void (*sr_pipeline_done_fn)(void *ctx, const sr_page *page, const sr_page_result *res,
+                                    sr_err e, const char *err);
+
+/** Queue a page. Its bytes and strings are copied, so the caller may reuse
+ *  them at once. Waits while the queue is full, storing finished pages
+ *  meanwhile. SR_ENOMEM (and no call of `done`) when the copy cannot be
+ *  made. With `threads` 1 the page is done before this returns. */
+sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *page, sr_pipeline_done_fn done, void *ctx);
+/** Wait until every submitted page is stored and its `done` called. */
+void sr_pipeline_drain(sr_pipeline *p);
+/** Drain, then commit the open batch. */
 sr_err sr_pipeline_flush(sr_pipeline *p);
 void sr_pipeline_stats_get(const sr_pipeline *p, sr_pipeline_stats *out);
 

@@ -134,13 +134,17 @@ static sr_err sq_commit(sr_store *s)
         return sr_store_fail(s, SR_EINVAL, "no batch is open");
     if (q->batch_failed) {
         q->in_batch = q->batch_failed = false;
+        q->fts_from = 0;
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
         return sr_store_fail(s, SR_EDB, "a write in this batch failed, so the batch was rolled back");
     }
-    if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        sr_err e = sq_fail(q, "committing a batch");
+    sr_err e = sq_fts_catch_up(q);
+    if (e || sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        if (!e)
+            e = sq_fail(q, "committing a batch");
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
         q->in_batch = false;
+        q->fts_from = 0;
         return e;
     }
     q->in_batch = false;
@@ -153,6 +157,7 @@ static sr_err sq_rollback(sr_store *s)
     if (!q->in_batch)
         return sr_store_fail(s, SR_EINVAL, "no batch is open");
     q->in_batch = q->batch_failed = false;
+    q->fts_from = 0;
     if (sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
         return sq_fail(q, "rolling back a batch");
     return SR_OK;
@@ -182,11 +187,15 @@ sr_err sq_write_end(sr_sqlite *q, sr_err rc)
             q->batch_failed = true;
         return rc;
     }
+    if (!rc)
+        rc = sq_fts_catch_up(q);
     if (sqlite3_exec(q->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         sr_err e = rc ? rc : sq_fail(q, "committing a write");
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        q->fts_from = 0;
         return e;
     }
+    q->fts_from = 0;
     return rc;
 }
 

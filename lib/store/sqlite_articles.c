@@ -147,8 +147,13 @@ sr_err sq_article_add(sr_store *s, const sr_store_article *a, int64_t *id, bool 
     sqlite3_bind_int64(st, 15, now_or(a->fetched));
     rc = sq_run(q, st, "storing an article");
     if (!rc && sqlite3_changes(q->db) == 1) {
+        int64_t new_id = sqlite3_last_insert_rowid(q->db);
+        /* Rowids grow: every article of this transaction has an id at or
+         * above its first one, and every article there is of it. */
+        if (!q->fts_from || new_id < q->fts_from)
+            q->fts_from = new_id;
         if (id)
-            *id = sqlite3_last_insert_rowid(q->db);
+            *id = new_id;
         if (inserted)
             *inserted = true;
     } else if (!rc) {
@@ -268,6 +273,11 @@ sr_err sq_articles_search(sr_store *s, const char *q_text, int limit, int offset
     char *match = q_text ? sq_fts_query(q_text) : NULL;
     if (!match)
         return SR_OK;
+    sr_err caught = sq_fts_catch_up(q);
+    if (caught) {
+        free(match);
+        return caught;
+    }
     sqlite3_stmt *st = sq_stmt(q, "SELECT " ARTICLE_COLUMNS ", snippet(articles_fts, -1, '', '', '…', 24)"
                                   " FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?"
                                   " ORDER BY f.rank LIMIT ? OFFSET ?");
@@ -290,6 +300,23 @@ sr_err sq_articles_search(sr_store *s, const char *q_text, int limit, int offset
     sr_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? SR_OK : sq_fail(q, "searching articles");
     sqlite3_reset(st);
     return e;
+}
+
+sr_err sq_fts_catch_up(sr_sqlite *q)
+{
+    if (!q->fts_from)
+        return SR_OK;
+    sqlite3_stmt *st = sq_stmt(q, "INSERT INTO articles_fts(rowid, title, text)"
+                                  " SELECT id, title, text FROM articles WHERE id >= ?");
+    if (!st)
+        return SR_EDB;
+    sqlite3_bind_int64(st, 1, q->fts_from);
+    sr_err rc = sq_run(q, st, "indexing new articles for search");
+    if (!rc)
+        q->fts_from = 0;
+    else if (q->in_batch)
+        q->batch_failed = true;
+    return rc;
 }
 
 /* Each word becomes a quoted FTS5 string, so punctuation and operators in

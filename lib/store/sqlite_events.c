@@ -613,6 +613,9 @@ static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_f
         put_i(b, f->min_fatalities);
     }
     if (f->q) {
+        sr_err caught = sq_fts_catch_up(q);  /* articles of the open batch are searched too */
+        if (caught)
+            return caught;
         b->fts = sq_fts_query(f->q);
         /* Nothing to search for matches nothing, as a search box would. */
         sr_buf_puts(&b->sql, b->fts ? " AND e.id IN (SELECT ea.event_id FROM event_articles ea WHERE ea.article_id IN"

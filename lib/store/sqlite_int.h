@@ -6,7 +6,7 @@
 #include "store_impl.h"
 
 /** The newest schema this code knows (see sqlite_schema.c). */
-#define SR_SQLITE_SCHEMA_VERSION 6
+#define SR_SQLITE_SCHEMA_VERSION 7
 
 /* Prepared statements are kept per handle, keyed by their SQL: the fixed
  * statements and the few shapes of filtered queries a server repeats. */
@@ -25,6 +25,7 @@ typedef struct sr_sqlite {
     bool batch_failed;   /* a write inside the batch failed: it can only roll back */
     bool readonly;
     int schema_version;
+    int64_t fts_from;    /* articles from this id on are not in the full-text index yet (0: none) */
     sq_cached cache[SQ_CACHE_SLOTS];
     unsigned evict;
 } sr_sqlite;
@@ -63,6 +64,11 @@ sr_err sq_run(sr_sqlite *q, sqlite3_stmt *st, const char *what);
  *  an older store). */
 sr_err sr_sqlite_migrate(sqlite3 *db, int target, char *err, size_t errlen);
 int sr_sqlite_version_of(sqlite3 *db);
+
+/** Put the articles added since the last call into the full-text index (one
+ *  statement for the lot). Called before a commit and before any full-text
+ *  read; a rollback drops the pending ids with the articles. */
+sr_err sq_fts_catch_up(sr_sqlite *q);
 
 /** Words of a search box as an FTS5 query (every word, quoted); NULL when
  *  there is no word. free() it. */

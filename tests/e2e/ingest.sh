@@ -38,7 +38,10 @@ grep -q "8 pages read" "$WORK/log" || fail "the other records were not read: $(c
 # SIGKILL mid-run, then again: the same store as one clean run.
 python3 "$SR_SOURCE_DIR/tests/tools/make_warc.py" "$WORK/big.warc.gz" "$EXAMPLES"/*.html --copies 1500 || fail "making the WARC"
 ingest --db "$WORK/clean.db" -q "$WORK/big.warc.gz" 2>"$WORK/clean.log" || fail "clean run: $(cat "$WORK/clean.log")"
-ingest --db "$WORK/killed.db" -q "$WORK/big.warc.gz" 2>/dev/null &
+# sitrep itself, not through the function: $! must be sitrep's pid, or the
+# kill would end only a subshell and leave sitrep running
+"$SITREP" ingest --gazetteer "$GAZ" --dict "$SR_SOURCE_DIR/data/lexicon" --db "$WORK/killed.db" -q \
+  "$WORK/big.warc.gz" 2>/dev/null &
 pid=$!
 # kill it once it has committed something but before it is done
 for _ in $(seq 200); do

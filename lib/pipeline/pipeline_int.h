@@ -1,0 +1,79 @@
+/* The pipeline's two halves and what passes between them.
+ *
+ * The analysis (analyse.c) is everything about one page that needs nothing
+ * but the page and read-only data: the article, its hashes, its places and
+ * its events. Any number of analysers run at once, each with its own
+ * extractor, coder and arena; the gazetteer mapping, the dictionaries and
+ * the ACLED rules are shared and only read.
+ *
+ * The writer (pipeline.c) takes analyses one at a time, in the order the
+ * pages came in, and does everything that depends on what came before:
+ * duplicates, stories, event merging, batches. The pool (workers.c) runs
+ * analysers in threads and hands their results to the writer in order. */
+#ifndef SR_PIPELINE_INT_H
+#define SR_PIPELINE_INT_H
+
+#include "sitrep/code.h"
+#include "sitrep/extract.h"
+#include "sitrep/geo.h"
+#include "sitrep/ingest.h"
+#include "sitrep/pipeline.h"
+#include "sitrep/store.h"
+#include "sitrep/util.h"
+
+/* Everything of one page is allocated from its arena: parse trees are freed
+ * by libxml2, but the article, places and events stay until the writer is
+ * done with the page. */
+#define PL_PAGE_ARENA_MAX (256u * 1024 * 1024)
+
+/** What the analysis made of one page; strings live in the page's arena.
+ *  On failure `err` is set and `message` names the page and the problem. */
+typedef struct pl_analysis {
+    sr_err err;
+    char message[512];
+    sr_store_article row;          /**< everything but story_id (the writer's) */
+    char content_hash[2 * SR_CONTENT_HASH_LEN + 1];
+    int64_t when;                  /**< published, else fetched: the story clock */
+    sr_store_event *events;        /**< coded events, not negated; story and article unset */
+    size_t n_events;
+} pl_analysis;
+
+/** One analyser: used by one thread at a time. */
+typedef struct pl_analyser {
+    sr_extractor *ex;
+    sr_coder *coder;
+    const sr_gazetteer *gaz;
+    const sr_acled_rules *acled;
+    /* the page being coded, for the coder's place hook */
+    sr_arena *arena;
+    const char *doc_text;
+    const sr_geo_doc *doc_places;
+} pl_analyser;
+
+/** Make an analyser in the thread that will use it (libxml2 keeps its error
+ *  handlers per thread, and the extractor silences them for its thread). */
+sr_err pl_analyser_init(pl_analyser *an, const sr_code_dict *dict, const sr_gazetteer *gaz,
+                        const sr_acled_rules *acled);
+void pl_analyser_fini(pl_analyser *an);
+/** Analyse one page into `out`, allocating from `arena`. */
+void pl_analyse(pl_analyser *an, sr_arena *arena, const sr_page *pg, pl_analysis *out);
+
+/* ---- The pool: analysers in threads, results in order. -------------------- */
+
+typedef struct pl_pool pl_pool;
+
+/** What the pool calls, in submission order and in the thread that submits
+ *  or drains, for each analysed page. */
+typedef void (*pl_write_fn)(void *writer, const sr_page *pg, pl_analysis *an,
+                            sr_pipeline_done_fn done, void *ctx);
+
+/** Start `threads` analysers (fewer when some cannot start; NULL when none
+ *  can). */
+pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
+                     const sr_acled_rules *acled, pl_write_fn write, void *writer);
+/** Write every submitted page, then stop the threads. NULL is fine. */
+void pl_pool_free(pl_pool *pool);
+sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx);
+void pl_pool_drain(pl_pool *pool);
+
+#endif

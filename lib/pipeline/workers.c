@@ -1,0 +1,216 @@
+/* The pool: analysers in threads, their results written in order.
+ *
+ * Jobs sit in a ring. The submitting thread fills the next free job (a copy
+ * of the page in the job's own arena), any idle worker takes the oldest
+ * queued job and analyses it, and the submitting thread -- the only writer
+ * -- writes finished jobs strictly in submission order, then frees them.
+ * A page that is slow to analyse holds back the writing of the pages after
+ * it, never their analysis: the ring has several jobs per worker so the
+ * workers stay busy meanwhile. The ring is the bound on memory: a full ring
+ * makes the submitter write (and so wait) before it can queue again. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pipeline_int.h"
+
+/* Jobs per worker: enough to keep every worker busy behind one slow page. */
+#define JOBS_PER_WORKER 4
+
+enum job_state { JOB_FREE, JOB_QUEUED, JOB_WORKING, JOB_DONE };
+
+typedef struct pl_job {
+    enum job_state state;
+    sr_page page;              /* the submitted page, copied into arena */
+    sr_arena *arena;           /* the page and all its analysis */
+    pl_analysis an;
+    sr_pipeline_done_fn done;
+    void *ctx;
+} pl_job;
+
+struct pl_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t queued;     /* a job was queued, or the pool stops */
+    pthread_cond_t finished;   /* a job was analysed */
+    pthread_cond_t started;    /* a thread has its analyser, or could not make it */
+    pl_job *jobs;
+    size_t n_jobs;
+    /* counters of jobs ever submitted, taken by a worker, written; the job
+     * for number i is jobs[i % n_jobs] */
+    unsigned long long submitted, taken, written;
+    bool stopping;
+    pthread_t *threads;
+    int n_threads, n_ready, n_failed;
+    const sr_code_dict *dict;
+    const sr_gazetteer *gaz;
+    const sr_acled_rules *acled;
+    pl_write_fn write;
+    void *writer;
+};
+
+static void *work(void *arg);
+static void write_finished(pl_pool *pool, bool wait);
+static sr_err copy_page(pl_job *j, const sr_page *pg);
+
+pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
+                     const sr_acled_rules *acled, pl_write_fn write, void *writer)
+{
+    pl_pool *pool = calloc(1, sizeof *pool);
+    if (!pool)
+        return NULL;
+    pool->dict = dict;
+    pool->gaz = gaz;
+    pool->acled = acled;
+    pool->write = write;
+    pool->writer = writer;
+    pool->n_jobs = (size_t)threads * JOBS_PER_WORKER;
+    pool->jobs = calloc(pool->n_jobs, sizeof *pool->jobs);
+    pool->threads = calloc((size_t)threads, sizeof *pool->threads);
+    pthread_mutex_init(&pool->mu, NULL);
+    pthread_cond_init(&pool->queued, NULL);
+    pthread_cond_init(&pool->finished, NULL);
+    pthread_cond_init(&pool->started, NULL);
+    bool ok = pool->jobs && pool->threads;
+    for (size_t i = 0; ok && i < pool->n_jobs; i++)
+        ok = (pool->jobs[i].arena = sr_arena_new(PL_PAGE_ARENA_MAX)) != NULL;
+    for (int i = 0; ok && i < threads; i++)
+        if (pthread_create(&pool->threads[pool->n_threads], NULL, work, pool) == 0)
+            pool->n_threads++;
+    pthread_mutex_lock(&pool->mu);
+    while (pool->n_ready + pool->n_failed < pool->n_threads)
+        pthread_cond_wait(&pool->started, &pool->mu);
+    pthread_mutex_unlock(&pool->mu);
+    if (!pool->n_ready) {
+        pl_pool_free(pool);
+        return NULL;
+    }
+    return pool;
+}
+
+void pl_pool_free(pl_pool *pool)
+{
+    if (!pool)
+        return;
+    pl_pool_drain(pool);
+    pthread_mutex_lock(&pool->mu);
+    pool->stopping = true;
+    pthread_cond_broadcast(&pool->queued);
+    pthread_mutex_unlock(&pool->mu);
+    for (int i = 0; i < pool->n_threads; i++)
+        pthread_join(pool->threads[i], NULL);
+    for (size_t i = 0; pool->jobs && i < pool->n_jobs; i++)
+        sr_arena_free(pool->jobs[i].arena);
+    pthread_mutex_destroy(&pool->mu);
+    pthread_cond_destroy(&pool->queued);
+    pthread_cond_destroy(&pool->finished);
+    pthread_cond_destroy(&pool->started);
+    free(pool->jobs);
+    free(pool->threads);
+    free(pool);
+}
+
+sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
+{
+    pthread_mutex_lock(&pool->mu);
+    pl_job *j = &pool->jobs[pool->submitted % pool->n_jobs];
+    /* a full ring: the job to fill is the oldest one, written next */
+    while (j->state != JOB_FREE)
+        write_finished(pool, true);
+    pthread_mutex_unlock(&pool->mu);
+    /* a free job belongs to the submitter alone */
+    sr_err e = copy_page(j, pg);
+    if (e)
+        return e;
+    j->done = done;
+    j->ctx = ctx;
+    pthread_mutex_lock(&pool->mu);
+    j->state = JOB_QUEUED;
+    pool->submitted++;
+    pthread_cond_signal(&pool->queued);
+    write_finished(pool, false);
+    pthread_mutex_unlock(&pool->mu);
+    return SR_OK;
+}
+
+void pl_pool_drain(pl_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    while (pool->written < pool->submitted)
+        write_finished(pool, true);
+    pthread_mutex_unlock(&pool->mu);
+}
+
+/* Write the finished jobs that are next in order; with `wait`, wait for the
+ * next one to finish first. Called with the lock held; the lock is let go
+ * while writing, so workers can hand in their jobs meanwhile. */
+static void write_finished(pl_pool *pool, bool wait)
+{
+    while (pool->written < pool->submitted) {
+        pl_job *j = &pool->jobs[pool->written % pool->n_jobs];
+        if (j->state != JOB_DONE) {
+            if (!wait)
+                return;
+            pthread_cond_wait(&pool->finished, &pool->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&pool->mu);
+        pool->write(pool->writer, &j->page, &j->an, j->done, j->ctx);
+        pthread_mutex_lock(&pool->mu);
+        j->state = JOB_FREE;
+        pool->written++;
+        wait = false;
+    }
+}
+
+static void *work(void *arg)
+{
+    pl_pool *pool = arg;
+    pl_analyser an;
+    sr_err e = pl_analyser_init(&an, pool->dict, pool->gaz, pool->acled);
+    pthread_mutex_lock(&pool->mu);
+    if (e)
+        pool->n_failed++;
+    else
+        pool->n_ready++;
+    pthread_cond_signal(&pool->started);
+    while (!e) {
+        while (!pool->stopping && pool->taken == pool->submitted)
+            pthread_cond_wait(&pool->queued, &pool->mu);
+        if (pool->taken == pool->submitted)
+            break;  /* stopping, and nothing is left to take */
+        pl_job *j = &pool->jobs[pool->taken++ % pool->n_jobs];
+        j->state = JOB_WORKING;
+        pthread_mutex_unlock(&pool->mu);
+        pl_analyse(&an, j->arena, &j->page, &j->an);
+        pthread_mutex_lock(&pool->mu);
+        j->state = JOB_DONE;
+        pthread_cond_signal(&pool->finished);
+    }
+    pthread_mutex_unlock(&pool->mu);
+    if (!e)
+        pl_analyser_fini(&an);
+    return NULL;
+}
+
+static const char *copy_str(sr_arena *a, const char *s)
+{
+    return s ? sr_arena_strdup(a, s) : NULL;
+}
+
+static sr_err copy_page(pl_job *j, const sr_page *pg)
+{
+    sr_arena_reset(j->arena);
+    j->page = *pg;
+    char *body = sr_arena_alloc(j->arena, pg->len + 1);
+    if (!body)
+        return SR_ENOMEM;
+    memcpy(body, pg->body, pg->len);
+    body[pg->len] = 0;
+    j->page.body = body;
+    j->page.source = copy_str(j->arena, pg->source);
+    j->page.url = copy_str(j->arena, pg->url);
+    j->page.content_type = copy_str(j->arena, pg->content_type);
+    if ((pg->source && !j->page.source) || (pg->url && !j->page.url) ||
+        (pg->content_type && !j->page.content_type))
+        return SR_ENOMEM;
+    return SR_OK;
+}
