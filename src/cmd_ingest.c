@@ -32,6 +32,7 @@ static const char usage[] =
     "  --dict DIR         event dictionaries (default: the project's data/lexicon)\n"
     "  --allow-private    let URLs reach private and loopback addresses (testing)\n"
     "  --max-pages N      stop after N pages of a feed or sitemap (default 1000)\n"
+    "  --host-delay S     seconds between two requests to one host (default 1; 0 none)\n"
     "  --threads N        threads that read pages side by side (default: one per\n"
     "                     CPU; 1: none); one writer stores them in input order, so\n"
     "                     the store is the same whatever N is\n"
@@ -45,6 +46,7 @@ struct run {
     sr_fetcher *fetcher;
     sr_ingest_limits limits;
     bool allow_private, progress;
+    double host_delay;
     int max_pages;
     int failed;
     int pages_failed;      /* counted as the pipeline reports each page */
@@ -60,12 +62,13 @@ static sr_pipeline_stats totals;
 
 static int run(int argc, char **argv)
 {
-    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX, O_THREADS };
+    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX, O_THREADS, O_DELAY };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"gazetteer", required_argument, 0, O_GAZ},
         {"dict", required_argument, 0, O_DICT}, {"allow-private", no_argument, 0, O_PRIVATE},
         {"max-pages", required_argument, 0, O_MAX}, {"quiet", no_argument, 0, 'q'},
-        {"threads", required_argument, 0, O_THREADS}, {0, 0, 0, 0},
+        {"threads", required_argument, 0, O_THREADS}, {"host-delay", required_argument, 0, O_DELAY},
+        {0, 0, 0, 0},
     };
     sr_pipeline_options po = {.db = "sitrep.db", .dict = SR_SOURCE_DIR "/data/lexicon"};
     struct run r = {.max_pages = 1000, .progress = isatty(2)};
@@ -94,6 +97,14 @@ static int run(int argc, char **argv)
             po.threads = (int)v;
             break;
         }
+        case O_DELAY: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (!*optarg || *end || !(v >= 0 && v <= 600))
+                return sr_cli_usage_error("ingest", "--host-delay must be seconds from 0 to 600");
+            r.host_delay = v > 0 ? v : -1;  /* the fetcher reads 0 as its default */
+            break;
+        }
         case 'q': r.progress = false; break;
         case ':': return sr_cli_usage_error("ingest", "%s needs a value", argv[optind - 1]);
         default: return sr_cli_usage_error("ingest", "unknown option '%s'", argv[optind - 1]);
@@ -106,7 +117,7 @@ static int run(int argc, char **argv)
         sr_cli_error("%s", err);
         return SR_EXIT_SOME_FAILED;
     }
-    sr_fetch_options fo = {.allow_private = r.allow_private};
+    sr_fetch_options fo = {.allow_private = r.allow_private, .host_delay = r.host_delay};
     r.fetcher = sr_fetcher_new(&fo);
     if (!r.fetcher) {
         sr_cli_error("ingest: out of memory");
