@@ -26,13 +26,14 @@ const struct sr_cli_command sr_cmd_extract = {
     "  --text     inputs are pages already flattened to plain text (DIR: .txt files)\n"
     "  --timeout S       seconds allowed for each URL (default 30)\n"
     "  --max-size BYTES  largest page read or fetched (default 33554432)\n"
+    "  --allow-private   let URLs reach private and loopback addresses (refused by default)\n"
     "\n"
     "Exit status: 0 all pages extracted, 1 some failed, 2 usage error.\n",
     run,
 };
 
 typedef struct job {
-    bool text_mode;
+    bool text_mode, allow_private;
     size_t max_size;
     double timeout;
     sr_extractor *ex;
@@ -53,6 +54,8 @@ static int run(int argc, char **argv)
             break;
         } else if (!strcmp(a, "--text")) {
             jb.text_mode = true;
+        } else if (!strcmp(a, "--allow-private")) {
+            jb.allow_private = true;
         } else if (!strcmp(a, "--timeout") || !strcmp(a, "--max-size")) {
             if (i + 1 >= argc)
                 return sr_cli_usage_error("extract", "%s needs a value", a);
@@ -75,7 +78,7 @@ static int run(int argc, char **argv)
         return sr_cli_usage_error("extract", "no input given");
 
     sr_extract_options eo = {.max_bytes = jb.max_size};
-    sr_fetch_options fo = {.timeout = jb.timeout, .max_bytes = jb.max_size};
+    sr_fetch_options fo = {.timeout = jb.timeout, .max_bytes = jb.max_size, .allow_private = jb.allow_private};
     jb.ex = sr_extractor_new(&eo);
     jb.fetcher = sr_fetcher_new(&fo);
     if (!jb.ex || !jb.fetcher) {

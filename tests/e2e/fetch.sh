@@ -92,4 +92,13 @@ rc=0; ingest --db "$WORK/refused2.db" "$WORK/local-feed.xml" 2>"$WORK/log" || rc
 [ $rc = 1 ] || fail "refused items should make the exit code 1, got $rc"
 [ "$(grep -c "is a private address (use --allow-private to allow it)$" "$WORK/log")" = 4 ] \
   || fail "each item should be refused: $(cat "$WORK/log")"
+# sitrep extract goes through the same guard: refused by default, fetched with --allow-private.
+page=$(basename "$(ls "$WORK"/site/*.html | head -1)")
+before=$(wc -l <"$WORK/requests.log")
+rc=0; "$SITREP" extract "$BASE/$page" >"$WORK/out" 2>"$WORK/log" || rc=$?
+[ $rc = 1 ] || fail "extract of a loopback URL should exit 1, got $rc"
+grep -q "refused: 127.0.0.1 is a private address" "$WORK/log" || fail "extract refusal: $(cat "$WORK/log")"
+[ "$(wc -l <"$WORK/requests.log")" = "$before" ] || fail "a refused extract reached the server"
+"$SITREP" extract --allow-private "$BASE/$page" >"$WORK/out" 2>"$WORK/log" || fail "extract --allow-private: $(cat "$WORK/log")"
+grep -q '"title":"' "$WORK/out" || fail "extract --allow-private gave no article: $(head -c 300 "$WORK/out")"
 echo "fetch: all checks passed"
