@@ -31,6 +31,7 @@ typedef struct writer {
 } writer;
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
+static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth);
 static void clear_para_text(xmlNodePtr n, int depth);
 static void from_json_ld(writer *w, const char *body);
 static void whole_page_check(writer *w, xmlNodePtr body);
@@ -48,6 +49,8 @@ sr_err sr_body_extract(sr_page *pg)
         return SR_EEMPTY;
     scorer sc = {.pg = pg, .use_hints = true};
     stats(&sc, body, 0);
+    for (int round = 0; round < 4 && lift_wrappers(body, SR_NODE(body)->text, 0); round++)
+        stats(&sc, body, 0);
     score_walk(&sc, body, 0, false);
     xmlNodePtr best = best_candidate(&sc);
     writer w = {.pg = pg};
@@ -85,6 +88,27 @@ sr_err sr_body_extract(sr_page *pg)
     if (best)
         collect_media(pg, best);
     return SR_OK;
+}
+
+/* A chrome element (nav, footer, hidden, noscript...) holding more prose
+ * than the rest of the page is not chrome but a wrapper that broken markup
+ * or a script-drawn page put around the story: take it back. Its own chrome
+ * inside stays out. */
+static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth)
+{
+    bool lifted = false;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        sr_node *d = SR_NODE(c);
+        if (c->type != XML_ELEMENT_NODE || !d || d->drop == 1 || depth >= MAX_DEPTH)
+            continue;
+        if (d->drop == 2 && d->text > visible && d->text > 500 && d->link * 2 < d->text && d->paras >= 2) {
+            d->drop = 0;
+            lifted = true;
+        } else if (lift_wrappers(c, visible, depth + 1)) {
+            lifted = true;
+        }
+    }
+    return lifted;
 }
 
 static void clear_para_text(xmlNodePtr n, int depth)
@@ -161,28 +185,36 @@ static void read_attrs(xmlNodePtr n, attrs *at)
     }
 }
 
-/* Never part of a story, whatever they contain. */
-static bool never_content(xmlNodePtr n, const attrs *at)
+/* Never part of a story, whatever they contain: 1. Elements that are chrome
+ * by their tag, role or visibility give 2 ("chrome"): broken markup (a
+ * <header> or <nav> never closed, a page drawn hidden until its script runs,
+ * the story inside <noscript>) can make them wrap the whole page, and
+ * lift_wrappers gives them back then. */
+static int never_content(xmlNodePtr n, const attrs *at)
 {
     static const char *const tags[] = {
-        "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
-        "select", "textarea", "option", "nav", "footer", "menu", "dialog", "object",
-        "embed", "video", "audio", "map", "head", "link", "meta", "title", "label", NULL};
+        "script", "style", "template", "iframe", "svg", "canvas", "button", "input",
+        "select", "textarea", "option", "object", "embed", "video", "audio", "map", "head",
+        "link", "meta", "title", "label", NULL};
+    static const char *const chrome[] = {"nav", "footer", "menu", "dialog", "noscript", NULL};
     const char *name = (const char *)n->name;
     for (int i = 0; tags[i]; i++)
         if (name[0] == tags[i][0] && !strcmp(name, tags[i]))
-            return true;
+            return 1;
+    for (int i = 0; chrome[i]; i++)
+        if (name[0] == chrome[i][0] && !strcmp(name, chrome[i]))
+            return 2;
     if (at->hidden || (at->aria_hidden && !strcmp(at->aria_hidden, "true")))
-        return true;
+        return 2;
     const char *role = at->role;
     if (role && (!strcmp(role, "navigation") || !strcmp(role, "dialog") || !strcmp(role, "alertdialog") ||
                  !strcmp(role, "complementary") || !strcmp(role, "contentinfo") || !strcmp(role, "menu")))
-        return true;
+        return 2;
     const char *style = at->style;
     if (style && (strstr(style, "display:none") || strstr(style, "display: none") ||
                   strstr(style, "visibility:hidden") || strstr(style, "visibility: hidden")))
-        return true;
-    return false;
+        return 2;
+    return 0;
 }
 
 /* Class/id words, and what the element itself says: <aside> is usually a
@@ -286,13 +318,13 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         n->_private = d;
         attrs at;
         read_attrs(n, &at);
-        d->drop = never_content(n, &at);
+        d->drop = (uint8_t)never_content(n, &at);
         if (!d->drop && n != sc->pg->body)
             d->hint = (int8_t)element_hint(n, &at);
     }
     d->text = d->link = d->commas = d->paras = d->para_text = 0;
-    if (d->drop)
-        return;
+    if (d->drop == 1)
+        return;   /* chrome is measured (lift_wrappers asks) but adds nothing to its parent */
     bool is_link = sr_tag_is(n, "a");
     bool inline_only = true;
     uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
