@@ -364,6 +364,32 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* The expected title is ours plus a suffix after a separator
+ * ("Headline | Site", "Headline - Author", "Headline_Section_Site"): issue
+ * #2 asks for the headline without the site's name, so these misses are
+ * counted apart, never matched loosely. */
+static bool keeps_suffix(const char *ours, const char *want)
+{
+    if (!ours || !*ours)
+        return false;
+    char *o = norm(ours), *w = norm(want);
+    size_t ol = strlen(o);
+    bool r = false;
+    if (!strncasecmp(o, w, ol) && w[ol]) {
+        const unsigned char *p = (const unsigned char *)w + ol;
+        while (*p == ' ')
+            p++;
+        r = strchr("|-_:[(/\\>@", *p) ||
+            (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94)) ||   /* – — */
+            (p[0] == 0xC2 && (p[1] == 0xB7 || p[1] == 0xBB)) ||                    /* · » */
+            (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x88);                        /* （ */
+        r = r && *p;
+    }
+    free(o);
+    free(w);
+    return r;
+}
+
 static void quality_readability(sr_extractor *ex, const char *corpora)
 {
     char dir[4096], p[4400];
@@ -375,7 +401,7 @@ static void quality_readability(sr_extractor *ex, const char *corpora)
         return;
     }
     tally t = {0};
-    int pages = 0;
+    int pages = 0, suffix_kept = 0;
     for (int i = 0; i < n; i++) {
         page pg = {0};
         snprintf(p, sizeof p, "%s/%s/expected-metadata.json", dir, ents[i]->d_name);
@@ -393,6 +419,7 @@ static void quality_readability(sr_extractor *ex, const char *corpora)
                 t.title_n++;
                 bool ok = a && same(a->title, title);
                 t.title_ok += ok;
+                suffix_kept += !ok && a && keeps_suffix(a->title, title);
                 if (!ok && verbose)
                     printf("  title %s: got \"%s\" want \"%s\"\n", ents[i]->d_name, a ? a->title : "-", title);
             }
@@ -417,6 +444,10 @@ static void quality_readability(sr_extractor *ex, const char *corpora)
     free(ents);
     printf("readability-test-pages: %d pages\n", pages);
     printf("  title exact   %.1f%% of %d   (target >= 95%%)\n", 100.0 * t.title_ok / (t.title_n ? t.title_n : 1), t.title_n);
+    int rest = t.title_n - suffix_kept;
+    printf("    of the misses, %d expect our title plus a \" | Site\"-like suffix, which sitrep drops;\n"
+           "    exact on the other %d pages: %.1f%%\n", suffix_kept, rest,
+           100.0 * t.title_ok / (rest > 0 ? rest : 1));
     printf("  date (day)    %.1f%% of %d   (target >= 90%%)\n", 100.0 * t.date_ok / (t.date_n ? t.date_n : 1), t.date_n);
     printf("  byline exact  %.1f%% of %d\n", 100.0 * t.author_ok / (t.author_n ? t.author_n : 1), t.author_n);
 }
