@@ -258,3 +258,36 @@ Test(extract, article_json_has_every_field)
         cr_expect(strstr(out.data, keys[i]) != NULL, "no %s in %s", keys[i], out.data);
     sr_buf_free(&out);
 }
+
+Test(extract, story_inside_an_unclosed_header_and_nav_is_found)
+{
+    /* broken markup: <nav> and <header> never closed wrap the whole story */
+    sr_article *a = article("unclosed_header.html");
+    HAS(a, "MOSUL, Iraq — Temporary barriers along the Tigris held overnight");
+    HAS(a, "Schools stay closed.");
+    LACKS(a, "The Valley Courier");
+}
+
+Test(extract, reader_comments_without_comment_classes_go)
+{
+    /* the story's wrapper says "commentary" (an opinion piece); the comments
+     * are told by their repeated "Reply" controls, not by a class name */
+    sr_article *a = article("plain_comments.html");
+    HAS(a, "BASRA, Iraq — Dock workers at Umm Qasr returned to work");
+    HAS(a, "Importers warned that clearing the backlog would take weeks.");
+    LACKS(a, "overtime should have been paid months ago");
+    LACKS(a, "queue of lorries");
+    LACKS(a, "riverwatcher");
+}
+
+Test(extract, json_ld_headline_wins_over_a_name_that_is_the_site)
+{
+    sr_article *a = article("jsonld_site_name.html");
+    cr_expect_str_eq(a->title, "Vodáci zahájili sezonu na Vltavě");
+}
+
+Test(extract, site_suffix_after_an_en_dash_goes_and_a_logo_h1_is_not_the_title)
+{
+    sr_article *a = article("title_en_dash.html");
+    cr_expect_str_eq(a->title, "Bridge reopens to traffic after repairs");
+}

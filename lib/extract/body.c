@@ -32,6 +32,8 @@ typedef struct writer {
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
 static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth);
+static bool reply_control(xmlNodePtr n);
+static void short_text(xmlNodePtr n, char *buf, size_t cap, size_t *len, int depth);
 static void clear_para_text(xmlNodePtr n, int depth);
 static void from_json_ld(writer *w, const char *body);
 static void whole_page_check(writer *w, xmlNodePtr body);
@@ -322,12 +324,16 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         if (!d->drop && n != sc->pg->body)
             d->hint = (int8_t)element_hint(n, &at);
     }
-    d->text = d->link = d->commas = d->paras = d->para_text = 0;
-    if (d->drop == 1)
+    d->text = d->link = d->commas = d->paras = d->para_text = d->replies = 0;
+    d->thread = 0;
+    if (d->drop == 1) {
+        d->replies = sr_tag_is(n, "button") && reply_control(n);
         return;   /* chrome is measured (lift_wrappers asks) but adds nothing to its parent */
+    }
     bool is_link = sr_tag_is(n, "a");
     bool inline_only = true;
     uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
+    uint32_t with_reply = 0, reply_text = 0;   /* children holding a "reply" control */
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
             size_t t = text_bytes((const char *)c->content);
@@ -339,6 +345,12 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
             stats(sc, c, depth + 1);
             sr_node *k = SR_NODE(c);
+            if (k && k->replies) {
+                uint32_t r = (uint32_t)d->replies + k->replies;
+                d->replies = (uint16_t)(r < UINT16_MAX ? r : UINT16_MAX);
+                with_reply++;
+                reply_text += k->text;
+            }
             if (!k || k->drop)
                 continue;
             d->text += k->text;
@@ -360,6 +372,57 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     d->is_para = para;
     if (para && d->text >= 25)
         d->paras++;
+    if (!d->replies && d->text <= 40 && (is_link || !strcmp(tag, "span")) && reply_control(n))
+        d->replies = 1;
+    /* three items or more, each with its own "reply", holding most of the
+     * text: reader comments, whatever the classes say */
+    if (with_reply >= 3 && reply_text * 10 >= d->text * 6)
+        d->thread = 1;
+}
+
+/* A control that answers a comment: "Reply", "Antworten", "Répondre"...
+ * as its whole text, or a class naming it (comment-reply-link). */
+static bool reply_control(xmlNodePtr n)
+{
+    static const char *const words[] = {
+        "reply", "antworten", "antwort", "répondre", "repondre", "responder", "rispondi",
+        "odpowiedz", "odpowiedź", "svara", "svar", "beantwoorden", "reageer", "reageren",
+        "ответить", "回复", "回覆", "返信", "답글", "yanıtla", "vastaa", "odpovědět", NULL};
+    const char *cls = sr_attr(n, "class");
+    if (cls && strcasestr(cls, "reply"))
+        return true;
+    char buf[48];
+    size_t len = 0;
+    short_text(n, buf, sizeof buf, &len, 0);
+    char *s = buf;
+    while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n' || buf[len - 1] == '\t'))
+        len--;
+    buf[len] = 0;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    for (int i = 0; words[i]; i++) {
+        size_t k = strlen(words[i]);
+        /* "Reply", "Reply ↓", "reply to Jane" */
+        if (!strncasecmp(s, words[i], k) && (!s[k] || s[k] == ' '))
+            return true;
+    }
+    return false;
+}
+
+static void short_text(xmlNodePtr n, char *buf, size_t cap, size_t *len, int depth)
+{
+    for (xmlNodePtr c = n->children; c && *len + 1 < cap; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            size_t k = strlen((const char *)c->content);
+            if (k > cap - 1 - *len)
+                k = cap - 1 - *len;
+            memcpy(buf + *len, c->content, k);
+            *len += k;
+        } else if (c->type == XML_ELEMENT_NODE && depth < 4) {
+            short_text(c, buf, cap, len, depth + 1);
+        }
+    }
+    buf[*len] = 0;
 }
 
 /* Paragraphs under a boilerplate-named element do not score, unless the
@@ -373,6 +436,8 @@ static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
         return;
     uint32_t page_text = SR_NODE(sc->pg->body)->text;
     if (sc->use_hints && (d->hint == -2 || (d->hint < 0 && d->text * 5 < page_text * 2)))
+        in_neg = true;
+    if (d->thread)
         in_neg = true;
     if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5) {
         score_paragraph(sc, n);
@@ -528,6 +593,8 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
+    if (d->thread)
+        return;   /* reader comments */
     if (!strcmp(t, "br")) {
         if (n->next && sr_tag_is(n->next, "br"))
             flush(w);

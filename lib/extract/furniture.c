@@ -49,6 +49,9 @@ static bool has_prefix(const char *const *list, const char *w, size_t n)
 /* -2 strong boilerplate, -1 weak boilerplate, +1 article, 0 neither */
 static int word_hint(const char *w, size_t n)
 {
+    /* an opinion piece ("news commentary") is a story, not its comments */
+    if (n == 10 && !memcmp(w, "commentary", 10))
+        return 0;
     if (has_prefix(strong_prefix, w, n))
         return -2;
     if (has_prefix(weak_prefix, w, n))
