@@ -291,3 +291,13 @@ Test(extract, site_suffix_after_an_en_dash_goes_and_a_logo_h1_is_not_the_title)
     sr_article *a = article("title_en_dash.html");
     cr_expect_str_eq(a->title, "Bridge reopens to traffic after repairs");
 }
+
+Test(extract, paywall_prompts_and_reprint_notices_go)
+{
+    sr_article *a = article("paywall_notice.html");
+    HAS(a, "BASRA, Iraq — Firefighters contained a blaze");
+    HAS(a, "Around 30,000 tonnes of wheat were stored on the site.");
+    LACKS(a, "please subscribe");
+    LACKS(a, "already a subscriber");
+    LACKS(a, "copyrighted property");
+}

@@ -3,6 +3,7 @@
  * trafilatura rely on, read as words rather than substrings), and the short
  * lines that are furniture in any page: app banners, notification prompts,
  * consent notices, share/follow bars, video durations. */
+#define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -234,6 +235,36 @@ static bool is_date_line(const char *s, size_t n)
     return letters <= 12;
 }
 
+/* Phrases that make a short paragraph a prompt or a notice wherever they
+ * stand in it: paywalls, membership and newsletter pitches, copyright and
+ * reprint notices. Matched case-insensitively in paragraphs of at most
+ * 300 bytes (a story's sentence that quotes one is longer than that). */
+static const char *const furniture_phrases[] = {
+    "please subscribe", "already a subscriber", "subscribers also receive", "to view the full story",
+    "to read the full story", "subscribe to continue", "subscribe to read", "log in to read",
+    "log in for immediate access", "register to continue", "this content is for subscribers",
+    "unlock this article", "support our journalism", "support independent journalism",
+    "become a member", "become a subscriber", "delivered to your inbox", "straight to your inbox",
+    "copyrighted property", "written permission", "all rights reserved", "may not be reproduced",
+    "without prior written", "reproduction in whole or in part", "alle rechte vorbehalten",
+    "nur für abonnenten", "registrieren sie sich", "jetzt abonnieren", "abonnieren sie",
+    "todos los derechos reservados", "suscríbete", "hazte miembro", "tous droits réservés",
+    "réservé aux abonnés", "abonnez-vous", "tutti i diritti riservati", "abbonati",
+    NULL};
+
+static bool has_furniture_phrase(const char *s, size_t n)
+{
+    if (n > 300)
+        return false;
+    char buf[304];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    for (int i = 0; furniture_phrases[i]; i++)
+        if (strcasestr(buf, furniture_phrases[i]))
+            return true;
+    return false;
+}
+
 bool sr_furniture_line(const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
@@ -241,6 +272,8 @@ bool sr_furniture_line(const char *s, size_t n)
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
     if (n == 0)
+        return true;
+    if (has_furniture_phrase(s, n))
         return true;
     if (n > 100)
         return false;
