@@ -300,4 +300,6 @@ Test(extract, paywall_prompts_and_reprint_notices_go)
     LACKS(a, "please subscribe");
     LACKS(a, "already a subscriber");
     LACKS(a, "copyrighted property");
+    LACKS(a, "min read");
+    LACKS(a, "affiliate links");
 }

@@ -250,7 +250,17 @@ static const char *const furniture_phrases[] = {
     "nur für abonnenten", "registrieren sie sich", "jetzt abonnieren", "abonnieren sie",
     "todos los derechos reservados", "suscríbete", "hazte miembro", "tous droits réservés",
     "réservé aux abonnés", "abonnez-vous", "tutti i diritti riservati", "abbonati",
+    /* affiliate and advertising disclosures */
+    "may receive compensation", "we may earn", "earn a commission", "affiliate link",
+    "contains affiliate", "beitrag enthält werbung", "enthält affiliate", "provisions-links",
     NULL};
+
+/* Phrases that make a line of at most 40 bytes page furniture: reading
+ * times and table-of-contents headers. */
+static const char *const short_phrases[] = {
+    "min read", "minute read", "minutes read", "reading time", "lesezeit", "lesedauer",
+    "temps de lecture", "tiempo de lectura", "tempo di lettura", "minut czytania",
+    "przeczytasz w", "table of contents", "inhaltsverzeichnis", NULL};
 
 static bool has_furniture_phrase(const char *s, size_t n)
 {
@@ -261,6 +271,9 @@ static bool has_furniture_phrase(const char *s, size_t n)
     buf[n] = 0;
     for (int i = 0; furniture_phrases[i]; i++)
         if (strcasestr(buf, furniture_phrases[i]))
+            return true;
+    for (int i = 0; n <= 40 && short_phrases[i]; i++)
+        if (strcasestr(buf, short_phrases[i]))
             return true;
     return false;
 }
