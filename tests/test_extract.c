@@ -302,4 +302,6 @@ Test(extract, paywall_prompts_and_reprint_notices_go)
     LACKS(a, "copyrighted property");
     LACKS(a, "min read");
     LACKS(a, "affiliate links");
+    LACKS(a, "Follow us");
+    LACKS(a, "About the author");
 }

@@ -253,14 +253,31 @@ static const char *const furniture_phrases[] = {
     /* affiliate and advertising disclosures */
     "may receive compensation", "we may earn", "earn a commission", "affiliate link",
     "contains affiliate", "beitrag enthält werbung", "enthält affiliate", "provisions-links",
+    /* calls to follow, join, install or write in */
+    "follow us on", "síguenos en", "siguenos en", "folgen sie uns", "suivez-nous", "seguici su",
+    "apps for ios", "app for ios", "straight to your phone", "canal de telegram",
+    "channel on telegram", "whatsapp channel", "sign up here", "submit a letter",
+    "help us continue", "consider supporting our work", "werden sie mitglied",
+    "in deinen posteingang", "in ihren posteingang", "melde dich hier", "für unseren newsletter",
+    "to our newsletter", "nuestra newsletter", "notre newsletter",
+    /* blog and comment chrome */
+    "bookmark the permalink", "this entry was posted in", "bloggern gefällt das",
+    "bloggers like this", "must be logged in", "müssen sich einloggen", "musst eingeloggt sein",
+    "nicht eingeloggt", "keine kommentare", "no comments yet",
     NULL};
 
 /* Phrases that make a line of at most 40 bytes page furniture: reading
- * times and table-of-contents headers. */
+ * times, table-of-contents headers, the headers of the blocks after a
+ * story. */
 static const char *const short_phrases[] = {
     "min read", "minute read", "minutes read", "reading time", "lesezeit", "lesedauer",
     "temps de lecture", "tiempo de lectura", "tempo di lettura", "minut czytania",
-    "przeczytasz w", "table of contents", "inhaltsverzeichnis", NULL};
+    "przeczytasz w", "table of contents", "inhaltsverzeichnis",
+    /* headers of the blocks that follow a story */
+    "über den autor", "about the author", "kontakt:", "weitere informationen", "more information",
+    "mehr themen", "zum weiterlesen", "further reading", "neueste artikel", "latest articles",
+    "notas relacionadas", "schon gelesen", "lust auf mehr", "quellenangaben", "verwandte themen",
+    "related topics", NULL};
 
 static bool has_furniture_phrase(const char *s, size_t n)
 {
