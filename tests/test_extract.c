@@ -305,3 +305,15 @@ Test(extract, paywall_prompts_and_reprint_notices_go)
     LACKS(a, "Follow us");
     LACKS(a, "About the author");
 }
+
+Test(extract, the_standfirst_under_the_headline_opens_the_story)
+{
+    sr_article *a = article("standfirst.html");
+    HAS(a, "Swarms crossed the border overnight");
+    HAS(a, "Agriculture officials said spraying teams");
+    HAS(a, "because of the smoke.");
+    cr_expect(strstr(a->text, "Swarms crossed") < strstr(a->text, "Agriculture officials"),
+              "the standfirst comes first");
+    LACKS(a, "Dust storm closes");
+    LACKS(a, "Desert locusts reach southern farms");   /* the headline is the title, not text */
+}

@@ -42,6 +42,7 @@ static void write_node(writer *w, xmlNodePtr n, int depth);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
 static void write_article(writer *w, xmlNodePtr best);
+static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth);
 static void collect_media(sr_page *pg, xmlNodePtr best);
 
 sr_err sr_body_extract(sr_page *pg)
@@ -528,9 +529,58 @@ static bool sibling_belongs(xmlNodePtr best, xmlNodePtr s)
     return false;
 }
 
+static bool contains(xmlNodePtr a, xmlNodePtr n)
+{
+    for (; n; n = n->parent)
+        if (n == a)
+            return true;
+    return false;
+}
+
+/* The standfirst: news pages often set the headline and a lead paragraph
+ * in a header block before the story's container. When the story was found
+ * next to (or just below) the block holding the <h1>, the paragraphs after
+ * the <h1> in that block open the story. */
+static void write_lead(writer *w, xmlNodePtr best)
+{
+    xmlNodePtr h1 = w->pg->title_node;
+    if (!h1 || contains(best, h1))
+        return;
+    xmlNodePtr head = NULL;
+    xmlNodePtr a = best;
+    for (int up = 0; a && a != w->pg->body && up < 3 && !head; up++, a = a->parent)
+        for (xmlNodePtr s = a->prev; s && !head; s = s->prev)
+            if (s->type == XML_ELEMENT_NODE && contains(s, h1))
+                head = s;
+    if (!head || !SR_NODE(head) || SR_NODE(head)->drop || SR_NODE(head)->text > 1500)
+        return;
+    lead_paragraphs(w, head, h1, false, 0);
+}
+
+static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth)
+{
+    for (xmlNodePtr c = n->children; c && depth < 16; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !SR_NODE(c) || SR_NODE(c)->drop)
+            continue;
+        sr_node *d = SR_NODE(c);
+        if (c == h1 || contains(c, h1)) {
+            after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
+            continue;
+        }
+        if (!after)
+            continue;
+        if (sr_tag_is(c, "p") && d->text >= 60 && d->link * 10 < d->text * 3 && d->hint >= 0)
+            write_node(w, c, 0);
+        else if (!d->is_para && d->hint >= 0)
+            lead_paragraphs(w, c, h1, after, depth + 1);
+    }
+    return after;
+}
+
 static void write_article(writer *w, xmlNodePtr best)
 {
     w->root_text = SR_NODE(best)->text;
+    write_lead(w, best);
     xmlNodePtr parent = best->parent;
     if (!parent || parent == w->pg->body->parent || parent->type != XML_ELEMENT_NODE) {
         write_node(w, best, 0);
