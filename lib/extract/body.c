@@ -17,6 +17,8 @@ typedef struct scorer {
     xmlNodePtr *cands;       /* elements that received a score */
     size_t n_cands, cap_cands;
     bool use_hints;          /* skip boilerplate-named subtrees while scoring */
+    xmlNodePtr headline;     /* the <h1>/<h2> that reads as the page's title */
+    bool by_headline;        /* the story was chosen for standing under it */
 } scorer;
 
 typedef struct writer {
@@ -28,6 +30,7 @@ typedef struct writer {
     uint32_t root_text;
     const char *last_para;
     size_t n_paras;
+    xmlNodePtr headline;     /* the page's headline element, if found */
 } writer;
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
@@ -41,6 +44,10 @@ static void flush(writer *w);
 static void write_node(writer *w, xmlNodePtr n, int depth);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
+static xmlNodePtr find_headline(sr_page *pg, xmlNodePtr n, int depth);
+static bool near_headline(xmlNodePtr c, xmlNodePtr h);
+static bool contains(xmlNodePtr a, xmlNodePtr n);
+static bool next_story_after(xmlNodePtr n);
 static void write_article(writer *w, xmlNodePtr best);
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth);
 static void collect_media(sr_page *pg, xmlNodePtr best);
@@ -55,8 +62,10 @@ sr_err sr_body_extract(sr_page *pg)
     for (int round = 0; round < 4 && lift_wrappers(body, SR_NODE(body)->text, 0); round++)
         stats(&sc, body, 0);
     score_walk(&sc, body, 0, false);
+    if (pg->art->title)
+        sc.headline = find_headline(pg, body, 0);
     xmlNodePtr best = best_candidate(&sc);
-    writer w = {.pg = pg};
+    writer w = {.pg = pg, .headline = sc.headline};
     sr_tb_init(&w.text, pg->arena, 4096);
     sr_tb_init(&w.para, pg->arena, 1024);
     if (best)
@@ -64,14 +73,14 @@ sr_err sr_body_extract(sr_page *pg)
     if (w.text.len < 250) {
         /* Too little: the story may sit inside a container whose name looks
          * like boilerplate. Score again without the class/id words. */
-        scorer again = {.pg = pg, .use_hints = false};
+        scorer again = {.pg = pg, .use_hints = false, .headline = sc.headline};
         for (size_t i = 0; i < sc.n_cands; i++)
             SR_NODE(sc.cands[i])->score = 0;
         clear_para_text(body, 0);
         score_walk(&again, body, 0, false);
         xmlNodePtr other = best_candidate(&again);
         if (other && other != best) {
-            writer w2 = {.pg = pg};
+            writer w2 = {.pg = pg, .headline = sc.headline};
             sr_tb_init(&w2.text, pg->arena, 4096);
             sr_tb_init(&w2.para, pg->arena, 1024);
             write_article(&w2, other);
@@ -327,6 +336,7 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     }
     d->text = d->link = d->commas = d->paras = d->para_text = d->replies = 0;
     d->thread = 0;
+    d->has_h1 = sr_tag_is(n, "h1") ? 1 : sr_tag_is(n, "h2") ? 2 : 0;
     if (d->drop == 1) {
         d->replies = sr_tag_is(n, "button") && reply_control(n);
         return;   /* chrome is measured (lift_wrappers asks) but adds nothing to its parent */
@@ -346,6 +356,8 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
             stats(sc, c, depth + 1);
             sr_node *k = SR_NODE(c);
+            if (k)
+                d->has_h1 |= k->has_h1;
             if (k && k->replies) {
                 uint32_t r = (uint32_t)d->replies + k->replies;
                 d->replies = (uint16_t)(r < UINT16_MAX ? r : UINT16_MAX);
@@ -484,6 +496,25 @@ static xmlNodePtr best_candidate(scorer *sc)
             best = sc->cands[i];
         }
     }
+    /* Pages that run several stories (the next one loaded below, a list of
+     * teasers) may score another story higher: the story is the one under
+     * the heading that reads as the page's title, when one of those is
+     * close to the top. */
+    if (best && sc->headline && !near_headline(best, sc->headline)) {
+        xmlNodePtr alt = NULL;
+        float at = 0;
+        for (size_t i = 0; i < sc->n_cands; i++) {
+            float s = SR_NODE(sc->cands[i])->score;
+            if (s > at && near_headline(sc->cands[i], sc->headline)) {
+                at = s;
+                alt = sc->cands[i];
+            }
+        }
+        if (alt && at >= 0.2f * top) {
+            best = alt;
+            sc->by_headline = true;
+        }
+    }
     /* A lone child carries no more than its parent: take the parent, which
      * may hold the headline's siblings too (Readability does the same). */
     while (best && best->parent && best->parent != sc->pg->body && SR_NODE(best->parent) &&
@@ -498,9 +529,59 @@ static xmlNodePtr best_candidate(scorer *sc)
         uint32_t gain = p->para_text - b->para_text, extra = p->text - b->text;
         if (p->hint < 0 || gain == 0 || (float)gain < 0.7f * (float)extra)
             break;
+        if (sc->headline && next_story_after(best) && near_headline(best, sc->headline))
+            break;   /* the parent holds the next story, under its own <h1> */
         best = best->parent;
     }
     return best;
+}
+
+/* Another story under an <h1> of its own follows n in its parent. */
+static bool next_story_after(xmlNodePtr n)
+{
+    for (xmlNodePtr s = n->next; s; s = s->next)
+        if (s->type == XML_ELEMENT_NODE && SR_NODE(s) && !SR_NODE(s)->drop && (SR_NODE(s)->has_h1 & 1))
+            return true;
+    return false;
+}
+
+/* The first <h1> or <h2> whose text is the page's title. */
+static xmlNodePtr find_headline(sr_page *pg, xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        sr_node *d = SR_NODE(c);
+        if (c->type != XML_ELEMENT_NODE || !d || d->drop || !d->has_h1 || depth >= MAX_DEPTH)
+            continue;
+        if (sr_tag_is(c, "h1") || sr_tag_is(c, "h2")) {
+            char *t = sr_node_text(pg->arena, c);
+            if (t && !strcasecmp(t, pg->art->title))
+                return c;
+            continue;
+        }
+        xmlNodePtr h = find_headline(pg, c, depth + 1);
+        if (h)
+            return h;
+    }
+    return NULL;
+}
+
+/* The candidate holds the headline, or the headline is the last heading
+ * before it (in an earlier sibling of it or of one of its near parents). */
+static bool near_headline(xmlNodePtr c, xmlNodePtr h)
+{
+    if (contains(c, h))
+        return true;
+    xmlNodePtr a = c;
+    for (int up = 0; a && a->type == XML_ELEMENT_NODE && up < 4; up++, a = a->parent)
+        for (xmlNodePtr s = a->prev; s; s = s->prev) {
+            if (s->type != XML_ELEMENT_NODE || !SR_NODE(s) || SR_NODE(s)->drop)
+                continue;
+            if (contains(s, h))
+                return true;
+            if (SR_NODE(s)->has_h1)
+                return false;
+        }
+    return false;
 }
 
 /* ---- writing the article ------------------------------------------------- */
@@ -577,6 +658,13 @@ static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, 
     return after;
 }
 
+/* A sibling under an <h1> of its own that is not the page's headline is
+ * the next story. */
+static bool another_story(writer *w, xmlNodePtr s)
+{
+    return w->headline && (SR_NODE(s)->has_h1 & 1) && !contains(s, w->headline);
+}
+
 static void write_article(writer *w, xmlNodePtr best)
 {
     w->root_text = SR_NODE(best)->text;
@@ -588,7 +676,8 @@ static void write_article(writer *w, xmlNodePtr best)
         for (xmlNodePtr s = parent->children; s; s = s->next) {
             if (s == best)
                 write_node(w, s, 0);
-            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
+            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s) &&
+                     !another_story(w, s))
                 write_node(w, s, 0);
         }
     }
