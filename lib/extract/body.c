@@ -385,7 +385,7 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     d->is_para = para;
     if (para && d->text >= 25)
         d->paras++;
-    if (!d->replies && d->text <= 40 && (is_link || !strcmp(tag, "span")) && reply_control(n))
+    if (!d->replies && d->text && d->text <= 40 && (is_link || !strcmp(tag, "span")) && reply_control(n))
         d->replies = 1;
     /* three items or more, each with its own "reply", holding most of the
      * text: reader comments, whatever the classes say */
@@ -394,16 +394,13 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
 }
 
 /* A control that answers a comment: "Reply", "Antworten", "Répondre"...
- * as its whole text, or a class naming it (comment-reply-link). */
+ * as its first word, or WordPress's comment-reply-link. */
 static bool reply_control(xmlNodePtr n)
 {
     static const char *const words[] = {
         "reply", "antworten", "antwort", "répondre", "repondre", "responder", "rispondi",
         "odpowiedz", "odpowiedź", "svara", "svar", "beantwoorden", "reageer", "reageren",
         "ответить", "回复", "回覆", "返信", "답글", "yanıtla", "vastaa", "odpovědět", NULL};
-    const char *cls = sr_attr(n, "class");
-    if (cls && strcasestr(cls, "reply"))
-        return true;
     char buf[48];
     size_t len = 0;
     short_text(n, buf, sizeof buf, &len, 0);
@@ -413,6 +410,12 @@ static bool reply_control(xmlNodePtr n)
     buf[len] = 0;
     while (*s == ' ' || *s == '\n' || *s == '\t')
         s++;
+    /* most links start with none of the words' letters: decide cheaply */
+    unsigned char c0 = (unsigned char)tolower((unsigned char)*s);
+    if (c0 < 0x80 && !strchr("raosbyv", c0)) {
+        const char *cls = sr_attr(n, "class");
+        return cls && *cls == 'c' && strstr(cls, "reply");   /* comment-reply-link */
+    }
     for (int i = 0; words[i]; i++) {
         size_t k = strlen(words[i]);
         /* "Reply", "Reply ↓", "reply to Jane" */
