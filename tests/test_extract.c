@@ -258,3 +258,62 @@ Test(extract, article_json_has_every_field)
         cr_expect(strstr(out.data, keys[i]) != NULL, "no %s in %s", keys[i], out.data);
     sr_buf_free(&out);
 }
+
+Test(extract, story_inside_an_unclosed_header_and_nav_is_found)
+{
+    /* broken markup: <nav> and <header> never closed wrap the whole story */
+    sr_article *a = article("unclosed_header.html");
+    HAS(a, "MOSUL, Iraq — Temporary barriers along the Tigris held overnight");
+    HAS(a, "Schools stay closed.");
+    LACKS(a, "The Valley Courier");
+}
+
+Test(extract, reader_comments_without_comment_classes_go)
+{
+    /* the story's wrapper says "commentary" (an opinion piece); the comments
+     * are told by their repeated "Reply" controls, not by a class name */
+    sr_article *a = article("plain_comments.html");
+    HAS(a, "BASRA, Iraq — Dock workers at Umm Qasr returned to work");
+    HAS(a, "Importers warned that clearing the backlog would take weeks.");
+    LACKS(a, "overtime should have been paid months ago");
+    LACKS(a, "queue of lorries");
+    LACKS(a, "riverwatcher");
+}
+
+Test(extract, json_ld_headline_wins_over_a_name_that_is_the_site)
+{
+    sr_article *a = article("jsonld_site_name.html");
+    cr_expect_str_eq(a->title, "Vodáci zahájili sezonu na Vltavě");
+}
+
+Test(extract, site_suffix_after_an_en_dash_goes_and_a_logo_h1_is_not_the_title)
+{
+    sr_article *a = article("title_en_dash.html");
+    cr_expect_str_eq(a->title, "Bridge reopens to traffic after repairs");
+}
+
+Test(extract, paywall_prompts_and_reprint_notices_go)
+{
+    sr_article *a = article("paywall_notice.html");
+    HAS(a, "BASRA, Iraq — Firefighters contained a blaze");
+    HAS(a, "Around 30,000 tonnes of wheat were stored on the site.");
+    LACKS(a, "please subscribe");
+    LACKS(a, "already a subscriber");
+    LACKS(a, "copyrighted property");
+    LACKS(a, "min read");
+    LACKS(a, "affiliate links");
+    LACKS(a, "Follow us");
+    LACKS(a, "About the author");
+}
+
+Test(extract, the_standfirst_under_the_headline_opens_the_story)
+{
+    sr_article *a = article("standfirst.html");
+    HAS(a, "Swarms crossed the border overnight");
+    HAS(a, "Agriculture officials said spraying teams");
+    HAS(a, "because of the smoke.");
+    cr_expect(strstr(a->text, "Swarms crossed") < strstr(a->text, "Agriculture officials"),
+              "the standfirst comes first");
+    LACKS(a, "Dust storm closes");
+    LACKS(a, "Desert locusts reach southern farms");   /* the headline is the title, not text */
+}

@@ -17,6 +17,8 @@ typedef struct scorer {
     xmlNodePtr *cands;       /* elements that received a score */
     size_t n_cands, cap_cands;
     bool use_hints;          /* skip boilerplate-named subtrees while scoring */
+    xmlNodePtr headline;     /* the <h1>/<h2> that reads as the page's title */
+    bool by_headline;        /* the story was chosen for standing under it */
 } scorer;
 
 typedef struct writer {
@@ -28,9 +30,13 @@ typedef struct writer {
     uint32_t root_text;
     const char *last_para;
     size_t n_paras;
+    xmlNodePtr headline;     /* the page's headline element, if found */
 } writer;
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
+static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth);
+static bool reply_control(xmlNodePtr n);
+static void short_text(xmlNodePtr n, char *buf, size_t cap, size_t *len, int depth);
 static void clear_para_text(xmlNodePtr n, int depth);
 static void from_json_ld(writer *w, const char *body);
 static void whole_page_check(writer *w, xmlNodePtr body);
@@ -38,7 +44,12 @@ static void flush(writer *w);
 static void write_node(writer *w, xmlNodePtr n, int depth);
 static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg);
 static xmlNodePtr best_candidate(scorer *sc);
+static xmlNodePtr find_headline(sr_page *pg, xmlNodePtr n, int depth);
+static bool near_headline(xmlNodePtr c, xmlNodePtr h);
+static bool contains(xmlNodePtr a, xmlNodePtr n);
+static bool next_story_after(xmlNodePtr n);
 static void write_article(writer *w, xmlNodePtr best);
+static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth);
 static void collect_media(sr_page *pg, xmlNodePtr best);
 
 sr_err sr_body_extract(sr_page *pg)
@@ -48,9 +59,13 @@ sr_err sr_body_extract(sr_page *pg)
         return SR_EEMPTY;
     scorer sc = {.pg = pg, .use_hints = true};
     stats(&sc, body, 0);
+    for (int round = 0; round < 4 && lift_wrappers(body, SR_NODE(body)->text, 0); round++)
+        stats(&sc, body, 0);
     score_walk(&sc, body, 0, false);
+    if (pg->art->title)
+        sc.headline = find_headline(pg, body, 0);
     xmlNodePtr best = best_candidate(&sc);
-    writer w = {.pg = pg};
+    writer w = {.pg = pg, .headline = sc.headline};
     sr_tb_init(&w.text, pg->arena, 4096);
     sr_tb_init(&w.para, pg->arena, 1024);
     if (best)
@@ -58,14 +73,14 @@ sr_err sr_body_extract(sr_page *pg)
     if (w.text.len < 250) {
         /* Too little: the story may sit inside a container whose name looks
          * like boilerplate. Score again without the class/id words. */
-        scorer again = {.pg = pg, .use_hints = false};
+        scorer again = {.pg = pg, .use_hints = false, .headline = sc.headline};
         for (size_t i = 0; i < sc.n_cands; i++)
             SR_NODE(sc.cands[i])->score = 0;
         clear_para_text(body, 0);
         score_walk(&again, body, 0, false);
         xmlNodePtr other = best_candidate(&again);
         if (other && other != best) {
-            writer w2 = {.pg = pg};
+            writer w2 = {.pg = pg, .headline = sc.headline};
             sr_tb_init(&w2.text, pg->arena, 4096);
             sr_tb_init(&w2.para, pg->arena, 1024);
             write_article(&w2, other);
@@ -85,6 +100,27 @@ sr_err sr_body_extract(sr_page *pg)
     if (best)
         collect_media(pg, best);
     return SR_OK;
+}
+
+/* A chrome element (nav, footer, hidden, noscript...) holding more prose
+ * than the rest of the page is not chrome but a wrapper that broken markup
+ * or a script-drawn page put around the story: take it back. Its own chrome
+ * inside stays out. */
+static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth)
+{
+    bool lifted = false;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        sr_node *d = SR_NODE(c);
+        if (c->type != XML_ELEMENT_NODE || !d || d->drop == 1 || depth >= MAX_DEPTH)
+            continue;
+        if (d->drop == 2 && d->text > visible && d->text > 500 && d->link * 2 < d->text && d->paras >= 2) {
+            d->drop = 0;
+            lifted = true;
+        } else if (lift_wrappers(c, visible, depth + 1)) {
+            lifted = true;
+        }
+    }
+    return lifted;
 }
 
 static void clear_para_text(xmlNodePtr n, int depth)
@@ -161,28 +197,36 @@ static void read_attrs(xmlNodePtr n, attrs *at)
     }
 }
 
-/* Never part of a story, whatever they contain. */
-static bool never_content(xmlNodePtr n, const attrs *at)
+/* Never part of a story, whatever they contain: 1. Elements that are chrome
+ * by their tag, role or visibility give 2 ("chrome"): broken markup (a
+ * <header> or <nav> never closed, a page drawn hidden until its script runs,
+ * the story inside <noscript>) can make them wrap the whole page, and
+ * lift_wrappers gives them back then. */
+static int never_content(xmlNodePtr n, const attrs *at)
 {
     static const char *const tags[] = {
-        "script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "input",
-        "select", "textarea", "option", "nav", "footer", "menu", "dialog", "object",
-        "embed", "video", "audio", "map", "head", "link", "meta", "title", "label", NULL};
+        "script", "style", "template", "iframe", "svg", "canvas", "button", "input",
+        "select", "textarea", "option", "object", "embed", "video", "audio", "map", "head",
+        "link", "meta", "title", "label", NULL};
+    static const char *const chrome[] = {"nav", "footer", "menu", "dialog", "noscript", NULL};
     const char *name = (const char *)n->name;
     for (int i = 0; tags[i]; i++)
         if (name[0] == tags[i][0] && !strcmp(name, tags[i]))
-            return true;
+            return 1;
+    for (int i = 0; chrome[i]; i++)
+        if (name[0] == chrome[i][0] && !strcmp(name, chrome[i]))
+            return 2;
     if (at->hidden || (at->aria_hidden && !strcmp(at->aria_hidden, "true")))
-        return true;
+        return 2;
     const char *role = at->role;
     if (role && (!strcmp(role, "navigation") || !strcmp(role, "dialog") || !strcmp(role, "alertdialog") ||
                  !strcmp(role, "complementary") || !strcmp(role, "contentinfo") || !strcmp(role, "menu")))
-        return true;
+        return 2;
     const char *style = at->style;
     if (style && (strstr(style, "display:none") || strstr(style, "display: none") ||
                   strstr(style, "visibility:hidden") || strstr(style, "visibility: hidden")))
-        return true;
-    return false;
+        return 2;
+    return 0;
 }
 
 /* Class/id words, and what the element itself says: <aside> is usually a
@@ -286,16 +330,21 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         n->_private = d;
         attrs at;
         read_attrs(n, &at);
-        d->drop = never_content(n, &at);
+        d->drop = (uint8_t)never_content(n, &at);
         if (!d->drop && n != sc->pg->body)
             d->hint = (int8_t)element_hint(n, &at);
     }
-    d->text = d->link = d->commas = d->paras = d->para_text = 0;
-    if (d->drop)
-        return;
+    d->text = d->link = d->commas = d->paras = d->para_text = d->replies = 0;
+    d->thread = 0;
+    d->has_h1 = sr_tag_is(n, "h1") ? 1 : sr_tag_is(n, "h2") ? 2 : 0;
+    if (d->drop == 1) {
+        d->replies = sr_tag_is(n, "button") && reply_control(n);
+        return;   /* chrome is measured (lift_wrappers asks) but adds nothing to its parent */
+    }
     bool is_link = sr_tag_is(n, "a");
     bool inline_only = true;
     uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
+    uint32_t with_reply = 0, reply_text = 0;   /* children holding a "reply" control */
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
             size_t t = text_bytes((const char *)c->content);
@@ -307,6 +356,14 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
             stats(sc, c, depth + 1);
             sr_node *k = SR_NODE(c);
+            if (k)
+                d->has_h1 |= k->has_h1;
+            if (k && k->replies) {
+                uint32_t r = (uint32_t)d->replies + k->replies;
+                d->replies = (uint16_t)(r < UINT16_MAX ? r : UINT16_MAX);
+                with_reply++;
+                reply_text += k->text;
+            }
             if (!k || k->drop)
                 continue;
             d->text += k->text;
@@ -328,6 +385,60 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     d->is_para = para;
     if (para && d->text >= 25)
         d->paras++;
+    if (!d->replies && d->text && d->text <= 40 && (is_link || !strcmp(tag, "span")) && reply_control(n))
+        d->replies = 1;
+    /* three items or more, each with its own "reply", holding most of the
+     * text: reader comments, whatever the classes say */
+    if (with_reply >= 3 && reply_text * 10 >= d->text * 6)
+        d->thread = 1;
+}
+
+/* A control that answers a comment: "Reply", "Antworten", "Répondre"...
+ * as its first word, or WordPress's comment-reply-link. */
+static bool reply_control(xmlNodePtr n)
+{
+    static const char *const words[] = {
+        "reply", "antworten", "antwort", "répondre", "repondre", "responder", "rispondi",
+        "odpowiedz", "odpowiedź", "svara", "svar", "beantwoorden", "reageer", "reageren",
+        "ответить", "回复", "回覆", "返信", "답글", "yanıtla", "vastaa", "odpovědět", NULL};
+    char buf[48];
+    size_t len = 0;
+    short_text(n, buf, sizeof buf, &len, 0);
+    char *s = buf;
+    while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\n' || buf[len - 1] == '\t'))
+        len--;
+    buf[len] = 0;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    /* most links start with none of the words' letters: decide cheaply */
+    unsigned char c0 = (unsigned char)tolower((unsigned char)*s);
+    if (c0 < 0x80 && !strchr("raosbyv", c0)) {
+        const char *cls = sr_attr(n, "class");
+        return cls && *cls == 'c' && strstr(cls, "reply");   /* comment-reply-link */
+    }
+    for (int i = 0; words[i]; i++) {
+        size_t k = strlen(words[i]);
+        /* "Reply", "Reply ↓", "reply to Jane" */
+        if (!strncasecmp(s, words[i], k) && (!s[k] || s[k] == ' '))
+            return true;
+    }
+    return false;
+}
+
+static void short_text(xmlNodePtr n, char *buf, size_t cap, size_t *len, int depth)
+{
+    for (xmlNodePtr c = n->children; c && *len + 1 < cap; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            size_t k = strlen((const char *)c->content);
+            if (k > cap - 1 - *len)
+                k = cap - 1 - *len;
+            memcpy(buf + *len, c->content, k);
+            *len += k;
+        } else if (c->type == XML_ELEMENT_NODE && depth < 4) {
+            short_text(c, buf, cap, len, depth + 1);
+        }
+    }
+    buf[*len] = 0;
 }
 
 /* Paragraphs under a boilerplate-named element do not score, unless the
@@ -341,6 +452,8 @@ static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
         return;
     uint32_t page_text = SR_NODE(sc->pg->body)->text;
     if (sc->use_hints && (d->hint == -2 || (d->hint < 0 && d->text * 5 < page_text * 2)))
+        in_neg = true;
+    if (d->thread)
         in_neg = true;
     if (d->is_para && d->text >= 25 && !in_neg && (double)d->link / d->text < 0.5) {
         score_paragraph(sc, n);
@@ -386,6 +499,25 @@ static xmlNodePtr best_candidate(scorer *sc)
             best = sc->cands[i];
         }
     }
+    /* Pages that run several stories (the next one loaded below, a list of
+     * teasers) may score another story higher: the story is the one under
+     * the heading that reads as the page's title, when one of those is
+     * close to the top. */
+    if (best && sc->headline && !near_headline(best, sc->headline)) {
+        xmlNodePtr alt = NULL;
+        float at = 0;
+        for (size_t i = 0; i < sc->n_cands; i++) {
+            float s = SR_NODE(sc->cands[i])->score;
+            if (s > at && near_headline(sc->cands[i], sc->headline)) {
+                at = s;
+                alt = sc->cands[i];
+            }
+        }
+        if (alt && at >= 0.2f * top) {
+            best = alt;
+            sc->by_headline = true;
+        }
+    }
     /* A lone child carries no more than its parent: take the parent, which
      * may hold the headline's siblings too (Readability does the same). */
     while (best && best->parent && best->parent != sc->pg->body && SR_NODE(best->parent) &&
@@ -400,9 +532,59 @@ static xmlNodePtr best_candidate(scorer *sc)
         uint32_t gain = p->para_text - b->para_text, extra = p->text - b->text;
         if (p->hint < 0 || gain == 0 || (float)gain < 0.7f * (float)extra)
             break;
+        if (sc->headline && next_story_after(best) && near_headline(best, sc->headline))
+            break;   /* the parent holds the next story, under its own <h1> */
         best = best->parent;
     }
     return best;
+}
+
+/* Another story under an <h1> of its own follows n in its parent. */
+static bool next_story_after(xmlNodePtr n)
+{
+    for (xmlNodePtr s = n->next; s; s = s->next)
+        if (s->type == XML_ELEMENT_NODE && SR_NODE(s) && !SR_NODE(s)->drop && (SR_NODE(s)->has_h1 & 1))
+            return true;
+    return false;
+}
+
+/* The first <h1> or <h2> whose text is the page's title. */
+static xmlNodePtr find_headline(sr_page *pg, xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        sr_node *d = SR_NODE(c);
+        if (c->type != XML_ELEMENT_NODE || !d || d->drop || !d->has_h1 || depth >= MAX_DEPTH)
+            continue;
+        if (sr_tag_is(c, "h1") || sr_tag_is(c, "h2")) {
+            char *t = sr_node_text(pg->arena, c);
+            if (t && !strcasecmp(t, pg->art->title))
+                return c;
+            continue;
+        }
+        xmlNodePtr h = find_headline(pg, c, depth + 1);
+        if (h)
+            return h;
+    }
+    return NULL;
+}
+
+/* The candidate holds the headline, or the headline is the last heading
+ * before it (in an earlier sibling of it or of one of its near parents). */
+static bool near_headline(xmlNodePtr c, xmlNodePtr h)
+{
+    if (contains(c, h))
+        return true;
+    xmlNodePtr a = c;
+    for (int up = 0; a && a->type == XML_ELEMENT_NODE && up < 4; up++, a = a->parent)
+        for (xmlNodePtr s = a->prev; s; s = s->prev) {
+            if (s->type != XML_ELEMENT_NODE || !SR_NODE(s) || SR_NODE(s)->drop)
+                continue;
+            if (contains(s, h))
+                return true;
+            if (SR_NODE(s)->has_h1)
+                return false;
+        }
+    return false;
 }
 
 /* ---- writing the article ------------------------------------------------- */
@@ -431,9 +613,65 @@ static bool sibling_belongs(xmlNodePtr best, xmlNodePtr s)
     return false;
 }
 
+static bool contains(xmlNodePtr a, xmlNodePtr n)
+{
+    for (; n; n = n->parent)
+        if (n == a)
+            return true;
+    return false;
+}
+
+/* The standfirst: news pages often set the headline and a lead paragraph
+ * in a header block before the story's container. When the story was found
+ * next to (or just below) the block holding the <h1>, the paragraphs after
+ * the <h1> in that block open the story. */
+static void write_lead(writer *w, xmlNodePtr best)
+{
+    xmlNodePtr h1 = w->pg->title_node;
+    if (!h1 || contains(best, h1))
+        return;
+    xmlNodePtr head = NULL;
+    xmlNodePtr a = best;
+    for (int up = 0; a && a != w->pg->body && up < 3 && !head; up++, a = a->parent)
+        for (xmlNodePtr s = a->prev; s && !head; s = s->prev)
+            if (s->type == XML_ELEMENT_NODE && contains(s, h1))
+                head = s;
+    if (!head || !SR_NODE(head) || SR_NODE(head)->drop || SR_NODE(head)->text > 1500)
+        return;
+    lead_paragraphs(w, head, h1, false, 0);
+}
+
+static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth)
+{
+    for (xmlNodePtr c = n->children; c && depth < 16; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !SR_NODE(c) || SR_NODE(c)->drop)
+            continue;
+        sr_node *d = SR_NODE(c);
+        if (c == h1 || contains(c, h1)) {
+            after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
+            continue;
+        }
+        if (!after)
+            continue;
+        if (sr_tag_is(c, "p") && d->text >= 60 && d->link * 10 < d->text * 3 && d->hint >= 0)
+            write_node(w, c, 0);
+        else if (!d->is_para && d->hint >= 0)
+            lead_paragraphs(w, c, h1, after, depth + 1);
+    }
+    return after;
+}
+
+/* A sibling under an <h1> of its own that is not the page's headline is
+ * the next story. */
+static bool another_story(writer *w, xmlNodePtr s)
+{
+    return w->headline && (SR_NODE(s)->has_h1 & 1) && !contains(s, w->headline);
+}
+
 static void write_article(writer *w, xmlNodePtr best)
 {
     w->root_text = SR_NODE(best)->text;
+    write_lead(w, best);
     xmlNodePtr parent = best->parent;
     if (!parent || parent == w->pg->body->parent || parent->type != XML_ELEMENT_NODE) {
         write_node(w, best, 0);
@@ -441,7 +679,8 @@ static void write_article(writer *w, xmlNodePtr best)
         for (xmlNodePtr s = parent->children; s; s = s->next) {
             if (s == best)
                 write_node(w, s, 0);
-            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s))
+            else if (s->type == XML_ELEMENT_NODE && sibling_belongs(best, s) &&
+                     !another_story(w, s))
                 write_node(w, s, 0);
         }
     }
@@ -496,6 +735,8 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
+    if (d->thread)
+        return;   /* reader comments */
     if (!strcmp(t, "br")) {
         if (n->next && sr_tag_is(n->next, "br"))
             flush(w);

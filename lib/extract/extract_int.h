@@ -21,6 +21,9 @@ typedef struct sr_node {
     int8_t hint;        /* class/id: -2 boilerplate, -3 boilerplate and article words, -1 likely boilerplate, +1 article, 0 */
     uint8_t drop;       /* never content (script, nav, hidden, ...) */
     uint8_t is_para;    /* a paragraph for scoring: p, pre, td, blockquote, a div of text */
+    uint8_t thread;     /* a list of reader comments: its items each carry a "reply" control */
+    uint8_t has_h1;     /* 1: an <h1> below (or this is one), 2: an <h2> */
+    uint16_t replies;   /* "reply" controls below */
     float score;
 } sr_node;
 

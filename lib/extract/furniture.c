@@ -3,6 +3,7 @@
  * trafilatura rely on, read as words rather than substrings), and the short
  * lines that are furniture in any page: app banners, notification prompts,
  * consent notices, share/follow bars, video durations. */
+#define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,9 @@ static bool has_prefix(const char *const *list, const char *w, size_t n)
 /* -2 strong boilerplate, -1 weak boilerplate, +1 article, 0 neither */
 static int word_hint(const char *w, size_t n)
 {
+    /* an opinion piece ("news commentary") is a story, not its comments */
+    if (n == 10 && !memcmp(w, "commentary", 10))
+        return 0;
     if (has_prefix(strong_prefix, w, n))
         return -2;
     if (has_prefix(weak_prefix, w, n))
@@ -231,6 +235,66 @@ static bool is_date_line(const char *s, size_t n)
     return letters <= 12;
 }
 
+/* Phrases that make a short paragraph a prompt or a notice wherever they
+ * stand in it: paywalls, membership and newsletter pitches, copyright and
+ * reprint notices. Matched case-insensitively in paragraphs of at most
+ * 300 bytes (a story's sentence that quotes one is longer than that). */
+static const char *const furniture_phrases[] = {
+    "please subscribe", "already a subscriber", "subscribers also receive", "to view the full story",
+    "to read the full story", "subscribe to continue", "subscribe to read", "log in to read",
+    "log in for immediate access", "register to continue", "this content is for subscribers",
+    "unlock this article", "support our journalism", "support independent journalism",
+    "become a member", "become a subscriber", "delivered to your inbox", "straight to your inbox",
+    "copyrighted property", "written permission", "all rights reserved", "may not be reproduced",
+    "without prior written", "reproduction in whole or in part", "alle rechte vorbehalten",
+    "nur für abonnenten", "registrieren sie sich", "jetzt abonnieren", "abonnieren sie",
+    "todos los derechos reservados", "suscríbete", "hazte miembro", "tous droits réservés",
+    "réservé aux abonnés", "abonnez-vous", "tutti i diritti riservati", "abbonati",
+    /* affiliate and advertising disclosures */
+    "may receive compensation", "we may earn", "earn a commission", "affiliate link",
+    "contains affiliate", "beitrag enthält werbung", "enthält affiliate", "provisions-links",
+    /* calls to follow, join, install or write in */
+    "follow us on", "síguenos en", "siguenos en", "folgen sie uns", "suivez-nous", "seguici su",
+    "apps for ios", "app for ios", "straight to your phone", "canal de telegram",
+    "channel on telegram", "whatsapp channel", "sign up here", "submit a letter",
+    "help us continue", "consider supporting our work", "werden sie mitglied",
+    "in deinen posteingang", "in ihren posteingang", "melde dich hier", "für unseren newsletter",
+    "to our newsletter", "nuestra newsletter", "notre newsletter",
+    /* blog and comment chrome */
+    "bookmark the permalink", "this entry was posted in", "bloggern gefällt das",
+    "bloggers like this", "must be logged in", "müssen sich einloggen", "musst eingeloggt sein",
+    "nicht eingeloggt", "keine kommentare", "no comments yet",
+    NULL};
+
+/* Phrases that make a line of at most 40 bytes page furniture: reading
+ * times, table-of-contents headers, the headers of the blocks after a
+ * story. */
+static const char *const short_phrases[] = {
+    "min read", "minute read", "minutes read", "reading time", "lesezeit", "lesedauer",
+    "temps de lecture", "tiempo de lectura", "tempo di lettura", "minut czytania",
+    "przeczytasz w", "table of contents", "inhaltsverzeichnis",
+    /* headers of the blocks that follow a story */
+    "über den autor", "about the author", "kontakt:", "weitere informationen", "more information",
+    "mehr themen", "zum weiterlesen", "further reading", "neueste artikel", "latest articles",
+    "notas relacionadas", "schon gelesen", "lust auf mehr", "quellenangaben", "verwandte themen",
+    "related topics", NULL};
+
+static bool has_furniture_phrase(const char *s, size_t n)
+{
+    if (n > 300)
+        return false;
+    char buf[304];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    for (int i = 0; furniture_phrases[i]; i++)
+        if (strcasestr(buf, furniture_phrases[i]))
+            return true;
+    for (int i = 0; n <= 40 && short_phrases[i]; i++)
+        if (strcasestr(buf, short_phrases[i]))
+            return true;
+    return false;
+}
+
 bool sr_furniture_line(const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
@@ -238,6 +302,8 @@ bool sr_furniture_line(const char *s, size_t n)
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
     if (n == 0)
+        return true;
+    if (has_furniture_phrase(s, n))
         return true;
     if (n > 100)
         return false;

@@ -397,6 +397,9 @@ static void set_date(sr_page *pg, const char *v, const char *source, bool modifi
 static void set_authors(meta_state *st);
 static char *absolute(sr_page *pg, const char *u);
 
+static bool pair_wants_headline(meta_state *st, const char *site);
+static bool title_holds_headline(const char *title, const char *h);
+
 static void decide(meta_state *st)
 {
     sr_page *pg = st->pg;
@@ -407,15 +410,14 @@ static void decide(meta_state *st)
     const char *og_site = first(st, S_SITE);
     if (og_site)
         a->site_name = sr_collapse(ar, og_site);
-    if (st->ld_title_pair[0] && st->doc_title && strstr(st->doc_title, st->ld_title_pair[1]) &&
-        !strstr(st->doc_title, st->ld_title_pair[0]))
+    if (st->ld_title_pair[0] && pair_wants_headline(st, a->site_name))
         st->ld_title = st->ld_title_pair[1];
     const char *t = st->ld_title ? st->ld_title : first(st, S_TITLE);
     a->title = t ? sr_collapse(ar, unescape(ar, t)) : clean_title(st, st->doc_title);
     /* the page's own headline, when the title is it plus more */
     if (a->title && !st->ld_title && st->n_h1 >= 1) {
         char *h = sr_node_text(ar, st->h1);
-        if (h && strlen(h) >= 10 && strstr(a->title, h))
+        if (h && strlen(h) >= 10 && title_holds_headline(a->title, h))
             a->title = h;
     }
     if (a->title && a->site_name) {
@@ -575,13 +577,43 @@ static size_t words(const char *s, size_t n)
     return w;
 }
 
-/* Bytes of a title separator at p: | - \ / > or » (0 if none). */
+/* JSON-LD with a "name" and a "headline" that differ: some sites put their
+ * own name in "name". The headline wins when the name is the site's (found
+ * in og:site_name or the publisher's name), or when only the headline
+ * agrees with <title> (Readability's rule). */
+static bool pair_wants_headline(meta_state *st, const char *site)
+{
+    const char *name = st->ld_title_pair[0], *headline = st->ld_title_pair[1];
+    if ((site && strcasestr(site, name)) || (st->ld_site && strcasestr(st->ld_site, name)))
+        return true;
+    return st->doc_title && strstr(st->doc_title, headline) && !strstr(st->doc_title, name);
+}
+
+/* The <h1> is the headline and the title is it plus the site's name: the
+ * title starts with it ("Headline | Site"), or ends with it after a shorter
+ * prefix ("Site: Headline"). An <h1> found elsewhere in the title is the
+ * site's logo or blog name, not the headline. */
+static bool title_holds_headline(const char *title, const char *h)
+{
+    size_t tl = strlen(title), hl = strlen(h);
+    if (hl > tl)
+        return false;
+    if (!strncmp(title, h, hl))
+        return true;
+    return !strcmp(title + tl - hl, h) && tl - hl < hl;
+}
+
+/* Bytes of a title separator at p: | - \ / > » – or — (0 if none). */
 static int sep_at(const char *p)
 {
     if (*p == '|' || *p == '-' || *p == '\\' || *p == '/' || *p == '>')
         return 1;
     if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xBB)
         return 2;
+    /* en and em dash, as typographers write "Headline – Site" */
+    if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+        ((unsigned char)p[2] == 0x93 || (unsigned char)p[2] == 0x94))
+        return 3;
     return 0;
 }
 
@@ -615,7 +647,7 @@ static const char *clean_title(meta_state *st, const char *orig_in)
         if (k && p[k] == ' ') {
             had_sep = true;
             last = p;
-            hier |= *p != '|' && *p != '-';
+            hier |= *p != '|' && *p != '-' && k != 3;   /* dashes are not a hierarchy */
         }
     }
     if (had_sep) {
