@@ -266,3 +266,21 @@ Test(code, petrarch_verb_block)
     cr_assert(has(code("Iraq cut ties with Syria."), "IRQ", "SYR", "162"));
     cr_assert(has(code("Iraq cut ties over a treaty with Syria."), "IRQ", "SYR", "163"));
 }
+
+/* SET: NULL ACTORS (PETRARCH): an agent heading its noun phrase with no
+ * actor is "---" plus the agent, and a verb with no object after it has
+ * the null target; off, both sentences give nothing. */
+Test(code, null_actors_for_lone_agents_and_objectless_verbs)
+{
+    const char *lone = "Police attacked Turkey.";
+    const char *no_object = "Syria attacked on Sunday.";
+    cr_assert_eq(code(lone)->n_events, 0);
+    cr_assert_eq(code(no_object)->n_events, 0);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NULL ACTORS = TRUE"), SR_OK);
+    cr_assert(has(code(lone), "---COP", "TUR", "190"));
+    cr_assert(has(code(no_object), "SYR", "---", "190"));
+    /* an agent that only describes a noun is no actor of its own */
+    cr_assert_eq(code("Police cars attacked Turkey.")->n_events, 0);
+    /* an object after the verb, or a clause cut at a conjunction, is not "no object" */
+    cr_assert(!has(code("Syria attacked and Iraq shelled Turkey."), "SYR", "---", "190"));
+}

@@ -46,6 +46,7 @@ typedef struct mention {
     int group_last;      /* last mention of the compound */
     bool glued;          /* right after another member: "Arnor's Elrond" */
     int pron_ref;        /* pronoun: mention it refers to, else -1 */
+    bool lone_agent;     /* an agent with no actor, coded ---AGT */
 } mention;
 
 typedef struct side {
@@ -95,6 +96,7 @@ struct sr_coder {
 static sr_err tokenise(sr_coder *c, const char *text, size_t len);
 static void classify(sr_coder *c);
 static void find_mentions(sr_coder *c, int *status);
+static bool tok_is_any(const token *t, const char *const *words);
 static void find_compounds(sr_coder *c);
 static void resolve_pronouns(sr_coder *c);
 static void drop_comma_clauses(sr_coder *c);
@@ -616,6 +618,17 @@ static void sort_mentions(sr_coder *c)
     }
 }
 
+/* The agent ends its noun phrase, whose head it is: a verb, a conjunction,
+ * a comma or IN/AT (a place) follows ("a senior official said"; not
+ * "diplomatic ties", nor "President of the European Commission Jose ..."). */
+static bool heads_phrase(const sr_coder *c, int end)
+{
+    if (end + 1 >= c->ntok) return true;
+    const token *t = &c->tok[end + 1];
+    if (t->type == T_NULL) return word_is(t, "IN") || word_is(t, "AT");
+    return t->type == T_VERB || t->type == T_AUX || t->type == T_CONJ || t->type == T_COMMA;
+}
+
 static void find_mentions(sr_coder *c, int *status)
 {
     c->nmen = 0;
@@ -674,6 +687,16 @@ static void find_mentions(sr_coder *c, int *status)
             if (m >= 0) {
                 const agent_entry *g = &c->d->agents[t->item];
                 c->men[m].codes[c->men[m].ncodes++] = g->raw;
+            }
+        } else if (c->d->opt.null_actors && heads_phrase(c, end)) {
+            /* PETRARCH codes a noun phrase whose head is an agent with no
+             * actor as that agent of no one: "a senior official said" is
+             * ---GOV; "diplomatic ties" is headed by "ties" */
+            int m = new_mention(c, i, end);
+            if (m >= 0) {
+                const agent_entry *g = &c->d->agents[t->item];
+                c->men[m].codes[c->men[m].ncodes++] = with_agent(c, "---", g, false);
+                c->men[m].lone_agent = true;
             }
         }
     }
@@ -1130,7 +1153,7 @@ static void make_events(sr_coder *c, const side *src, const side *tgt, const eve
     for (int i = 0; i < S.n; i++)
         for (int j = 0; j < T.n; j++) {
             push_event(c, S.men[i], S.code[i], T.men[j], T.code[j], code->a, code->sub, code->dom, verb_tok);
-            if (code->b) push_event(c, T.men[j], T.code[j], S.men[i], S.code[i], code->b, code->sub, code->dom, verb_tok);
+            if (code->b && strcmp(S.code[i], "---") && strcmp(T.code[j], "---")) push_event(c, T.men[j], T.code[j], S.men[i], S.code[i], code->b, code->sub, code->dom, verb_tok);
         }
 }
 
@@ -1181,6 +1204,44 @@ static void prefer_longer_synset_match(sr_coder *c, const verb_entry *v, uint32_
 }
 
 /* Code one verb; returns 1 if an event was made, 0 if not, -1 discard, -2 complex. */
+/* A comma between clause position `from` and mention `m`: a lone agent
+ * there heads another clause ("..., a senior official said"), and
+ * PETRARCH takes a target from the verb's own phrase only. */
+static bool comma_between(const sr_coder *c, const int *pos, int from, int m)
+{
+    /* dropped comma clauses count too: their commas are still there */
+    for (int k = pos[from - 1]; k < c->men[m].first; k++)
+        if (c->tok[k].type == T_COMMA) return true;
+    return false;
+}
+
+/* Nothing but a few words that name no actor and no verb follow the verb
+ * to the end of its clause ("said on Saturday"): the verb has no object,
+ * and PETRARCH codes its target as the null actor ---. */
+static bool ends_clause(const sr_coder *c, const int *pos, int n, int ve)
+{
+    if (n - ve > 3) return false;
+    /* a clause cut at a conjunction goes on with the verb's object */
+    int next = pos[n - 1] + 1;
+    while (next < c->ntok && c->tok[next].dropped) next++;
+    if (next < c->ntok && c->tok[next].type == T_CONJ) return false;
+    for (int p = ve; p < n; p++) {
+        const token *t = &c->tok[pos[p]];
+        if (t->mention >= 0 || t->in_mention >= 0 || t->type == T_VERB || t->type == T_COMMA) return false;
+    }
+    return true;
+}
+
+/* The source is the verb's own subject: in its clause, before it, with no
+ * comma between (not a source carried from an earlier clause). */
+static bool own_subject(const sr_coder *c, const int *pos, int vs, int m)
+{
+    if (m < 0 || c->men[m].last >= pos[vs] || c->men[m].first < pos[0]) return false;
+    for (int k = c->men[m].last + 1; k < pos[vs]; k++)
+        if (c->tok[k].type == T_COMMA) return false;
+    return true;
+}
+
 static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
                      bool *sub_only)
 {
@@ -1245,8 +1306,12 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     }
     if (tgt.m < 0) {
         int t = src.single ? first_other(c, pos, ve, n, src.m) : first_mention(c, pos, ve, n, src.m);
+        if (o->null_actors && t >= 0 && c->men[t].lone_agent && comma_between(c, pos, ve, t)) t = -1;
         if (t < 0 && o->def_tgt && o->def_tgt_after) tgt.dflt = o->def_tgt;
+        else if (t < 0 && o->null_actors && own_subject(c, pos, vs, src.m) && ends_clause(c, pos, n, ve))
+            tgt.dflt = "---";
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
+        if (o->null_actors && t >= 0 && c->men[t].lone_agent && c->men[t].first < pos[vs]) t = -1;
         if (t >= 0 && src.single) tgt.single = true;
         if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
             /* no other actor: the compound's first member acts on the

@@ -1167,6 +1167,7 @@ sr_err sr_code_dict_option(sr_code_dict *d, const char *line)
         else if (strncmp(v, "TIME SHIFT", 10) == 0) o->time_shift = val;
         else if (strncmp(v, "ATTRIBUTION", 11) == 0) o->attribution = val;
         else if (strncmp(v, "STEMMING", 8) == 0) o->stemming = val;
+        else if (strncmp(v, "NULL ACTORS", 11) == 0) o->null_actors = val;
         return SR_OK; /* other SET: switches concern TABARI's interface */
     }
     if (strncmp(t, "COMPLEX:", 8) == 0) {
