@@ -63,6 +63,7 @@ int sr_bench_petrarch(const char *records, const char *dir, int *valid, int *pas
     /* PETRARCH matches actor and agent words whole, with their plurals */
     sr_code_dict_option(d, "SET: STEMMING = FALSE");
     sr_code_dict_option(d, "SET: NULL ACTORS = TRUE");
+    sr_code_dict_option(d, "SET: SHARED AGENTS = TRUE");
     sr_coder *c;
     sr_coder_new(&c, d);
     *valid = *passed = 0;

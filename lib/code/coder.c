@@ -47,6 +47,7 @@ typedef struct mention {
     bool glued;          /* right after another member: "Arnor's Elrond" */
     int pron_ref;        /* pronoun: mention it refers to, else -1 */
     bool lone_agent;     /* an agent with no actor, coded ---AGT */
+    uint32_t of_agent;   /* agent joined through OF/IN/FROM, + 1; 0 none */
 } mention;
 
 typedef struct side {
@@ -98,6 +99,7 @@ static void classify(sr_coder *c);
 static void find_mentions(sr_coder *c, int *status);
 static bool tok_is_any(const token *t, const char *const *words);
 static void find_compounds(sr_coder *c);
+static void share_agents(sr_coder *c);
 static void resolve_pronouns(sr_coder *c);
 static void drop_comma_clauses(sr_coder *c);
 static int code_clauses(sr_coder *c, int *status);
@@ -198,6 +200,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
         return SR_OK;
     }
     find_compounds(c);
+    if (c->d->opt.shared_agents) share_agents(c);
     if (c->d->opt.comma_on) drop_comma_clauses(c);
     resolve_pronouns(c);
     c->first_actor[0] = 0;
@@ -678,6 +681,7 @@ static void find_mentions(sr_coder *c, int *status)
                 int m = c->tok[k].mention;
                 c->tok[k].mention = -1;
                 attach_agent(c, i, m);
+                c->men[m].of_agent = t->item + 1;
                 c->tok[i].mention = m;
                 continue;
             }
@@ -781,6 +785,20 @@ static void find_compounds(sr_coder *c)
         if (prev != T_NOUN) continue;
         while (k < c->ntok && c->tok[k].type == T_ADJ) k++;
         if (k < c->ntok && c->tok[k].type == T_NOUN) t->joined = 1;
+    }
+}
+
+/* PETRARCH gives an agent before OF/IN/FROM and a compound to every member
+ * ("Lawmakers in Fornost and Gondor": FORLEG, GONLEG); TABARI gives it to
+ * the first only (its validation DEMO-08). */
+static void share_agents(sr_coder *c)
+{
+    for (int m = 0; m < c->nmen; m++) {
+        const mention *first = &c->men[m];
+        if (!first->of_agent || first->group != m) continue;
+        const agent_entry *g = &c->d->agents[first->of_agent - 1];
+        for (int o = m + 1; o <= first->group_last && o < c->nmen; o++)
+            for (int k = 0; k < c->men[o].ncodes; k++) c->men[o].codes[k] = with_agent(c, c->men[o].codes[k], g, false);
     }
 }
 
