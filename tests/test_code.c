@@ -284,3 +284,21 @@ Test(code, null_actors_for_lone_agents_and_objectless_verbs)
     /* an object after the verb, or a clause cut at a conjunction, is not "no object" */
     cr_assert(!has(code("Syria attacked and Iraq shelled Turkey."), "SYR", "---", "190"));
 }
+
+/* SET: SHARED AGENTS (PETRARCH): the agent before OF/IN/FROM and a compound
+ * belongs to every member; off (TABARI), to the first only. */
+Test(code, shared_agents_over_a_compound)
+{
+    const char *s = "Troops from Syria and Iraq attacked Turkey.";
+    cr_assert(has(code(s), "SYRMIL", "TUR", "190"));
+    cr_assert(has(code(s), "IRQ", "TUR", "190"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: SHARED AGENTS = TRUE"), SR_OK);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NULL ACTORS = TRUE"), SR_OK);
+    cr_assert(has(code(s), "IRQMIL", "TUR", "190"));
+    cr_assert(!has(code(s), "IRQ", "TUR", "190"));
+    /* two agents joined before the place both belong to each member */
+    const sr_code_result *r = code("Police and troops from Syria and Iraq attacked Turkey.");
+    cr_assert(has(r, "SYRCOP", "TUR", "190") && has(r, "SYRMIL", "TUR", "190"));
+    cr_assert(has(r, "IRQCOP", "TUR", "190") && has(r, "IRQMIL", "TUR", "190"));
+    cr_assert(!has(r, "---COP", "TUR", "190"));
+}

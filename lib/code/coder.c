@@ -701,6 +701,7 @@ static void find_mentions(sr_coder *c, int *status)
                 const agent_entry *g = &c->d->agents[t->item];
                 c->men[m].codes[c->men[m].ncodes++] = with_agent(c, "---", g, false);
                 c->men[m].lone_agent = true;
+                c->men[m].of_agent = t->item + 1;
             }
         }
     }
@@ -795,10 +796,20 @@ static void share_agents(sr_coder *c)
 {
     for (int m = 0; m < c->nmen; m++) {
         const mention *first = &c->men[m];
-        if (!first->of_agent || first->group != m) continue;
+        if (!first->of_agent || first->lone_agent) continue;
         const agent_entry *g = &c->d->agents[first->of_agent - 1];
         for (int o = m + 1; o <= first->group_last && o < c->nmen; o++)
             for (int k = 0; k < c->men[o].ncodes; k++) c->men[o].codes[k] = with_agent(c, c->men[o].codes[k], g, false);
+        /* "Lawmakers and officials in Fornost and Gondor": the lone agent
+         * joined to them is theirs too */
+        mention *lone = m > 0 ? &c->men[m - 1] : NULL;
+        if (!lone || !lone->lone_agent || !lone->of_agent || lone->group != first->group) continue;
+        const agent_entry *lg = &c->d->agents[lone->of_agent - 1];
+        for (int o = m; o <= first->group_last && o < c->nmen; o++) {
+            mention *mo = &c->men[o];
+            if (mo->ncodes < MAX_CODES && mo->base) mo->codes[mo->ncodes++] = with_agent(c, mo->base, lg, false);
+        }
+        lone->ncodes = 0;
     }
 }
 
