@@ -59,12 +59,24 @@ sr_err serve_routes(struct serve *sv)
 
 /* ---- Query parameters. ---------------------------------------------------- */
 
+static bool filter_from_query_except(sr_http_request *req, sr_store_filter *f, sr_http_response *res,
+                                     const char *skip);
+
 /* Reads every filter the URL carries. On a bad value the response is set to
  * 400 and false returned. */
 static bool filter_from_query(sr_http_request *req, sr_store_filter *f, sr_http_response *res)
 {
+    return filter_from_query_except(req, f, res, NULL);
+}
+
+/* The same, leaving out the key `skip` (a stream reads `since` itself). */
+static bool filter_from_query_except(sr_http_request *req, sr_store_filter *f, sr_http_response *res,
+                                     const char *skip)
+{
     char err[256];
     for (const char *const *k = sr_store_filter_keys; *k; k++) {
+        if (skip && strcmp(*k, skip) == 0)
+            continue;
         const char *v = sr_http_query(req, *k);
         if (v && *v && sr_store_filter_set(f, *k, v, err, sizeof err)) {
             sr_http_error(res, 400, err);
@@ -272,11 +284,135 @@ static sr_err one_event(void *ctx, sr_http_request *req, sr_http_response *res)
 
 /* ---- Live stream. ---------------------------------------------------------- */
 
-/* A stream's filter outlives the request: copy its strings. */
+/* A stream's filter outlives the request: copy its strings. `after_seq` is
+ * the newest change the replay covered: live messages up to it are already
+ * in the replay and are skipped, so the seam has no duplicates. */
 struct stream_filter {
     sr_store_filter f;
+    int64_t after_seq;
     char strings[];
 };
+
+struct replay {
+    const sr_store_filter *f;
+    sr_buf out;
+    sr_buf json;
+    int64_t last_seq;   /* the newest change looked at, matching or not */
+    int n;
+};
+
+static bool stream_replay_from(struct serve *sv, sr_http_request *req, sr_http_response *res,
+                               int64_t *after, bool *replay);
+static struct stream_filter *stream_filter_new(const sr_store_filter *f, int64_t after_seq);
+static bool stream_match(void *filter, const void *item);
+static int replay_event(const sr_store_event *e, void *arg);
+
+/* New and updated events as Server-Sent Events. What a client missed is
+ * replayed from the store before live events follow: after the change
+ * sequence a reconnecting browser sends as Last-Event-ID (or since_id=),
+ * else every event stored or updated since the time `since=` gives. */
+static sr_err stream(void *ctx, sr_http_request *req, sr_http_response *res)
+{
+    struct serve *sv = ctx;
+    sr_store_filter f = {0};
+    int64_t after = 0;
+    bool replay = false;
+    if (!filter_from_query_except(req, &f, res, "since") || !stream_replay_from(sv, req, res, &after, &replay))
+        return SR_OK;
+    struct replay r = {.f = &f, .last_seq = after};
+    sr_buf_init(&r.out, 8 << 20);
+    sr_buf_init(&r.json, 1 << 20);
+    if (replay) {
+        sr_store *store = serve_store_acquire(sv);
+        sr_store_events_changed(store, after, REPLAY_MAX, replay_event, &r);
+        serve_store_release(sv, store);
+    }
+    struct stream_filter *sf = stream_filter_new(&f, replay ? r.last_seq : 0);
+    sr_err e = sf ? sr_http_stream(req, res, sv->hub, stream_match, sf, free, r.out.data, r.out.len) : SR_ENOMEM;
+    sr_buf_free(&r.out);
+    sr_buf_free(&r.json);
+    return e;
+}
+
+static bool seq_since_time(struct serve *sv, int64_t t, int64_t *after);
+
+/* Where the replay starts: the change sequence of Last-Event-ID or
+ * since_id=, else the last change before the time of since=. On a bad
+ * value the response is set to 400 and false returned. */
+static bool stream_replay_from(struct serve *sv, sr_http_request *req, sr_http_response *res,
+                               int64_t *after, bool *replay)
+{
+    const char *from = sr_http_header_in(req, "Last-Event-ID");
+    if (!from || !*from)
+        from = sr_http_query(req, "since_id");
+    if (from && *from) {
+        char *end;
+        long long v = strtoll(from, &end, 10);
+        if (*end || v < 0) {
+            sr_http_error(res, 400, "Last-Event-ID / since_id must be an event sequence number");
+            return false;
+        }
+        *after = v;
+        *replay = true;
+        return true;
+    }
+    const char *since = sr_http_query(req, "since");
+    if (!since || !*since)
+        return true;
+    /* bare digits are Unix seconds here, as `@SECONDS` is */
+    char buf[64], err[256];
+    if (strspn(since, "0123456789") == strlen(since) && strlen(since) < sizeof buf - 1) {
+        snprintf(buf, sizeof buf, "@%s", since);
+        since = buf;
+    }
+    sr_store_filter t = {0};
+    if (sr_store_filter_set(&t, "since", since, err, sizeof err)) {
+        sr_http_error(res, 400, err);
+        return false;
+    }
+    if (!seq_since_time(sv, t.since, after)) {
+        sr_http_error(res, 500, "the store could not be read");
+        return false;
+    }
+    *replay = true;
+    return true;
+}
+
+struct probe {
+    bool found;
+    int64_t seq, updated;
+};
+
+static int probe_event(const sr_store_event *e, void *arg)
+{
+    struct probe *p = arg;
+    *p = (struct probe){true, e->seq, e->updated};
+    return 1;
+}
+
+/* The change sequence after which every change is at or after time t.
+ * A change's time grows with its sequence (both are set in one write
+ * transaction, and writers take turns), so this is a binary search over
+ * the sequence index: some 30 one-row reads, never a scan of the store. */
+static bool seq_since_time(struct serve *sv, int64_t t, int64_t *after)
+{
+    sr_store *store = serve_store_acquire(sv);
+    int64_t lo = 0, hi = 0;
+    bool ok = sr_store_last_seq(store, &hi) == SR_OK;
+    /* invariant: the first change after hi (none at the start) is at or after t */
+    while (ok && lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        struct probe p = {0};
+        ok = sr_store_events_changed(store, mid, 1, probe_event, &p) == SR_OK;
+        if (!p.found || p.updated >= t)
+            hi = mid;
+        else
+            lo = p.seq;
+    }
+    serve_store_release(sv, store);
+    *after = lo;
+    return ok;
+}
 
 static void copy_str(const char **field, char **at)
 {
@@ -288,7 +424,7 @@ static void copy_str(const char **field, char **at)
     *at += n;
 }
 
-static struct stream_filter *stream_filter_new(const sr_store_filter *f)
+static struct stream_filter *stream_filter_new(const sr_store_filter *f, int64_t after_seq)
 {
     const char *fields[] = {f->country, f->admin1, f->cameo_root, f->cameo, f->acled_type,
                             f->acled_subtype, f->actor, f->q};
@@ -299,6 +435,7 @@ static struct stream_filter *stream_filter_new(const sr_store_filter *f)
     if (!sf)
         return NULL;
     sf->f = *f;
+    sf->after_seq = after_seq;
     char *at = sf->strings;
     copy_str(&sf->f.country, &at);
     copy_str(&sf->f.admin1, &at);
@@ -313,19 +450,16 @@ static struct stream_filter *stream_filter_new(const sr_store_filter *f)
 
 static bool stream_match(void *filter, const void *item)
 {
-    return sr_store_event_matches(&((struct stream_filter *)filter)->f, item);
+    const struct stream_filter *sf = filter;
+    const sr_store_event *e = item;
+    return e->seq > sf->after_seq && sr_store_event_matches(&sf->f, e);
 }
-
-struct replay {
-    const sr_store_filter *f;
-    sr_buf out;
-    sr_buf json;
-    int n;
-};
 
 static int replay_event(const sr_store_event *e, void *arg)
 {
     struct replay *r = arg;
+    if (e->seq > r->last_seq)
+        r->last_seq = e->seq;
     if (!sr_store_event_matches(r->f, e))
         return 0;
     sr_buf_reset(&r->json);
@@ -337,40 +471,6 @@ static int replay_event(const sr_store_event *e, void *arg)
     sr_sse_format(&r->out, id, "event", r->json.data, r->json.len);
     r->n++;
     return 0;
-}
-
-/* New and updated events as Server-Sent Events. A reconnecting browser
- * sends Last-Event-ID (the change sequence of the last event it saw); what
- * it missed is replayed from the store before live events follow. */
-static sr_err stream(void *ctx, sr_http_request *req, sr_http_response *res)
-{
-    struct serve *sv = ctx;
-    sr_store_filter f = {0};
-    if (!filter_from_query(req, &f, res))
-        return SR_OK;
-    const char *from = sr_http_header_in(req, "Last-Event-ID");
-    if (!from || !*from)
-        from = sr_http_query(req, "since_id");
-    struct replay r = {.f = &f};
-    sr_buf_init(&r.out, 8 << 20);
-    sr_buf_init(&r.json, 1 << 20);
-    if (from && *from) {
-        char *end;
-        long long after = strtoll(from, &end, 10);
-        if (*end || after < 0) {
-            sr_buf_free(&r.out);
-            sr_buf_free(&r.json);
-            return sr_http_error(res, 400, "Last-Event-ID / since_id must be an event sequence number");
-        }
-        sr_store *store = serve_store_acquire(sv);
-        sr_store_events_changed(store, after, REPLAY_MAX, replay_event, &r);
-        serve_store_release(sv, store);
-    }
-    struct stream_filter *sf = stream_filter_new(&f);
-    sr_err e = sf ? sr_http_stream(req, res, sv->hub, stream_match, sf, free, r.out.data, r.out.len) : SR_ENOMEM;
-    sr_buf_free(&r.out);
-    sr_buf_free(&r.json);
-    return e;
 }
 
 /* ---- Stories, articles, places, statistics. -------------------------------- */

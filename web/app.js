@@ -263,22 +263,25 @@ function drawTimeline(d) {
     const i = Math.max(0, Math.min(days.length - 1, Math.floor(x / (svg.clientWidth / days.length))));
     return i;
   };
-  svg.addEventListener('pointerdown', (e) => { start = e.offsetX; svg.setPointerCapture(e.pointerId); });
+  // offsetX of a pointer on one of the bars is relative to that bar, not to
+  // the chart: measure from the chart's own left edge.
+  const xOf = (e) => e.clientX - svg.getBoundingClientRect().left;
+  svg.addEventListener('pointerdown', (e) => { start = xOf(e); svg.setPointerCapture(e.pointerId); });
   svg.addEventListener('pointermove', (e) => {
     if (start == null) return;
     const b = svg.querySelector('#brush');
-    if (b) { b.setAttribute('x', Math.min(start, e.offsetX)); b.setAttribute('width', Math.abs(e.offsetX - start)); }
+    if (b) { b.setAttribute('x', Math.min(start, xOf(e))); b.setAttribute('width', Math.abs(xOf(e) - start)); }
   });
   svg.addEventListener('pointerup', (e) => {
     if (start == null) return;
-    const width = Math.abs(e.offsetX - start);
-    const a = dayAt(Math.min(start, e.offsetX)), b = dayAt(Math.max(start, e.offsetX));
+    const x = xOf(e);
+    const width = Math.abs(x - start);
+    const a = dayAt(Math.min(start, x)), b = dayAt(Math.max(start, x));
     start = null;
     if (a == null || width < 3) return;  // a click, not a drag
+    // a bare `until` date includes that day (docs/api.md)
     state.since = days[a].date;
-    const end = new Date(days[b].date + 'T00:00:00Z');
-    end.setUTCDate(end.getUTCDate() + 1);
-    state.until = end.toISOString().slice(0, 10);
+    state.until = days[b].date;
     refresh();
   });
   svg.addEventListener('dblclick', () => { state.since = state.until = null; refresh(); });
@@ -312,7 +315,7 @@ function connectStream() {
   stream.addEventListener('event', (m) => {
     try {
       const ev = JSON.parse(m.data);
-      if (state.until && ev.date >= state.until) return;
+      if ((state.until && ev.date > state.until) || (state.since && ev.date < state.since)) return;
       const was = state.events.get(ev.id);
       upsert(ev);
       if (ev.breaking && !(was && was.breaking)) toast('Breaking: ' + label(ev));
@@ -394,4 +397,4 @@ function toast(msg) {
 refresh();
 const wanted = new URLSearchParams(location.search).get('event');
 if (wanted) openEvent(/^\d+$/.test(wanted) ? +wanted : wanted);
-window.sitrep = { state, map, openEvent, viewBox };  // for the browser test and for the curious
+window.sitrep = { state, map, clusters, openEvent, viewBox };  // for the browser test and for the curious

@@ -102,6 +102,33 @@ curl -sN --max-time 2 -H 'Last-Event-ID: 480' "$SERVE_URL/api/stream" >"$WORK/re
 n=$(grep -c '^id: ' "$WORK/replay" || true)
 [ "$n" = 10 ] || fail "replay after 480 gave $n events, expected 10"
 
+# since= replays what was stored or updated since that time, matching the
+# filters, in order, then goes live with nothing twice at the seam; a stream
+# without it gets only what is stored after it connects.
+sleep 1
+T=$(date +%s)
+"$FIXTURE_STORE" "$WORK/s.db" 30 --seed 4 >/dev/null
+curl -sN --max-time 1.5 "$SERVE_URL/api/stream?country=IQ" >"$WORK/nosince" || true
+curl -sN --max-time 4 "$SERVE_URL/api/stream?country=IQ&since=$T" >"$WORK/since_unix" &
+STREAM=$!
+curl -sN --max-time 2 "$SERVE_URL/api/stream?country=IQ&since=$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)" >"$WORK/since_iso" || true
+"$FIXTURE_STORE" "$WORK/s.db" 20 --seed 5 >/dev/null
+wait $STREAM || true
+python3 - "$WORK" "$T" <<'PY' || fail "since= replay"
+import sqlite3, sys
+work, t = sys.argv[1], int(sys.argv[2])
+def ids(name):
+    return [int(l[4:]) for l in open(f"{work}/{name}") if l.startswith("id: ")]
+db = sqlite3.connect(f"{work}/s.db")
+stored = [r[0] for r in db.execute("select seq from events where updated >= ? and cc = 'IQ' order by seq", (t,))]
+assert stored, "the fixture stored no Iraqi event"
+assert not ids("nosince"), "a stream without since= replayed"
+iso = ids("since_iso")
+assert iso and iso == stored[:len(iso)], (iso, stored)
+got = ids("since_unix")
+assert got == stored, f"since= replay then live: got {got}, stored {stored}"
+PY
+
 # Subscriptions: a webhook to a local receiver, signed; token needed to delete.
 python3 - "$WORK" <<'PY' &
 import http.server, json, sys, threading
