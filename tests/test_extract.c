@@ -317,3 +317,23 @@ Test(extract, the_standfirst_under_the_headline_opens_the_story)
     LACKS(a, "Dust storm closes");
     LACKS(a, "Desert locusts reach southern farms");   /* the headline is the title, not text */
 }
+
+Test(extract, picture_credit_lines_go_but_agency_sentences_stay)
+{
+    static const char page[] =
+        "Floods close the river port\n\n"
+        "The river rose two metres overnight, the port authority said on Monday.\n\n"
+        "AFP / MARCO BERTORELLO\n\n"
+        "Reuters reported that barges were moored downstream while the water fell.\n\n"
+        "Augusta National/Getty Images\n\n"
+        "iStock.com\n\n"
+        "Traffic on the river resumes once the level is below the quay, officials said.\n";
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_text(ex, arena, page, sizeof page - 1, "credits", &a), SR_OK);
+    HAS(a, "The river rose two metres");
+    HAS(a, "Reuters reported that barges");
+    HAS(a, "Traffic on the river resumes");
+    LACKS(a, "BERTORELLO");
+    LACKS(a, "Getty Images");
+    LACKS(a, "iStock");
+}

@@ -84,7 +84,9 @@ sr_err sr_body_extract(sr_page *pg)
             sr_tb_init(&w2.text, pg->arena, 4096);
             sr_tb_init(&w2.para, pg->arena, 1024);
             write_article(&w2, other);
-            if (w2.text.len > w.text.len) {
+            /* the names were right more often than not: a container they
+             * condemn must hold clearly more than the one they chose */
+            if (w2.text.len > 2 * w.text.len + 100) {
                 w = w2;
                 best = other;
             }
@@ -93,7 +95,7 @@ sr_err sr_body_extract(sr_page *pg)
     whole_page_check(&w, body);
     if (!w.text.p)
         return SR_ENOMEM;
-    if (pg->ld_body && w.text.len < 500 && strlen(pg->ld_body) > 2 * w.text.len + 100)
+    if (pg->ld_body && w.text.len < 2000 && strlen(pg->ld_body) > 2 * w.text.len + 100)
         from_json_ld(&w, pg->ld_body);   /* the page draws its story with script */
     pg->art->text = w.text.p;
     pg->art->text_len = w.text.len;

@@ -295,6 +295,8 @@ static bool has_furniture_phrase(const char *s, size_t n)
     return false;
 }
 
+static bool is_credit_line(const char *s, size_t n);
+
 bool sr_furniture_line(const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
@@ -307,7 +309,7 @@ bool sr_furniture_line(const char *s, size_t n)
         return true;
     if (n > 100)
         return false;
-    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n))
+    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n) || is_credit_line(s, n))
         return true;
     for (int i = 0; furniture_starts[i]; i++) {
         size_t k = strlen(furniture_starts[i]);
@@ -316,6 +318,35 @@ bool sr_furniture_line(const char *s, size_t n)
         /* a whole line, or the phrase then more words of a short line */
         if (n == k || n < 60 || !isalnum((unsigned char)furniture_starts[i][k - 1]))
             return true;
+    }
+    return false;
+}
+
+/* A picture credit left in the body: "AFP / MARCO BERTORELLO", "Augusta
+ * National/Getty Images", "iStock.com". A short line naming a picture
+ * agency, either alone or joined by a slash, pipe or copyright sign (the
+ * way credits are written, never a sentence of the story). */
+static bool is_credit_line(const char *s, size_t n)
+{
+    static const char *const agencies[] = {
+        "getty images", "istock", "istockphoto", "istock.com", "shutterstock", "afp", "reuters",
+        "dpa", "imago", "imago images", "picture alliance", "picture-alliance", "epa", "ap",
+        "ap photo", "keystone", "adobe stock", "unsplash", "pixabay", NULL};
+    if (n > 60)
+        return false;
+    char buf[64];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[n] = 0;
+    bool joined = strchr(buf, '/') || strchr(buf, '|') || strstr(buf, "\xc2\xa9");
+    for (int i = 0; agencies[i]; i++) {
+        size_t k = strlen(agencies[i]);
+        for (const char *p = strstr(buf, agencies[i]); p; p = strstr(p + 1, agencies[i])) {
+            bool starts = p == buf || !isalnum((unsigned char)p[-1]);
+            bool ends = !isalnum((unsigned char)p[k]);
+            if (starts && ends && (joined || k == n))
+                return true;
+        }
     }
     return false;
 }
