@@ -40,6 +40,7 @@ typedef struct pl_story_sig {
     uint32_t place[PL_SIG_PLACES];  /**< GeoNames ids below country level */
     char cc[PL_SIG_CC][2];          /**< countries of its places and focus */
     uint32_t roots;                 /**< bit r: an event of CAMEO root r */
+    uint64_t where;                 /**< a bit per place and country: most pairs fail on this alone */
     uint8_t n_terms, n_places, n_cc;
 } pl_story_sig;
 

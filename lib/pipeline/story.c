@@ -33,6 +33,7 @@ static void keep_top_terms(pl_story_sig *sig, const uint32_t *keys, const uint16
 static void add_places(pl_story_sig *sig, uint32_t *keys, uint16_t *weights, const sr_geo_doc *doc);
 static void add_term(uint32_t *keys, uint16_t *weights, uint32_t h, unsigned w);
 static uint32_t fnv1a(const char *s, size_t n, uint32_t h);
+static uint64_t where_bits(const pl_story_sig *sig);
 
 void pl_story_sig_make(pl_story_sig *sig, const char *title, const char *text, size_t len,
                        const sr_geo_doc *doc, const sr_store_event *events, size_t n_events)
@@ -56,12 +57,17 @@ void pl_story_sig_make(pl_story_sig *sig, const char *title, const char *text, s
             sig->roots |= 1u << root;
     }
     keep_top_terms(sig, keys, weights);
+    sig->where = where_bits(sig);
 }
 
 /* ---- Comparing. -------------------------------------------------------------- */
 
 static bool share_place(const pl_story_sig *a, const pl_story_sig *b)
 {
+    /* the writer compares each new article with every recent one: a
+     * mask test first keeps that to a few instructions for most pairs */
+    if (!(a->where & b->where))
+        return false;
     for (int i = 0; i < a->n_places; i++)
         for (int j = 0; j < b->n_places; j++)
             if (a->place[i] == b->place[j])
@@ -149,6 +155,7 @@ bool pl_story_sig_decode(const char *s, pl_story_sig *sig)
     if (strncmp(s, ";r", 2))
         goto bad;
     sig->roots = (uint32_t)strtoul(s + 2, NULL, 16);
+    sig->where = where_bits(sig);
     return true;
 bad:
     memset(sig, 0, sizeof *sig);
@@ -312,4 +319,14 @@ static uint32_t fnv1a(const char *s, size_t n, uint32_t h)
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
+}
+
+static uint64_t where_bits(const pl_story_sig *sig)
+{
+    uint64_t bits = 0;
+    for (int i = 0; i < sig->n_places; i++)
+        bits |= 1ull << (sig->place[i] * 2654435761u >> 26);
+    for (int i = 0; i < sig->n_cc; i++)
+        bits |= 1ull << (fnv1a(sig->cc[i], 2, 2166136261u) >> 26);
+    return bits;
 }
