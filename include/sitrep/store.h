@@ -121,6 +121,8 @@ typedef struct sr_store_article {
     int64_t story_id;           /**< 0: none yet */
     int64_t fetched;            /**< 0: now */
     const char *snippet;        /**< search results only: the matching passage */
+    const char *story_sig;      /**< the pipeline's story signature (its own text form); NULL: none.
+                                     Written by article_add, read back by articles_recent only. */
 } sr_store_article;
 
 typedef int (*sr_store_article_fn)(const sr_store_article *a, void *ctx);

@@ -12,7 +12,7 @@
 
 static void place_hook(void *ctx, const char *sentence, size_t len, sr_code_event *ev);
 static void describe(pl_analysis *out, const sr_page *pg, const sr_article *a, sr_arena *arena);
-static void code_events(pl_analyser *an, const sr_article *a, pl_analysis *out);
+static const sr_geo_doc *code_events(pl_analyser *an, const sr_article *a, pl_analysis *out);
 
 sr_err pl_analyser_init(pl_analyser *an, const sr_code_dict *dict, const sr_gazetteer *gaz,
                         const sr_acled_rules *acled)
@@ -53,7 +53,9 @@ void pl_analyse(pl_analyser *an, sr_arena *arena, const sr_page *pg, pl_analysis
         return;
     }
     describe(out, pg, a, arena);
-    code_events(an, a, out);
+    const sr_geo_doc *places = code_events(an, a, out);
+    pl_story_sig_make(&out->sig, a->title, a->text, a->text_len, places, out->events, out->n_events);
+    out->row.story_sig = pl_story_sig_encode(&out->sig, arena);
 }
 
 /* ---- The article as the store keeps it. ------------------------------------ */
@@ -272,7 +274,9 @@ static sr_store_actor actor(sr_arena *arena, const sr_code_actor *a)
     return (sr_store_actor){keep(arena, a->code), a->words && a->words[0] ? keep(arena, a->words) : NULL, NULL};
 }
 
-static void code_events(pl_analyser *an, const sr_article *a, pl_analysis *out)
+/* Returns the article's places (NULL when none could be found), which the
+ * story signature uses too. */
+static const sr_geo_doc *code_events(pl_analyser *an, const sr_article *a, pl_analysis *out)
 {
     sr_arena *arena = an->arena;
     sr_geo_doc *doc = NULL;
@@ -284,7 +288,7 @@ static void code_events(pl_analyser *an, const sr_article *a, pl_analysis *out)
     const sr_code_result *r = NULL;
     if (sr_code_document(an->coder, a->text, a->text_len, date, &r) != SR_OK || !r || !r->n_events) {
         an->doc_places = NULL;
-        return;
+        return doc;
     }
     out->events = sr_arena_alloc(arena, r->n_events * sizeof *out->events);
     for (size_t i = 0; out->events && i < r->n_events; i++) {
@@ -325,4 +329,5 @@ static void code_events(pl_analyser *an, const sr_article *a, pl_analysis *out)
         e->sent_end = (int)s1;
     }
     an->doc_places = NULL;
+    return doc;
 }

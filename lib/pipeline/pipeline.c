@@ -21,6 +21,7 @@ struct recent {
     uint64_t simhash;
     int64_t story_id;
     int64_t when;
+    pl_story_sig sig;
 };
 
 struct sr_pipeline {
@@ -218,26 +219,45 @@ static sr_err store_page(sr_pipeline *p, const sr_page *pg, pl_analysis *an, sr_
     return e;
 }
 
-/* The story of a new article: that of a recent near-duplicate, else new. */
-static sr_err find_story(sr_pipeline *p, uint64_t simhash, int64_t when, const char *title,
-                         int64_t *story_id, bool *near)
+/* The story of a new article: that of a recent near-duplicate; else that
+ * of the recent article whose signature is most like its own, when they
+ * share a place and are alike enough (PL_STORY_JOIN); else a new one.
+ * Reports of one story are compared within the window both ways (a
+ * backfill comes in any order of dates); ties go to the article remembered first, so the choice depends only on
+ * the input order. */
+static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_id, bool *near)
 {
-    int64_t horizon = when - (int64_t)p->o.story_window_hours * 3600;
+    int64_t window = (int64_t)p->o.story_window_hours * 3600;
     *near = false;
+    const struct recent *best = NULL;
+    double best_sim = PL_STORY_JOIN;
     for (size_t i = 0; i < p->n_recent; i++) {
-        const struct recent *r = &p->recent[i];
-        if (r->story_id && r->when >= horizon && sr_simhash_near(r->simhash, simhash)) {
+        const struct recent *r = &p->recent[(p->next_recent + RECENT_MAX - p->n_recent + i) % RECENT_MAX];
+        if (!r->story_id || r->when < an->when - window)
+            continue;
+        if (sr_simhash_near(r->simhash, an->row.simhash)) {
             *story_id = r->story_id;
             *near = true;
             return SR_OK;
         }
+        if (r->when > an->when + window)
+            continue;
+        double sim = pl_story_similarity(&r->sig, &an->sig);
+        if (sim >= best_sim && (!best || sim > best_sim)) {
+            best = r;
+            best_sim = sim;
+        }
     }
-    return sr_store_story_add(p->store, title, when, story_id);
+    if (best) {
+        *story_id = best->story_id;
+        return SR_OK;
+    }
+    return sr_store_story_add(p->store, an->row.title, an->when, story_id);
 }
 
-static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t when)
+static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t when, const pl_story_sig *sig)
 {
-    p->recent[p->next_recent] = (struct recent){simhash, story_id, when};
+    p->recent[p->next_recent] = (struct recent){simhash, story_id, when, *sig};
     p->next_recent = (p->next_recent + 1) % RECENT_MAX;
     if (p->n_recent < RECENT_MAX)
         p->n_recent++;
@@ -246,7 +266,9 @@ static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t
 static int load_recent(const sr_store_article *a, void *ctx)
 {
     sr_pipeline *p = ctx;
-    remember(p, a->simhash, a->story_id, a->published ? a->published : a->fetched);
+    pl_story_sig sig;
+    pl_story_sig_decode(a->story_sig, &sig);
+    remember(p, a->simhash, a->story_id, a->published ? a->published : a->fetched, &sig);
     return 0;
 }
 
@@ -265,12 +287,12 @@ static sr_err store_article(sr_pipeline *p, const sr_page *pg, pl_analysis *an, 
         return SR_OK;
     }
     bool near;
-    if ((e = find_story(p, an->row.simhash, an->when, an->row.title, &res->story_id, &near)) ||
+    if ((e = find_story(p, an, &res->story_id, &near)) ||
         (e = sr_store_story_attach(p->store, res->story_id, res->article_id))) {
         snprintf(err, errlen, "%s: cannot store its story: %s", pg->source, sr_store_errmsg(p->store));
         return e;
     }
-    remember(p, an->row.simhash, res->story_id, an->when);
+    remember(p, an->row.simhash, res->story_id, an->when, &an->sig);
     res->stored = true;
     res->near_duplicate = near;
     p->stats.articles++;

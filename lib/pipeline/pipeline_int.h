@@ -26,6 +26,35 @@
  * done with the page. */
 #define PL_PAGE_ARENA_MAX (256u * 1024 * 1024)
 
+/* ---- Story signatures (story.c). ---------------------------------------- */
+
+#define PL_SIG_TERMS 24   /* lead terms kept: a report's gist, not its detail */
+#define PL_SIG_PLACES 8
+#define PL_SIG_CC 6
+
+/** What an article is about, compactly: compared by the writer with the
+ *  signatures of recent articles to find the story it belongs to. */
+typedef struct pl_story_sig {
+    uint32_t term[PL_SIG_TERMS];    /**< hashed terms, ascending */
+    uint16_t weight[PL_SIG_TERMS];
+    uint32_t place[PL_SIG_PLACES];  /**< GeoNames ids below country level */
+    char cc[PL_SIG_CC][2];          /**< countries of its places and focus */
+    uint32_t roots;                 /**< bit r: an event of CAMEO root r */
+    uint64_t where;                 /**< a bit per place and country: most pairs fail on this alone */
+    uint8_t n_terms, n_places, n_cc;
+} pl_story_sig;
+
+/** Below this similarity a report is not put in another's story: see
+ *  docs/ingest.md for how it was chosen. */
+#define PL_STORY_JOIN 0.25
+
+void pl_story_sig_make(pl_story_sig *sig, const char *title, const char *text, size_t len,
+                       const sr_geo_doc *doc, const sr_store_event *events, size_t n_events);
+/** Weighted Jaccard of the terms, 0 unless the two share a place or country. */
+double pl_story_similarity(const pl_story_sig *a, const pl_story_sig *b);
+const char *pl_story_sig_encode(const pl_story_sig *sig, sr_arena *arena);
+bool pl_story_sig_decode(const char *s, pl_story_sig *sig);
+
 /** What the analysis made of one page; strings live in the page's arena.
  *  On failure `err` is set and `message` names the page and the problem. */
 typedef struct pl_analysis {
@@ -36,6 +65,7 @@ typedef struct pl_analysis {
     int64_t when;                  /**< published, else fetched: the story clock */
     sr_store_event *events;        /**< coded events, not negated; story and article unset */
     size_t n_events;
+    pl_story_sig sig;              /**< also in row.story_sig, as text */
 } pl_analysis;
 
 /** One analyser: used by one thread at a time. */

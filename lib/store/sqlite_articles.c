@@ -126,8 +126,8 @@ sr_err sq_article_add(sr_store *s, const sr_store_article *a, int64_t *id, bool 
      * content hash. */
     sqlite3_stmt *st = sq_stmt(q,
         "INSERT INTO articles(source_id, url, url_norm, title, published, published_precision, authors,"
-        " lang, site_name, text, captions, content_hash, simhash, story_id, fetched)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+        " lang, site_name, text, captions, content_hash, simhash, story_id, fetched, story_sig)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
     if (!st)
         return sq_write_end(q, SR_EDB);
     sq_bind_id(st, 1, a->source_id);
@@ -145,6 +145,7 @@ sr_err sq_article_add(sr_store *s, const sr_store_article *a, int64_t *id, bool 
     sqlite3_bind_int64(st, 13, (int64_t)a->simhash);
     sq_bind_id(st, 14, a->story_id);
     sqlite3_bind_int64(st, 15, now_or(a->fetched));
+    sq_bind_text(st, 16, a->story_sig);
     rc = sq_run(q, st, "storing an article");
     if (!rc && sqlite3_changes(q->db) == 1) {
         int64_t new_id = sqlite3_last_insert_rowid(q->db);
@@ -256,12 +257,22 @@ sr_err sq_article_get(sr_store *s, int64_t id, sr_store_article_fn fn, void *ctx
 sr_err sq_articles_recent(sr_store *s, int64_t since, sr_store_article_fn fn, void *ctx)
 {
     sr_sqlite *q = SQ(s);
-    sqlite3_stmt *st = sq_stmt(q, "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.fetched >= ?"
+    sqlite3_stmt *st = sq_stmt(q, "SELECT " ARTICLE_COLUMNS ", a.story_sig FROM articles a WHERE a.fetched >= ?"
                                   " ORDER BY a.fetched, a.id");
     if (!st)
         return SR_EDB;
     sqlite3_bind_int64(st, 1, since);
-    return each_article(q, st, false, fn, ctx, "listing recent articles");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sr_store_article a = {0};
+        sq_read_article(st, 0, &a);
+        a.story_sig = sq_text(st, 15);
+        if (fn(&a, ctx))
+            break;
+    }
+    sr_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? SR_OK : sq_fail(q, "listing recent articles");
+    sqlite3_reset(st);
+    return e;
 }
 
 sr_err sq_articles_search(sr_store *s, const char *q_text, int limit, int offset,

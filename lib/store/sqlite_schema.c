@@ -169,6 +169,12 @@ static const char *const steps[SR_SQLITE_SCHEMA_VERSION] = {
      *    they are rare, and the store indexes pending articles before any
      *    read or commit. */
     "DROP TRIGGER articles_fts_ai;",
+
+    /* 8: an article's story signature (its weighted lead terms, places and
+     *    event roots), so the story clusterer of a new run compares new
+     *    articles with the recent ones of earlier runs as it did within
+     *    one. A short text, read only when recent articles are loaded. */
+    "ALTER TABLE articles ADD COLUMN story_sig TEXT;",
 };
 
 int sr_sqlite_version_of(sqlite3 *db)
