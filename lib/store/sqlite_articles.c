@@ -216,23 +216,6 @@ void sq_read_article(sqlite3_stmt *st, int first, sr_store_article *a)
     a->fetched = sqlite3_column_int64(st, c++);
 }
 
-static sr_err each_article(sr_sqlite *q, sqlite3_stmt *st, bool with_text,
-                           sr_store_article_fn fn, void *ctx, const char *what)
-{
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sr_store_article a = {0};
-        sq_read_article(st, 0, &a);
-        if (with_text)
-            a.text = sq_text(st, 15);
-        if (fn(&a, ctx))
-            break;
-    }
-    sr_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? SR_OK : sq_fail(q, what);
-    sqlite3_reset(st);
-    return e;
-}
-
 sr_err sq_article_get(sr_store *s, int64_t id, sr_store_article_fn fn, void *ctx)
 {
     sr_sqlite *q = SQ(s);
