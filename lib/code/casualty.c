@@ -277,16 +277,16 @@ void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t ne
     sr_arena_free(a);
 }
 
-void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
+bool sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
                          bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries)
 {
     *fatalities = *injuries = (sr_code_toll){.value = -1};
-    if (!a || !sentence || !len) return;
+    if (!a || !sentence || !len) return false;
     if (len > 8192) len = 8192;
     if (next_len > 8192) next_len = 8192;
     /* most sentences name no casualty at all: they are not tokenised */
     bool here = any_cue_word(sentence, len);
-    if (!here && !(next && next_len && any_cue_word(next, next_len))) return;
+    if (!here && !(next && next_len && any_cue_word(next, next_len))) return false;
     sent s;
     if (here && read_sentence(a, &s, sentence, len, doc_date)) {
         find_figures(&s);
@@ -300,9 +300,11 @@ void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const ch
             if (about_same_attack(&n, next_has_events)) {
                 finish(&n, 0, fatalities);
                 finish(&n, 1, injuries);
+                return fatalities->value >= 0 || injuries->value >= 0;
             }
         }
     }
+    return false;
 }
 
 /* ---- words ---------------------------------------------------------------- */
@@ -445,6 +447,26 @@ static bool one_more(const sent *s, size_t i)
     return false;
 }
 
+/* "Two Palestinians were killed": a plural demonym names the victims by
+ * their nationality only. Reports name the role of the dead when they had
+ * one ("two Israeli soldiers", "three Afghan policemen", found first as
+ * that group), so a nationality alone counts as civilians. */
+static bool nationality(const sent *s, size_t i)
+{
+    if (i >= s->nt || s->t[i].kind != SR_TOKEN_WORD || !(s->t[i].flags & SR_TOKEN_CAPITALISED) ||
+        (s->t[i].flags & (SR_TOKEN_SENTENCE_START | SR_TOKEN_ALL_CAPS)))
+        return false;
+    const char *w = s->text + s->t[i].start;
+    size_t n = s->t[i].end - s->t[i].start;
+    if (n < 4) return false;
+    static const char *const ends[] = {"ans", "is", "ese", "ks", "ds", "ons", "ch", "sh", NULL};
+    for (const char *const *e = ends; *e; e++) {
+        size_t m = strlen(*e);
+        if (strncmp(w + n - m, *e, m) == 0) return true;
+    }
+    return false;
+}
+
 /* The victims told from token i: a number or "a", the words naming them,
  * and more groups joined by "and" ("two soldiers and a civilian"). Returns
  * the token after them, or i when none start there. */
@@ -475,6 +497,7 @@ static size_t victims(const sent *s, size_t i, figure *f)
             if ((who = who_at(s, j))) break;
             if (cue_at(s, j) || tok_eq(s, j, "and")) break;
         }
+        if (!who && nationality(s, k)) who = "civilians", j = k;
         if (who) {
             if (!f->who) f->who = who;
             else if (strcmp(f->who, who) != 0 && !f->who2) f->who2 = who;
