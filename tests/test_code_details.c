@@ -133,6 +133,21 @@ Test(tolls, next_sentence_tells_the_toll)
     cr_assert_eq(dead.value, -1);
 }
 
+Test(tolls, a_nationality_alone_counts_as_civilians)
+{
+    tolls("Israeli troops raided the village, and two Palestinians were killed.", 20140108);
+    cr_assert_eq(dead.value, 2);
+    cr_assert_str_eq(dead.who, "civilians");
+    tolls("The army shelled the town, killing 3 Syrians and wounding 4 Lebanese.", 20140108);
+    cr_assert_eq(dead.value, 3);
+    cr_assert_str_eq(dead.who, "civilians");
+    cr_assert_eq(hurt.value, 4);
+    cr_assert_str_eq(hurt.who, "civilians");
+    /* a role named with the nationality is the role */
+    tolls("Two Israeli soldiers were killed near the border.", 20140108);
+    cr_assert_str_eq(dead.who, "soldiers");
+}
+
 /* ---- dates ------------------------------------------------------------------ */
 
 static int date;
@@ -165,6 +180,18 @@ Test(dates, relative_to_the_document)
     when("The talks resumed.", 20140108);
     cr_assert_eq(date, 20140108);
     cr_assert_eq(prec, SR_CODE_DATE_DAY);
+}
+
+Test(dates, a_relative_clause_dates_its_own_story)
+{
+    when("Government forces bombed Aleppo, where nearly 8,000 civilians were killed in 2013.", 20140308);
+    cr_assert_eq(date, 20140308);
+    cr_assert_eq(prec, SR_CODE_DATE_DAY);
+    cr_assert(!hist);
+    when("Rebels attacked Homs, which the army took in 2012, on Monday.", 20140108);
+    cr_assert_eq(date, 20140106);
+    when("Government forces bombed Aleppo in March, killing 8,000 civilians.", 20140508);
+    cr_assert_eq(prec, SR_CODE_DATE_MONTH);  /* a comma alone starts no clause */
 }
 
 Test(dates, historical_when_more_than_30_days_before)
@@ -243,6 +270,25 @@ Test(lexicon, violent_event_with_its_details)
     cr_assert(!e->historical);
     cr_assert_eq(e->fatalities.value, 12);
     cr_assert(e->fatalities.at_least);
+}
+
+Test(lexicon, a_toll_told_after_the_event_is_counted_once)
+{
+    const sr_code_result *r =
+        code("Syrian forces shelled the town of Homs on Sunday. At least 12 people were killed, activists said.",
+             20140108);
+    int with_toll = 0, total = 0;
+    for (size_t i = 0; i < r->n_events; i++)
+        if (r->events[i].fatalities.value > 0) with_toll++, total += r->events[i].fatalities.value;
+    cr_assert_eq(with_toll, 1, "%d events carry the toll", with_toll);
+    cr_assert_eq(total, 12);
+    cr_assert_str_eq(r->events[0].cameo, "194");
+    /* an event of its own in the next sentence keeps its own toll */
+    r = code("Syrian forces shelled the town of Homs on Sunday. Rebels attacked a checkpoint, killing 4 soldiers.",
+             20140108);
+    cr_assert_eq(r->n_events, 2);
+    cr_assert_eq(r->events[0].fatalities.value, -1);
+    cr_assert_eq(r->events[1].fatalities.value, 4);
 }
 
 Test(lexicon, a_statement_has_no_toll)

@@ -15,6 +15,8 @@
  * different groups ("5 soldiers and 3 civilians were killed") and the
  * largest is kept when they may overlap ("12 people ... 5 of them
  * children"). "No one was killed" is a figure of 0. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "sitrep/code.h"
@@ -26,6 +28,215 @@
 #define MAX_UNKNOWN 3        /* of them, words that are not known victims' words */
 
 enum cue { CUE_NONE, CUE_DEATH, CUE_INJURY, CUE_BOTH };
+enum who { WHO_NONE, WHO_CIVILIANS, WHO_SOLDIERS, WHO_POLICE, WHO_MILITANTS, WHO_PROTESTERS, WHO_PEOPLE };
+
+/* What a word tells about casualties, compiled into one table looked up
+ * once per token: the casualty word (news uses the same words before and
+ * after the victims: "were killed", "killing 5"), the group of victims it
+ * names, and whether it may stand between the victims and the casualty
+ * word ("were reportedly", "security"). Kept in strcmp order (bsearch). */
+typedef struct word_class {
+    const char *word;
+    uint8_t cue, who;
+    bool filler;
+} word_class;
+
+static const word_class WORDS[] = {
+    {"airmen", CUE_NONE, WHO_SOLDIERS, false},
+    {"all", CUE_NONE, WHO_NONE, true},
+    {"already", CUE_NONE, WHO_NONE, true},
+    {"also", CUE_NONE, WHO_NONE, true},
+    {"among", CUE_NONE, WHO_NONE, true},
+    {"and", CUE_NONE, WHO_NONE, true},
+    {"apparently", CUE_NONE, WHO_NONE, true},
+    {"are", CUE_NONE, WHO_NONE, true},
+    {"army", CUE_NONE, WHO_SOLDIERS, true},
+    {"assailants", CUE_NONE, WHO_MILITANTS, false},
+    {"at", CUE_NONE, WHO_NONE, true},
+    {"attacker", CUE_NONE, WHO_MILITANTS, false},
+    {"attackers", CUE_NONE, WHO_MILITANTS, false},
+    {"badly", CUE_NONE, WHO_NONE, true},
+    {"be", CUE_NONE, WHO_NONE, true},
+    {"been", CUE_NONE, WHO_NONE, true},
+    {"beheaded", CUE_DEATH, WHO_NONE, false},
+    {"being", CUE_NONE, WHO_NONE, true},
+    {"believed", CUE_NONE, WHO_NONE, true},
+    {"bodies", CUE_DEATH, WHO_NONE, false},
+    {"bomber", CUE_NONE, WHO_MILITANTS, false},
+    {"bombers", CUE_NONE, WHO_MILITANTS, false},
+    {"bystanders", CUE_NONE, WHO_CIVILIANS, false},
+    {"casualties", CUE_BOTH, WHO_NONE, false},
+    {"child", CUE_NONE, WHO_CIVILIANS, false},
+    {"children", CUE_NONE, WHO_CIVILIANS, false},
+    {"civilian", CUE_NONE, WHO_CIVILIANS, false},
+    {"civilians", CUE_NONE, WHO_CIVILIANS, false},
+    {"combatants", CUE_NONE, WHO_MILITANTS, false},
+    {"confirmed", CUE_NONE, WHO_NONE, true},
+    {"conscripts", CUE_NONE, WHO_SOLDIERS, false},
+    {"constables", CUE_NONE, WHO_POLICE, false},
+    {"cop", CUE_NONE, WHO_POLICE, false},
+    {"cops", CUE_NONE, WHO_POLICE, false},
+    {"corpses", CUE_DEATH, WHO_NONE, false},
+    {"critically", CUE_NONE, WHO_NONE, true},
+    {"dead", CUE_DEATH, WHO_NONE, false},
+    {"death", CUE_DEATH, WHO_NONE, false},
+    {"deaths", CUE_DEATH, WHO_NONE, false},
+    {"demonstrator", CUE_NONE, WHO_PROTESTERS, false},
+    {"demonstrators", CUE_NONE, WHO_PROTESTERS, false},
+    {"die", CUE_DEATH, WHO_NONE, false},
+    {"died", CUE_DEATH, WHO_NONE, false},
+    {"dies", CUE_DEATH, WHO_NONE, false},
+    {"dozen", CUE_NONE, WHO_NONE, true},
+    {"dying", CUE_DEATH, WHO_NONE, false},
+    {"either", CUE_NONE, WHO_NONE, true},
+    {"executed", CUE_DEATH, WHO_NONE, false},
+    {"extremist", CUE_NONE, WHO_MILITANTS, false},
+    {"extremists", CUE_NONE, WHO_MILITANTS, false},
+    {"farmer", CUE_NONE, WHO_CIVILIANS, false},
+    {"farmers", CUE_NONE, WHO_CIVILIANS, false},
+    {"fatalities", CUE_DEATH, WHO_NONE, false},
+    {"fatally", CUE_NONE, WHO_NONE, true},
+    {"feared", CUE_NONE, WHO_NONE, true},
+    {"fighter", CUE_NONE, WHO_MILITANTS, false},
+    {"fighters", CUE_NONE, WHO_MILITANTS, false},
+    {"forces", CUE_NONE, WHO_SOLDIERS, false},
+    {"foreign", CUE_NONE, WHO_NONE, true},
+    {"found", CUE_NONE, WHO_NONE, true},
+    {"gendarme", CUE_NONE, WHO_POLICE, false},
+    {"gendarmes", CUE_NONE, WHO_POLICE, false},
+    {"get", CUE_NONE, WHO_NONE, true},
+    {"got", CUE_NONE, WHO_NONE, true},
+    {"government", CUE_NONE, WHO_NONE, true},
+    {"guard", CUE_NONE, WHO_POLICE, false},
+    {"guards", CUE_NONE, WHO_POLICE, false},
+    {"guerrillas", CUE_NONE, WHO_MILITANTS, false},
+    {"gunman", CUE_NONE, WHO_MILITANTS, false},
+    {"gunmen", CUE_NONE, WHO_MILITANTS, false},
+    {"had", CUE_NONE, WHO_NONE, true},
+    {"has", CUE_NONE, WHO_NONE, true},
+    {"have", CUE_NONE, WHO_NONE, true},
+    {"hospitalised", CUE_INJURY, WHO_NONE, false},
+    {"hospitalized", CUE_INJURY, WHO_NONE, false},
+    {"hurt", CUE_INJURY, WHO_NONE, false},
+    {"including", CUE_NONE, WHO_NONE, true},
+    {"individuals", CUE_NONE, WHO_PEOPLE, false},
+    {"injure", CUE_INJURY, WHO_NONE, false},
+    {"injured", CUE_INJURY, WHO_NONE, false},
+    {"injures", CUE_INJURY, WHO_NONE, false},
+    {"injuries", CUE_INJURY, WHO_NONE, false},
+    {"injuring", CUE_INJURY, WHO_NONE, false},
+    {"innocent", CUE_NONE, WHO_NONE, true},
+    {"insurgent", CUE_NONE, WHO_MILITANTS, false},
+    {"insurgents", CUE_NONE, WHO_MILITANTS, false},
+    {"is", CUE_NONE, WHO_NONE, true},
+    {"jihadist", CUE_NONE, WHO_MILITANTS, false},
+    {"jihadists", CUE_NONE, WHO_MILITANTS, false},
+    {"journalist", CUE_NONE, WHO_CIVILIANS, false},
+    {"journalists", CUE_NONE, WHO_CIVILIANS, false},
+    {"kidnappers", CUE_NONE, WHO_MILITANTS, false},
+    {"kill", CUE_DEATH, WHO_NONE, false},
+    {"killed", CUE_DEATH, WHO_NONE, false},
+    {"killing", CUE_DEATH, WHO_NONE, false},
+    {"kills", CUE_DEATH, WHO_NONE, false},
+    {"later", CUE_NONE, WHO_NONE, true},
+    {"least", CUE_NONE, WHO_NONE, true},
+    {"left", CUE_NONE, WHO_NONE, true},
+    {"lifeless", CUE_DEATH, WHO_NONE, false},
+    {"lightly", CUE_NONE, WHO_NONE, true},
+    {"lives", CUE_DEATH, WHO_NONE, false},
+    {"local", CUE_NONE, WHO_NONE, true},
+    {"marchers", CUE_NONE, WHO_PROTESTERS, false},
+    {"marine", CUE_NONE, WHO_SOLDIERS, false},
+    {"marines", CUE_NONE, WHO_SOLDIERS, false},
+    {"massacred", CUE_DEATH, WHO_NONE, false},
+    {"men", CUE_NONE, WHO_PEOPLE, false},
+    {"militant", CUE_NONE, WHO_MILITANTS, false},
+    {"militants", CUE_NONE, WHO_MILITANTS, false},
+    {"militiaman", CUE_NONE, WHO_MILITANTS, false},
+    {"militiamen", CUE_NONE, WHO_MILITANTS, false},
+    {"more", CUE_NONE, WHO_NONE, true},
+    {"mortally", CUE_NONE, WHO_NONE, true},
+    {"murdered", CUE_DEATH, WHO_NONE, false},
+    {"now", CUE_NONE, WHO_NONE, true},
+    {"of", CUE_NONE, WHO_NONE, true},
+    {"officer", CUE_NONE, WHO_POLICE, false},
+    {"officers", CUE_NONE, WHO_POLICE, false},
+    {"opposition", CUE_NONE, WHO_NONE, true},
+    {"other", CUE_NONE, WHO_NONE, true},
+    {"others", CUE_NONE, WHO_PEOPLE, false},
+    {"paratroopers", CUE_NONE, WHO_SOLDIERS, false},
+    {"passenger", CUE_NONE, WHO_CIVILIANS, false},
+    {"passengers", CUE_NONE, WHO_CIVILIANS, false},
+    {"peacekeeper", CUE_NONE, WHO_SOLDIERS, false},
+    {"peacekeepers", CUE_NONE, WHO_SOLDIERS, false},
+    {"people", CUE_NONE, WHO_PEOPLE, false},
+    {"perished", CUE_DEATH, WHO_NONE, false},
+    {"person", CUE_NONE, WHO_PEOPLE, false},
+    {"persons", CUE_NONE, WHO_PEOPLE, false},
+    {"pilgrim", CUE_NONE, WHO_CIVILIANS, false},
+    {"pilgrims", CUE_NONE, WHO_CIVILIANS, false},
+    {"police", CUE_NONE, WHO_POLICE, true},
+    {"policeman", CUE_NONE, WHO_POLICE, false},
+    {"policemen", CUE_NONE, WHO_POLICE, false},
+    {"policewoman", CUE_NONE, WHO_POLICE, false},
+    {"pro-government", CUE_NONE, WHO_NONE, true},
+    {"protester", CUE_NONE, WHO_PROTESTERS, false},
+    {"protesters", CUE_NONE, WHO_PROTESTERS, false},
+    {"protestor", CUE_NONE, WHO_PROTESTERS, false},
+    {"protestors", CUE_NONE, WHO_PROTESTERS, false},
+    {"rebel", CUE_NONE, WHO_MILITANTS, false},
+    {"rebels", CUE_NONE, WHO_MILITANTS, false},
+    {"refugees", CUE_NONE, WHO_CIVILIANS, false},
+    {"reported", CUE_NONE, WHO_NONE, true},
+    {"reportedly", CUE_NONE, WHO_NONE, true},
+    {"resident", CUE_NONE, WHO_CIVILIANS, false},
+    {"residents", CUE_NONE, WHO_CIVILIANS, false},
+    {"rioters", CUE_NONE, WHO_PROTESTERS, false},
+    {"said", CUE_NONE, WHO_NONE, true},
+    {"sailors", CUE_NONE, WHO_SOLDIERS, false},
+    {"security", CUE_NONE, WHO_NONE, true},
+    {"seriously", CUE_NONE, WHO_NONE, true},
+    {"serviceman", CUE_NONE, WHO_SOLDIERS, false},
+    {"servicemen", CUE_NONE, WHO_SOLDIERS, false},
+    {"shoppers", CUE_NONE, WHO_CIVILIANS, false},
+    {"since", CUE_NONE, WHO_NONE, true},
+    {"slain", CUE_DEATH, WHO_NONE, false},
+    {"slaughtered", CUE_DEATH, WHO_NONE, false},
+    {"slightly", CUE_NONE, WHO_NONE, true},
+    {"soldier", CUE_NONE, WHO_SOLDIERS, false},
+    {"soldiers", CUE_NONE, WHO_SOLDIERS, false},
+    {"student", CUE_NONE, WHO_CIVILIANS, false},
+    {"students", CUE_NONE, WHO_CIVILIANS, false},
+    {"teachers", CUE_NONE, WHO_CIVILIANS, false},
+    {"terrorist", CUE_NONE, WHO_MILITANTS, false},
+    {"terrorists", CUE_NONE, WHO_MILITANTS, false},
+    {"the", CUE_NONE, WHO_NONE, true},
+    {"them", CUE_NONE, WHO_NONE, true},
+    {"to", CUE_NONE, WHO_NONE, true},
+    {"trooper", CUE_NONE, WHO_SOLDIERS, false},
+    {"troopers", CUE_NONE, WHO_SOLDIERS, false},
+    {"troops", CUE_NONE, WHO_SOLDIERS, false},
+    {"unarmed", CUE_NONE, WHO_NONE, true},
+    {"victims", CUE_NONE, WHO_PEOPLE, false},
+    {"villager", CUE_NONE, WHO_CIVILIANS, false},
+    {"villagers", CUE_NONE, WHO_CIVILIANS, false},
+    {"was", CUE_NONE, WHO_NONE, true},
+    {"were", CUE_NONE, WHO_NONE, true},
+    {"who", CUE_NONE, WHO_NONE, true},
+    {"whom", CUE_NONE, WHO_NONE, true},
+    {"woman", CUE_NONE, WHO_CIVILIANS, false},
+    {"women", CUE_NONE, WHO_CIVILIANS, false},
+    {"worshipers", CUE_NONE, WHO_CIVILIANS, false},
+    {"worshipper", CUE_NONE, WHO_CIVILIANS, false},
+    {"worshippers", CUE_NONE, WHO_CIVILIANS, false},
+    {"wound", CUE_INJURY, WHO_NONE, false},
+    {"wounded", CUE_INJURY, WHO_NONE, false},
+    {"wounding", CUE_INJURY, WHO_NONE, false},
+    {"wounds", CUE_INJURY, WHO_NONE, false},
+    {"young", CUE_NONE, WHO_NONE, true},
+};
+
+static const char *const GROUP[] = {NULL, "civilians", "soldiers", "police", "militants", "protesters", "people"};
 
 typedef struct figure {
     double value;
@@ -49,12 +260,14 @@ typedef struct sent {
     int doc_date;
     const sr_date *dates;
     size_t ndates;
+    const word_class **cls;  /* token -> its entry in WORDS, NULL */
 } sent;
 
 static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, int doc_date);
 static void find_figures(sent *s);
 static void finish(const sent *s, int kind, sr_code_toll *out);
 static bool about_same_attack(const sent *s, bool has_events);
+static bool any_cue_word(const char *text, size_t len);
 
 void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t next_len, int doc_date,
                    sr_code_toll *fatalities, sr_code_toll *injuries)
@@ -64,29 +277,34 @@ void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t ne
     sr_arena_free(a);
 }
 
-void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
+bool sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
                          bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries)
 {
     *fatalities = *injuries = (sr_code_toll){.value = -1};
-    if (!a || !sentence || !len) return;
+    if (!a || !sentence || !len) return false;
     if (len > 8192) len = 8192;
     if (next_len > 8192) next_len = 8192;
+    /* most sentences name no casualty at all: they are not tokenised */
+    bool here = any_cue_word(sentence, len);
+    if (!here && !(next && next_len && any_cue_word(next, next_len))) return false;
     sent s;
-    if (read_sentence(a, &s, sentence, len, doc_date)) {
+    if (here && read_sentence(a, &s, sentence, len, doc_date)) {
         find_figures(&s);
         finish(&s, 0, fatalities);
         finish(&s, 1, injuries);
     }
-    if (fatalities->value < 0 && injuries->value < 0 && next && next_len) {
+    if (fatalities->value < 0 && injuries->value < 0 && next && next_len && any_cue_word(next, next_len)) {
         sent n;
         if (read_sentence(a, &n, next, next_len, doc_date)) {
             find_figures(&n);
             if (about_same_attack(&n, next_has_events)) {
                 finish(&n, 0, fatalities);
                 finish(&n, 1, injuries);
+                return fatalities->value >= 0 || injuries->value >= 0;
             }
         }
     }
+    return false;
 }
 
 /* ---- words ---------------------------------------------------------------- */
@@ -110,59 +328,57 @@ static bool is_punct(const sent *s, size_t i)
     return i < s->nt && s->t[i].kind == SR_TOKEN_PUNCT;
 }
 
-/* The casualty word at token i, if any. A word that comes after the
- * victims ("were killed", "dead") and one that comes before them
- * ("killing", "wounded") are the same list: news uses both orders. */
+static int cmp_word(const void *key, const void *entry)
+{
+    return strcmp(key, ((const word_class *)entry)->word);
+}
+
+/* The table's entry for the word text[0, n), case-insensitively. */
+static const word_class *classify(const char *text, size_t n)
+{
+    char low[24];
+    if (n == 0 || n >= sizeof low) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    low[n] = 0;
+    return bsearch(low, WORDS, sizeof WORDS / sizeof *WORDS, sizeof *WORDS, cmp_word);
+}
+
 static enum cue cue_at(const sent *s, size_t i)
 {
-    static const char *const death[] = {"killed", "kill", "kills", "killing", "dead", "died", "die", "dies",
-        "dying", "deaths", "death", "slain", "slaughtered", "massacred", "executed", "murdered", "beheaded",
-        "perished", "fatalities", "lives", "bodies", "corpses", "lifeless", NULL};
-    static const char *const injury[] = {"wounded", "wounding", "wounds", "wound", "injured", "injuring",
-        "injures", "injure", "injuries", "hurt", "hospitalised", "hospitalized", NULL};
-    if (tok_any(s, i, death)) return CUE_DEATH;
-    if (tok_any(s, i, injury)) return CUE_INJURY;
-    if (tok_eq(s, i, "casualties")) return CUE_BOTH;
-    return CUE_NONE;
+    return i < s->nt && s->cls[i] ? (enum cue)s->cls[i]->cue : CUE_NONE;
 }
 
 /* Who the victims were, in one of the groups news counts apart. */
 static const char *who_at(const sent *s, size_t i)
 {
-    static const struct { const char *group; const char *words[28]; } groups[] = {
-        {"civilians", {"civilian", "civilians", "child", "children", "woman", "women", "villager", "villagers",
-                       "resident", "residents", "worshipper", "worshippers", "worshipers", "student",
-                       "students", "passenger", "passengers", "pilgrim", "pilgrims", "farmer", "farmers",
-                       "journalist", "journalists", "refugees", "bystanders", "shoppers", "teachers", NULL}},
-        {"soldiers", {"soldier", "soldiers", "troops", "trooper", "troopers", "serviceman", "servicemen",
-                      "marine", "marines", "paratroopers", "peacekeeper", "peacekeepers", "sailors",
-                      "airmen", "conscripts", "forces", "army", NULL}},
-        {"police", {"police", "policeman", "policemen", "policewoman", "officer", "officers", "cop", "cops",
-                    "gendarme", "gendarmes", "guards", "guard", "constables", NULL}},
-        {"militants", {"militant", "militants", "fighter", "fighters", "insurgent", "insurgents", "rebel",
-                       "rebels", "gunman", "gunmen", "extremist", "extremists", "jihadist", "jihadists",
-                       "attacker", "attackers", "terrorist", "terrorists", "bomber", "bombers", "assailants",
-                       "militiamen", "militiaman", "guerrillas", "combatants", "kidnappers", NULL}},
-        {"protesters", {"protester", "protesters", "protestor", "protestors", "demonstrator", "demonstrators",
-                        "marchers", "rioters", NULL}},
-        {"people", {"people", "person", "persons", "others", "men", "individuals", "victims", NULL}},
-    };
-    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
-        if (tok_any(s, i, groups[g].words)) return groups[g].group;
-    return NULL;
+    return i < s->nt && s->cls[i] ? GROUP[s->cls[i]->who] : NULL;
 }
 
 /* Words that may stand between the victims and what happened to them. */
 static bool filler(const sent *s, size_t i)
 {
-    static const char *const w[] = {"were", "was", "are", "is", "been", "be", "being", "have", "has", "had",
-        "reportedly", "also", "all", "later", "believed", "feared", "confirmed", "reported", "said", "to",
-        "of", "them", "whom", "more", "other", "the", "apparently", "either", "found", "left", "now", "who",
-        "been", "got", "get", "innocent", "unarmed", "young", "security", "police", "army", "government",
-        "opposition", "pro-government", "foreign", "local", "least", "at", "dozen", "already", "since",
-        "seriously", "critically", "slightly", "badly", "fatally", "mortally", "lightly", "including",
-        "among", "and", NULL};
-    return tok_any(s, i, w);
+    return i < s->nt && s->cls[i] && s->cls[i]->filler;
+}
+
+/* Does any word of the text name a casualty? A scan over word starts with
+ * one table look-up per word of a casualty word's length, before any
+ * tokenising. */
+static bool any_cue_word(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && !((text[i] | 32) >= 'a' && (text[i] | 32) <= 'z')) i++;
+        size_t w = i;
+        while (i < len && ((text[i] | 32) >= 'a' && (text[i] | 32) <= 'z')) i++;
+        if (i - w >= 3 && i - w <= 12) {
+            const word_class *c = classify(text + w, i - w);
+            if (c && c->cue) return true;
+        }
+    }
+    return false;
 }
 
 /* ---- figures -------------------------------------------------------------- */
@@ -184,6 +400,10 @@ static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, in
         if (sr_text_dates_in(a, text, t, s->nt, doc, &d, &s->ndates) != SR_OK) return false;
         s->dates = d;
     }
+    s->cls = sr_arena_alloc(a, (s->nt + 1) * sizeof *s->cls);
+    if (!s->cls) return false;
+    for (size_t i = 0; i < s->nt; i++)
+        s->cls[i] = t[i].kind == SR_TOKEN_WORD ? classify(text + t[i].start, t[i].end - t[i].start) : NULL;
     s->num_at = sr_arena_alloc(a, (s->nt + 1) * sizeof *s->num_at);
     s->num_end = sr_arena_alloc(a, (s->nnum + 1) * sizeof *s->num_end);
     if (!s->num_at || !s->num_end) return false;
@@ -227,6 +447,26 @@ static bool one_more(const sent *s, size_t i)
     return false;
 }
 
+/* "Two Palestinians were killed": a plural demonym names the victims by
+ * their nationality only. Reports name the role of the dead when they had
+ * one ("two Israeli soldiers", "three Afghan policemen", found first as
+ * that group), so a nationality alone counts as civilians. */
+static bool nationality(const sent *s, size_t i)
+{
+    if (i >= s->nt || s->t[i].kind != SR_TOKEN_WORD || !(s->t[i].flags & SR_TOKEN_CAPITALISED) ||
+        (s->t[i].flags & (SR_TOKEN_SENTENCE_START | SR_TOKEN_ALL_CAPS)))
+        return false;
+    const char *w = s->text + s->t[i].start;
+    size_t n = s->t[i].end - s->t[i].start;
+    if (n < 4) return false;
+    static const char *const ends[] = {"ans", "is", "ese", "ks", "ds", "ons", "ch", "sh", NULL};
+    for (const char *const *e = ends; *e; e++) {
+        size_t m = strlen(*e);
+        if (strncmp(w + n - m, *e, m) == 0) return true;
+    }
+    return false;
+}
+
 /* The victims told from token i: a number or "a", the words naming them,
  * and more groups joined by "and" ("two soldiers and a civilian"). Returns
  * the token after them, or i when none start there. */
@@ -257,6 +497,7 @@ static size_t victims(const sent *s, size_t i, figure *f)
             if ((who = who_at(s, j))) break;
             if (cue_at(s, j) || tok_eq(s, j, "and")) break;
         }
+        if (!who && nationality(s, k)) who = "civilians", j = k;
         if (who) {
             if (!f->who) f->who = who;
             else if (strcmp(f->who, who) != 0 && !f->who2) f->who2 = who;

@@ -1556,7 +1556,8 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
         size_t k0 = c->doc_n;
         for (size_t i = 0; i < r->n_events; i++)
             if ((e = keep_event(c, &r->events[i]))) return e;
-        if (pk1 > pk0) sr_details_tolls(c->mem, text, ps0, ps1, end, c->doc_n > k0, date, c->doc_ev + pk0, pk1 - pk0);
+        if (pk1 > pk0 && sr_details_tolls(c->mem, text, ps0, ps1, end, c->doc_n > k0, date, c->doc_ev + pk0, pk1 - pk0))
+            c->doc_n = k0 + sr_details_drop_retold(c->doc_ev + k0, c->doc_n - k0);  /* the toll is counted once */
         pk0 = k0, pk1 = c->doc_n, ps0 = at, ps1 = end;
         cp += sr_utf8_count(text + at, end - at);
         at = end;

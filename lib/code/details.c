@@ -157,20 +157,33 @@ size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const
     return w;
 }
 
-void sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
+bool sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
                       sr_code_event *ev, size_t n)
 {
     bool any = false;
     for (size_t i = 0; i < n; i++) any |= toll_root(ev[i].cameo);
-    if (!any) return;
+    if (!any) return false;
     sr_code_toll f, j;
     const char *next = s2 <= s1 ? NULL : text + s1;
-    sr_details_tolls_in(a, text + s0, s1 - s0, next, next ? s2 - s1 : 0, next_has_events, doc_date, &f, &j);
+    bool from_next = sr_details_tolls_in(a, text + s0, s1 - s0, next, next ? s2 - s1 : 0, next_has_events, doc_date,
+                                         &f, &j);
     for (size_t i = 0; i < n; i++) {
         if (!toll_root(ev[i].cameo)) continue;
         ev[i].fatalities = f;
         ev[i].injuries = j;
     }
+    return from_next;
+}
+
+size_t sr_details_drop_retold(sr_code_event *ev, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *src = ev[i].source.code;
+        if (toll_root(ev[i].cameo) && (!src || !*src || *src == '~')) continue;
+        ev[w++] = ev[i];
+    }
+    return w;
 }
 
 /* Casualties belong to violent events: protests and their repression (14,

@@ -23,14 +23,20 @@ size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const
 /* Document level: casualty figures of the sentence text[s0, s1), with the
  * next sentence [s1, s2) when it is plainly about the same attack (see
  * casualty.c; `next_has_events`: it codes events of its own). */
-void sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
+bool sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
                       sr_code_event *ev, size_t n);
+/* After sr_details_tolls gave the events of one sentence the toll told by
+ * the next (returned true): the next sentence's violent events told only by
+ * an agent ("At least 12 people were killed, activists said": ~OPP) retell
+ * that toll and go, so it is counted once. Returns the number kept,
+ * compacted in place. */
+size_t sr_details_drop_retold(sr_code_event *ev, size_t n);
 /* when.c: a year that ends more than 30 days before the document's date. */
 bool sr_details_past_year(int year, int doc_date);
 /* The same with the caller's scratch arena. */
 void sr_details_date(sr_arena *a, const char *sentence, size_t len, int doc_date, int *date,
                      enum sr_code_precision *precision, bool *historical);
 bool sr_details_date_past(const sr_date *d, int doc_date);
-void sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
+bool sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
                          bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries);
 #endif

@@ -7,8 +7,14 @@
  * date named ends more than HISTORICAL_DAYS days before the document's
  * date: news of the week reports what happened in the last days, and a
  * month is the longest gap between an event and its first report that
- * wire services commonly leave (later mentions are background). */
+ * wire services commonly leave (later mentions are background).
+ *
+ * A date inside a relative clause set off by a comma ("bombed Aleppo,
+ * where 8,000 were killed in 2013") dates what the clause tells about the
+ * place or the people, not the main event, and is passed over. */
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include "sitrep/code.h"
 #include "sitrep/text.h"
 #include "details.h"
@@ -17,6 +23,7 @@
 
 static long day_number(sr_ymd d);
 static sr_ymd last_day(sr_ymd d, sr_date_precision p);
+static bool in_relative_clause(const char *s, size_t at);
 
 void sr_code_sentence_date(const char *sentence, size_t len, int doc_date, int *date,
                            enum sr_code_precision *precision, bool *historical)
@@ -39,7 +46,7 @@ void sr_details_date(sr_arena *a, const char *sentence, size_t len, int doc_date
     if (sr_text_dates(a, sentence, len > 8192 ? 8192 : len, doc, &d, &n) != SR_OK) n = 0;
     const sr_date *best = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (d[i].flags & SR_DATE_PERIOD) continue;
+        if ((d[i].flags & SR_DATE_PERIOD) || in_relative_clause(sentence, d[i].start)) continue;
         if (!best || d[i].precision < best->precision) best = &d[i];
     }
     if (best) {
@@ -56,6 +63,26 @@ bool sr_details_date_past(const sr_date *d, int doc_date)
     if (!doc_date || (d->flags & SR_DATE_SINCE)) return false;
     sr_ymd doc = {doc_date / 10000, doc_date / 100 % 100, doc_date % 100};
     return day_number(doc) - day_number(last_day(d->date, d->precision)) > HISTORICAL_DAYS;
+}
+
+/* Is byte `at` after ", where" (which, who, whom, whose) with no comma or
+ * semicolon between? Such a clause ends at the next comma or the sentence's
+ * end. */
+static bool in_relative_clause(const char *s, size_t at)
+{
+    static const char *const rel[] = {"where", "which", "who", "whom", "whose", NULL};
+    for (size_t i = at; i-- > 0;) {
+        if (s[i] == ';') return false;
+        if (s[i] != ',' || (i + 1 < at && s[i + 1] != ' ')) continue;  /* "8,000" is no clause */
+        size_t w = i + 1;
+        while (w < at && s[w] == ' ') w++;
+        for (const char *const *r = rel; *r; r++) {
+            size_t n = strlen(*r);
+            if (w + n < at && strncasecmp(s + w, *r, n) == 0 && s[w + n] == ' ') return true;
+        }
+        return false;
+    }
+    return false;
 }
 
 /* The last day a date of that precision covers. */
