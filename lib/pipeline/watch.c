@@ -653,7 +653,9 @@ static void schedule(sr_watch *w, struct poll *p, bool complete)
     else
         iv += iv / 2;
     iv = clamp(iv, w->o.min_interval, w->o.max_interval);
-    int64_t wait = complete || !p->fetched ? iv : w->o.min_interval;
+    /* Items left over: due again soon, and at once when the stop of this
+     * watcher cut them off, so the next start goes on where this one was. */
+    int64_t wait = complete || !p->fetched ? iv : stopped(w) ? 0 : w->o.min_interval;
     if (p->retry_after > wait)
         wait = p->retry_after > MAX_RETRY_AFTER ? MAX_RETRY_AFTER : (int64_t)(p->retry_after + 0.999);
     s->interval = iv;
