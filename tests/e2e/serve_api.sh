@@ -108,6 +108,15 @@ n=$(grep -c '^id: ' "$WORK/replay" || true)
 sleep 1
 T=$(date +%s)
 "$FIXTURE_STORE" "$WORK/s.db" 30 --seed 4 >/dev/null
+# the server must have seen (and sent live) those events before the stream
+# without since= connects, or they would reach it live, rightly
+top=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select max(seq) from events').fetchone()[0])" "$WORK/s.db")
+for _ in $(seq 100); do
+  seen=$(curl -s "$SERVE_URL/metrics" | awk '$1 == "sitrep_events_seq" {print int($2)}')
+  [ "${seen:-0}" -ge "$top" ] && break
+  sleep 0.1
+done
+[ "${seen:-0}" -ge "$top" ] || fail "the server did not see the new events (seq $seen of $top)"
 curl -sN --max-time 1.5 "$SERVE_URL/api/stream?country=IQ" >"$WORK/nosince" || true
 curl -sN --max-time 4 "$SERVE_URL/api/stream?country=IQ&since=$T" >"$WORK/since_unix" &
 STREAM=$!
