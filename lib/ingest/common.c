@@ -275,6 +275,14 @@ char *sr_html_to_text(const char *s, size_t len, size_t max, sr_arena *a)
 
 /* ---- documents ---------------------------------------------------------- */
 
+const sr_ingest_limits *sr_limits_or_default(const sr_ingest_limits *l, sr_ingest_limits *dflt)
+{
+    if (l)
+        return l;
+    sr_ingest_limits_default(dflt);
+    return dflt;
+}
+
 sr_err sr_doc_prepare(const char **data, size_t *len, const sr_ingest_limits *lim, sr_arena *a,
                       const char **warning, char *err, size_t errlen)
 {

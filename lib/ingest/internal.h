@@ -32,6 +32,9 @@ const char *sr_xml_encoding_override(const char *s, size_t len);
 
 /* Prepare a feed or sitemap for parsing: refuse it over max_doc_bytes,
  * gunzip it, repair bad UTF-8. *warning is set when bytes were repaired. */
+/* `l`, or the defaults written into *dflt when `l` is NULL. */
+const sr_ingest_limits *sr_limits_or_default(const sr_ingest_limits *l, sr_ingest_limits *dflt);
+
 sr_err sr_doc_prepare(const char **data, size_t *len, const sr_ingest_limits *lim, sr_arena *a,
                       const char **warning, char *err, size_t errlen);
 

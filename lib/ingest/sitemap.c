@@ -31,10 +31,7 @@ sr_err sr_sitemap_parse(const char *data, size_t len, const char *base_url,
 {
     *out = NULL;
     sr_ingest_limits dflt;
-    if (!limits) {
-        sr_ingest_limits_default(&dflt);
-        limits = &dflt;
-    }
+    limits = sr_limits_or_default(limits, &dflt);
     const char *warning;
     sr_err e = sr_doc_prepare(&data, &len, limits, a, &warning, err, errlen);
     if (e)
