@@ -258,6 +258,20 @@ sr_err sq_fail(sr_sqlite *q, const char *what)
     return (code & 0xff) == SQLITE_FULL ? SR_EIO : SR_EDB;
 }
 
+sr_err sq_step_id(sr_sqlite *q, sqlite3_stmt *st, int64_t id, const char *noun)
+{
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return SR_OK;
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return sr_store_fail(&q->base, SR_ENOTFOUND, "no %s with id %lld", noun, (long long)id);
+    char what[64];
+    snprintf(what, sizeof what, "reading an %s", noun);
+    return sq_fail(q, what);
+}
+
 sr_err sq_exec(sr_sqlite *q, const char *sql)
 {
     if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)

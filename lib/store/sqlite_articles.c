@@ -222,13 +222,9 @@ sr_err sq_article_get(sr_store *s, int64_t id, sr_store_article_fn fn, void *ctx
     sqlite3_stmt *st = sq_stmt(q, "SELECT " ARTICLE_COLUMNS ", a.text FROM articles a WHERE a.id = ?");
     if (!st)
         return SR_EDB;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? sr_store_fail(s, SR_ENOTFOUND, "no article with id %lld", (long long)id)
-                                 : sq_fail(q, "reading an article");
-    }
+    sr_err found = sq_step_id(q, st, id, "article");
+    if (found)
+        return found;
     sr_store_article a = {0};
     sq_read_article(st, 0, &a);
     a.text = sq_text(st, 15);

@@ -660,13 +660,9 @@ sr_err sq_event_get(sr_store *s, int64_t id, sr_store_event_fn event_fn,
     sqlite3_stmt *st = sq_stmt(q, "SELECT " EVENT_COLUMNS " FROM events e WHERE e.id = ?");
     if (!st)
         return SR_EDB;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? sr_store_fail(s, SR_ENOTFOUND, "no event with id %lld", (long long)id)
-                                 : sq_fail(q, "reading an event");
-    }
+    sr_err found = sq_step_id(q, st, id, "event");
+    if (found)
+        return found;
     sr_store_event e;
     read_event(st, &e);
     if (event_fn)
@@ -680,6 +676,7 @@ sr_err sq_event_get(sr_store *s, int64_t id, sr_store_event_fn event_fn,
     if (!st)
         return SR_EDB;
     sqlite3_bind_int64(st, 1, id);
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sr_store_support sup = {0};
         sq_read_article(st, 0, &sup.article);

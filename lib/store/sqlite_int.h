@@ -38,6 +38,10 @@ typedef struct sr_sqlite {
 sqlite3_stmt *sq_stmt(sr_sqlite *q, const char *sql);
 /** Record the database's last error, naming what was being done. */
 sr_err sq_fail(sr_sqlite *q, const char *what);
+/** Bind `id` to parameter 1 of `st` and step to its row: SR_OK on the row,
+ *  else the statement is reset and SR_ENOTFOUND ("no NOUN with id N") or
+ *  the store error is returned. */
+sr_err sq_step_id(sr_sqlite *q, sqlite3_stmt *st, int64_t id, const char *noun);
 /** Run statements without results (schema, pragmas). */
 sr_err sq_exec(sr_sqlite *q, const char *sql);
 
