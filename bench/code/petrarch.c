@@ -1,6 +1,7 @@
 /* PETRARCH's unit-test records, read for the benchmark: each valid
  * <Sentence> has its <Text> and the <EventCoding> elements it expects. The
  * parse trees are ignored: sitrep codes the text. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,38 @@ static bool attr(const char *tag, const char *end, const char *name, char *out, 
     return false;
 }
 
+/* The next <Sentence or <Config tag from p. */
+static char *next_item(char *p)
+{
+    char *s = strstr(p, "<Sentence "), *k = strstr(p, "<Config ");
+    return !s ? k : !k ? s : s < k ? s : k;
+}
+
+/* One of PETRARCH's <Config> options as the coder's option line.
+ * PETRARCH drops a comma clause of lo <= words <= hi, a maximum of 0
+ * turning that kind off; the coder's COMMA: limits read lo < words <= hi. */
+static void apply_config(sr_code_dict *d, const char *opt, const char *val)
+{
+    char line[128];
+    bool off = strstr(val, "false") || strstr(val, "False") || strstr(val, "FALSE");
+    if (!strcmp(opt, "require_dyad")) {
+        snprintf(line, sizeof line, "SET: REQUIRE DYAD = %s", off ? "FALSE" : "TRUE");
+    } else if (!strncmp(opt, "comma_", 6)) {
+        static const char *const names[][2] = {{"comma_min", "MIN"}, {"comma_max", "MAX"}, {"comma_emin", "EMIN"},
+                                               {"comma_emax", "EMAX"}, {"comma_bmin", "BMIN"}, {"comma_bmax", "BMAX"}};
+        const char *key = NULL;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(opt, names[i][0])) key = names[i][1];
+        if (!key) return;
+        int n = atoi(val);
+        bool is_min = strstr(key, "MIN") != NULL;
+        snprintf(line, sizeof line, "COMMA: %s = %d", key, is_min ? (n > 0 ? n - 1 : 0) : n);
+    } else {
+        return;
+    }
+    sr_code_dict_option(d, line);
+}
+
 int sr_bench_petrarch(const char *records, const char *dir, int *valid, int *passed);
 
 int sr_bench_petrarch(const char *records, const char *dir, int *valid, int *passed)
@@ -64,14 +97,32 @@ int sr_bench_petrarch(const char *records, const char *dir, int *valid, int *pas
     sr_code_dict_option(d, "SET: STEMMING = FALSE");
     sr_code_dict_option(d, "SET: NULL ACTORS = TRUE");
     sr_code_dict_option(d, "SET: SHARED AGENTS = TRUE");
+    /* PETRARCH's own defaults (PETR_config.ini): comma clauses of 2 to 8
+     * words inside and at the end are dropped, none at the beginning; an
+     * event needs a source and a target other than the bare null actor */
+    apply_config(d, "comma_min", "2");
+    apply_config(d, "comma_max", "8");
+    apply_config(d, "comma_emin", "2");
+    apply_config(d, "comma_emax", "8");
+    apply_config(d, "comma_bmax", "0");
+    apply_config(d, "require_dyad", "true");
     sr_coder *c;
     sr_coder_new(&c, d);
     *valid = *passed = 0;
     FILE *log = getenv("SR_BENCH_VERBOSE") ? stdout : NULL;
-    for (char *p = strstr(x, "<Sentence "); p; p = strstr(p + 1, "<Sentence ")) {
+    for (char *p = next_item(x); p; p = next_item(p + 1)) {
         char *tag_end = strchr(p, '>');
+        if (!tag_end) break;
+        if (strncmp(p, "<Config", 7) == 0) {
+            /* the records change PETRARCH's options as they go (its
+             * validation reader applies each <Config> in file order) */
+            char opt[64], val[64];
+            if (attr(p, tag_end, "option", opt, sizeof opt) && attr(p, tag_end, "value", val, sizeof val))
+                apply_config(d, opt, val);
+            continue;
+        }
         char *close = strstr(p, "</Sentence>");
-        if (!tag_end || !close) break;
+        if (!close) break;
         char val[64], date[32] = "", id[128] = "";
         if (!attr(p, tag_end, "sentence", val, sizeof val) || strcmp(val, "true") != 0) continue;
         attr(p, tag_end, "date", date, sizeof date);

@@ -1130,6 +1130,9 @@ static void push_event(sr_coder *c, int sm, const char *scode, int tm, const cha
                        const char *code, bool sub, bool dom, int verb_tok)
 {
     if (!scode || !tcode || strcmp(scode, tcode) == 0) return;
+    /* PETRARCH's require_dyad: an event needs two parties; off, a default
+     * target [---] codes events without one (sitrep's lexicon) */
+    if (c->d->opt.require_dyad && (!strcmp(scode, "---") || !strcmp(tcode, "---"))) return;
     for (size_t i = 0; i < c->nev; i++) {
         sr_code_event *e = &c->ev[i];
         if (e->cameo[0] != code[0] || e->source.code[0] != scode[0] || e->target.code[0] != tcode[0]) continue;
@@ -1244,12 +1247,25 @@ static bool comma_between(const sr_coder *c, const int *pos, int from, int m)
     return false;
 }
 
+/* A bare time phrase ("today", "Saturday", "last week"): the Penn
+ * Treebank makes it an NP-TMP, which PETRARCH does not read as an actor. */
+static bool time_words(const sr_coder *c, const int *pos, int from, int to)
+{
+    static const char *const when[] = {"TODAY", "YESTERDAY", "TONIGHT", "TOMORROW", "NOW", "LATER", "EARLIER",
+        "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "LAST", "THIS", "NEXT",
+        "WEEK", "MONTH", "YEAR", "NIGHT", "MORNING", "AFTERNOON", "EVENING", NULL};
+    for (int p = from; p < to; p++)
+        if (!tok_is_any(&c->tok[pos[p]], when)) return false;
+    return true;
+}
+
 /* Nothing but a few words that name no actor and no verb follow the verb
  * to the end of its clause ("said on Saturday"): the verb has no object,
- * and PETRARCH codes its target as the null actor ---. */
+ * and PETRARCH codes its target as the null actor ---. A bare time phrase
+ * is no object at all ("said today": no event, PETRARCH's COMMA-06). */
 static bool ends_clause(const sr_coder *c, const int *pos, int n, int ve)
 {
-    if (n - ve > 3) return false;
+    if (n - ve > 3 || time_words(c, pos, ve, n)) return false;
     /* a clause cut at a conjunction goes on with the verb's object */
     int next = pos[n - 1] + 1;
     while (next < c->ntok && c->tok[next].dropped) next++;
@@ -1370,6 +1386,22 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     return 1;
 }
 
+/* PETRARCH reads a clause with its own subject after a comma as a
+ * clause of the tree ("..., a senior official said on Saturday"): a noun
+ * phrase naming an actor, then its verb. */
+static bool subject_clause_at(const sr_coder *c, int k)
+{
+    int words = 0;
+    while (k < c->ntok && c->tok[k].in_mention < 0 && words < 4) {
+        const token *t = &c->tok[k];
+        if (t->type != T_DET && t->type != T_ADJ && t->type != T_NULL && t->type != T_NOUN) return false;
+        k++, words++;
+    }
+    if (k >= c->ntok || c->tok[k].in_mention < 0) return false;
+    k = c->men[c->tok[k].in_mention].last + 1;
+    return k < c->ntok && c->tok[k].type == T_VERB;
+}
+
 static int code_clauses(sr_coder *c, int *status)
 {
     const code_options *o = &c->d->opt;
@@ -1407,6 +1439,7 @@ static int code_clauses(sr_coder *c, int *status)
             const token *t = &c->tok[i];
             if (t->dropped) continue;
             if (t->type == T_CONJ && !t->joined) { i++; break; }
+            if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) { i++; break; }
             pos[n++] = i;
         }
         /* an actor right after the conjunction replaces the carried source */
