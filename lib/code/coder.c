@@ -27,6 +27,7 @@ typedef struct token {
     uint8_t cap;         /* capitalised in the text */
     uint8_t dropped;     /* inside an eliminated comma clause */
     uint8_t joined;      /* comma or conjunction inside a compound phrase */
+    uint8_t np_word;     /* an unknown word inside a compound's member */
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
     uint32_t b0, b1;     /* byte offsets in the sentence */
@@ -725,7 +726,38 @@ static void find_mentions(sr_coder *c, int *status)
 
 static bool np_filler(const token *t)
 {
-    return t->type == T_DET || t->type == T_ADJ;
+    return t->type == T_DET || t->type == T_ADJ || t->np_word;
+}
+
+/* A lower-case word no dictionary knows and no closed class claims: with
+ * SET: NOUN PHRASES, a modifier inside a noun phrase ("the evil awful
+ * Gondor"), as PETRARCH's parse tree has it. */
+static bool plain_word(const sr_coder *c, const token *t)
+{
+    static const char *const function[] = {"OF", "IN", "ON", "AT", "TO", "FOR", "WITH", "FROM", "BY", "ABOUT",
+        "AFTER", "BEFORE", "AGAINST", "OVER", "INTO", "BETWEEN", "THAT", "WHICH", "WHO", "IS", "ARE", "BE",
+        "HAS", "HAVE", "HAD", "WILL", "WOULD", "NOT", "ALSO", "THEN", "THERE", "THIS", "THESE", "THOSE", NULL};
+    if (t->type != T_NULL || (t->cap && !c->all_caps) || t->len < 2) return false;
+    for (int k = 0; k < t->len; k++)
+        if (!isalpha((unsigned char)t->w[k])) return false;
+    return !tok_is_any(t, function);
+}
+
+/* The tokens from k that may stand before an actor in a compound's member:
+ * determiners and adjectives, and with SET: NOUN PHRASES up to three plain
+ * words, marked as part of the phrase when an actor follows them. */
+static int skip_fillers(sr_coder *c, int k)
+{
+    int plain = 0, from = k;
+    while (k < c->ntok && c->tok[k].mention < 0) {
+        token *t = &c->tok[k];
+        if (np_filler(t)) { k++; continue; }
+        if (!c->d->opt.noun_phrases || plain >= 3 || !plain_word(c, t)) break;
+        plain++, k++;
+    }
+    if (plain && k < c->ntok && c->tok[k].mention >= 0)
+        for (int j = from; j < k; j++) c->tok[j].np_word = c->tok[j].type == T_NULL;
+    return k;
 }
 
 /* Parsed compounds (manual 7.5): np1 , np2 , ... AND npn, where an np is an
@@ -747,7 +779,7 @@ static void find_compounds(sr_coder *c)
                 k++;
             }
             if (!saw_and && !saw_comma) break;
-            while (k < c->ntok && np_filler(&c->tok[k])) k++;
+            k = skip_fillers(c, k);
             if (k >= c->ntok || c->tok[k].mention < 0 || nm >= 64) break;
             links[nl++] = link_start;
             cur = c->tok[k].mention;
