@@ -622,15 +622,35 @@ static void sort_mentions(sr_coder *c)
     }
 }
 
+/* A word no dictionary knows and no closed class claims. */
+static bool phrase_word(const sr_coder *c, const token *t)
+{
+    static const char *const function[] = {"OF", "IN", "ON", "AT", "TO", "FOR", "WITH", "FROM", "BY", "ABOUT",
+        "AFTER", "BEFORE", "AGAINST", "OVER", "INTO", "BETWEEN", "THAT", "WHICH", "WHO", "IS", "ARE", "BE",
+        "HAS", "HAVE", "HAD", "WILL", "WOULD", "NOT", "ALSO", "THEN", "THERE", "THIS", "THESE", "THOSE", NULL};
+    (void)c;
+    if (t->type != T_NULL || t->len < 2) return false;
+    for (int k = 0; k < t->len; k++)
+        if (!isalpha((unsigned char)t->w[k])) return false;
+    return !tok_is_any(t, function);
+}
+
 /* The agent ends its noun phrase, whose head it is: a verb, a conjunction,
  * a comma or IN/AT (a place) follows ("a senior official said"; not
  * "diplomatic ties", nor "President of the European Commission Jose ..."). */
-static bool heads_phrase(const sr_coder *c, int end)
+/* Returns the last token of the phrase, -1 when the agent does not head
+ * one. With SET: NOUN PHRASES a few more words of the phrase may follow
+ * it ("the official news agency WFNA said"): PETRARCH finds an agent
+ * anywhere in a noun phrase that names no actor. */
+static int heads_phrase(const sr_coder *c, int end)
 {
-    if (end + 1 >= c->ntok) return true;
+    for (int k = 0; k < 3 && c->d->opt.noun_phrases && end + 1 < c->ntok && phrase_word(c, &c->tok[end + 1]); k++)
+        end++;
+    if (end + 1 >= c->ntok) return end;
     const token *t = &c->tok[end + 1];
-    if (t->type == T_NULL) return word_is(t, "IN") || word_is(t, "AT");
-    return t->type == T_VERB || t->type == T_AUX || t->type == T_CONJ || t->type == T_COMMA;
+    bool heads = t->type == T_NULL ? word_is(t, "IN") || word_is(t, "AT")
+                                   : t->type == T_VERB || t->type == T_AUX || t->type == T_CONJ || t->type == T_COMMA;
+    return heads ? end : -1;
 }
 
 static void find_mentions(sr_coder *c, int *status)
@@ -693,11 +713,11 @@ static void find_mentions(sr_coder *c, int *status)
                 const agent_entry *g = &c->d->agents[t->item];
                 c->men[m].codes[c->men[m].ncodes++] = g->raw;
             }
-        } else if (c->d->opt.null_actors && heads_phrase(c, end)) {
+        } else if (c->d->opt.null_actors && heads_phrase(c, end) >= 0) {
             /* PETRARCH codes a noun phrase whose head is an agent with no
              * actor as that agent of no one: "a senior official said" is
              * ---GOV; "diplomatic ties" is headed by "ties" */
-            int m = new_mention(c, i, end);
+            int m = new_mention(c, i, heads_phrase(c, end));
             if (m >= 0) {
                 const agent_entry *g = &c->d->agents[t->item];
                 c->men[m].codes[c->men[m].ncodes++] = with_agent(c, "---", g, false);
@@ -734,13 +754,7 @@ static bool np_filler(const token *t)
  * Gondor"), as PETRARCH's parse tree has it. */
 static bool plain_word(const sr_coder *c, const token *t)
 {
-    static const char *const function[] = {"OF", "IN", "ON", "AT", "TO", "FOR", "WITH", "FROM", "BY", "ABOUT",
-        "AFTER", "BEFORE", "AGAINST", "OVER", "INTO", "BETWEEN", "THAT", "WHICH", "WHO", "IS", "ARE", "BE",
-        "HAS", "HAVE", "HAD", "WILL", "WOULD", "NOT", "ALSO", "THEN", "THERE", "THIS", "THESE", "THOSE", NULL};
-    if (t->type != T_NULL || (t->cap && !c->all_caps) || t->len < 2) return false;
-    for (int k = 0; k < t->len; k++)
-        if (!isalpha((unsigned char)t->w[k])) return false;
-    return !tok_is_any(t, function);
+    return (!t->cap || c->all_caps) && phrase_word(c, t);
 }
 
 /* The tokens from k that may stand before an actor in a compound's member:
