@@ -635,6 +635,14 @@ static bool phrase_word(const sr_coder *c, const token *t)
     return !tok_is_any(t, function);
 }
 
+/* A lower-case word no dictionary knows and no closed class claims: with
+ * SET: NOUN PHRASES, a modifier inside a noun phrase ("the evil awful
+ * Gondor"), as PETRARCH's parse tree has it. */
+static bool plain_word(const sr_coder *c, const token *t)
+{
+    return (!t->cap || c->all_caps) && phrase_word(c, t);
+}
+
 /* The agent ends its noun phrase, whose head it is: a verb, a conjunction,
  * a comma or IN/AT (a place) follows ("a senior official said"; not
  * "diplomatic ties", nor "President of the European Commission Jose ..."). */
@@ -651,6 +659,26 @@ static int heads_phrase(const sr_coder *c, int end)
     bool heads = t->type == T_NULL ? word_is(t, "IN") || word_is(t, "AT")
                                    : t->type == T_VERB || t->type == T_AUX || t->type == T_CONJ || t->type == T_COMMA;
     return heads ? end : -1;
+}
+
+/* With SET: NOUN PHRASES, the actor whose possessive opens the agent's
+ * noun phrase, a few modifiers before it ("Dagolath's first Deputy Prime
+ * Minister Telemar", "Ithilen's awful and evil minister"): PETRARCH takes
+ * the first actor of a noun phrase and adds the agents in it. -1: none. */
+static int possessor_before(const sr_coder *c, int i)
+{
+    int k = i - 1;
+    for (int words = 0; k >= 0 && words < 4 && c->tok[k].in_mention < 0; k--, words++) {
+        const token *t = &c->tok[k];
+        bool modifier = t->type == T_ADJ || phrase_word(c, t);
+        bool adjectives = t->type == T_CONJ && k > 0 && k + 1 < i && plain_word(c, &c->tok[k - 1]) && plain_word(c, &c->tok[k + 1]);
+        if (!modifier && !adjectives) return -1;
+    }
+    if (k < 0 || k == i - 1 || c->tok[k].in_mention < 0) return -1;
+    const token *last = &c->tok[k];
+    bool possessive = last->len >= 2 && (memcmp(last->w + last->len - 2, "'S", 2) == 0 || last->w[last->len - 1] == '\'');
+    int m = c->tok[k].in_mention;
+    return possessive && c->men[m].last == k ? m : -1;
 }
 
 static void find_mentions(sr_coder *c, int *status)
@@ -678,6 +706,7 @@ static void find_mentions(sr_coder *c, int *status)
         int end = i + t->span - 1;
         int before = i > 0 ? c->tok[i - 1].in_mention : -1;
         if (before < 0 && i > 1 && word_is(&c->tok[i - 1], "FORMER")) before = c->tok[i - 2].in_mention;
+        if (before < 0 && c->d->opt.noun_phrases) before = possessor_before(c, i);
         int after = end + 1 < c->ntok ? c->tok[end + 1].mention : -1;
         if (before >= 0) {
             attach_agent(c, i, before);
@@ -747,14 +776,6 @@ static void find_mentions(sr_coder *c, int *status)
 static bool np_filler(const token *t)
 {
     return t->type == T_DET || t->type == T_ADJ || t->np_word;
-}
-
-/* A lower-case word no dictionary knows and no closed class claims: with
- * SET: NOUN PHRASES, a modifier inside a noun phrase ("the evil awful
- * Gondor"), as PETRARCH's parse tree has it. */
-static bool plain_word(const sr_coder *c, const token *t)
-{
-    return (!t->cap || c->all_caps) && phrase_word(c, t);
 }
 
 /* The tokens from k that may stand before an actor in a compound's member:
