@@ -1034,9 +1034,13 @@ static int letters(const pword *w)
     return n;
 }
 
-static bool pattern_word(const pword *w, const token *t)
+static bool pattern_word(const sr_coder *c, const pword *w, const token *t)
 {
-    return t->type != T_COMMA && sr_word_matches(w, t->w, t->len, false, -1);
+    if (t->type == T_COMMA) return false;
+    if (c->d->opt.stemming || !w->stem) return sr_word_matches(w, t->w, t->len, false, -1);
+    pword whole = *w;
+    whole.stem = 0;
+    return sr_word_matches(&whole, t->w, t->len, true, -1);
 }
 
 /* Bind an actor element to mention men; returns false if it cannot take it. */
@@ -1066,7 +1070,7 @@ static bool m_fwd(mctx *m, const elem_seq *seq, int idx, int pos, bool force_adj
     for (int p = pos; p < m->hi; p++) {
         const token *t = tok_at(m, p);
         if (e->kind == E_WORD) {
-            if (pattern_word(&e->w, t) && m_fwd(m, seq, idx + 1, p + 1, false, k)) {
+            if (pattern_word(m->c, &e->w, t) && m_fwd(m, seq, idx + 1, p + 1, false, k)) {
                 m->chars += letters(&e->w);
                 return true;
             }
@@ -1101,7 +1105,7 @@ static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_ad
     for (int q = pos - 1; q >= m->lo; q--) {
         const token *t = tok_at(m, q);
         if (e->kind == E_WORD) {
-            if (pattern_word(&e->w, t) && m_back(m, seq, idx - 1, q, e->adj, k)) {
+            if (pattern_word(m->c, &e->w, t) && m_back(m, seq, idx - 1, q, e->adj, k)) {
                 m->chars += letters(&e->w);
                 return true;
             }
