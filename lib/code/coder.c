@@ -1034,13 +1034,16 @@ static int letters(const pword *w)
     return n;
 }
 
+/* A pattern word stems as TABARI's do; with SET: STEMMING = FALSE it must
+ * be the word itself, as PETRARCH compares them ("EFFORT" is not
+ * "efforts", "IN" not "into"). */
 static bool pattern_word(const sr_coder *c, const pword *w, const token *t)
 {
     if (t->type == T_COMMA) return false;
     if (c->d->opt.stemming || !w->stem) return sr_word_matches(w, t->w, t->len, false, -1);
     pword whole = *w;
     whole.stem = 0;
-    return sr_word_matches(&whole, t->w, t->len, true, -1);
+    return sr_word_matches(&whole, t->w, t->len, false, -1);
 }
 
 /* Bind an actor element to mention men; returns false if it cannot take it. */
