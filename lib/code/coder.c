@@ -385,6 +385,21 @@ static bool whole_words(const sr_coder *c, const phrase *p)
     return !c->d->opt.stemming && (p->kind == PK_ACTOR || p->kind == PK_AGENT || p->kind == PK_VERB);
 }
 
+/* A verb's regular forms as PETRARCH makes them (its make_verb_forms):
+ * -S, -ED, -ING, and -D after a final E ("departes" is no form of
+ * DEPART). */
+static bool verb_form(const pword *w, const token *t, bool final)
+{
+    if (t->len < w->len || memcmp(t->w, w->s, w->len) != 0) return false;
+    size_t n = t->len - w->len;
+    if (n == 0) return true;
+    if (!final || w->noend) return false;
+    const char *rest = t->w + w->len;
+    bool e = w->len > 0 && w->s[w->len - 1] == 'E';
+    return (n == 1 && rest[0] == 'S') || (n == 1 && e && rest[0] == 'D') ||
+           (n == 2 && !e && !memcmp(rest, "ED", 2)) || (n == 3 && !memcmp(rest, "ING", 3));
+}
+
 /* Does phrase p match the tokens from i? Words joined by '_' must be
  * consecutive; after a blank up to MAX_GAP other words may come between
  * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
@@ -403,7 +418,8 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
             if (t->w[0] == ',') return 0;
-            if (sr_word_matches(&w, t->w, t->len, final, p->kind)) break;
+            bool hit = whole && p->kind == PK_VERB ? verb_form(&w, t, final) : sr_word_matches(&w, t->w, t->len, final, p->kind);
+            if (hit) break;
             if (k == 0) return 0;
             (*gaps)++;
         }
