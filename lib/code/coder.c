@@ -866,6 +866,9 @@ static void find_compounds(sr_coder *c)
         if (t->type != T_CONJ || t->joined) continue;
         int prev = c->tok[i - 1].type, k = i + 1;
         if (prev == T_ADJ && c->tok[k].type == T_ADJ) { t->joined = 1; continue; }
+        /* with SET: NOUN PHRASES, words no dictionary knows are joined as
+         * a parse tree joins nouns ("death and injury toll") */
+        if (c->d->opt.noun_phrases && plain_word(c, &c->tok[i - 1]) && plain_word(c, &c->tok[k])) { t->joined = 1; continue; }
         if (prev != T_NOUN) continue;
         while (k < c->ntok && c->tok[k].type == T_ADJ) k++;
         if (k < c->ntok && c->tok[k].type == T_NOUN) t->joined = 1;
