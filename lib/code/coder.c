@@ -26,7 +26,9 @@ typedef struct token {
     uint8_t type;
     uint8_t cap;         /* capitalised in the text */
     uint8_t dropped;     /* inside an eliminated comma clause */
-    uint8_t joined;      /* comma or conjunction inside a compound phrase */
+    uint8_t joined;      /* comma or conjunction inside a compound phrase:
+                            JOIN_ACTORS between actors, JOIN_WORDS between
+                            nouns or adjectives */
     uint8_t np_word;     /* an unknown word inside a compound's member */
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
@@ -37,6 +39,7 @@ typedef struct token {
 } token;
 
 #define MAX_CODES 16
+enum { JOIN_ACTORS = 1, JOIN_WORDS = 2 };
 
 typedef struct mention {
     int first, last;     /* tokens, inclusive */
@@ -844,7 +847,7 @@ static void find_compounds(sr_coder *c)
         }
         for (int j = 0; j < last_and; j++)
             for (int k = links[j]; k < c->ntok && (c->tok[k].type == T_COMMA || c->tok[k].type == T_CONJ); k++)
-                c->tok[k].joined = 1;
+                c->tok[k].joined = JOIN_ACTORS;
         /* an actor right after a possessive member belongs to the compound
          * too: "Gondor and Arnor's Elrond" */
         for (int j = 0; j <= last_and; j++) {
@@ -865,13 +868,13 @@ static void find_compounds(sr_coder *c)
         token *t = &c->tok[i];
         if (t->type != T_CONJ || t->joined) continue;
         int prev = c->tok[i - 1].type, k = i + 1;
-        if (prev == T_ADJ && c->tok[k].type == T_ADJ) { t->joined = 1; continue; }
+        if (prev == T_ADJ && c->tok[k].type == T_ADJ) { t->joined = JOIN_WORDS; continue; }
         /* with SET: NOUN PHRASES, words no dictionary knows are joined as
          * a parse tree joins nouns ("death and injury toll") */
-        if (c->d->opt.noun_phrases && plain_word(c, &c->tok[i - 1]) && plain_word(c, &c->tok[k])) { t->joined = 1; continue; }
+        if (c->d->opt.noun_phrases && plain_word(c, &c->tok[i - 1]) && plain_word(c, &c->tok[k])) { t->joined = JOIN_WORDS; continue; }
         if (prev != T_NOUN) continue;
         while (k < c->ntok && c->tok[k].type == T_ADJ) k++;
-        if (k < c->ntok && c->tok[k].type == T_NOUN) t->joined = 1;
+        if (k < c->ntok && c->tok[k].type == T_NOUN) t->joined = JOIN_WORDS;
     }
 }
 
@@ -969,7 +972,9 @@ static void resolve_pronouns(sr_coder *c)
         bool link = false, ok = k < c->men[m].first;
         for (; ok && k < c->men[m].first; k++) {
             const token *t = &c->tok[k];
-            if (t->joined) link = true;
+            /* "awful and evil minister": adjectives joined, not actors */
+            if (t->joined == JOIN_ACTORS) link = true;
+            else if (t->joined == JOIN_WORDS) continue;
             else if (!np_filler(t)) ok = false;
         }
         bool glued = c->men[m].glued && ok_fillers(c, c->men[m - 1].last + 1, c->men[m].first);
