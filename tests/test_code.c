@@ -285,6 +285,59 @@ Test(code, null_actors_for_lone_agents_and_objectless_verbs)
     cr_assert(!has(code("Syria attacked and Iraq shelled Turkey."), "SYR", "---", "190"));
 }
 
+/* SET: REQUIRE DYAD (PETRARCH's require_dyad): an event whose source or
+ * target is the bare null actor is dropped. */
+Test(code, require_dyad_drops_events_with_a_null_side)
+{
+    const char *no_object = "Syria attacked on Sunday.";
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NULL ACTORS = TRUE"), SR_OK);
+    cr_assert(has(code(no_object), "SYR", "---", "190"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: REQUIRE DYAD = TRUE"), SR_OK);
+    cr_assert_eq(code(no_object)->n_events, 0);
+    /* a bare time phrase is no object: nothing to code even without the dyad rule */
+    cr_assert_eq(sr_code_dict_option(dict, "SET: REQUIRE DYAD = FALSE"), SR_OK);
+    cr_assert_eq(code("Syria attacked today.")->n_events, 0);
+}
+
+/* SET: NOUN PHRASES (PETRARCH reads noun phrases from its parse tree):
+ * unknown words inside a compound's member, an agent heading a longer
+ * phrase, an agent after a possessive actor, nouns joined by AND. */
+Test(code, noun_phrases_as_a_parse_tree_reads_them)
+{
+    const char *compound = "Syria and the evil awful Iraq attacked Turkey.";
+    const char *agency = "The government news agency WFNA attacked Turkey.";
+    const char *possessive = "Syria's new deputy president attacked Turkey.";
+    const char *nouns = "Syria sent food and aid to Turkey.";
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NULL ACTORS = TRUE"), SR_OK);
+    cr_assert(!has(code(compound), "SYR", "TUR", "190"));
+    cr_assert_eq(code(agency)->n_events, 0);
+    cr_assert(!has(code(possessive), "SYRGOV", "TUR", "190"));
+    cr_assert(!has(code(nouns), "SYR", "TUR", "071"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NOUN PHRASES = TRUE"), SR_OK);
+    const sr_code_result *r = code(compound);
+    cr_assert(has(r, "SYR", "TUR", "190") && has(r, "IRQ", "TUR", "190"));
+    cr_assert(has(code(agency), "---GOV", "TUR", "190"));
+    cr_assert(has(code(possessive), "SYRGOV", "TUR", "190"));
+    cr_assert(has(code(nouns), "SYR", "TUR", "071"));
+    /* adjectives joined by AND do not make the actors around them a compound */
+    r = code("Iraq's awful and evil president Syria attacked Turkey.");
+    cr_assert(!has(r, "SYR", "TUR", "190"));
+}
+
+/* SET: STEMMING = FALSE: pattern words and verb forms match whole, as
+ * PETRARCH compares them. */
+Test(code, whole_words_in_patterns_and_verb_forms)
+{
+    const char *attacks = "Iraq condemned the attacks on Turkey.";
+    cr_assert(has(code(attacks), "IRQ", "TUR", "111"));
+    cr_assert(has(code("Syria attackes Turkey."), "SYR", "TUR", "190"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: STEMMING = FALSE"), SR_OK);
+    cr_assert(has(code(attacks), "IRQ", "TUR", "122"));
+    cr_assert(has(code("Iraq condemned the attack on Turkey."), "IRQ", "TUR", "111"));
+    cr_assert(has(code("Syria attacked Turkey."), "SYR", "TUR", "190"));
+    cr_assert_eq(code("Syria attackes Turkey.")->n_events, 0);
+}
+
 /* SET: SHARED AGENTS (PETRARCH): the agent before OF/IN/FROM and a compound
  * belongs to every member; off (TABARI), to the first only. */
 Test(code, shared_agents_over_a_compound)
