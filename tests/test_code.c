@@ -285,6 +285,24 @@ Test(code, null_actors_for_lone_agents_and_objectless_verbs)
     cr_assert(!has(code("Syria attacked and Iraq shelled Turkey."), "SYR", "---", "190"));
 }
 
+/* <TIME> phrases (TABARI manual 10.5) move the event's date by their
+ * days; a pattern spells out a longer phrase of its root, which wins as
+ * the longer match; SET: TIME SHIFT = FALSE leaves the date alone. */
+Test(code, time_phrases_shift_the_event_date)
+{
+    load_text("<TIME>\nYESTERDAY [-1]\nTOMORROW [+1]\n- * AND A WEEK [+8]\nLAST_MONTH [-30]\n</TIME>\n");
+    sr_coder_free(coder);
+    cr_assert_eq(sr_coder_new(&coder, dict), SR_OK);
+    const sr_code_result *r = code("Yesterday Syria attacked Turkey.");
+    cr_assert_eq(r->n_events, 1);
+    cr_assert_eq(r->events[0].date, 20131231);
+    cr_assert_eq(code("Syria will attack Turkey tomorrow and a week from now.")->events[0].date, 20140109);
+    cr_assert_eq(code("Syria attacked Turkey last month.")->events[0].date, 20131202);
+    cr_assert_eq(code("Syria attacked Turkey.")->events[0].date, 20140101);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: TIME SHIFT = FALSE"), SR_OK);
+    cr_assert_neq(code("Syria will attack Turkey tomorrow and a week from now.")->events[0].date, 20140109);
+}
+
 /* SET: REQUIRE DYAD (PETRARCH's require_dyad): an event whose source or
  * target is the bare null actor is dropped. */
 Test(code, require_dyad_drops_events_with_a_null_side)

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sitrep/text.h"
 #include "code_internal.h"
 #include "details.h"
 
@@ -79,6 +80,8 @@ struct sr_coder {
     long steps;
     bool all_caps;
     bool passive_seen;
+    int shift;           /* days the sentence's time phrase moves its events */
+    bool shifting;       /* <TIME> phrases date the events (manual 10.5) */
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
@@ -190,12 +193,20 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
     }
     classify(c);
     int status = SR_CODE_CODED;
+    /* time shifting (manual 10.5): on when the options say so, or by
+     * default when the verbs have <TIME> phrases; the first phrase that is
+     * not null moves the date */
+    int ts = c->d->opt.time_shift;
+    bool shifting = ts > 0 || (ts < 0 && c->d->has_time), shifted = false;
+    c->shift = 0;
+    c->shifting = shifting;
     for (int i = 0; i < c->ntok; i++) {
         if (c->tok[i].type == T_DISCARD) status = SR_CODE_DISCARD;
         if (c->tok[i].type == T_TIME && c->tok[i].span) {
             const time_entry *te = &c->d->times[c->tok[i].item];
             if (te->discard) status = SR_CODE_DISCARD;
             if (te->complex && status == SR_CODE_CODED) status = SR_CODE_COMPLEX;
+            if (shifting && !shifted && !te->null) c->shift = te->shift, shifted = true;
         }
     }
     if (status == SR_CODE_CODED) find_mentions(c, &status);
@@ -1619,6 +1630,13 @@ static void fill_actor(sr_coder *c, sr_code_actor *a, int men)
     a->end = c->base + c->tok[m->last].c1;
 }
 
+static int shifted_date(int date, int days)
+{
+    if (!date || !days) return date;
+    sr_ymd d = sr_ymd_add_days((sr_ymd){date / 10000, date / 100 % 100, date % 100}, days);
+    return d.year * 10000 + d.month * 100 + d.day;
+}
+
 static void finish_events(sr_coder *c, size_t len)
 {
     /* subordinate events stand only when nothing else was coded (6.6.1);
@@ -1664,6 +1682,12 @@ static void finish_events(sr_coder *c, size_t len)
         if (c->place_fn) c->place_fn(c->place_ctx, c->text, len, e);
     }
     c->nev = sr_details_sentence(c->d->details, c->mem, c->text, len, c->date, c->ev, c->nev);
+    /* with time shifting on, the dictionaries' <TIME> phrases date the
+     * events, as in TABARI, rather than the date words the text parser reads */
+    for (size_t i = 0; c->shifting && i < c->nev; i++) {
+        c->ev[i].date = shifted_date(c->date, c->shift);
+        c->ev[i].date_precision = c->date ? SR_CODE_DATE_DAY : SR_CODE_DATE_NONE;
+    }
 }
 
 /* ---- documents ------------------------------------------------------------ */

@@ -42,6 +42,7 @@ typedef struct reader {
     int nmacros;
     bool xml_comment;
     int errors;
+    char time_root[128];       /* the <TIME> root its "- * ..." patterns extend */
 } reader;
 
 static void read_text(reader *r, char *text, size_t len);
@@ -1087,10 +1088,21 @@ static void read_synset_line(reader *r, char *t)
     s->alts[s->nalts++] = pat.post;
 }
 
+/* A <TIME> root ("TOMORROW [+1]") or one of its patterns ("- * AND A
+ * WEEK [+8]"), which is read as the longer phrase it spells out
+ * ("TOMORROW AND A WEEK"): the longest time phrase in a sentence wins as
+ * the longest actor does. */
 static void read_time_line(reader *r, char *t)
 {
     sr_code_dict *d = r->d;
-    if (*t == '-') return; /* time patterns: not used by the coder */
+    char spelt[512];
+    if (*t == '-') {
+        char *star = strchr(t, '*');
+        if (!star || !r->time_root[0]) { report(r, "time pattern without a root before it"); return; }
+        *star = 0;
+        snprintf(spelt, sizeof spelt, "%s %s %s", trim(t + 1), r->time_root, star + 1);
+        t = trim(spelt);
+    }
     char *br = strchr(t, '[');
     if (!br) { report(r, "time phrase without [shift]"); return; }
     char *close = strchr(br, ']');
@@ -1114,6 +1126,7 @@ static void read_time_line(reader *r, char *t)
     else te->shift = atoi(code);
     size_t n = (size_t)(br - t);
     while (n && t[n - 1] == ' ') n--;
+    if (t != spelt) snprintf(r->time_root, sizeof r->time_root, "%.*s", (int)n, t);
     add_phrase(r, t, n, PK_TIME, d->ntimes++);
 }
 

@@ -18,6 +18,7 @@
 
 typedef struct expect {
     char src[64], tgt[64], code[32];
+    int date;          /* YYMMDD after the "}", as YYYYMMDD; 0 none */
 } expect;
 
 typedef struct record {
@@ -29,6 +30,13 @@ typedef struct record {
 } record;
 
 static bool header_line(const char *s, int *date, char *id, size_t idn);
+static bool time_shifting(const sr_code_dict *d)
+{
+    return d->opt.time_shift > 0 || (d->opt.time_shift < 0 && d->has_time);
+}
+
+static int full_date(int v, int k);
+static bool time_shifting(const sr_code_dict *d);
 static void story_and_sentence(const char *format, const char *idinfo, long *story, long *sentence);
 static void split_record(record *r, const char *raw);
 static int parse_expect(const char *comment, expect *ex, int max, sr_code_dict *d, bool *option, bool *open_ended);
@@ -87,6 +95,9 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
             expect ex[MAX_EXPECT];
             bool option = false, open_ended = false;
             int nex = parse_expect(r.comment.data ? r.comment.data : "", ex, MAX_EXPECT, d, &option, &open_ended);
+            /* with time shifting on, the first expected event carries the
+             * shifted date and it must match (manual 10.1) */
+            int want_date = nex && time_shifting(d) ? ex[0].date : -1;
             out->records++;
             if (option) {
                 out->options++;
@@ -110,7 +121,8 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
                 }
                 qsort(ex, (size_t)nex, sizeof *ex, event_cmp);
                 qsort(got, (size_t)ngot, sizeof *got, event_cmp);
-                if (coded_as_expected(ex, nex, got, ngot, open_ended)) {
+                bool date_ok = want_date < 0 || (res->n_events && res->events[0].date == want_date);
+                if (date_ok && coded_as_expected(ex, nex, got, ngot, open_ended)) {
                     out->passed++;
                 } else {
                     out->failed++;
@@ -121,6 +133,7 @@ sr_err sr_code_validate(const char *project, FILE *report, FILE *errors, sr_code
                         fprintf(report, "; coded");
                         for (int i = 0; i < ngot; i++) fprintf(report, " {%s/%s/%s}", got[i].src, got[i].tgt, got[i].code);
                         if (!ngot) fprintf(report, " nothing");
+                        if (!date_ok) fprintf(report, " dated %d, expected %d", res->n_events ? res->events[0].date : 0, want_date);
                         static const char *const st[] = {"", " (discard)", " (complex)", " (short)"};
                         fprintf(report, "%s\n", st[res->status]);
                     }
@@ -152,6 +165,12 @@ out:
     return e;
 }
 
+/* YYMMDD (k = 6 digits) or YYYYMMDD as YYYYMMDD. */
+static int full_date(int v, int k)
+{
+    return k == 6 ? v + (v / 10000 <= 30 ? 20000000 : 19000000) : v;
+}
+
 /* "950101  DEMO-01" -> date 19950101, id */
 static bool header_line(const char *s, int *date, char *id, size_t idn)
 {
@@ -159,9 +178,7 @@ static bool header_line(const char *s, int *date, char *id, size_t idn)
     while (isdigit((unsigned char)s[k])) k++;
     if (k != 6 && k != 8) return false;
     if (s[k] != ' ' && s[k] != '\t') return false;
-    int v = atoi(s);
-    if (k == 6) v += v / 10000 <= 30 ? 20000000 : 19000000;
-    *date = v;
+    *date = full_date(atoi(s), k);
     const char *p = s + k;
     while (*p == ' ' || *p == '\t') p++;
     if (!*p) return false;
@@ -239,6 +256,14 @@ static int parse_expect(const char *cm, expect *ex, int max, sr_code_dict *d, bo
         copy_field(ex[n].src, sizeof ex[n].src, b, (size_t)(s1 - b));
         copy_field(ex[n].tgt, sizeof ex[n].tgt, s1 + 1, (size_t)(s2 - s1 - 1));
         copy_field(ex[n].code, sizeof ex[n].code, s2 + 1, (size_t)(close - s2 - 1));
+        ex[n].date = 0;
+        if (*close == '}') {
+            const char *t = close + 1;
+            while (*t == ' ' || *t == '\t') t++;
+            int k = 0;
+            while (isdigit((unsigned char)t[k])) k++;
+            if (k == 6 || k == 8) ex[n].date = full_date(atoi(t), k);
+        }
         /* "{ A / B / 081 }" once per distinct event */
         bool dup = false;
         for (int i = 0; i < n; i++) dup |= event_cmp(&ex[i], &ex[n]) == 0;
