@@ -342,6 +342,24 @@ Test(code, noun_phrases_as_a_parse_tree_reads_them)
     cr_assert(!has(r, "SYR", "TUR", "190"));
 }
 
+/* SET: TARGET COMPOUND (PETRARCH): a % after the verb is the target
+ * compound and the source is found as usual; TABARI makes the compound
+ * both source and target wherever the % stands. */
+Test(code, target_compound_after_the_verb)
+{
+    const char *s = "Syria meets with Iraq and Turkey.";
+    const sr_code_result *r = code(s);
+    cr_assert(has(r, "IRQ", "TUR", "036") && has(r, "TUR", "IRQ", "036"));
+    cr_assert(!has(r, "SYR", "IRQ", "036"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: TARGET COMPOUND = TRUE"), SR_OK);
+    r = code(s);
+    cr_assert(has(r, "SYR", "IRQ", "036") && has(r, "SYR", "TUR", "036"));
+    cr_assert(!has(r, "IRQ", "TUR", "036"));
+    /* before the verb it is still both */
+    r = code("Iraq and Turkey meet in Baghdad.");
+    cr_assert(has(r, "IRQ", "TUR", "036") && has(r, "TUR", "IRQ", "036"));
+}
+
 /* SET: STEMMING = FALSE: pattern words and verb forms match whole, as
  * PETRARCH compares them. */
 Test(code, whole_words_in_patterns_and_verb_forms)

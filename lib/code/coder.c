@@ -1437,7 +1437,12 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
     if (code->discard) return -1;
     if (code->complex) return -2;
     side src = {.m = m.src}, tgt = {.m = m.tgt};
-    if (m.cmp >= 0) {
+    if (m.cmp >= 0 && c->d->opt.target_compound && c->men[m.cmp].first > pos[vs]) {
+        /* PETRARCH: a % after the verb is the target compound ("agrees
+         * with the Philippines and France"), the source found as usual */
+        tgt.m = m.cmp;
+        tgt.whole_group = true;
+    } else if (m.cmp >= 0) {
         src.m = tgt.m = m.cmp;
         src.whole_group = tgt.whole_group = true;
     }
