@@ -360,6 +360,23 @@ Test(code, target_compound_after_the_verb)
     cr_assert(has(r, "IRQ", "TUR", "036") && has(r, "TUR", "IRQ", "036"));
 }
 
+/* SET: NEW ACTOR LENGTH (PETRARCH's new_actor_length): a noun phrase no
+ * dictionary knows, of at most that many words, is an actor coded with
+ * its own words in quotes; a longer one is not. */
+Test(code, new_actors_from_unknown_noun_phrases)
+{
+    const char *subject = "The Ministry of Magic attacked Turkey.";
+    const char *object = "Turkey attacked the Ministry of Magic on Sunday.";
+    cr_assert_eq(code(subject)->n_events, 0);
+    cr_assert_eq(code(object)->n_events, 0);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NEW ACTOR LENGTH = 4"), SR_OK);
+    cr_assert(has(code(subject), "\"THE MINISTRY OF MAGIC\"", "TUR", "190"));
+    cr_assert(has(code(object), "TUR", "\"THE MINISTRY OF MAGIC\"", "190"));
+    cr_assert(has(code("Gryffindor's head attacked Turkey."), "\"GRYFFINDOR HEAD\"", "TUR", "190"));
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NEW ACTOR LENGTH = 3"), SR_OK);
+    cr_assert_eq(code(subject)->n_events, 0);
+}
+
 /* SET: STEMMING = FALSE: pattern words and verb forms match whole, as
  * PETRARCH compares them. */
 Test(code, whole_words_in_patterns_and_verb_forms)

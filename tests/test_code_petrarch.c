@@ -10,7 +10,7 @@
 #define RECORDS PHOENIX "/PETR.UnitTest.records.xml"
 
 /* Records passed when this floor was last raised (docs/code.md). */
-#define PASS_AT_LEAST 246
+#define PASS_AT_LEAST 248
 
 Test(code_petrarch, unit_test_records)
 {

@@ -58,7 +58,9 @@ static void apply_config(sr_code_dict *d, const char *opt, const char *val)
 {
     char line[128];
     bool off = strstr(val, "false") || strstr(val, "False") || strstr(val, "FALSE");
-    if (!strcmp(opt, "require_dyad")) {
+    if (!strcmp(opt, "new_actor_length")) {
+        snprintf(line, sizeof line, "SET: NEW ACTOR LENGTH = %d", atoi(val));
+    } else if (!strcmp(opt, "require_dyad")) {
         snprintf(line, sizeof line, "SET: REQUIRE DYAD = %s", off ? "FALSE" : "TRUE");
     } else if (!strncmp(opt, "comma_", 6)) {
         static const char *const names[][2] = {{"comma_min", "MIN"}, {"comma_max", "MAX"}, {"comma_emin", "EMIN"},

@@ -143,6 +143,7 @@ typedef struct code_options {
     bool stemming;             /* off: actor, agent and verb words match whole */
     bool shared_agents;        /* PETRARCH: "X of A and B" gives X to A and B */
     bool null_actors;          /* PETRARCH: lone agents are ---AGT, lone verbs hit --- */
+    int new_actor_length;      /* PETRARCH: unknown noun phrases of up to n words are actors */
     bool target_compound;      /* PETRARCH: a % after the verb is the target only */
     bool noun_phrases;         /* PETRARCH: unknown words inside noun phrases (compounds) */
     bool require_dyad;         /* PETRARCH's require_dyad: no event with a bare --- side */

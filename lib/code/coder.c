@@ -1396,6 +1396,77 @@ static bool own_subject(const sr_coder *c, const int *pos, int vs, int m)
     return true;
 }
 
+/* A word of a new actor's phrase: an unknown word, or its possessive. */
+static bool new_actor_word(const sr_coder *c, const token *t)
+{
+    if (t->len > 3 && t->type == T_NULL && !memcmp(t->w + t->len - 2, "'S", 2)) {
+        token bare = *t;
+        bare.len = (uint16_t)(t->len - 2);
+        return phrase_word(c, &bare);
+    }
+    return phrase_word(c, t);
+}
+
+/* PETRARCH's new_actor_length (SET: NEW ACTOR LENGTH = n): a noun phrase
+ * no dictionary knows, of at most n words, is an actor coded with its own
+ * words in quotes ("GRYFFINDOR HEAD MINERVA MCGONAGALL"). The phrase right
+ * before clause position `at` (the verb) when `end` < 0, else the one right
+ * after it, past one preposition ("left for the Ministry of Magic"). Returns
+ * the new mention, -1 when there is none or it is too long. */
+static int new_actor(sr_coder *c, const int *pos, int at, int end)
+{
+    static const char *const preps[] = {"FOR", "TO", "WITH", "AT", "IN", "ON", "FROM", "AGAINST", "INTO", NULL};
+    int first, last, limit = c->d->opt.new_actor_length;
+    if (end < 0) {
+        first = last = at - 1;
+        for (;; first--) {
+            if (first >= 0 && c->tok[pos[first]].in_mention < 0 && new_actor_word(c, &c->tok[pos[first]])) continue;
+            if (first > 0 && first < last && word_is(&c->tok[pos[first]], "OF") && new_actor_word(c, &c->tok[pos[first - 1]])) continue;
+            break;
+        }
+        if (first >= 0 && c->tok[pos[first]].type == T_DET) first--;
+        first++;
+    } else {
+        first = at;
+        if (first < end && tok_is_any(&c->tok[pos[first]], preps)) first++;
+        last = first;
+        if (last < end && c->tok[pos[last]].type == T_DET) last++;
+        for (;; last++) {
+            if (last < end && c->tok[pos[last]].in_mention < 0 && new_actor_word(c, &c->tok[pos[last]])) continue;
+            /* "the Ministry of Magic": OF joins the phrase */
+            if (last + 1 < end && word_is(&c->tok[pos[last]], "OF") && new_actor_word(c, &c->tok[pos[last + 1]])) continue;
+            break;
+        }
+        last--;
+    }
+    int words = last - first + 1;
+    if (first < 0 || words < 1 || words > limit || c->tok[pos[last]].type == T_DET) return -1;
+    for (int p = first; p <= last; p++)
+        if (pos[p] != pos[first] + (p - first)) return -1;  /* a dropped clause inside */
+    size_t need = 3;
+    for (int p = first; p <= last; p++) need += c->tok[pos[p]].len + 1u;
+    char *code = sr_arena_alloc(c->mem, need);
+    if (!code) return -1;
+    size_t k = 0;
+    code[k++] = '"';
+    for (int p = first; p <= last; p++) {
+        const token *t = &c->tok[pos[p]];
+        size_t len = t->len;
+        if (len > 2 && !memcmp(t->w + len - 2, "'S", 2)) len -= 2;
+        if (p > first) code[k++] = ' ';
+        memcpy(code + k, t->w, len);
+        k += len;
+    }
+    code[k++] = '"';
+    code[k] = 0;
+    int m = new_mention(c, pos[first], pos[last]);
+    if (m < 0) return -1;
+    c->men[m].codes[0] = code;
+    c->men[m].ncodes = 1;
+    c->men[m].base = code;
+    return m;
+}
+
 static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *cs, bool first_clause,
                      bool *sub_only)
 {
@@ -1454,6 +1525,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         int prior = cs->said_at >= 0 ? first_mention(c, pos, cs->said_at, vs, tgt.m) : -1;
         if (prior < 0) prior = first_mention(c, pos, 0, vs, tgt.m);
         if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
+        if (prior < 0 && o->new_actor_length) prior = new_actor(c, pos, vs, -1);
         if (prior < 0 && o->def_src && o->def_src_prior) src.dflt = o->def_src;
         else if (prior < 0) {
             /* a source found after the verb is that actor alone; the rest
@@ -1469,6 +1541,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         if (t < 0 && o->def_tgt && o->def_tgt_after) tgt.dflt = o->def_tgt;
         else if (t < 0 && o->null_actors && own_subject(c, pos, vs, src.m) && ends_clause(c, pos, n, ve))
             tgt.dflt = "---";
+        else if (t < 0 && o->new_actor_length && (t = new_actor(c, pos, ve, n)) >= 0) {}
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
         if (o->null_actors && t >= 0 && c->men[t].lone_agent && c->men[t].first < pos[vs]) t = -1;
         if (t >= 0 && src.single) tgt.single = true;
