@@ -181,10 +181,11 @@ size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const
 size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, int doc_date, sr_code_event *ev,
                             size_t k0, size_t n, size_t *held)
 {
-    if (*held != SIZE_MAX && paragraph_before(text, s0)) *held = SIZE_MAX;
+    if (*held != SIZE_MAX && (paragraph_before(text, s0) || has_toll(&ev[*held]))) *held = SIZE_MAX;
     bool violent = false;
     for (size_t i = k0; i < n; i++) violent |= toll_root(ev[i].cameo);
     sr_sentence_toll t;
+    /* a sentence is read for figures only when some event could take them */
     if ((violent || *held != SIZE_MAX) && s1 > s0 && sr_details_sentence_toll(a, text + s0, s1 - s0, doc_date, &t)) {
         bool own = false, other_events = false;
         for (size_t i = k0; i < n; i++) {
@@ -193,7 +194,7 @@ size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1,
             other_events |= !retold;
         }
         size_t to = SIZE_MAX;
-        if (*held != SIZE_MAX && !has_toll(&ev[*held]) && !own && (t.opens || (!other_events && t.names_attack))) {
+        if (*held != SIZE_MAX && !own && (t.opens || (!other_events && t.names_attack))) {
             to = *held;
             size_t none = SIZE_MAX;
             n = k0 + drop_retold(text, s0, &t, ev + k0, n - k0, &none);
