@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Event details kept whole from `sitrep code` to the store and out again: the
 # fatalities and injuries objects `sitrep code` writes for a page (value,
-# at_least, approximate, who, aggregate, historical) are the objects that
+# at_least, approximate, who, aggregate, historical), and its dates, are what
 # `sitrep export` (JSON Lines and GeoJSON) and the server's API give for the
 # same events after `sitrep ingest`. A toll told in a sentence of its own is
 # on one event only, and min_fatalities leaves out a period's or a past
@@ -50,7 +50,7 @@ for name, events in outputs.items():
     for e in events:
         c = coded.get(stored_key(e))
         assert c, (name, stored_key(e), sorted(coded))
-        for kind in ("fatalities", "injuries"):
+        for kind in ("fatalities", "injuries", "date", "date_precision", "historical"):
             assert e[kind] == c[kind], (name, kind, e[kind], c[kind])
 # "Two Palestinians were killed." is the raid's toll, on one event
 twos = [e for e in outputs["export jsonl"] if (e["fatalities"] or {}).get("value") == 2]
