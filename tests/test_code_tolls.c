@@ -142,3 +142,28 @@ Test(toll_owner, a_sentence_with_an_attack_of_its_own_keeps_its_toll)
     cr_assert_eq(r->events[0].fatalities.value, -1);
     cr_assert_eq(r->events[1].fatalities.value, 4);
 }
+
+Test(toll_owner, who_reported_the_toll_is_not_an_attacker)
+{
+    const sr_code_result *r = code("Syrian forces shelled the town of Homs on Sunday. "
+                                   "At least 12 people were killed, according to activists.");
+    size_t at = 0;
+    cr_assert_eq(with_toll(r, false, &at), 1);
+    cr_assert_str_eq(r->events[at].cameo, "194");
+    cr_assert_eq(r->events[at].fatalities.value, 12);
+    cr_assert_null(by_source(r, "activists"), "the activists' retelling is not an event");
+}
+
+Test(toll_owner, attackers_named_with_the_toll_keep_it)
+{
+    /* the figure opens the sentence, but the sentence tells its own attack */
+    const sr_code_result *r =
+        code("Israeli troops raided the camp. Three people were wounded when militants fired rockets at Sderot.");
+    size_t at = 0;
+    cr_assert_eq(with_toll(r, true, &at), 1);
+    cr_assert_str_eq(r->events[at].source.words, "militants");
+    cr_assert_eq(r->events[at].injuries.value, 3);
+    const sr_code_event *raid = by_source(r, "Israeli troops");
+    cr_assert_not_null(raid);
+    cr_assert_eq(raid->injuries.value, -1);
+}

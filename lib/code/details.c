@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "sitrep/util.h"
 #include "details.h"
 
@@ -35,8 +36,9 @@ static bool agent_only(const sr_code_event *e);
 static bool names_victims(const char *text, size_t s0, const sr_code_event *e, const sr_sentence_toll *t);
 static size_t first_violent(const sr_code_event *ev, size_t n);
 static size_t toll_owner(const char *text, size_t s0, const sr_sentence_toll *t, const sr_code_event *ev, size_t n);
-static size_t drop_retold(const char *text, size_t s0, const sr_sentence_toll *t, sr_code_event *ev, size_t n,
-                          size_t *owner);
+static bool retells(const char *text, size_t s0, size_t s1, const sr_code_event *e, const sr_sentence_toll *t);
+static size_t drop_retold(const char *text, size_t s0, size_t s1, const sr_sentence_toll *t, sr_code_event *ev,
+                          size_t n, size_t *owner);
 
 static const char *root_of(const char *code)
 {
@@ -189,7 +191,7 @@ size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1,
     if ((violent || *held != SIZE_MAX) && s1 > s0 && sr_details_sentence_toll(a, text + s0, s1 - s0, doc_date, &t)) {
         bool own = false, other_events = false;
         for (size_t i = k0; i < n; i++) {
-            bool retold = toll_root(ev[i].cameo) && (agent_only(&ev[i]) || names_victims(text, s0, &ev[i], &t));
+            bool retold = retells(text, s0, s1, &ev[i], &t);
             own |= toll_root(ev[i].cameo) && !retold;
             other_events |= !retold;
         }
@@ -197,10 +199,10 @@ size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1,
         if (*held != SIZE_MAX && !own && (t.opens || (!other_events && t.names_attack))) {
             to = *held;
             size_t none = SIZE_MAX;
-            n = k0 + drop_retold(text, s0, &t, ev + k0, n - k0, &none);
+            n = k0 + drop_retold(text, s0, s1, &t, ev + k0, n - k0, &none);
         } else if (violent) {
             size_t owner = toll_owner(text, s0, &t, ev + k0, n - k0);
-            n = k0 + drop_retold(text, s0, &t, ev + k0, n - k0, &owner);
+            n = k0 + drop_retold(text, s0, s1, &t, ev + k0, n - k0, &owner);
             to = k0 + owner;
         }
         if (to != SIZE_MAX) {
@@ -234,6 +236,41 @@ static bool agent_only(const sr_code_event *e)
 {
     const char *src = e->source.code;
     return !src || !*src || *src == '~';
+}
+
+/* The event's actor is who told the news, not who acted: "..., activists
+ * said", "according to medics". */
+static bool told_by(const char *text, size_t s0, size_t s1, const sr_code_event *e)
+{
+    static const char *const speech[] = {"said", "say", "says", "told", "reported", "report", "reports",
+                                         "claimed", "added", "stated", "confirmed", NULL};
+    if (!e->source.words || !*e->source.words || e->source.start < e->sent_start) return false;
+    const char *s = text + s0;
+    size_t len = s1 - s0;
+    size_t b0 = sr_utf8_byte_offset(s, len, e->source.start - e->sent_start);
+    size_t b1 = sr_utf8_byte_offset(s, len, e->source.end - e->sent_start);
+    size_t w = b1;
+    while (w < len && s[w] == ' ') w++;
+    size_t we = w;
+    while (we < len && isalpha((unsigned char)s[we])) we++;
+    for (const char *const *v = speech; *v; v++)
+        if (we - w == strlen(*v) && strncasecmp(s + w, *v, we - w) == 0) return true;
+    /* "according to (the) medics" */
+    size_t k = b0;
+    while (k > 0 && s[k - 1] == ' ') k--;
+    if (k >= 4 && strncasecmp(s + k - 4, " the", 4) == 0) k -= 4;
+    while (k > 0 && s[k - 1] == ' ') k--;
+    return k >= 12 && strncasecmp(s + k - 12, "according to", 12) == 0;
+}
+
+/* A violent event of the toll's sentence that only retells the toll: told
+ * by nobody, by the victims themselves, or by whoever reported it. */
+static bool retells(const char *text, size_t s0, size_t s1, const sr_code_event *e, const sr_sentence_toll *t)
+{
+    if (!toll_root(e->cameo)) return false;
+    const char *src = e->source.code;
+    if (!src || !*src) return true;
+    return names_victims(text, s0, e, t) || (*src == '~' && told_by(text, s0, s1, e));
 }
 
 /* The event's actor is the victims the figure names: the coder's reading
@@ -276,15 +313,15 @@ static size_t toll_owner(const char *text, size_t s0, const sr_sentence_toll *t,
  * of them when it went to an earlier sentence (*owner SIZE_MAX), else
  * those of the victims beside the sentence's owner, whose index *owner
  * follows. Returns the number kept. */
-static size_t drop_retold(const char *text, size_t s0, const sr_sentence_toll *t, sr_code_event *ev, size_t n,
-                          size_t *owner)
+static size_t drop_retold(const char *text, size_t s0, size_t s1, const sr_sentence_toll *t, sr_code_event *ev,
+                          size_t n, size_t *owner)
 {
     size_t own = *owner;
     bool owner_victims = own != SIZE_MAX && names_victims(text, s0, &ev[own], t);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        bool victims = names_victims(text, s0, &ev[i], t);
-        bool retold = own == SIZE_MAX ? agent_only(&ev[i]) || victims : i != own && victims && !owner_victims;
+        bool retold = own == SIZE_MAX ? retells(text, s0, s1, &ev[i], t)
+                                      : i != own && names_victims(text, s0, &ev[i], t) && !owner_victims;
         if (toll_root(ev[i].cameo) && retold) continue;
         if (i == own) *owner = w;
         ev[w++] = ev[i];
