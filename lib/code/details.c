@@ -174,9 +174,10 @@ size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const
  * "At least 12 people were killed, activists said.") or, coding no event
  * of its own, names the attack ("The blast killed 4") reports on the
  * nearest violent event before it in its paragraph, when that one tells
- * no toll of its own; the sentence's own violent events then only retell
- * the toll (the victims as their actor, or an agent with no country such
- * as the activists who said it) and go. Otherwise the toll goes to the
+ * no toll of its own and the sentence tells no attack of its own; the
+ * sentence's violent events then only retell the toll (no actor, the
+ * victims as their actor, or the agent who reported it: "activists said")
+ * and go. Otherwise the toll goes to the
  * sentence's first violent event with an actor of its own ("Israeli
  * troops raided the camp and two Palestinians were killed": the raid),
  * and an event of the victims beside it goes. */
@@ -309,10 +310,10 @@ static size_t toll_owner(const char *text, size_t s0, const sr_sentence_toll *t,
     return agent < n ? agent : first_violent(ev, n);
 }
 
-/* Drops the violent events that retell a toll given to another event: all
- * of them when it went to an earlier sentence (*owner SIZE_MAX), else
- * those of the victims beside the sentence's owner, whose index *owner
- * follows. Returns the number kept. */
+/* Drops the violent events that retell a toll given to another event:
+ * when it went to an earlier sentence (*owner SIZE_MAX), every one that
+ * retells it; else those of the victims beside the sentence's owner, whose
+ * index *owner follows. Returns the number kept. */
 static size_t drop_retold(const char *text, size_t s0, size_t s1, const sr_sentence_toll *t, sr_code_event *ev,
                           size_t n, size_t *owner)
 {
