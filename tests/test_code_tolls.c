@@ -167,3 +167,17 @@ Test(toll_owner, attackers_named_with_the_toll_keep_it)
     cr_assert_not_null(raid);
     cr_assert_eq(raid->injuries.value, -1);
 }
+
+Test(toll_owner, the_dead_are_the_most_violent_acts_of_the_sentence)
+{
+    const sr_code_result *r =
+        code("Students protested in the capital and police opened fire on the crowd, killing three.");
+    size_t at = 0;
+    cr_assert_eq(with_toll(r, false, &at), 1);
+    cr_assert_str_eq(r->events[at].source.words, "police");
+    cr_assert_eq(r->events[at].fatalities.value, 3);
+    r = code("Rebels staged an uprising in the north and militias massacred 300 villagers.");
+    cr_assert_eq(with_toll(r, false, &at), 1);
+    cr_assert_str_eq(r->events[at].source.words, "militias");
+    cr_assert_eq(r->events[at].fatalities.value, 300);
+}

@@ -177,10 +177,10 @@ size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const
  * no toll of its own and the sentence tells no attack of its own; the
  * sentence's violent events then only retell the toll (no actor, the
  * victims as their actor, or the agent who reported it: "activists said")
- * and go. Otherwise the toll goes to the
- * sentence's first violent event with an actor of its own ("Israeli
- * troops raided the camp and two Palestinians were killed": the raid),
- * and an event of the victims beside it goes. */
+ * and go. Otherwise the toll goes to the sentence's own most violent event
+ * whose actor is not the victims ("Israeli troops raided the camp and two
+ * Palestinians were killed": the raid; see toll_owner), and an event of the
+ * victims beside it goes. */
 size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, int doc_date, sr_code_event *ev,
                             size_t k0, size_t n, size_t *held)
 {
@@ -296,18 +296,22 @@ static size_t first_violent(const sr_code_event *ev, size_t n)
     return n;
 }
 
-/* Of a sentence's own events, the one its toll goes to: the first violent
- * one whose actor is not the victims, preferring an actor of its own over a
- * lone agent; the first violent one when all are the victims. */
+/* Of a sentence's own events, the one its toll goes to: of the violent
+ * ones whose actor is not the victims, the most violent by CAMEO root (the
+ * dead of "rebels staged an uprising ... and militias slaughtered tens of
+ * thousands" are the slaughter's, 20, not the uprising's, 14), then an
+ * actor of its own before a lone agent, then the first; the first violent
+ * one when all are the victims. */
 static size_t toll_owner(const char *text, size_t s0, const sr_sentence_toll *t, const sr_code_event *ev, size_t n)
 {
-    size_t agent = n;
+    size_t best = n;
+    int best_rank = -1;
     for (size_t i = 0; i < n; i++) {
         if (!toll_root(ev[i].cameo) || names_victims(text, s0, &ev[i], t)) continue;
-        if (!agent_only(&ev[i])) return i;
-        if (agent == n) agent = i;
+        int rank = ((ev[i].cameo[0] - '0') * 10 + (ev[i].cameo[1] - '0')) * 2 + !agent_only(&ev[i]);
+        if (rank > best_rank) best = i, best_rank = rank;
     }
-    return agent < n ? agent : first_violent(ev, n);
+    return best < n ? best : first_violent(ev, n);
 }
 
 /* Drops the violent events that retell a toll given to another event:
