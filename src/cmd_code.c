@@ -156,8 +156,11 @@ static void write_event(sr_json *j, const sr_code_event *e)
     if (e->has_goldstein) sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     else { sr_json_key(j, "goldstein"); sr_json_null(j); }
     if (e->date) {
+        /* a month or a year is written as its first day, as the store and
+         * the API write it; date_precision says how much is known */
         char buf[16];
-        snprintf(buf, sizeof buf, "%04d-%02d-%02d", e->date / 10000, e->date / 100 % 100, e->date % 100);
+        int month = e->date / 100 % 100, day = e->date % 100;
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", e->date / 10000, month ? month : 1, day ? day : 1);
         sr_json_kv_string(j, "date", buf);
     } else {
         sr_json_key(j, "date");

@@ -76,7 +76,8 @@ static int run(int argc, char **argv)
     if (!o.web)
         o.web = default_web(web_buf, sizeof web_buf);
     if (!o.assets) {
-        snprintf(assets_buf, sizeof assets_buf, "%s/../node_modules", o.web);
+        if (snprintf(assets_buf, sizeof assets_buf, "%s/../node_modules", o.web) >= (int)sizeof assets_buf)
+            return sr_cli_usage_error("serve", "--web: path too long");
         o.assets = assets_buf;
     }
     if (!o.vapid_key) {

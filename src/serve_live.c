@@ -42,7 +42,7 @@ void serve_alert_event(const sr_store_event *e, sr_alert_event *out)
     out->cameo = e->cameo;
     out->acled_type = e->acled_type;
     /* a count over a period or a past battle is not news of dead to alert on */
-    out->fatalities = e->fatalities_aggregate || e->historical ? -1 : e->fatalities;
+    out->fatalities = e->fatalities_aggregate || e->fatalities_historical || e->historical ? -1 : e->fatalities;
     out->text = e->sentence;
 }
 

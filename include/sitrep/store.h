@@ -213,10 +213,17 @@ typedef struct sr_store_event {
     double goldstein;           /**< NaN: unknown */
     const char *acled_type;     /**< "Battles", "Explosions/Remote violence", ... */
     const char *acled_subtype;
+    /* The tolls, each as `sitrep code` tells it (docs/code.md, "Event
+     * details"): the value, "at least", "about", who, and whether it counts
+     * a period or a past battle rather than this event. */
     int fatalities;             /**< -1: not stated */
-    bool fatalities_at_least;   /**< "at least 12 killed" */
-    const char *fatalities_who; /**< who was killed, in the text's words */
+    bool fatalities_at_least;   /**< "at least 12 killed", "dozens" */
+    bool fatalities_approximate;/**< "about 30", "nearly", "dozens" */
+    const char *fatalities_who; /**< "civilians", "soldiers", ... or groups joined by " and " */
     int injuries;               /**< -1: not stated */
+    bool injuries_at_least, injuries_approximate;
+    const char *injuries_who;
+    bool injuries_aggregate, injuries_historical;  /**< as for fatalities, below */
     const char *place_name;
     const char *place_kind;     /**< "country", "admin1", "city", ... */
     const char *cc;             /**< ISO 3166-1 alpha-2 */
@@ -226,9 +233,12 @@ typedef struct sr_store_event {
     int geo_precision;          /**< metres of uncertainty; 0 unknown */
     bool negated;
     bool historical;            /**< told as background, not as news */
-    bool fatalities_aggregate;  /**< the tolls count a period or a past battle
-                                     ("8,000 killed in 2013"), not this event:
-                                     min_fatalities leaves them out */
+    bool fatalities_aggregate;  /**< the killed figure counts a period ("8,000
+                                     killed in 2013"), not this event */
+    bool fatalities_historical; /**< the killed figure is of a past battle ("the
+                                     lives of 1,300 soldiers" in 2004). With either
+                                     flag, or a historical event, min_fatalities
+                                     leaves the figure out. */
     const char *modality;       /**< hedging: "reported", "alleged", ... */
     int64_t article_id;         /**< the evidence: article, sentence, offsets */
     const char *sentence;

@@ -243,6 +243,7 @@ typedef struct figure {
     bool at_least, approximate;
     const char *who;         /* canonical group; "" several */
     const char *who2;
+    size_t b0, b1;           /* bytes of the words naming the victims */
 } figure;
 
 typedef struct sent {
@@ -266,45 +267,41 @@ typedef struct sent {
 static bool read_sentence(sr_arena *a, sent *s, const char *text, size_t len, int doc_date);
 static void find_figures(sent *s);
 static void finish(const sent *s, int kind, sr_code_toll *out);
-static bool about_same_attack(const sent *s, bool has_events);
+static bool names_the_attack(const sent *s);
+static void victim_spans(const sent *s, sr_sentence_toll *out);
 static bool any_cue_word(const char *text, size_t len);
 
 void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t next_len, int doc_date,
                    sr_code_toll *fatalities, sr_code_toll *injuries)
 {
+    *fatalities = *injuries = (sr_code_toll){.value = -1};
     sr_arena *a = sr_arena_new(4u << 20);
-    sr_details_tolls_in(a, sentence, len, next, next_len, false, doc_date, fatalities, injuries);
+    sr_sentence_toll t;
+    if (sr_details_sentence_toll(a, sentence, len, doc_date, &t) ||
+        (next && sr_details_sentence_toll(a, next, next_len, doc_date, &t) && (t.opens || t.names_attack))) {
+        *fatalities = t.fatalities;
+        *injuries = t.injuries;
+    }
     sr_arena_free(a);
 }
 
-bool sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
-                         bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries)
+bool sr_details_sentence_toll(sr_arena *a, const char *sentence, size_t len, int doc_date, sr_sentence_toll *out)
 {
-    *fatalities = *injuries = (sr_code_toll){.value = -1};
+    memset(out, 0, sizeof *out);
+    out->fatalities = out->injuries = (sr_code_toll){.value = -1};
     if (!a || !sentence || !len) return false;
     if (len > 8192) len = 8192;
-    if (next_len > 8192) next_len = 8192;
     /* most sentences name no casualty at all: they are not tokenised */
-    bool here = any_cue_word(sentence, len);
-    if (!here && !(next && next_len && any_cue_word(next, next_len))) return false;
     sent s;
-    if (here && read_sentence(a, &s, sentence, len, doc_date)) {
-        find_figures(&s);
-        finish(&s, 0, fatalities);
-        finish(&s, 1, injuries);
-    }
-    if (fatalities->value < 0 && injuries->value < 0 && next && next_len && any_cue_word(next, next_len)) {
-        sent n;
-        if (read_sentence(a, &n, next, next_len, doc_date)) {
-            find_figures(&n);
-            if (about_same_attack(&n, next_has_events)) {
-                finish(&n, 0, fatalities);
-                finish(&n, 1, injuries);
-                return fatalities->value >= 0 || injuries->value >= 0;
-            }
-        }
-    }
-    return false;
+    if (!any_cue_word(sentence, len) || !read_sentence(a, &s, sentence, len, doc_date)) return false;
+    find_figures(&s);
+    finish(&s, 0, &out->fatalities);
+    finish(&s, 1, &out->injuries);
+    if (out->fatalities.value < 0 && out->injuries.value < 0) return false;
+    out->opens = s.first_fig_tok >= 0 && s.first_fig_tok <= 3;
+    out->names_attack = names_the_attack(&s);
+    victim_spans(&s, out);
+    return true;
 }
 
 /* ---- words ---------------------------------------------------------------- */
@@ -490,6 +487,8 @@ static size_t victims(const sent *s, size_t i, figure *f)
         } else {
             return first ? i : k;
         }
+        if (first) f->b0 = s->t[i].start;
+        f->b1 = s->t[k - 1].end;
         f->value += v;
         const char *who = NULL;
         size_t j = k;
@@ -503,6 +502,7 @@ static size_t victims(const sent *s, size_t i, figure *f)
             else if (strcmp(f->who, who) != 0 && !f->who2) f->who2 = who;
             if (tok_eq(s, j + 1, "of") && who_at(s, j + 2)) j += 2;  /* "hundreds of people" */
             k = j + 1;
+            f->b1 = s->t[j].end;
         }
         first = false;
         if (!tok_eq(s, k, "and")) return k;
@@ -720,20 +720,30 @@ static void finish(const sent *s, int kind, sr_code_toll *out)
     out->historical = historical(s);
 }
 
-/* The sentence after the event's tells its toll when it opens with the
- * figure ("At least 12 people were killed, activists said.") or, when it
- * tells no event of its own, names the attack ("The blast killed 4"). */
-static bool about_same_attack(const sent *s, bool has_events)
+/* "The blast killed 4", "in the attack": the sentence refers back to an
+ * attack already told. */
+static bool names_the_attack(const sent *s)
 {
     static const char *const nouns[] = {"attack", "attacks", "blast", "blasts", "explosion", "bombing",
         "bombings", "raid", "raids", "strike", "strikes", "airstrike", "airstrikes", "clash", "clashes",
         "fighting", "assault", "ambush", "shelling", "shooting", "violence", "incident", "explosions",
         "massacre", "crackdown", "unrest", NULL};
-    if (s->first_fig_tok < 0 && !s->zero[0] && !s->zero[1]) return false;
-    if (s->first_fig_tok >= 0 && s->first_fig_tok <= 3) return true;
-    if (has_events) return false;
     for (size_t i = 0; i < s->nt; i++)
         if ((tok_eq(s, i, "the") || tok_eq(s, i, "that") || tok_eq(s, i, "this")) && tok_any(s, i + 1, nouns))
             return true;
     return false;
+}
+
+/* Where the victims are named, so that the coder's event of "Two
+ * Palestinians were killed" (the victims as its actor) is known for the
+ * toll it retells. */
+static void victim_spans(const sent *s, sr_sentence_toll *out)
+{
+    for (int kind = 0; kind < 2; kind++)
+        for (int i = 0; i < s->nfig[kind] && out->nvictims < SR_TOLL_MAX_VICTIMS; i++)
+            if (s->fig[kind][i].b1 > s->fig[kind][i].b0) {
+                out->victims[out->nvictims][0] = s->fig[kind][i].b0;
+                out->victims[out->nvictims][1] = s->fig[kind][i].b1;
+                out->nvictims++;
+            }
 }

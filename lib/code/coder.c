@@ -1779,8 +1779,7 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
     c->doc_n = 0;
     c->doc.status = SR_CODE_CODED;
     size_t at = 0, cp = 0;
-    /* casualty figures wait for the next sentence, which may tell them */
-    size_t pk0 = 0, pk1 = 0, ps0 = 0, ps1 = 0;
+    size_t held = SIZE_MAX;  /* the violent event a later sentence's toll may report on */
     while (at < len) {
         size_t end = next_sentence_end(text, len, at);
         const sr_code_result *r;
@@ -1789,13 +1788,10 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
         size_t k0 = c->doc_n;
         for (size_t i = 0; i < r->n_events; i++)
             if ((e = keep_event(c, &r->events[i]))) return e;
-        if (pk1 > pk0 && sr_details_tolls(c->mem, text, ps0, ps1, end, c->doc_n > k0, date, c->doc_ev + pk0, pk1 - pk0))
-            c->doc_n = k0 + sr_details_drop_retold(c->doc_ev + k0, c->doc_n - k0);  /* the toll is counted once */
-        pk0 = k0, pk1 = c->doc_n, ps0 = at, ps1 = end;
+        c->doc_n = sr_details_doc_tolls(c->mem, text, at, end, date, c->doc_ev, k0, c->doc_n, &held);
         cp += sr_utf8_count(text + at, end - at);
         at = end;
     }
-    if (pk1 > pk0) sr_details_tolls(c->mem, text, ps0, ps1, ps1, true, date, c->doc_ev + pk0, pk1 - pk0);
     c->doc.events = c->doc_ev;
     c->doc.n_events = c->doc_n;
     *out = &c->doc;

@@ -3,8 +3,11 @@
  * attack), its PLOVER category (cameo_plover.tsv), its ACLED type and
  * sub-type (acled.tsv), and the date the sentence gives it. Tables are
  * optional: without one, its detail is left empty. */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "sitrep/util.h"
 #include "details.h"
 
@@ -27,6 +30,15 @@ struct sr_details_tables {
 static sr_err read_rows(struct sr_details_tables *t, const char *path, FILE *errors, bool mood);
 static const code_row *find_row(const code_row *rows, size_t n, const char *code);
 static bool toll_root(const char *cameo);
+static bool paragraph_before(const char *text, size_t s0);
+static bool has_toll(const sr_code_event *e);
+static bool agent_only(const sr_code_event *e);
+static bool names_victims(const char *text, size_t s0, const sr_code_event *e, const sr_sentence_toll *t);
+static size_t first_violent(const sr_code_event *ev, size_t n);
+static size_t toll_owner(const char *text, size_t s0, const sr_sentence_toll *t, const sr_code_event *ev, size_t n);
+static bool retells(const char *text, size_t s0, size_t s1, const sr_code_event *e, const sr_sentence_toll *t);
+static size_t drop_retold(const char *text, size_t s0, size_t s1, const sr_sentence_toll *t, sr_code_event *ev,
+                          size_t n, size_t *owner);
 
 static const char *root_of(const char *code)
 {
@@ -157,30 +169,166 @@ size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const
     return w;
 }
 
-bool sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
-                      sr_code_event *ev, size_t n)
+/* A sentence's toll belongs to one event, the one it reports on. A
+ * sentence that opens with its figure ("Two Palestinians were killed.",
+ * "At least 12 people were killed, activists said.") or, coding no event
+ * of its own, names the attack ("The blast killed 4") reports on the
+ * nearest violent event before it in its paragraph, when that one tells
+ * no toll of its own and the sentence tells no attack of its own; the
+ * sentence's violent events then only retell the toll (no actor, the
+ * victims as their actor, or the agent who reported it: "activists said")
+ * and go. Otherwise the toll goes to the sentence's own most violent event
+ * whose actor is not the victims ("Israeli troops raided the camp and two
+ * Palestinians were killed": the raid; see toll_owner), and an event of the
+ * victims beside it goes. */
+size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, int doc_date, sr_code_event *ev,
+                            size_t k0, size_t n, size_t *held)
 {
-    bool any = false;
-    for (size_t i = 0; i < n; i++) any |= toll_root(ev[i].cameo);
-    if (!any) return false;
-    sr_code_toll f, j;
-    const char *next = s2 <= s1 ? NULL : text + s1;
-    bool from_next = sr_details_tolls_in(a, text + s0, s1 - s0, next, next ? s2 - s1 : 0, next_has_events, doc_date,
-                                         &f, &j);
-    for (size_t i = 0; i < n; i++) {
-        if (!toll_root(ev[i].cameo)) continue;
-        ev[i].fatalities = f;
-        ev[i].injuries = j;
+    if (*held != SIZE_MAX && (paragraph_before(text, s0) || has_toll(&ev[*held]))) *held = SIZE_MAX;
+    bool violent = false;
+    for (size_t i = k0; i < n; i++) violent |= toll_root(ev[i].cameo);
+    sr_sentence_toll t;
+    /* a sentence is read for figures only when some event could take them */
+    if ((violent || *held != SIZE_MAX) && s1 > s0 && sr_details_sentence_toll(a, text + s0, s1 - s0, doc_date, &t)) {
+        bool own = false, other_events = false;
+        for (size_t i = k0; i < n; i++) {
+            bool retold = retells(text, s0, s1, &ev[i], &t);
+            own |= toll_root(ev[i].cameo) && !retold;
+            other_events |= !retold;
+        }
+        size_t to = SIZE_MAX;
+        if (*held != SIZE_MAX && !own && (t.opens || (!other_events && t.names_attack))) {
+            to = *held;
+            size_t none = SIZE_MAX;
+            n = k0 + drop_retold(text, s0, s1, &t, ev + k0, n - k0, &none);
+        } else if (violent) {
+            size_t owner = toll_owner(text, s0, &t, ev + k0, n - k0);
+            n = k0 + drop_retold(text, s0, s1, &t, ev + k0, n - k0, &owner);
+            to = k0 + owner;
+        }
+        if (to != SIZE_MAX) {
+            ev[to].fatalities = t.fatalities;
+            ev[to].injuries = t.injuries;
+        }
     }
-    return from_next;
+    for (size_t i = k0; i < n; i++)
+        if (toll_root(ev[i].cameo)) *held = i;  /* the nearest, for the next sentence */
+    return n;
 }
 
-size_t sr_details_drop_retold(sr_code_event *ev, size_t n)
+/* ---- whose toll ------------------------------------------------------------ */
+
+/* A blank line before the sentence: a new paragraph. */
+static bool paragraph_before(const char *text, size_t s0)
 {
+    int lines = 0;
+    for (size_t i = s0; i > 0 && isspace((unsigned char)text[i - 1]); i--)
+        if (text[i - 1] == '\n' && ++lines == 2) return true;
+    return false;
+}
+
+static bool has_toll(const sr_code_event *e)
+{
+    return e->fatalities.value >= 0 || e->injuries.value >= 0;
+}
+
+/* Told only by an agent with no country (~OPP "activists"), or by nobody. */
+static bool agent_only(const sr_code_event *e)
+{
+    const char *src = e->source.code;
+    return !src || !*src || *src == '~';
+}
+
+/* The event's actor is who told the news, not who acted: "..., activists
+ * said", "according to medics". */
+static bool told_by(const char *text, size_t s0, size_t s1, const sr_code_event *e)
+{
+    static const char *const speech[] = {"said", "say", "says", "told", "reported", "report", "reports",
+                                         "claimed", "added", "stated", "confirmed", NULL};
+    if (!e->source.words || !*e->source.words || e->source.start < e->sent_start) return false;
+    const char *s = text + s0;
+    size_t len = s1 - s0;
+    size_t b0 = sr_utf8_byte_offset(s, len, e->source.start - e->sent_start);
+    size_t b1 = sr_utf8_byte_offset(s, len, e->source.end - e->sent_start);
+    size_t w = b1;
+    while (w < len && s[w] == ' ') w++;
+    size_t we = w;
+    while (we < len && isalpha((unsigned char)s[we])) we++;
+    for (const char *const *v = speech; *v; v++)
+        if (we - w == strlen(*v) && strncasecmp(s + w, *v, we - w) == 0) return true;
+    /* "according to (the) medics" */
+    size_t k = b0;
+    while (k > 0 && s[k - 1] == ' ') k--;
+    if (k >= 4 && strncasecmp(s + k - 4, " the", 4) == 0) k -= 4;
+    while (k > 0 && s[k - 1] == ' ') k--;
+    return k >= 12 && strncasecmp(s + k - 12, "according to", 12) == 0;
+}
+
+/* A violent event of the toll's sentence that only retells the toll: told
+ * by nobody, by the victims themselves, or by whoever reported it. */
+static bool retells(const char *text, size_t s0, size_t s1, const sr_code_event *e, const sr_sentence_toll *t)
+{
+    if (!toll_root(e->cameo)) return false;
+    const char *src = e->source.code;
+    if (!src || !*src) return true;
+    return names_victims(text, s0, e, t) || (*src == '~' && told_by(text, s0, s1, e));
+}
+
+/* The event's actor is the victims the figure names: the coder's reading
+ * of "Two Palestinians were killed" (source PSE). Offsets: the event's in
+ * code points of the document, the victims' in bytes of the sentence. */
+static bool names_victims(const char *text, size_t s0, const sr_code_event *e, const sr_sentence_toll *t)
+{
+    if (!e->source.words || !*e->source.words || e->source.start < e->sent_start) return false;
+    for (size_t v = 0; v < t->nvictims; v++) {
+        size_t c0 = e->sent_start + sr_utf8_count(text + s0, t->victims[v][0]);
+        size_t c1 = e->sent_start + sr_utf8_count(text + s0, t->victims[v][1]);
+        if (e->source.start >= c0 && e->source.start < c1) return true;
+    }
+    return false;
+}
+
+/* The index of the first violent event, n when none. */
+static size_t first_violent(const sr_code_event *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (toll_root(ev[i].cameo)) return i;
+    return n;
+}
+
+/* Of a sentence's own events, the one its toll goes to: of the violent
+ * ones whose actor is not the victims, the most violent by CAMEO root (the
+ * dead of "rebels staged an uprising ... and militias slaughtered tens of
+ * thousands" are the slaughter's, 20, not the uprising's, 14), then an
+ * actor of its own before a lone agent, then the first; the first violent
+ * one when all are the victims. */
+static size_t toll_owner(const char *text, size_t s0, const sr_sentence_toll *t, const sr_code_event *ev, size_t n)
+{
+    size_t best = n;
+    int best_rank = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!toll_root(ev[i].cameo) || names_victims(text, s0, &ev[i], t)) continue;
+        int rank = ((ev[i].cameo[0] - '0') * 10 + (ev[i].cameo[1] - '0')) * 2 + !agent_only(&ev[i]);
+        if (rank > best_rank) best = i, best_rank = rank;
+    }
+    return best < n ? best : first_violent(ev, n);
+}
+
+/* Drops the violent events that retell a toll given to another event:
+ * when it went to an earlier sentence (*owner SIZE_MAX), every one that
+ * retells it; else those of the victims beside the sentence's owner, whose
+ * index *owner follows. Returns the number kept. */
+static size_t drop_retold(const char *text, size_t s0, size_t s1, const sr_sentence_toll *t, sr_code_event *ev,
+                          size_t n, size_t *owner)
+{
+    size_t own = *owner;
+    bool owner_victims = own != SIZE_MAX && names_victims(text, s0, &ev[own], t);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *src = ev[i].source.code;
-        if (toll_root(ev[i].cameo) && (!src || !*src || *src == '~')) continue;
+        bool retold = own == SIZE_MAX ? retells(text, s0, s1, &ev[i], t)
+                                      : i != own && names_victims(text, s0, &ev[i], t) && !owner_victims;
+        if (toll_root(ev[i].cameo) && retold) continue;
+        if (i == own) *owner = w;
         ev[w++] = ev[i];
     }
     return w;

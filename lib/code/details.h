@@ -20,23 +20,30 @@ void sr_details_free(struct sr_details_tables *t);
  * number of events kept, compacted in place. */
 size_t sr_details_sentence(const struct sr_details_tables *t, sr_arena *a, const char *text, size_t len, int doc_date,
                            sr_code_event *ev, size_t n);
-/* Document level: casualty figures of the sentence text[s0, s1), with the
- * next sentence [s1, s2) when it is plainly about the same attack (see
- * casualty.c; `next_has_events`: it codes events of its own). */
-bool sr_details_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, size_t s2, bool next_has_events, int doc_date,
-                      sr_code_event *ev, size_t n);
-/* After sr_details_tolls gave the events of one sentence the toll told by
- * the next (returned true): the next sentence's violent events told only by
- * an agent ("At least 12 people were killed, activists said": ~OPP) retell
- * that toll and go, so it is counted once. Returns the number kept,
- * compacted in place. */
-size_t sr_details_drop_retold(sr_code_event *ev, size_t n);
+/* What one sentence tells of casualties (casualty.c). */
+#define SR_TOLL_MAX_VICTIMS 4
+typedef struct sr_sentence_toll {
+    sr_code_toll fatalities, injuries;  /* value -1: not told */
+    bool opens;          /* it opens with the figure: "At least 12 people were killed, ..." */
+    bool names_attack;   /* it refers back to an attack: "The blast killed 4" */
+    size_t nvictims;
+    size_t victims[SR_TOLL_MAX_VICTIMS][2];  /* bytes of the words naming the victims */
+} sr_sentence_toll;
+/* False when the sentence tells no figure (not even "no one was killed"). */
+bool sr_details_sentence_toll(sr_arena *a, const char *sentence, size_t len, int doc_date, sr_sentence_toll *out);
+/* Document level, after each sentence text[s0, s1) is coded: its events
+ * are ev[k0, n), the document's earlier ones ev[0, k0). The sentence's
+ * casualty figures go to the one event it reports on (see details.c).
+ * `*held` is the violent event a later sentence's toll may report on
+ * (SIZE_MAX: none; start with that); it is kept up to date. Returns the
+ * number of events kept: events that only retell a toll given to another
+ * event go, the rest are compacted in place. */
+size_t sr_details_doc_tolls(sr_arena *a, const char *text, size_t s0, size_t s1, int doc_date, sr_code_event *ev,
+                            size_t k0, size_t n, size_t *held);
 /* when.c: a year that ends more than 30 days before the document's date. */
 bool sr_details_past_year(int year, int doc_date);
 /* The same with the caller's scratch arena. */
 void sr_details_date(sr_arena *a, const char *sentence, size_t len, int doc_date, int *date,
                      enum sr_code_precision *precision, bool *historical);
 bool sr_details_date_past(const sr_date *d, int doc_date);
-bool sr_details_tolls_in(sr_arena *a, const char *sentence, size_t len, const char *next, size_t next_len,
-                         bool next_has_events, int doc_date, sr_code_toll *fatalities, sr_code_toll *injuries);
 #endif

@@ -199,7 +199,8 @@ static int cmp_coded(const void *a, const void *b)
 static uint32_t find_coded(const coded *v, size_t n, const char *code)
 {
     coded key;
-    snprintf(key.code, sizeof key.code, "%s", code);
+    if (strlen(code) >= sizeof key.code) return GAZ_NONE;  /* no stored code is that long */
+    snprintf(key.code, sizeof key.code, "%.*s", (int)sizeof key.code - 1, code);
     const coded *c = bsearch(&key, v, n, sizeof *v, cmp_coded);
     return c ? c->place : GAZ_NONE;
 }

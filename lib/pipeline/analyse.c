@@ -320,10 +320,16 @@ static const sr_geo_doc *code_events(pl_analyser *an, const sr_article *a, pl_an
          * history from the sentence's own date */
         e->fatalities = ce->fatalities.value;
         e->fatalities_at_least = ce->fatalities.at_least;
+        e->fatalities_approximate = ce->fatalities.approximate;
         e->fatalities_who = keep(arena, ce->fatalities.who);
+        e->fatalities_aggregate = ce->fatalities.aggregate;
+        e->fatalities_historical = ce->fatalities.historical;
         e->injuries = ce->injuries.value;
-        e->fatalities_aggregate = ce->fatalities.aggregate || ce->fatalities.historical ||
-                                  ce->injuries.aggregate || ce->injuries.historical;
+        e->injuries_at_least = ce->injuries.at_least;
+        e->injuries_approximate = ce->injuries.approximate;
+        e->injuries_who = keep(arena, ce->injuries.who);
+        e->injuries_aggregate = ce->injuries.aggregate;
+        e->injuries_historical = ce->injuries.historical;
         e->historical = ce->historical;
         e->sent_start = (int)s0;
         e->sent_end = (int)s1;

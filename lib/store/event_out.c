@@ -86,18 +86,29 @@ static void place_json(sr_json *j, const sr_store_event *e)
     sr_json_object_end(j);
 }
 
-static void toll_json(sr_json *j, const char *key, int n, bool at_least, const char *who, bool aggregate)
+/* A toll as `sitrep code` writes it (docs/code.md, "Event details"): the
+ * same members in the same order, so a figure reads alike from either. */
+typedef struct toll {
+    int value;
+    bool at_least, approximate;
+    const char *who;
+    bool aggregate, historical;
+} toll;
+
+static void toll_json(sr_json *j, const char *key, const toll *t)
 {
     sr_json_key(j, key);
-    if (n < 0) {
+    if (t->value < 0) {
         sr_json_null(j);
         return;
     }
     sr_json_object_begin(j);
-    sr_json_kv_int(j, "value", n);
-    sr_json_kv_bool(j, "at_least", at_least);
-    sr_json_kv_string(j, "who", who);
-    sr_json_kv_bool(j, "aggregate", aggregate);
+    sr_json_kv_int(j, "value", t->value);
+    sr_json_kv_bool(j, "at_least", t->at_least);
+    sr_json_kv_bool(j, "approximate", t->approximate);
+    sr_json_kv_string(j, "who", t->who);
+    sr_json_kv_bool(j, "aggregate", t->aggregate);
+    sr_json_kv_bool(j, "historical", t->historical);
     sr_json_object_end(j);
 }
 
@@ -118,8 +129,12 @@ void sr_store_event_json(sr_json *j, const sr_store_event *e)
     sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    toll_json(j, "fatalities", e->fatalities, e->fatalities_at_least, e->fatalities_who, e->fatalities_aggregate);
-    toll_json(j, "injuries", e->injuries, false, NULL, e->fatalities_aggregate);
+    toll dead = {e->fatalities, e->fatalities_at_least, e->fatalities_approximate, e->fatalities_who,
+                 e->fatalities_aggregate, e->fatalities_historical};
+    toll hurt = {e->injuries, e->injuries_at_least, e->injuries_approximate, e->injuries_who,
+                 e->injuries_aggregate, e->injuries_historical};
+    toll_json(j, "fatalities", &dead);
+    toll_json(j, "injuries", &hurt);
     place_json(j, e);
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", e->modality);

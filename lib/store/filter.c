@@ -177,7 +177,8 @@ bool sr_store_event_matches(const sr_store_filter *f, const sr_store_event *e)
     if (f->story_id && e->story_id != f->story_id)
         return false;
     if (f->min_fatalities > 0 &&
-        (e->fatalities < f->min_fatalities || e->fatalities_aggregate || e->historical))
+        (e->fatalities < f->min_fatalities || e->fatalities_aggregate || e->fatalities_historical ||
+         e->historical))
         return false;
     /* Words: the evidence sentence stands in for the full text of the
      * supporting articles, which a live event does not carry. */

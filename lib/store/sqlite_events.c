@@ -16,6 +16,8 @@
     " e.sentence, e.sent_start, e.sent_end, e.num_articles," \
     " (SELECT url FROM articles WHERE id = e.article_id), e.added, e.updated," \
     " e.fatalities_at_least, e.fatalities_who, e.historical, e.fatalities_aggregate," \
+    " e.fatalities_approximate, e.fatalities_historical, e.injuries_at_least, e.injuries_approximate," \
+    " e.injuries_who, e.injuries_aggregate, e.injuries_historical," \
     " coalesce((SELECT breaking FROM stories WHERE id = e.story_id), 0)"
 
 /* Change sequence: taken under the write lock, so readers see sequences
@@ -106,9 +108,12 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
         " actor2_code, actor2_name, actor2_cc, cameo, cameo_root, quad, goldstein, acled_type, acled_subtype,"
         " fatalities, injuries, place_name, place_kind, cc, admin1, lat, lon, geonameid, geo_precision,"
         " negated, modality, article_id, sentence, sent_start, sent_end, num_articles, added, updated,"
-        " fatalities_at_least, fatalities_who, historical, fatalities_aggregate)"
+        " fatalities_at_least, fatalities_who, historical, fatalities_aggregate, fatalities_approximate,"
+        " fatalities_historical, injuries_at_least, injuries_approximate, injuries_who, injuries_aggregate,"
+        " injuries_historical)"
         " VALUES (" NEXT_SEQ ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32, ?33, ?34, ?35, ?36)");
+        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32, ?33, ?34, ?35, ?36,"
+        " ?37, ?38, ?39, ?40, ?41, ?42, ?43)");
     if (!st)
         return SR_EDB;
     int i = 1;
@@ -152,6 +157,13 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
     sq_bind_text(st, i++, e->fatalities_who);
     sqlite3_bind_int(st, i++, e->historical);
     sqlite3_bind_int(st, i++, e->fatalities_aggregate);
+    sqlite3_bind_int(st, i++, e->fatalities_approximate);
+    sqlite3_bind_int(st, i++, e->fatalities_historical);
+    sqlite3_bind_int(st, i++, e->injuries_at_least);
+    sqlite3_bind_int(st, i++, e->injuries_approximate);
+    sq_bind_text(st, i++, e->injuries_who);
+    sqlite3_bind_int(st, i++, e->injuries_aggregate);
+    sqlite3_bind_int(st, i++, e->injuries_historical);
     sr_err rc = sq_run(q, st, "storing an event");
     if (rc)
         return rc;
@@ -213,8 +225,10 @@ static sr_err find_same_event(sr_sqlite *q, const sr_store_event *e, int window_
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SR_OK : sq_fail(q, "looking for the same event");
 }
 
-/* Death tolls rise as reports come in, so the larger stated figure is kept;
- * a report that states none leaves the figure alone. */
+/* Death tolls rise as reports come in, so the larger stated figure is kept,
+ * with its details; a report that states none leaves the figure alone. */
+#define KEEP_DEAD(col, v) "CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN " col " ELSE " v " END"
+#define KEEP_HURT(col, v) "CASE WHEN ?4 IS NULL OR ?4 <= coalesce(injuries, -1) THEN " col " ELSE " v " END"
 static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool *merged)
 {
     bool added = false;
@@ -223,13 +237,18 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
         return rc;
     sqlite3_stmt *st = sq_stmt(q,
         "UPDATE events SET num_articles = num_articles + 1, seq = " NEXT_SEQ ", updated = ?2,"
-        " fatalities_at_least = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1)"
-        "   THEN fatalities_at_least ELSE ?5 END,"
-        " fatalities_who = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN fatalities_who ELSE ?6 END,"
-        " fatalities_aggregate = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1)"
-        "   THEN fatalities_aggregate ELSE ?7 END,"
-        " fatalities = CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN fatalities ELSE ?3 END,"
-        " injuries = CASE WHEN ?4 IS NULL OR ?4 <= coalesce(injuries, -1) THEN injuries ELSE ?4 END"
+        " fatalities_at_least = " KEEP_DEAD("fatalities_at_least", "?5") ","
+        " fatalities_who = " KEEP_DEAD("fatalities_who", "?6") ","
+        " fatalities_aggregate = " KEEP_DEAD("fatalities_aggregate", "?7") ","
+        " fatalities_approximate = " KEEP_DEAD("fatalities_approximate", "?8") ","
+        " fatalities_historical = " KEEP_DEAD("fatalities_historical", "?9") ","
+        " fatalities = " KEEP_DEAD("fatalities", "?3") ","
+        " injuries_at_least = " KEEP_HURT("injuries_at_least", "?10") ","
+        " injuries_approximate = " KEEP_HURT("injuries_approximate", "?11") ","
+        " injuries_who = " KEEP_HURT("injuries_who", "?12") ","
+        " injuries_aggregate = " KEEP_HURT("injuries_aggregate", "?13") ","
+        " injuries_historical = " KEEP_HURT("injuries_historical", "?14") ","
+        " injuries = " KEEP_HURT("injuries", "?4")
         " WHERE id = ?1");
     if (!st)
         return SR_EDB;
@@ -240,6 +259,13 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
     sqlite3_bind_int(st, 5, e->fatalities_at_least);
     sq_bind_text(st, 6, e->fatalities_who);
     sqlite3_bind_int(st, 7, e->fatalities_aggregate);
+    sqlite3_bind_int(st, 8, e->fatalities_approximate);
+    sqlite3_bind_int(st, 9, e->fatalities_historical);
+    sqlite3_bind_int(st, 10, e->injuries_at_least);
+    sqlite3_bind_int(st, 11, e->injuries_approximate);
+    sq_bind_text(st, 12, e->injuries_who);
+    sqlite3_bind_int(st, 13, e->injuries_aggregate);
+    sqlite3_bind_int(st, 14, e->injuries_historical);
     rc = sq_run(q, st, "merging an event");
     if (!rc && merged)
         *merged = true;
@@ -294,6 +320,13 @@ static void read_event(sqlite3_stmt *st, sr_store_event *e)
     e->fatalities_who = sq_text(st, c++);
     e->historical = sqlite3_column_int(st, c++) != 0;
     e->fatalities_aggregate = sqlite3_column_int(st, c++) != 0;
+    e->fatalities_approximate = sqlite3_column_int(st, c++) != 0;
+    e->fatalities_historical = sqlite3_column_int(st, c++) != 0;
+    e->injuries_at_least = sqlite3_column_int(st, c++) != 0;
+    e->injuries_approximate = sqlite3_column_int(st, c++) != 0;
+    e->injuries_who = sq_text(st, c++);
+    e->injuries_aggregate = sqlite3_column_int(st, c++) != 0;
+    e->injuries_historical = sqlite3_column_int(st, c++) != 0;
     e->breaking = sqlite3_column_int(st, c++) != 0;
 }
 
@@ -609,7 +642,8 @@ static sr_err build(sr_sqlite *q, query *b, const char *select, const sr_store_f
     }
     if (f->min_fatalities > 0) {
         /* this event's dead only: not a count over a period, not history */
-        sr_buf_puts(&b->sql, " AND e.fatalities >= ? AND e.fatalities_aggregate = 0 AND e.historical = 0");
+        sr_buf_puts(&b->sql, " AND e.fatalities >= ? AND e.fatalities_aggregate = 0"
+                             " AND e.fatalities_historical = 0 AND e.historical = 0");
         put_i(b, f->min_fatalities);
     }
     if (f->q) {

@@ -6,7 +6,7 @@
 #include "store_impl.h"
 
 /** The newest schema this code knows (see sqlite_schema.c). */
-#define SR_SQLITE_SCHEMA_VERSION 8
+#define SR_SQLITE_SCHEMA_VERSION 9
 
 /* Prepared statements are kept per handle, keyed by their SQL: the fixed
  * statements and the few shapes of filtered queries a server repeats. */

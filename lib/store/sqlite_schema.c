@@ -175,6 +175,21 @@ static const char *const steps[SR_SQLITE_SCHEMA_VERSION] = {
      *    articles with the recent ones of earlier runs as it did within
      *    one. A short text, read only when recent articles are loaded. */
     "ALTER TABLE articles ADD COLUMN story_sig TEXT;",
+
+    /* 9: each toll whole, as `sitrep code` tells it: "about" and who for
+     *    the wounded too, and whether each figure counts a period or a past
+     *    battle. fatalities_aggregate now flags the killed figure alone;
+     *    a stored row had it set for either kind of figure of either toll,
+     *    so the wounded figure of such a row takes it as well (what the row
+     *    showed before) and its killed figure stays out of min_fatalities. */
+    "ALTER TABLE events ADD COLUMN fatalities_approximate INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE events ADD COLUMN fatalities_historical INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE events ADD COLUMN injuries_at_least INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE events ADD COLUMN injuries_approximate INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE events ADD COLUMN injuries_who TEXT;"
+    "ALTER TABLE events ADD COLUMN injuries_aggregate INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE events ADD COLUMN injuries_historical INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE events SET injuries_aggregate = 1 WHERE fatalities_aggregate <> 0 AND injuries IS NOT NULL;",
 };
 
 int sr_sqlite_version_of(sqlite3 *db)
