@@ -304,3 +304,22 @@ Test(gazetteer, missing_or_damaged_file_names_the_build_command)
     cr_assert(strstr(why, "sitrep gazetteer build"), "%s", why);
     unlink(path);
 }
+
+/* GeoNames names some areas kind first ("Province of Nueva Ecija"); news
+ * writes the bare name. The District of Columbia stays whole. */
+Test(geo, an_area_named_kind_first_is_found_by_its_bare_name)
+{
+    const char *text = "Floods hit Nueva Ecija in the Philippines on Monday.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Nueva Ecija");
+    cr_assert_not_null(p, "Nueva Ecija not found");
+    cr_assert_str_eq(p->cc, "PH");
+    cr_assert(p->kind == SR_PLACE_ADMIN1 || p->kind == SR_PLACE_ADMIN2);
+    cr_assert_eq(p->cp_end - p->cp_start, strlen("Nueva Ecija"));
+    sr_arena_reset(a);
+    text = "Police in Columbia arrested two men on Friday.";
+    doc = places_in(g, a, text);
+    p = place_at(doc, text, "Columbia");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_CITY, "Columbia read as %s", p->name);
+}

@@ -159,6 +159,8 @@ static void add_norm_key(builder *b, const char *key, size_t len, int words, uin
     b->st->names++;
 }
 
+static size_t admin_prefix(const char *key);
+
 static bool is_admin_word(const char *w)
 {
     static const char *const words[] = {
@@ -186,10 +188,29 @@ static void add_name(builder *b, const char *name, uint32_t place, uint8_t type)
     if (words >= 2 && sp && gaz_is_article(key, (size_t)(sp - key)))
         add_norm_key(b, sp + 1, len - (size_t)(sp + 1 - key), words - 1, place,
                      type > GAZ_NAME_SHORT ? type : GAZ_NAME_SHORT);
+    bool area = kind == SR_PLACE_ADMIN1 || kind == SR_PLACE_ADMIN2;
     const char *last = strrchr(key, ' ');
-    if (words >= 2 && last && (kind == SR_PLACE_ADMIN1 || kind == SR_PLACE_ADMIN2) &&
-        is_admin_word(last + 1))
+    if (words >= 2 && last && area && is_admin_word(last + 1))
         add_norm_key(b, key, (size_t)(last - key), words - 1, place, GAZ_NAME_SHORT);
+    size_t skip = area ? admin_prefix(key) : 0;
+    if (skip && words >= 3)
+        add_norm_key(b, key + skip, len - skip, words - 2, place, GAZ_NAME_SHORT);
+}
+
+/* GeoNames names many areas with the kind first: "Province of Nueva Ecija",
+ * "Departamento de Magdalena", "Municipality of Kavadarci". News writes the
+ * bare name; returns the length of such a two-word head with its space
+ * (0: none). Keys are normalised, so accents are gone ("departement"). */
+static size_t admin_prefix(const char *key)
+{
+    static const char *const heads[] = {
+        "province of ", "provincia de ", "provincia di ", "departamento de ", "departement de ",
+        "departement du ", "distrito de ", "partido de ", "municipality of ", "municipio de ",
+        "commune of ", NULL};  /* not "district of": the District of Columbia is no Columbia */
+    for (const char *const *h = heads; *h; h++)
+        if (strncmp(key, *h, strlen(*h)) == 0)
+            return strlen(*h);
+    return 0;
 }
 
 static int cmp_coded(const void *a, const void *b)
