@@ -32,3 +32,14 @@ Test(geo_outline, missing_or_broken_outline_changes_nothing)
     cr_assert_not(gaz_outline_settle(SR_FIXTURES "/geo/outline_truncated.geo.json", &lat, &lon));
     cr_assert_eq(lon, 12.0f);
 }
+
+Test(geo_outline, an_area_and_its_seat_meet_halfway_only_when_near)
+{
+    float lat = 0.0f, lon = 10.0f;
+    cr_assert(gaz_settle_between(&lat, &lon, 0.0, 12.0));  /* 222 km apart */
+    cr_assert_float_eq(lon, 11.0f, 1e-4);
+    cr_assert_not(gaz_settle_between(&lat, &lon, 0.0, 14.0));  /* 333 km apart */
+    cr_assert_float_eq(lon, 11.0f, 1e-4);
+    lat = 10.0f, lon = 179.5f;
+    cr_assert_not(gaz_settle_between(&lat, &lon, 10.0, -179.5), "across the antimeridian");
+}

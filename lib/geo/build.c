@@ -62,6 +62,7 @@ static sr_err read_centres(builder *b, const char *path);
 static sr_err read_given(builder *b, const char *path);
 static void place_areas(builder *b);
 static void centre_admin1(builder *b);
+static void settle_with_seats(builder *b);
 static sr_err write_file(builder *b, const char *out);
 static void builder_free(builder *b);
 
@@ -161,6 +162,20 @@ static void add_norm_key(builder *b, const char *key, size_t len, int words, uin
 
 static size_t admin_prefix(const char *key);
 
+/* An alternate name that is one generic word of geography ("Island", a
+ * spelling of Iceland) would take "Waiheke Island" or "North Island" for a
+ * country; such a word names a feature, not a place. */
+static bool is_feature_word(const char *w)
+{
+    static const char *const words[] = {"island", "islands", "isle", "lake", "river", "bay",
+                                        "mount", "mountain", "valley", "coast", "gulf", "sea",
+                                        "city", "town", "port", "beach", "park", NULL};
+    for (const char *const *p = words; *p; p++)
+        if (strcmp(*p, w) == 0)
+            return true;
+    return false;
+}
+
 static bool is_admin_word(const char *w)
 {
     static const char *const words[] = {
@@ -180,7 +195,7 @@ static void add_name(builder *b, const char *name, uint32_t place, uint8_t type)
     char key[GAZ_MAX_KEY];
     size_t len;
     int words = gaz_norm_name(name, strlen(name), key, &len);
-    if (words < 1)
+    if (words < 1 || (words == 1 && type != GAZ_NAME_MAIN && is_feature_word(key)))
         return;
     add_norm_key(b, key, len, words, place, type);
     uint8_t kind = place == GAZ_NONE ? 0 : b->places[place].kind;
@@ -573,6 +588,37 @@ static void centre_admin1(builder *b)
     }
     free(lat);
     free(lon);
+    settle_with_seats(b);
+}
+
+/* Some references put an admin-1 area at its seat (LGL's Virginia at
+ * Richmond, GeoVirus's England at London), others at the middle of its
+ * land. As for countries (outline.c), an area whose seat lies within
+ * 322 km of the middle of its places sits halfway, within 161 km of both;
+ * a seat further off (Toronto for Ontario) is no stand-in for the area.
+ * The seat is the area's largest place ranked PPLA or PPLC (GeoNames'
+ * seat of a first-order division; a national capital is also one). */
+static void settle_with_seats(builder *b)
+{
+    uint32_t *seat = malloc(b->n_places * sizeof *seat);
+    if (!seat)
+        return;
+    for (size_t i = 0; i < b->n_places; i++)
+        seat[i] = GAZ_NONE;
+    for (size_t i = 0; i < b->n_places; i++) {
+        const gaz_place *p = &b->places[i];
+        if (p->kind != SR_PLACE_CITY || p->admin1 == GAZ_NONE || p->rank < GAZ_PPLA)
+            continue;
+        uint32_t *s = &seat[p->admin1];
+        if (*s == GAZ_NONE || b->places[*s].population < p->population)
+            *s = (uint32_t)i;
+    }
+    for (size_t i = 0; i < b->n_places; i++) {
+        gaz_place *a = &b->places[i];
+        if (a->kind == SR_PLACE_ADMIN1 && seat[i] != GAZ_NONE && !isnan(a->lat))
+            gaz_settle_between(&a->lat, &a->lon, b->places[seat[i]].lat, b->places[seat[i]].lon);
+    }
+    free(seat);
 }
 
 /* ---- the project's own lists (data/geo) ---- */

@@ -109,6 +109,9 @@ bool gaz_is_article(const char *w, size_t n);
  * the centre of its largest polygon in the GeoJSON outline at path when
  * the two agree within 322 km (outline.c says why). False: left as it was. */
 bool gaz_outline_settle(const char *geojson_path, float *lat, float *lon);
+/* Moves (lat, lon) to the midpoint with (lat2, lon2) when the two lie
+ * within 322 km of each other, so it is within 161 km of both. */
+bool gaz_settle_between(float *lat, float *lon, double lat2, double lon2);
 
 /* Look up a key hash; NULL when absent. */
 const gaz_slot *gaz_lookup(const sr_gazetteer *g, uint64_t hash);

@@ -40,11 +40,15 @@ bool gaz_outline_settle(const char *geojson_path, float *lat, float *lon)
     json_array_foreach(json_object_get(root, "features"), i, feature)
         largest_polygon_centre(json_object_get(feature, "geometry"), &area, &plat, &plon);
     json_decref(root);
-    if (area <= 0 || fabs(plon - *lon) > 180 ||
-        km_between(*lat, *lon, plat, plon) > AGREE_KM)
+    return area > 0 && gaz_settle_between(lat, lon, plat, plon);
+}
+
+bool gaz_settle_between(float *lat, float *lon, double lat2, double lon2)
+{
+    if (fabs(lon2 - *lon) > 180 || km_between(*lat, *lon, lat2, lon2) > AGREE_KM)
         return false;
-    *lat = (float)((*lat + plat) / 2);
-    *lon = (float)((*lon + plon) / 2);
+    *lat = (float)((*lat + lat2) / 2);
+    *lon = (float)((*lon + lon2) / 2);
     return true;
 }
 
