@@ -323,3 +323,23 @@ Test(geo, an_area_named_kind_first_is_found_by_its_bare_name)
     cr_assert_not_null(p);
     cr_assert_eq(p->kind, SR_PLACE_CITY, "Columbia read as %s", p->name);
 }
+
+/* Texas has a town called Canadian; in a Texas story "the Canadian
+ * government" is still Canada's, while "Canadian, Texas" is the town. */
+Test(geo, a_demonym_is_a_town_only_with_its_own_cue)
+{
+    const char *text = "Officials in Houston, Dallas and Austin, Texas, said the Canadian "
+                       "government had sent help.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Canadian");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Canadian read as %s", p->name);
+    cr_assert_str_eq(p->cc, "CA");
+    sr_arena_reset(a);
+    text = "A tornado hit Canadian, Texas, and Pampa, Texas, on Sunday.";
+    doc = places_in(g, a, text);
+    p = place_at(doc, text, "Canadian");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_CITY);
+    cr_assert_str_eq(p->cc, "US");
+}
