@@ -343,3 +343,17 @@ Test(geo, a_demonym_is_a_town_only_with_its_own_cue)
     cr_assert_eq(p->kind, SR_PLACE_CITY);
     cr_assert_str_eq(p->cc, "US");
 }
+
+/* New South Wales spans 141-153.6 E; its towns crowd on the coast near
+ * 151 E. Its point must stay in the middle band of the state, not be
+ * dragged to the coast by cutting its thinly settled west. */
+Test(geo, a_thinly_settled_part_still_counts_for_an_areas_point)
+{
+    const char *text = "Floods hit New South Wales on Monday.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "New South Wales");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_ADMIN1);
+    cr_assert(p->lon > 145.0 && p->lon < 150.0, "lon %f", p->lon);
+    cr_assert(p->lat > -34.5 && p->lat < -30.5, "lat %f", p->lat);
+}

@@ -509,7 +509,7 @@ static sr_err read_cities(builder *b, const char *path)
 }
 
 /* Admin-1 areas sit at the middle of the box around their populated places
- * (trimmed, see centre_admin1),
+ * (strays left out, then settled with the seat; see centre_admin1),
  * nearer the geographic centre that gazetteers give than the mean, which
  * leans towards where the towns crowd; admin-2 areas (small) and areas
  * across the antimeridian sit at the mean. Countries keep world-countries
@@ -548,17 +548,31 @@ static int cmp_area_point(const void *pa, const void *pb)
     return a->v < b->v ? -1 : a->v > b->v;
 }
 
-/* Sets one coordinate of each admin-1 area to the middle of the central
- * 98 % of its places' values: a stray or mis-coded place does not drag
- * the box. */
-static void trimmed_middle(builder *b, area_point *pts, size_t n, bool lon)
+/* Sets one coordinate of each admin-1 area to the middle of its places'
+ * range, leaving out a stray: an end value cut off from the rest by more
+ * than a quarter of the range (a mis-coded place), at most 1 % of the
+ * places. Cutting a fixed 1 % off each end instead cut the thinly settled
+ * parts that belong to the area (western New South Wales, northern
+ * Alberta): GeoVirus 81.2 -> 82.7 % with this rule, LGL 80.8 -> 80.7. */
+#define STRAY_GAP 0.25f
+
+static void middle_without_strays(builder *b, area_point *pts, size_t n, bool lon)
 {
     qsort(pts, n, sizeof *pts, cmp_area_point);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && pts[j].area == pts[i].area)
             j++;
-        size_t k = j - i, lo = i + k / 100, hi = j - 1 - k / 100;
+        size_t lo = i, hi = j - 1, cap = (j - i) / 100 + 1;
+        for (size_t d = 0; d < cap && hi > lo + 2; d++) {
+            float span = pts[hi].v - pts[lo].v;
+            if (pts[lo + 1].v - pts[lo].v > STRAY_GAP * span)
+                lo++;
+            else if (pts[hi].v - pts[hi - 1].v > STRAY_GAP * span)
+                hi--;
+            else
+                break;
+        }
         gaz_place *a = &b->places[pts[i].area];
         bool wraps = b->sums[pts[i].area].max_lon - b->sums[pts[i].area].min_lon > 180;
         if (!wraps) {
@@ -583,8 +597,8 @@ static void centre_admin1(builder *b)
         }
     }
     if (lat && lon) {
-        trimmed_middle(b, lat, n, false);
-        trimmed_middle(b, lon, n, true);
+        middle_without_strays(b, lat, n, false);
+        middle_without_strays(b, lon, n, true);
     }
     free(lat);
     free(lon);
