@@ -358,3 +358,19 @@ Test(geo, a_thinly_settled_part_still_counts_for_an_areas_point)
     cr_assert(p->lon > 145.0 && p->lon < 150.0, "lon %f", p->lon);
     cr_assert(p->lat > -34.5 && p->lat < -30.5, "lat %f", p->lat);
 }
+
+/* Angola has a province called Zaire; in "Ebola struck Zaire in 1976" the
+ * former name of the DR Congo is meant, as the Soviet Union is Russia's. */
+Test(geo, a_former_country_name_is_its_successor_state)
+{
+    const char *text = "Ebola struck Zaire in 1976, when the Soviet Union sent doctors.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Zaire");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Zaire read as %s", p->name);
+    cr_assert_str_eq(p->cc, "CD");
+    p = place_at(doc, text, "Soviet Union");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "RU");
+    cr_assert_eq(p->cp_end - p->cp_start, strlen("Soviet Union"));
+}
