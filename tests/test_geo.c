@@ -200,9 +200,10 @@ Test(geo, common_words_and_people_are_not_places)
 {
     const char *text =
         "Mobile phones were banned. Reading the report, Secretary of State John Kerry said it "
-        "was Nice to see progress. Chad Johnson and Michael Jordan were at the game.";
+        "was Nice to see progress. Chad Johnson and Michael Jordan were at the game. "
+        "An official said so.";
     sr_geo_doc *doc = places_in(g, a, text);
-    const char *traps[] = {"Mobile", "Reading", "Kerry", "Nice", "Chad", "Jordan", "Michael"};
+    const char *traps[] = {"Mobile", "Reading", "Kerry", "Nice", "Chad", "Jordan", "Michael", "An "};
     for (size_t i = 0; i < sizeof traps / sizeof *traps; i++)
         cr_assert_null(place_at(doc, text, traps[i]), "'%s' taken for a place", traps[i]);
 }
@@ -303,4 +304,73 @@ Test(gazetteer, missing_or_damaged_file_names_the_build_command)
     cr_assert_eq(e, SR_ESTALE);
     cr_assert(strstr(why, "sitrep gazetteer build"), "%s", why);
     unlink(path);
+}
+
+/* GeoNames names some areas kind first ("Province of Nueva Ecija"); news
+ * writes the bare name. The District of Columbia stays whole. */
+Test(geo, an_area_named_kind_first_is_found_by_its_bare_name)
+{
+    const char *text = "Floods hit Nueva Ecija in the Philippines on Monday.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Nueva Ecija");
+    cr_assert_not_null(p, "Nueva Ecija not found");
+    cr_assert_str_eq(p->cc, "PH");
+    cr_assert(p->kind == SR_PLACE_ADMIN1 || p->kind == SR_PLACE_ADMIN2);
+    cr_assert_eq(p->cp_end - p->cp_start, strlen("Nueva Ecija"));
+    sr_arena_reset(a);
+    text = "Police in Columbia arrested two men on Friday.";
+    doc = places_in(g, a, text);
+    p = place_at(doc, text, "Columbia");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_CITY, "Columbia read as %s", p->name);
+}
+
+/* Texas has a town called Canadian; in a Texas story "the Canadian
+ * government" is still Canada's, while "Canadian, Texas" is the town. */
+Test(geo, a_demonym_is_a_town_only_with_its_own_cue)
+{
+    const char *text = "Officials in Houston, Dallas and Austin, Texas, said the Canadian "
+                       "government had sent help.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Canadian");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Canadian read as %s", p->name);
+    cr_assert_str_eq(p->cc, "CA");
+    sr_arena_reset(a);
+    text = "A tornado hit Canadian, Texas, and Pampa, Texas, on Sunday.";
+    doc = places_in(g, a, text);
+    p = place_at(doc, text, "Canadian");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_CITY);
+    cr_assert_str_eq(p->cc, "US");
+}
+
+/* New South Wales spans 141-153.6 E; its towns crowd on the coast near
+ * 151 E. Its point must stay in the middle band of the state, not be
+ * dragged to the coast by cutting its thinly settled west. */
+Test(geo, a_thinly_settled_part_still_counts_for_an_areas_point)
+{
+    const char *text = "Floods hit New South Wales on Monday.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "New South Wales");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_ADMIN1);
+    cr_assert(p->lon > 145.0 && p->lon < 150.0, "lon %f", p->lon);
+    cr_assert(p->lat > -34.5 && p->lat < -30.5, "lat %f", p->lat);
+}
+
+/* Angola has a province called Zaire; in "Ebola struck Zaire in 1976" the
+ * former name of the DR Congo is meant, as the Soviet Union is Russia's. */
+Test(geo, a_former_country_name_is_its_successor_state)
+{
+    const char *text = "Ebola struck Zaire in 1976, when the Soviet Union sent doctors.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Zaire");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Zaire read as %s", p->name);
+    cr_assert_str_eq(p->cc, "CD");
+    p = place_at(doc, text, "Soviet Union");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "RU");
+    cr_assert_eq(p->cp_end - p->cp_start, strlen("Soviet Union"));
 }

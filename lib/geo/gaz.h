@@ -11,7 +11,7 @@
 #define GAZ_MAGIC "SRGAZET\n"
 /* Bump whenever the layout, the normalisation or the data rules change:
  * an older file is then reported stale and rebuilt. */
-#define GAZ_VERSION 8u
+#define GAZ_VERSION 9u
 #define GAZ_MAX_TOKENS 8
 #define GAZ_MAX_KEY 256
 #define GAZ_NONE UINT32_MAX
@@ -104,6 +104,14 @@ size_t gaz_norm_word(const char *s, size_t n, char *out);
 int gaz_norm_name(const char *s, size_t n, char *out, size_t *outlen);
 /* True when w is an Arabic article read as its own word (al, el, as-, ...). */
 bool gaz_is_article(const char *w, size_t n);
+
+/* Moves a country's point (lat, lon: the Factbook's) to the midpoint with
+ * the centre of its largest polygon in the GeoJSON outline at path when
+ * the two agree within 322 km (outline.c says why). False: left as it was. */
+bool gaz_outline_settle(const char *geojson_path, float *lat, float *lon);
+/* Moves (lat, lon) to the midpoint with (lat2, lon2) when the two lie
+ * within 322 km of each other, so it is within 161 km of both. */
+bool gaz_settle_between(float *lat, float *lon, double lat2, double lon2);
 
 /* Look up a key hash; NULL when absent. */
 const gaz_slot *gaz_lookup(const sr_gazetteer *g, uint64_t hash);

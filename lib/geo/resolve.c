@@ -216,13 +216,22 @@ static bool prominent(const gaz_place *p, const candidate *c)
 }
 
 /* The highest prior among a mention's prominent candidates (-inf when
- * none): a town whose prior lies SHADOW_GAP below it is shadowed. */
-static float prominent_prior(const doc_state *d, const mention *m)
+ * none): a town whose prior lies SHADOW_GAP below it is shadowed. When
+ * that candidate is a country's demonym ("the Canadian government" in a
+ * story set in Texas, which has a town called Canadian), the town gets
+ * nothing from the document's other names: an adjective of nationality
+ * is a town only with its own cue ("Canadian, Texas", "the town of"). */
+static float prominent_prior(const doc_state *d, const mention *m, bool *demonym)
 {
     float top = -INFINITY;
-    for (size_t k = 0; k < m->n_cand; k++)
-        if (prominent(&d->g->places[m->cand[k].place], &m->cand[k]))
-            top = fmaxf(top, m->cand[k].prior);
+    *demonym = false;
+    for (size_t k = 0; k < m->n_cand; k++) {
+        const gaz_place *p = &d->g->places[m->cand[k].place];
+        if (prominent(p, &m->cand[k]) && m->cand[k].prior > top) {
+            top = m->cand[k].prior;
+            *demonym = p->kind == SR_PLACE_COUNTRY && m->cand[k].type == GAZ_NAME_DEMONYM;
+        }
+    }
     return top;
 }
 
@@ -236,7 +245,7 @@ static bool shadowed(const doc_state *d, const mention *m, const candidate *c, f
     return top - c->prior >= SHADOW_GAP;
 }
 
-typedef struct evidence { neighbours near; float top; uint32_t total_cc; } evidence;
+typedef struct evidence { neighbours near; float top; bool top_demonym; uint32_t total_cc; } evidence;
 
 static float context_score(const doc_state *d, const mention *m, const candidate *c,
                            const evidence *ev)
@@ -256,7 +265,9 @@ static float context_score(const doc_state *d, const mention *m, const candidate
     }
     local += cooccurrence(d, m, c);
     local += nearby(&ev->near, p);
-    s += shadowed(d, m, c, ev->top) ? SHADOW_WEIGHT * local : local;
+    if (shadowed(d, m, c, ev->top))
+        local *= ev->top_demonym ? 0.0f : SHADOW_WEIGHT;
+    s += local;
     /* A list of states or provinces: each one named makes the next a state
      * rather than a town named after it ("Alaska, Alabama, ... Oregon"). */
     if (cc >= 0 && p->kind == SR_PLACE_ADMIN1)
@@ -314,7 +325,7 @@ static void choose(doc_state *d, mention *m, bool with_context)
     if (!with_context)
         prefer_capital(d, m);
     else
-        gather_neighbours(d, m, &ev.near), ev.top = prominent_prior(d, m);
+        gather_neighbours(d, m, &ev.near), ev.top = prominent_prior(d, m, &ev.top_demonym);
     for (size_t k = 0; k < m->n_cand; k++) {
         candidate *c = &m->cand[k];
         if (!with_context)
