@@ -374,3 +374,33 @@ Test(geo, a_former_country_name_is_its_successor_state)
     cr_assert_str_eq(p->cc, "RU");
     cr_assert_eq(p->cp_end - p->cp_start, strlen("Soviet Union"));
 }
+
+/* Alabama has a town called Egypt. In a story that speaks of the Egyptian
+ * government and Cairo, "their stay in Egypt" is the country even though
+ * the story later moves to towns in Alabama. */
+Test(geo, a_country_spoken_of_elsewhere_is_no_town_of_its_name)
+{
+    const char *text = "The Egyptian government ordered all pigs slaughtered. Passengers "
+                       "arriving at Cairo airport will be watched during their stay in Egypt. "
+                       "In Alabama, cases were found in Cordova and Guntersville, Alabama.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Egypt.");
+    cr_assert_not_null(p);
+    cr_assert_eq(p->kind, SR_PLACE_COUNTRY, "Egypt read as %s (%s)", p->name, p->cc);
+    cr_assert_str_eq(p->cc, "EG");
+}
+
+/* A story set mostly in Georgia names a town the fallback would move to
+ * Georgia; but the town is in Indonesia, which the story names as often,
+ * so it stays where the gazetteer has it. */
+Test(geo, a_town_in_a_country_the_story_names_is_not_moved_to_the_focus_area)
+{
+    const char *text = "Tests on six villagers in the Kabanjahe district of Sumatra in Indonesia "
+                       "came back negative, Indonesia's health minister said. Samples went to "
+                       "the laboratory in Atlanta, Georgia, and Atlanta will report on Friday.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    const sr_place *p = place_at(doc, text, "Kabanjahe");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "ID", "Kabanjahe put in %s (%s)", p->name, p->cc);
+    cr_assert_eq(p->kind, SR_PLACE_CITY);
+}

@@ -220,16 +220,19 @@ static bool prominent(const gaz_place *p, const candidate *c)
  * that candidate is a country's demonym ("the Canadian government" in a
  * story set in Texas, which has a town called Canadian), the town gets
  * nothing from the document's other names: an adjective of nationality
- * is a town only with its own cue ("Canadian, Texas", "the town of"). */
-static float prominent_prior(const doc_state *d, const mention *m, bool *demonym)
+ * is a town only with its own cue ("Canadian, Texas", "the town of").
+ * *country gets the country's index when the top candidate is a country. */
+static float prominent_prior(const doc_state *d, const mention *m, bool *demonym, int *country)
 {
     float top = -INFINITY;
     *demonym = false;
+    *country = -1;
     for (size_t k = 0; k < m->n_cand; k++) {
         const gaz_place *p = &d->g->places[m->cand[k].place];
         if (prominent(p, &m->cand[k]) && m->cand[k].prior > top) {
             top = m->cand[k].prior;
             *demonym = p->kind == SR_PLACE_COUNTRY && m->cand[k].type == GAZ_NAME_DEMONYM;
+            *country = p->kind == SR_PLACE_COUNTRY ? cc_index(p->cc) : -1;
         }
     }
     return top;
@@ -245,7 +248,13 @@ static bool shadowed(const doc_state *d, const mention *m, const candidate *c, f
     return top - c->prior >= SHADOW_GAP;
 }
 
-typedef struct evidence { neighbours near; float top; bool top_demonym; uint32_t total_cc; } evidence;
+typedef struct evidence {
+    neighbours near;
+    float top;
+    bool top_demonym;
+    int top_country;  /* cc index when the top prominent candidate is a country, else -1 */
+    uint32_t total_cc;
+} evidence;
 
 static float context_score(const doc_state *d, const mention *m, const candidate *c,
                            const evidence *ev)
@@ -265,8 +274,13 @@ static float context_score(const doc_state *d, const mention *m, const candidate
     }
     local += cooccurrence(d, m, c);
     local += nearby(&ev->near, p);
+    /* A country's name is a town only with the town's own cue when the
+     * story speaks of that country elsewhere too ("the Egyptian
+     * government", "Cairo airport", then "their stay in Egypt" in a story
+     * that also names Alabama, which has a town called Egypt). */
+    bool country_told = ev->top_country >= 0 && d->cc_count[ev->top_country] > 0;
     if (shadowed(d, m, c, ev->top))
-        local *= ev->top_demonym ? 0.0f : SHADOW_WEIGHT;
+        local *= ev->top_demonym || country_told ? 0.0f : SHADOW_WEIGHT;
     s += local;
     /* A list of states or provinces: each one named makes the next a state
      * rather than a town named after it ("Alaska, Alabama, ... Oregon"). */
@@ -325,7 +339,7 @@ static void choose(doc_state *d, mention *m, bool with_context)
     if (!with_context)
         prefer_capital(d, m);
     else
-        gather_neighbours(d, m, &ev.near), ev.top = prominent_prior(d, m, &ev.top_demonym);
+        gather_neighbours(d, m, &ev.near), ev.top = prominent_prior(d, m, &ev.top_demonym, &ev.top_country);
     for (size_t k = 0; k < m->n_cand; k++) {
         candidate *c = &m->cand[k];
         if (!with_context)
@@ -407,6 +421,30 @@ static uint32_t dominant_admin1(const doc_state *d)
     return at != SIZE_MAX && best >= 3 && best * 2 >= total ? d->adm1[at] : GAZ_NONE;
 }
 
+/* Whether place `p` lies in another country than the story's focus area
+ * and the story names places in that country at least as often as it
+ * names places in the focus area: then the town is corroborated where it
+ * is ("Kabanjahe district of Sumatra in Indonesia" in a story that moves
+ * on to Atlanta, Georgia), not a namesake in a country named in passing. */
+static bool country_named_elsewhere(const doc_state *d, const mention *m, const gaz_place *p,
+                                    uint32_t focus)
+{
+    if (memcmp(d->g->places[focus].cc, p->cc, 2) == 0)
+        return false;
+    size_t in_country = 0, in_focus = 0;
+    for (size_t k = 0; k < d->n_m; k++) {
+        const mention *o = &d->m[k];
+        if (!o->accepted || o->metonym || o->chosen < 0 || o->rep == m->rep)
+            continue;
+        uint32_t op = o->cand[o->chosen].place;
+        if (memcmp(d->g->places[op].cc, p->cc, 2) == 0)
+            in_country++;
+        else if (admin1_of(d->g->places, op) == focus)
+            in_focus++;
+    }
+    return in_country > 0 && in_country >= in_focus;
+}
+
 /* A town the gazetteer does not know is often named for the first time
  * in a story set firmly in one state or province ("Riverton is a
  * community in Coos County, Oregon"). When no candidate lies in that area
@@ -435,7 +473,7 @@ static void fall_back_to_focus(doc_state *d)
         bool inside = false;
         for (size_t k = 0; k < m->n_cand && !inside; k++)
             inside = admin1_of(d->g->places, m->cand[k].place) == focus;
-        if (inside)
+        if (inside || country_named_elsewhere(d, m, p, focus))
             continue;
         uint32_t area = focus;
         size_t best_gap = SIZE_MAX;
