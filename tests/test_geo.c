@@ -404,3 +404,18 @@ Test(geo, a_town_in_a_country_the_story_names_is_not_moved_to_the_focus_area)
     cr_assert_str_eq(p->cc, "ID", "Kabanjahe put in %s (%s)", p->name, p->cc);
     cr_assert_eq(p->kind, SR_PLACE_CITY);
 }
+
+/* Acronyms and institutions named alone are no towns: "UN" is no "Un" in
+ * India, "the White House" no Casablanca (whose name means it), "the
+ * Hospital" no Hospital in Chile; "NYC" still names New York. */
+Test(geo, acronyms_and_institutions_are_not_towns)
+{
+    const char *text = "The UN and the White House said the Hospital would stay open in NYC.";
+    sr_geo_doc *doc = places_in(g, a, text);
+    cr_assert_null(place_at(doc, text, "UN"), "UN read as a place");
+    cr_assert_null(place_at(doc, text, "White House"), "White House read as a place");
+    cr_assert_null(place_at(doc, text, "Hospital"), "Hospital read as a place");
+    const sr_place *p = place_at(doc, text, "NYC");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->cc, "US");
+}

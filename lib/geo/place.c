@@ -157,6 +157,14 @@ static float placeness(doc_state *d, mention *m, const mention *prev_m)
     bool dotted = m->end < d->len && d->text[m->end] == '.';
     if (c.any_abbrev && !contains_prev && !dotted && !is_dotted_abbrev(d, m))
         drop_abbreviations(m);
+    /* "UN", "CDC": a word of two or three capitals is an acronym, not a
+     * town spelt that way ("Un" in India), unless a container places it or
+     * it names a great city ("NYC", "LA"; an alternate name counts a third
+     * of the population). */
+    if (m->first == m->last && (d->tok[m->first].flags & TOK_UPPER) && m->end - m->start <= 3 &&
+        !(c.country || c.admin1 || c.region) && c.max_pop < 300000 && !contains_prev &&
+        m->container < 0)
+        return -9.0f;
     if (c.country || c.admin1 || c.region)
         s += 2.0f;
     s += c.max_pop >= 1000000 ? 1.5f : c.max_pop >= 100000 ? 1.0f : c.max_pop >= 10000 ? 0.5f : 0;
