@@ -1,7 +1,7 @@
 /* The pipeline: a page in, its article, story, places and events stored.
  *
  * This file is the writer: it opens the shared read-only data (gazetteer,
- * dictionaries, ACLED rules) and the store, and stores analysed pages one at
+ * dictionaries, with their ACLED rules) and the store, and stores analysed pages one at
  * a time in the order they came in. Pages are analysed either here, in the
  * calling thread (sr_pipeline_page, or submit with one thread), or by the
  * pool's threads (workers.c); the store is only ever touched from here, so
@@ -29,7 +29,6 @@ struct sr_pipeline {
     sr_store *store;
     sr_gazetteer *gaz;
     sr_code_dict *dict;
-    sr_acled_rules *acled;  /* NULL when the dictionaries come without acled.tsv */
     pl_analyser self;       /* for pages done in the calling thread */
     sr_arena *arena;
     pl_pool *pool;          /* started at the first submit with threads > 1 */
@@ -82,10 +81,7 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
         snprintf(err, errlen, "%s: cannot load the event dictionaries: %s", opt->dict, sr_strerror(e));
         goto fail;
     }
-    char acled[4096];
-    snprintf(acled, sizeof acled, "%s/acled.tsv", opt->dict);
-    sr_acled_rules_load(acled, NULL, &p->acled);
-    if ((e = pl_analyser_init(&p->self, p->dict, p->gaz, p->acled)))
+    if ((e = pl_analyser_init(&p->self, p->dict, p->gaz)))
         goto fail;
     p->arena = sr_arena_new(PL_PAGE_ARENA_MAX);
     p->recent = calloc(RECENT_MAX, sizeof *p->recent);
@@ -118,7 +114,6 @@ sr_err sr_pipeline_close(sr_pipeline *p)
     pl_analyser_fini(&p->self);
     sr_gazetteer_close(p->gaz);
     sr_code_dict_free(p->dict);
-    sr_acled_rules_free(p->acled);
     sr_arena_free(p->arena);
     free(p->recent);
     free(p);
@@ -152,7 +147,7 @@ sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *pg, sr_page_result *res, 
 sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
 {
     if (p->o.threads > 1 && !p->pool && !p->pool_failed) {
-        p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, p->acled, write_page, p);
+        p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, write_page, p);
         p->pool_failed = !p->pool;
     }
     if (p->pool)
