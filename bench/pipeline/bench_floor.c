@@ -2,7 +2,9 @@
  * bench_floor: the floors under the pipeline's speed, on the pages the
  * pipeline benchmark ingests, all loaded in memory first:
  *   - libxml2's bare parse-and-walk of each page (told "UTF-8" when the page
- *     is valid UTF-8, as sitrep tells it), on one thread and on two: no
+ *     is valid UTF-8, as sitrep tells it), on one thread and on two, with
+ *     glibc's malloc and free, and again allocating from the per-thread
+ *     region sitrep's extractor gives libxml2 (lib/extract/xmlarena.c): no
  *     design built on libxml2's HTML parser reads pages faster than this,
  *     so the two-thread figure is the ceiling for `sitrep ingest` on two
  *     cores;
@@ -12,7 +14,7 @@
  *   build/bench/pipeline/bench_floor PAGES_LIST
  *
  * PAGES_LIST has one page path per line (bench_pipeline.sh writes it).
- * Prints "bare1 PAGES_PER_S", "bare2 PAGES_PER_S", "extract1 PAGES_PER_S".
+ * Prints "bare1 PAGES_PER_S", "bare2", "region1", "region2", "extract1".
  */
 #include <pthread.h>
 #include <stdio.h>
