@@ -1,8 +1,8 @@
 /* The pipeline: a page in, its article, story, places and events stored.
  *
  * This file is the writer: it opens the shared read-only data (gazetteer,
- * dictionaries, with their ACLED rules) and the store, and stores analysed pages one at
- * a time in the order they came in. Pages are analysed either here, in the
+ * dictionaries with their ACLED rules) and the store, and stores analysed
+ * pages one at a time in the order they came in. Pages are analysed either here, in the
  * calling thread (sr_pipeline_page, or submit with one thread), or by the
  * pool's threads (workers.c); the store is only ever touched from here, so
  * both ways leave the same store. */
@@ -45,7 +45,6 @@ struct sr_pipeline {
 };
 
 static int load_recent(const sr_store_article *a, void *ctx);
-static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t when, const pl_story_sig *sig);
 static void write_page(void *writer, const sr_page *pg, pl_analysis *an, sr_pipeline_done_fn done, void *ctx);
 static sr_err store_page(sr_pipeline *p, const sr_page *pg, pl_analysis *an, sr_page_result *res,
                          char *err, size_t errlen);
