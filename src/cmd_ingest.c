@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,16 @@ struct run {
 };
 
 static volatile sig_atomic_t stopping;
-static void on_signal(int sig) { stopping = sig; }
+/* The same, for the fetcher: it ends its transfers within a second of a
+ * signal instead of at the next one that finishes (a slow site's can take
+ * minutes). */
+static atomic_bool cancel_fetches;
+
+static void on_signal(int sig)
+{
+    stopping = sig;
+    atomic_store(&cancel_fetches, true);
+}
 
 static int ingest_input(const char *path, void *ctx);
 static void progress(struct run *r, bool force);
@@ -117,7 +127,7 @@ static int run(int argc, char **argv)
         sr_cli_error("%s", err);
         return SR_EXIT_SOME_FAILED;
     }
-    sr_fetch_options fo = {.allow_private = r.allow_private, .host_delay = r.host_delay};
+    sr_fetch_options fo = {.allow_private = r.allow_private, .host_delay = r.host_delay, .cancel = &cancel_fetches};
     r.fetcher = sr_fetcher_new(&fo);
     if (!r.fetcher) {
         sr_cli_error("ingest: out of memory");
@@ -288,7 +298,8 @@ static int ingest_url(struct run *r, const char *url, int depth)
     sr_response res = {0};
     sr_err e = sr_fetch(r->fetcher, url, &res);
     if (e) {
-        fetch_error(url, e, sr_fetcher_message(r->fetcher));
+        if (!stopping)  /* a cancelled fetch is not the site's fault */
+            fetch_error(url, e, sr_fetcher_message(r->fetcher));
         return 1;
     }
     int failed = 0;

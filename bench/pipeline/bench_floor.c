@@ -2,7 +2,9 @@
  * bench_floor: the floors under the pipeline's speed, on the pages the
  * pipeline benchmark ingests, all loaded in memory first:
  *   - libxml2's bare parse-and-walk of each page (told "UTF-8" when the page
- *     is valid UTF-8, as sitrep tells it), on one thread and on two: no
+ *     is valid UTF-8, as sitrep tells it), on one thread and on two, with
+ *     glibc's malloc and free, and again allocating from the per-thread
+ *     region sitrep's extractor gives libxml2 (lib/extract/xmlarena.c): no
  *     design built on libxml2's HTML parser reads pages faster than this,
  *     so the two-thread figure is the ceiling for `sitrep ingest` on two
  *     cores;
@@ -12,13 +14,14 @@
  *   build/bench/pipeline/bench_floor PAGES_LIST
  *
  * PAGES_LIST has one page path per line (bench_pipeline.sh writes it).
- * Prints "bare1 PAGES_PER_S", "bare2 PAGES_PER_S", "extract1 PAGES_PER_S".
+ * Prints "bare1 PAGES_PER_S", "bare2", "region1", "region2", "extract1".
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/HTMLparser.h>
+#include "extract_int.h"  /* sr_xml_arena_begin/end */
 #include "sitrep/extract.h"
 #include "sitrep/util.h"
 
@@ -44,6 +47,7 @@ static size_t walk(xmlNodePtr n)
 
 struct share {
     size_t first, step;
+    bool region;  /* libxml2 allocating from sitrep's per-thread region */
     size_t sink;
 };
 
@@ -51,24 +55,28 @@ static void *bare_share(void *arg)
 {
     struct share *s = arg;
     for (size_t i = s->first; i < n_pages; i += s->step) {
+        if (s->region)
+            sr_xml_arena_begin();
         htmlDocPtr d = htmlReadMemory(pages[i].data, (int)pages[i].len, NULL, pages[i].utf8 ? "UTF-8" : NULL,
                                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                       HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
-        if (d) {
+        if (d)
             s->sink += walk(d->children);
+        if (s->region)
+            sr_xml_arena_end(d);
+        else if (d)
             xmlFreeDoc(d);
-        }
     }
     return NULL;
 }
 
-static double time_bare(int threads)
+static double time_bare(int threads, bool region)
 {
     struct share shares[2];
     pthread_t t[2];
     double t0 = sr_now();
     for (int i = 0; i < threads; i++) {
-        shares[i] = (struct share){(size_t)i, (size_t)threads, 0};
+        shares[i] = (struct share){(size_t)i, (size_t)threads, region, 0};
         pthread_create(&t[i], NULL, bare_share, &shares[i]);
     }
     for (int i = 0; i < threads; i++)
@@ -117,16 +125,21 @@ int main(int argc, char **argv)
     fclose(list);
     xmlInitParser();
     sr_extractor *ex = sr_extractor_new(NULL);
-    double b1 = 1e30, b2 = 1e30, e1 = 1e30;
+    double b1 = 1e30, b2 = 1e30, r1 = 1e30, r2 = 1e30, e1 = 1e30;
     for (int round = 0; round < 3; round++) {
-        double t = time_bare(1);
+        double t = time_bare(1, false);
         b1 = t < b1 ? t : b1;
-        t = time_bare(2);
+        t = time_bare(2, false);
         b2 = t < b2 ? t : b2;
+        t = time_bare(1, true);
+        r1 = t < r1 ? t : r1;
+        t = time_bare(2, true);
+        r2 = t < r2 ? t : r2;
         t = time_extract(ex);
         e1 = t < e1 ? t : e1;
     }
-    printf("pages %zu\nbare1 %.1f\nbare2 %.1f\nextract1 %.1f\n", n_pages, n_pages / b1, n_pages / b2, n_pages / e1);
+    printf("pages %zu\nbare1 %.1f\nbare2 %.1f\nregion1 %.1f\nregion2 %.1f\nextract1 %.1f\n", n_pages, n_pages / b1,
+           n_pages / b2, n_pages / r1, n_pages / r2, n_pages / e1);
     sr_extractor_free(ex);
     for (size_t i = 0; i < n_pages; i++)
         free(pages[i].data);

@@ -32,7 +32,7 @@ sr_extractor *sr_extractor_new(const sr_extract_options *opt)
         ex->opt = *opt;
     if (!ex->opt.max_bytes)
         ex->opt.max_bytes = DEFAULT_MAX_BYTES;
-    xmlInitParser();
+    sr_xml_arena_init();
     /* parse problems are expected on the web; libxml2 must not print them */
     xmlSetGenericErrorFunc(NULL, quiet);
     return ex;
@@ -82,12 +82,15 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
         html = mended.data;
         len = mended.len;
     }
+    sr_xml_arena_begin();
     htmlDocPtr doc = htmlReadMemory(html, (int)len, source_url, charset,
                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                     HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
     sr_buf_free(&mended);
-    if (!doc)
+    if (!doc) {
+        sr_xml_arena_end(NULL);
         return fail(ex, SR_EPARSE, "HTML parser gave up (charset %s)", charset);
+    }
 
     sr_err err = SR_ENOMEM;
     sr_page pg = {.arena = arena, .doc = doc, .base_url = source_url};
@@ -117,7 +120,7 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
         *out = a;
     }
 done:
-    xmlFreeDoc(doc);
+    sr_xml_arena_end(doc);
     return err;
 }
 

@@ -82,4 +82,10 @@ char *sr_node_text(sr_arena *a, xmlNodePtr n);           /* visible text, collap
 bool sr_tag_is(xmlNodePtr n, const char *name);
 const char *sr_attr(xmlNodePtr n, const char *name);     /* no copy; NULL if absent */
 
+/* xmlarena.c: libxml2's allocations of one page come from a per-thread
+ * region; end frees the page's tree (doc may be NULL). */
+void sr_xml_arena_init(void);
+void sr_xml_arena_begin(void);
+void sr_xml_arena_end(xmlDocPtr doc);
+
 #endif

@@ -14,12 +14,10 @@ static void place_hook(void *ctx, const char *sentence, size_t len, sr_code_even
 static void describe(pl_analysis *out, const sr_page *pg, const sr_article *a, sr_arena *arena);
 static const sr_geo_doc *code_events(pl_analyser *an, const sr_article *a, pl_analysis *out);
 
-sr_err pl_analyser_init(pl_analyser *an, const sr_code_dict *dict, const sr_gazetteer *gaz,
-                        const sr_acled_rules *acled)
+sr_err pl_analyser_init(pl_analyser *an, const sr_code_dict *dict, const sr_gazetteer *gaz)
 {
     memset(an, 0, sizeof *an);
     an->gaz = gaz;
-    an->acled = acled;
     an->ex = sr_extractor_new(NULL);
     if (!an->ex || sr_coder_new(&an->coder, dict) != SR_OK) {
         pl_analyser_fini(an);
@@ -314,8 +312,9 @@ static const sr_geo_doc *code_events(pl_analyser *an, const sr_article *a, pl_an
         size_t b0 = sr_utf8_byte_offset(a->text, a->text_len, s0);
         size_t b1 = sr_utf8_byte_offset(a->text, a->text_len, s1);
         e->sentence = sr_arena_strndup(arena, a->text + b0, b1 > b0 ? b1 - b0 : 0);
-        sr_acled_classify(an->acled, e->cameo, e->sentence, e->sentence ? strlen(e->sentence) : 0, e->actor1.code,
-                          e->actor2.code, &e->acled_type, &e->acled_subtype);
+        /* the coder has typed it already, from the lexicon's acled.tsv */
+        e->acled_type = keep(arena, ce->acled_type);
+        e->acled_subtype = keep(arena, ce->acled_subtype);
         /* the coder's details: tolls from the sentence (or the next one),
          * history from the sentence's own date */
         e->fatalities = ce->fatalities.value;

@@ -1,8 +1,8 @@
 /* The pipeline: a page in, its article, story, places and events stored.
  *
  * This file is the writer: it opens the shared read-only data (gazetteer,
- * dictionaries, ACLED rules) and the store, and stores analysed pages one at
- * a time in the order they came in. Pages are analysed either here, in the
+ * dictionaries with their ACLED rules) and the store, and stores analysed
+ * pages one at a time in the order they came in. Pages are analysed either here, in the
  * calling thread (sr_pipeline_page, or submit with one thread), or by the
  * pool's threads (workers.c); the store is only ever touched from here, so
  * both ways leave the same store. */
@@ -17,11 +17,14 @@
  * few days of a large crawl's distinct stories. */
 #define RECENT_MAX 32768
 
+/* What the story search reads of every recent article, apart from the
+ * signatures it reads only for articles that share a place: a scan of a
+ * full ring reads 1 MB, not the 8 MB of the signatures. */
 struct recent {
     uint64_t simhash;
+    uint64_t where;     /* the signature's place mask */
     int64_t story_id;
     int64_t when;
-    pl_story_sig sig;
 };
 
 struct sr_pipeline {
@@ -29,7 +32,6 @@ struct sr_pipeline {
     sr_store *store;
     sr_gazetteer *gaz;
     sr_code_dict *dict;
-    sr_acled_rules *acled;  /* NULL when the dictionaries come without acled.tsv */
     pl_analyser self;       /* for pages done in the calling thread */
     sr_arena *arena;
     pl_pool *pool;          /* started at the first submit with threads > 1 */
@@ -37,6 +39,7 @@ struct sr_pipeline {
     bool in_batch;
     int batch_pages;
     struct recent *recent;
+    pl_story_sig *recent_sig;   /* the signature of recent[i] */
     size_t n_recent, next_recent;
     sr_pipeline_stats stats;
 };
@@ -82,14 +85,12 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
         snprintf(err, errlen, "%s: cannot load the event dictionaries: %s", opt->dict, sr_strerror(e));
         goto fail;
     }
-    char acled[4096];
-    snprintf(acled, sizeof acled, "%s/acled.tsv", opt->dict);
-    sr_acled_rules_load(acled, NULL, &p->acled);
-    if ((e = pl_analyser_init(&p->self, p->dict, p->gaz, p->acled)))
+    if ((e = pl_analyser_init(&p->self, p->dict, p->gaz)))
         goto fail;
     p->arena = sr_arena_new(PL_PAGE_ARENA_MAX);
     p->recent = calloc(RECENT_MAX, sizeof *p->recent);
-    if (!p->arena || !p->recent) {
+    p->recent_sig = calloc(RECENT_MAX, sizeof *p->recent_sig);
+    if (!p->arena || !p->recent || !p->recent_sig) {
         e = SR_ENOMEM;
         goto fail;
     }
@@ -118,9 +119,9 @@ sr_err sr_pipeline_close(sr_pipeline *p)
     pl_analyser_fini(&p->self);
     sr_gazetteer_close(p->gaz);
     sr_code_dict_free(p->dict);
-    sr_acled_rules_free(p->acled);
     sr_arena_free(p->arena);
     free(p->recent);
+    free(p->recent_sig);
     free(p);
     return e;
 }
@@ -152,7 +153,7 @@ sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *pg, sr_page_result *res, 
 sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
 {
     if (p->o.threads > 1 && !p->pool && !p->pool_failed) {
-        p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, p->acled, write_page, p);
+        p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, write_page, p);
         p->pool_failed = !p->pool;
     }
     if (p->pool)
@@ -232,7 +233,8 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
     const struct recent *best = NULL;
     double best_sim = PL_STORY_JOIN;
     for (size_t i = 0; i < p->n_recent; i++) {
-        const struct recent *r = &p->recent[(p->next_recent + RECENT_MAX - p->n_recent + i) % RECENT_MAX];
+        size_t at = (p->next_recent + RECENT_MAX - p->n_recent + i) % RECENT_MAX;
+        const struct recent *r = &p->recent[at];
         if (!r->story_id || r->when < an->when - window)
             continue;
         if (sr_simhash_near(r->simhash, an->row.simhash)) {
@@ -240,9 +242,10 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
             *near = true;
             return SR_OK;
         }
-        if (r->when > an->when + window)
+        /* no place in common: pl_story_similarity would say 0 */
+        if (r->when > an->when + window || !(r->where & an->sig.where))
             continue;
-        double sim = pl_story_similarity(&r->sig, &an->sig);
+        double sim = pl_story_similarity(&p->recent_sig[at], &an->sig);
         if (sim >= best_sim && (!best || sim > best_sim)) {
             best = r;
             best_sim = sim;
@@ -257,7 +260,8 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
 
 static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t when, const pl_story_sig *sig)
 {
-    p->recent[p->next_recent] = (struct recent){simhash, story_id, when, *sig};
+    p->recent[p->next_recent] = (struct recent){simhash, sig->where, story_id, when};
+    p->recent_sig[p->next_recent] = *sig;
     p->next_recent = (p->next_recent + 1) % RECENT_MAX;
     if (p->n_recent < RECENT_MAX)
         p->n_recent++;

@@ -4,7 +4,7 @@
  * but the page and read-only data: the article, its hashes, its places and
  * its events. Any number of analysers run at once, each with its own
  * extractor, coder and arena; the gazetteer mapping, the dictionaries and
- * the ACLED rules are shared and only read.
+ * the ACLED rules within them are shared and only read.
  *
  * The writer (pipeline.c) takes analyses one at a time, in the order the
  * pages came in, and does everything that depends on what came before:
@@ -73,7 +73,6 @@ typedef struct pl_analyser {
     sr_extractor *ex;
     sr_coder *coder;
     const sr_gazetteer *gaz;
-    const sr_acled_rules *acled;
     /* the page being coded, for the coder's place hook */
     sr_arena *arena;
     const char *doc_text;
@@ -82,8 +81,7 @@ typedef struct pl_analyser {
 
 /** Make an analyser in the thread that will use it (libxml2 keeps its error
  *  handlers per thread, and the extractor silences them for its thread). */
-sr_err pl_analyser_init(pl_analyser *an, const sr_code_dict *dict, const sr_gazetteer *gaz,
-                        const sr_acled_rules *acled);
+sr_err pl_analyser_init(pl_analyser *an, const sr_code_dict *dict, const sr_gazetteer *gaz);
 void pl_analyser_fini(pl_analyser *an);
 /** Analyse one page into `out`, allocating from `arena`. */
 void pl_analyse(pl_analyser *an, sr_arena *arena, const sr_page *pg, pl_analysis *out);
@@ -100,7 +98,7 @@ typedef void (*pl_write_fn)(void *writer, const sr_page *pg, pl_analysis *an,
 /** Start `threads` analysers (fewer when some cannot start; NULL when none
  *  can). */
 pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
-                     const sr_acled_rules *acled, pl_write_fn write, void *writer);
+                     pl_write_fn write, void *writer);
 /** Write every submitted page, then stop the threads. NULL is fine. */
 void pl_pool_free(pl_pool *pool);
 sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx);

@@ -42,7 +42,6 @@ struct pl_pool {
     int n_threads, n_ready, n_failed;
     const sr_code_dict *dict;
     const sr_gazetteer *gaz;
-    const sr_acled_rules *acled;
     pl_write_fn write;
     void *writer;
 };
@@ -52,14 +51,13 @@ static void write_finished(pl_pool *pool, bool wait);
 static sr_err copy_page(pl_job *j, const sr_page *pg);
 
 pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
-                     const sr_acled_rules *acled, pl_write_fn write, void *writer)
+                     pl_write_fn write, void *writer)
 {
     pl_pool *pool = calloc(1, sizeof *pool);
     if (!pool)
         return NULL;
     pool->dict = dict;
     pool->gaz = gaz;
-    pool->acled = acled;
     pool->write = write;
     pool->writer = writer;
     pool->n_jobs = (size_t)threads * JOBS_PER_WORKER;
@@ -165,7 +163,7 @@ static void *work(void *arg)
 {
     pl_pool *pool = arg;
     pl_analyser an;
-    sr_err e = pl_analyser_init(&an, pool->dict, pool->gaz, pool->acled);
+    sr_err e = pl_analyser_init(&an, pool->dict, pool->gaz);
     pthread_mutex_lock(&pool->mu);
     if (e)
         pool->n_failed++;
