@@ -115,7 +115,11 @@ static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth)
         sr_node *d = SR_NODE(c);
         if (c->type != XML_ELEMENT_NODE || !d || d->drop == 1 || depth >= MAX_DEPTH)
             continue;
-        if (d->drop == 2 && d->text > visible && d->text > 500 && d->link * 2 < d->text && d->paras >= 2) {
+        /* a wrapper holding nearly the whole page keeps its menus too, so
+         * its link share says nothing then */
+        bool whole = d->text > 10 * visible;
+        if (d->drop == 2 && d->text > visible && d->text > 500 && d->paras >= 2 &&
+            (d->link * 2 < d->text || whole)) {
             d->drop = 0;
             lifted = true;
         } else if (lift_wrappers(c, visible, depth + 1)) {
