@@ -88,7 +88,9 @@ static int name_hint(const char *s, size_t len)
     int strong = 0, any_weak = 0, any_pos = 0, head = 0;
     for (size_t i = 0; i <= len; i++) {
         unsigned char c = i < len ? (unsigned char)s[i] : 0;
-        if (isalnum(c)) {
+        /* camelCase is a word break too: "tagStyle" is not "tags" */
+        bool hump = isupper(c) && n && i > 0 && islower((unsigned char)s[i - 1]);
+        if (isalnum(c) && !hump) {
             if (n + 1 < sizeof w)
                 w[n++] = (char)tolower(c);
             continue;
@@ -100,6 +102,8 @@ static int name_hint(const char *s, size_t len)
             any_pos |= head == 1;
         }
         n = 0;
+        if (hump)
+            w[n++] = (char)tolower(c);
     }
     if (strong)
         return -2;
