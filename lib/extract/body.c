@@ -629,8 +629,8 @@ static bool contains(xmlNodePtr a, xmlNodePtr n)
 
 /* The standfirst: news pages often set the headline and a lead paragraph
  * in a header block before the story's container. When the story was found
- * next to (or just below) the block holding the <h1>, the paragraphs after
- * the <h1> in that block open the story. */
+ * next to (or a few levels below) the block holding the <h1>, the
+ * paragraphs after the <h1> in that block open the story. */
 static void write_lead(writer *w, xmlNodePtr best)
 {
     xmlNodePtr h1 = w->pg->title_node;
@@ -638,7 +638,7 @@ static void write_lead(writer *w, xmlNodePtr best)
         return;
     xmlNodePtr head = NULL;
     xmlNodePtr a = best;
-    for (int up = 0; a && a != w->pg->body && up < 3 && !head; up++, a = a->parent)
+    for (int up = 0; a && a != w->pg->body && up < 5 && !head; up++, a = a->parent)
         for (xmlNodePtr s = a->prev; s && !head; s = s->prev)
             if (s->type == XML_ELEMENT_NODE && contains(s, h1))
                 head = s;
@@ -650,9 +650,14 @@ static void write_lead(writer *w, xmlNodePtr best)
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth)
 {
     for (xmlNodePtr c = n->children; c && depth < 16; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || !SR_NODE(c) || SR_NODE(c)->drop)
+        if (c->type != XML_ELEMENT_NODE || !SR_NODE(c))
             continue;
         sr_node *d = SR_NODE(c);
+        if (d->drop) {
+            /* a headline set inside a breadcrumb bar: the lead follows the bar */
+            after |= contains(c, h1);
+            continue;
+        }
         if (c == h1 || contains(c, h1)) {
             after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
             continue;
