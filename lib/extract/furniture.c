@@ -300,6 +300,7 @@ static bool has_furniture_phrase(const char *s, size_t n)
 }
 
 static bool is_credit_line(const char *s, size_t n);
+static bool ends_with_credit(const char *s, size_t n);
 
 bool sr_furniture_line(const char *s, size_t n)
 {
@@ -310,6 +311,8 @@ bool sr_furniture_line(const char *s, size_t n)
     if (n == 0)
         return true;
     if (has_furniture_phrase(s, n))
+        return true;
+    if (n <= 300 && ends_with_credit(s, n))
         return true;
     if (n > 100)
         return false;
@@ -353,4 +356,40 @@ static bool is_credit_line(const char *s, size_t n)
         }
     }
     return false;
+}
+
+/* A caption set as a paragraph of the body ends with its picture's credit:
+ * "... im Überblick. (Foto: Getty)", "... in Bremen. © CAE", "... | ©
+ * Augusta National/Getty Images". A story's sentence does not end so. */
+static bool ends_with_credit(const char *s, size_t n)
+{
+    static const char *const words[] = {"foto", "fotos", "photo", "photos", "bild", "bilder",
+                                        "image", "imagen", "picture", "photograph", "credit",
+                                        "crédit", "credito", "crédito", "foto/video", NULL};
+    if (n > 1 && s[n - 1] == '.' && s[n - 2] == ')')
+        n--;
+    if (n && s[n - 1] == ')') {
+        const char *open = NULL;
+        for (size_t i = n - 1; i-- > 0 && n - i < 80;)
+            if (s[i] == '(') {
+                open = s + i + 1;
+                break;
+            }
+        for (int i = 0; open && words[i]; i++) {
+            size_t k = strlen(words[i]);
+            if (!strncasecmp(open, words[i], k) && (open[k] == ':' || open[k] == ' '))
+                return true;
+        }
+    }
+    /* "© Name" closing the line, the copyright sign after the caption's text */
+    const char *c = NULL;
+    for (size_t i = n > 70 ? n - 70 : 0; i + 1 < n; i++)
+        if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA9)
+            c = s + i;
+    if (!c || c == s)
+        return false;
+    for (const char *p = c; p < s + n - 1; p++)
+        if ((*p == '.' || *p == '!' || *p == '?') && p[1] == ' ')
+            return false;   /* a sentence follows the sign */
+    return true;
 }
