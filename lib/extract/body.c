@@ -238,11 +238,14 @@ static int never_content(xmlNodePtr n, const attrs *at)
 /* Class/id words, and what the element itself says: <aside> is usually a
  * sidebar but some sites wrap the story in one; itemprop=articleBody is the
  * publisher naming the story. */
-static int element_hint(xmlNodePtr n, const attrs *at)
+static int element_hint(xmlNodePtr n, const attrs *at, bool *lead)
 {
+    *lead = at->itemprop && !strcasecmp(at->itemprop, "description");
     if (at->itemprop && !strcasecmp(at->itemprop, "articleBody"))
         return 1;
-    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id) : 0;
+    bool named = false;
+    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id, &named) : 0;
+    *lead |= named;
     if (h == 0 && sr_tag_is(n, "aside"))
         return -1;
     return h;
@@ -337,8 +340,11 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         attrs at;
         read_attrs(n, &at);
         d->drop = (uint8_t)never_content(n, &at);
-        if (!d->drop && n != sc->pg->body)
-            d->hint = (int8_t)element_hint(n, &at);
+        if (!d->drop && n != sc->pg->body) {
+            bool lead;
+            d->hint = (int8_t)element_hint(n, &at, &lead);
+            d->lead = lead;
+        }
     }
     d->text = d->link = d->commas = d->paras = d->para_text = d->replies = 0;
     d->thread = 0;
@@ -662,11 +668,13 @@ static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, 
             after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
             continue;
         }
-        if (!after)
+        if (!after || d->hint < -1 || (d->hint == -1 && !d->lead))
             continue;
-        if (sr_tag_is(c, "p") && d->text >= 60 && d->link * 10 < d->text * 3 && d->hint >= 0)
+        const char *t = (const char *)c->name;
+        bool block = d->is_para || !strcmp(t, "p") || !strcmp(t, "h2") || !strcmp(t, "h3");
+        if (block && d->text >= 60 && d->link * 10 < d->text * 3)
             write_node(w, c, 0);
-        else if (!d->is_para && d->hint >= 0)
+        else if (!d->is_para)
             lead_paragraphs(w, c, h1, after, depth + 1);
     }
     return after;
@@ -741,8 +749,9 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     if (!d || d->drop)
         return;
     const char *t = (const char *)n->name;
-    /* a boilerplate-named element is skipped unless it holds much of the story */
-    if (d->hint < 0 && d->text * 4 < w->root_text)
+    /* a boilerplate-named element is skipped unless it holds much of the
+     * story, or is a teaser-named standfirst before the story's paragraphs */
+    if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2))
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */

@@ -23,6 +23,7 @@ typedef struct sr_node {
     uint8_t is_para;    /* a paragraph for scoring: p, pre, td, blockquote, a div of text */
     uint8_t thread;     /* a list of reader comments: its items each carry a "reply" control */
     uint8_t has_h1;     /* 1: an <h1> below (or this is one), 2: an <h2> */
+    uint8_t lead;       /* class/id/itemprop name a standfirst ("teaser", "intro", "description") */
     uint16_t replies;   /* "reply" controls below */
     float score;
 } sr_node;
@@ -65,7 +66,7 @@ bool sr_furniture_line(const char *s, size_t n);
 bool sr_is_duration(const char *s, size_t n);
 /* -2 boilerplate words, -3 the same beside an article word ("article paywall"),
  * -1 weaker ones without an article word, +1 article, 0 neither */
-int sr_class_hint(const xmlChar *cls, const xmlChar *id);
+int sr_class_hint(const xmlChar *cls, const xmlChar *id, bool *lead);   /* lead: a standfirst word */
 
 /* text helpers (textutil.c) */
 typedef struct sr_textbuf {

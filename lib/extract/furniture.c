@@ -35,6 +35,23 @@ static const char *const pos_prefix[] = {
     "article", "content", "entry", "story", "post", "text", "body", "prose", "main",
     "blog", "hentry", "instapaper", "news", "paragraph", "richtext", "rtf", NULL};
 
+/* Words that name a story's standfirst (lead, teaser, summary, in the
+ * languages the sites use). A teaser is boilerplate among other stories'
+ * teasers, but the one right after the headline opens the story. */
+static const char *const lead_words[] = {
+    "lead", "lede", "intro", "standfirst", "summary", "teaser", "excerpt", "subtitle",
+    "subheadline", "subheading", "subline", "abstract", "description", "deck", "dek", "sommario",
+    "bajada", "copete", "sumario", "entradilla", "chapo", "chapeau", "vorspann", "anriss",
+    "einleitung", "leadtext", "teasertext", "introtext", NULL};
+
+static bool lead_word(const char *w, size_t n)
+{
+    for (int i = 0; lead_words[i]; i++)
+        if (strlen(lead_words[i]) == n && !memcmp(w, lead_words[i], n))
+            return true;
+    return false;
+}
+
 static bool has_prefix(const char *const *list, const char *w, size_t n)
 {
     for (int i = 0; list[i]; i++) {
@@ -75,7 +92,7 @@ static bool whole_name(const char *s, size_t n, const char *w)
 /* One name: a strong word anywhere decides; otherwise the last word, the
  * head of the compound ("entry-meta" is meta, "post-content" is content),
  * then the others. */
-static int name_hint(const char *s, size_t len)
+static int name_hint(const char *s, size_t len, bool *lead)
 {
     if ((len > 9 && !strncasecmp(s, "category-", 9)) || (len > 4 && !strncasecmp(s, "tag-", 4)) ||
         (len > 5 && !strncasecmp(s, "tags-", 5)))
@@ -96,6 +113,7 @@ static int name_hint(const char *s, size_t len)
             continue;
         }
         if (n) {
+            *lead |= lead_word(w, n);
             head = word_hint(w, n);
             strong |= head == -2;
             any_weak |= head == -1;
@@ -112,7 +130,7 @@ static int name_hint(const char *s, size_t len)
     return any_weak && !any_pos ? -1 : any_pos;
 }
 
-static void hint_of(const char *s, int *strong, int *weak, int *pos)
+static void hint_of(const char *s, int *strong, int *weak, int *pos, bool *lead)
 {
     while (*s) {
         while (*s == ' ' || *s == '\t' || *s == '\n')
@@ -121,7 +139,7 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos)
         while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
             n++;
         if (n) {
-            int h = name_hint(s, n);
+            int h = name_hint(s, n, lead);
             *strong |= h == -2;
             *weak |= h == -1;
             *pos |= h == 1;
@@ -130,13 +148,14 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos)
     }
 }
 
-int sr_class_hint(const xmlChar *cls, const xmlChar *id)
+int sr_class_hint(const xmlChar *cls, const xmlChar *id, bool *lead)
 {
     int strong = 0, weak = 0, pos = 0;
+    *lead = false;
     if (cls)
-        hint_of((const char *)cls, &strong, &weak, &pos);
+        hint_of((const char *)cls, &strong, &weak, &pos, lead);
     if (id)
-        hint_of((const char *)id, &strong, &weak, &pos);
+        hint_of((const char *)id, &strong, &weak, &pos, lead);
     if (strong)
         return pos ? -3 : -2;
     if (weak && !pos)
