@@ -31,6 +31,7 @@ typedef struct writer {
     const char *last_para;
     size_t n_paras;
     xmlNodePtr headline;     /* the page's headline element, if found */
+    size_t lead_len;         /* bytes of text from the standfirst outside the container */
 } writer;
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
@@ -50,6 +51,7 @@ static bool contains(xmlNodePtr a, xmlNodePtr n);
 static bool next_story_after(xmlNodePtr n);
 static void write_article(writer *w, xmlNodePtr best);
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth);
+static void lead_block(writer *w, xmlNodePtr c, int depth);
 static void collect_media(sr_page *pg, xmlNodePtr best);
 
 sr_err sr_body_extract(sr_page *pg)
@@ -152,7 +154,7 @@ static void whole_page_check(writer *w, xmlNodePtr body)
     all.root_text = SR_NODE(body)->text;
     write_node(&all, body, 0);
     flush(&all);
-    if (all.text.p && (double)w->text.len < 0.7 * (double)all.text.len)
+    if (all.text.p && (double)(w->text.len - w->lead_len) < 0.7 * (double)all.text.len)
         *w = all;
 }
 
@@ -639,18 +641,26 @@ static bool contains(xmlNodePtr a, xmlNodePtr n)
  * paragraphs after the <h1> in that block open the story. */
 static void write_lead(writer *w, xmlNodePtr best)
 {
-    xmlNodePtr h1 = w->pg->title_node;
+    /* the headline that matches the title; the first <h1> may be the logo */
+    xmlNodePtr h1 = w->headline ? w->headline : w->pg->title_node;
     if (!h1 || contains(best, h1))
         return;
-    xmlNodePtr head = NULL;
-    xmlNodePtr a = best;
-    for (int up = 0; a && a != w->pg->body && up < 5 && !head; up++, a = a->parent)
+    xmlNodePtr head = NULL, a = best;
+    for (int up = 0; a && a != w->pg->body && up < 5; up++, a = a->parent) {
         for (xmlNodePtr s = a->prev; s && !head; s = s->prev)
             if (s->type == XML_ELEMENT_NODE && contains(s, h1))
                 head = s;
+        if (head)
+            break;
+    }
     if (!head || !SR_NODE(head) || SR_NODE(head)->drop || SR_NODE(head)->text > 1500)
         return;
     lead_paragraphs(w, head, h1, false, 0);
+    /* the standfirst may stand in a block of its own between the headline's
+     * block and the story's */
+    for (xmlNodePtr s = head->next; s && s != a; s = s->next)
+        if (s->type == XML_ELEMENT_NODE && SR_NODE(s) && SR_NODE(s)->text <= 1500)
+            lead_block(w, s, 0);
 }
 
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth)
@@ -658,26 +668,35 @@ static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, 
     for (xmlNodePtr c = n->children; c && depth < 16; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || !SR_NODE(c))
             continue;
-        sr_node *d = SR_NODE(c);
-        if (d->drop) {
+        if (SR_NODE(c)->drop) {
             /* a headline set inside a breadcrumb bar: the lead follows the bar */
             after |= contains(c, h1);
             continue;
         }
-        if (c == h1 || contains(c, h1)) {
+        if (c == h1 || contains(c, h1))
             after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
-            continue;
-        }
-        if (!after || d->hint < -1 || (d->hint == -1 && !d->lead))
-            continue;
-        const char *t = (const char *)c->name;
-        bool block = d->is_para || !strcmp(t, "p") || !strcmp(t, "h2") || !strcmp(t, "h3");
-        if (block && d->text >= 60 && d->link * 10 < d->text * 3)
-            write_node(w, c, 0);
-        else if (!d->is_para)
-            lead_paragraphs(w, c, h1, after, depth + 1);
+        else if (after)
+            lead_block(w, c, depth + 1);
     }
     return after;
+}
+
+/* A block after the headline: a paragraph (or a subheadline) of some length
+ * that is not links is the standfirst; a teaser name does not condemn it. */
+static void lead_block(writer *w, xmlNodePtr c, int depth)
+{
+    sr_node *d = SR_NODE(c);
+    if (c->type != XML_ELEMENT_NODE || !d || d->drop || depth >= 16 || d->hint < -1 ||
+        (d->hint == -1 && !d->lead))
+        return;
+    const char *t = (const char *)c->name;
+    bool block = d->is_para || !strcmp(t, "p") || !strcmp(t, "h2") || !strcmp(t, "h3");
+    if (block && d->text >= 60 && d->link * 10 < d->text * 3) {
+        write_node(w, c, 0);
+    } else if (!d->is_para) {
+        for (xmlNodePtr k = c->children; k; k = k->next)
+            lead_block(w, k, depth + 1);
+    }
 }
 
 /* A sibling under an <h1> of its own that is not the page's headline is
@@ -691,6 +710,8 @@ static void write_article(writer *w, xmlNodePtr best)
 {
     w->root_text = SR_NODE(best)->text;
     write_lead(w, best);
+    flush(w);
+    w->lead_len = w->text.len;
     xmlNodePtr parent = best->parent;
     if (!parent || parent == w->pg->body->parent || parent->type != XML_ELEMENT_NODE) {
         write_node(w, best, 0);
