@@ -101,6 +101,7 @@ sr_err sr_body_extract(sr_page *pg)
         from_json_ld(&w, pg->ld_body);   /* the page draws its story with script */
     pg->art->text = w.text.p;
     pg->art->text_len = w.text.len;
+    sr_article_nfc(pg->arena, pg->art);
     if (best)
         collect_media(pg, best);
     return SR_OK;

@@ -82,5 +82,6 @@ char *sr_collapse(sr_arena *a, const char *s);            /* trimmed, whitespace
 char *sr_node_text(sr_arena *a, xmlNodePtr n);           /* visible text, collapsed */
 bool sr_tag_is(xmlNodePtr n, const char *name);
 const char *sr_attr(xmlNodePtr n, const char *name);     /* no copy; NULL if absent */
+void sr_article_nfc(sr_arena *arena, sr_article *a);   /* text to Unicode NFC */
 
 #endif
