@@ -287,6 +287,20 @@ static const char *const furniture_phrases[] = {
     "bookmark the permalink", "this entry was posted in", "bloggern gefällt das",
     "bloggers like this", "must be logged in", "müssen sich einloggen", "musst eingeloggt sein",
     "nicht eingeloggt", "keine kommentare", "no comments yet",
+    /* subscription and donation pitches */
+    "cancel anytime", "cancel at any time", "jederzeit kündbar", "cancela cuando quieras",
+    "résiliable à tout moment", "wählen sie ihren zugang", "zapraszamy do subskrypcji",
+    "do subskrypcji", "jede kleine spende",
+    "make a donation", "donate now", "jetzt spenden", "gefällt dir unser", "gefällt ihnen unser",
+    "nuestro canal de youtube", "our youtube channel", "unseren youtube-kanal", "submit your letter",
+    /* copyright and disclaimer notices */
+    "chroniony prawem autorskim", "angaben ohne gewähr", "does not offer medical advice",
+    "not responsible for the opinions",
+    /* pointers to more stories, wherever the phrase stands */
+    "könnte dich auch interessieren", "könnte sie auch interessieren",
+    "könnten dich auch interessieren", "könnten sie auch interessieren",
+    "you may also like", "you might also like", "también te puede interesar",
+    "potrebbe interessarti", "pourrait vous intéresser",
     NULL};
 
 /* Phrases that make a line of at most 40 bytes page furniture: reading
