@@ -333,6 +333,10 @@ static bool has_furniture_phrase(const char *s, size_t n)
 }
 
 static bool is_credit_line(const char *s, size_t n);
+static bool follow_call(const char *s, size_t n);
+static bool disguised(const char *s, size_t n);
+static bool site_link(const char *s, size_t n);
+static bool source_line(const char *s, size_t n);
 static bool ends_with_credit(const char *s, size_t n);
 
 bool sr_furniture_line(const char *s, size_t n)
@@ -345,11 +349,14 @@ bool sr_furniture_line(const char *s, size_t n)
         return true;
     if (has_furniture_phrase(s, n))
         return true;
-    if (n <= 300 && ends_with_credit(s, n))
+    if (n <= 300 && (ends_with_credit(s, n) || follow_call(s, n)))
+        return true;
+    if (n <= 600 && disguised(s, n))
         return true;
     if (n > 100)
         return false;
-    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n) || is_credit_line(s, n))
+    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n) || is_credit_line(s, n) ||
+        site_link(s, n) || source_line(s, n))
         return true;
     for (int i = 0; furniture_starts[i]; i++) {
         size_t k = strlen(furniture_starts[i]);
@@ -425,4 +432,81 @@ static bool ends_with_credit(const char *s, size_t n)
         if ((*p == '.' || *p == '!' || *p == '?') && p[1] == ' ')
             return false;   /* a sentence follows the sign */
     return true;
+}
+
+/* "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner": a call to
+ * follow the site on a social network. */
+static bool follow_call(const char *s, size_t n)
+{
+    static const char *const calls[] = {"follow ", "folgen sie ", "folge ", "folgt ", "suivez ",
+                                        "síguenos", "siguenos", "seguici", "obserwuj", NULL};
+    static const char *const networks[] = {"twitter", "facebook", "instagram", "tiktok",
+                                           "linkedin", "telegram", "youtube", "mastodon", NULL};
+    bool call = false;
+    for (int i = 0; calls[i] && !call; i++)
+        call = !strncasecmp(s, calls[i], strlen(calls[i]));
+    if (!call)
+        return false;
+    char buf[304];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    for (int i = 0; networks[i]; i++)
+        if (strcasestr(buf, networks[i]))
+            return true;
+    return false;
+}
+
+/* Words that mix Latin and Cyrillic letters ("Yоur соntеnt" with
+ * Cyrillic о and е) are an advertisement disguised from filters, never
+ * prose: two such words condemn the line. */
+static bool disguised(const char *s, size_t n)
+{
+    int mixed = 0;
+    bool latin = false, cyr = false;
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char c = i < n ? (unsigned char)s[i] : ' ';
+        if (isalpha(c)) {
+            latin = true;
+        } else if (c >= 0xD0 && c <= 0xD3) {
+            cyr = true;
+            i++;
+        } else if (c < 0x80 || c >= 0xC0) {
+            mixed += latin && cyr;
+            latin = cyr = false;
+        }
+    }
+    return mixed >= 2;
+}
+
+/* A link's name alone on a line: the site's contact, legal and
+ * navigation pages ("Kontakt", "Impressum", "Privacy Policy"). */
+static bool site_link(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "kontakt", "contact", "contact us", "impressum", "imprint", "datenschutz",
+        "datenschutzerklärung", "privacy", "privacy policy", "terms of use", "terms of service",
+        "terms and conditions", "agb", "sitemap", "startseite", "home", "homepage", "menu", "menü",
+        "suche", "search", "login", "anmelden", "registrieren", "register", "mentions légales",
+        "aviso legal", "contacto", "política de privacidad", "note legali", "cookie policy",
+        "cookies", "accessibility", "barrierefreiheit", NULL};
+    if (n && s[n - 1] == ':')
+        n--;
+    for (int i = 0; names[i]; i++)
+        if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
+            return true;
+    return false;
+}
+
+/* "Quelle: Landesregierung", "Source: Reuters": the source named after a
+ * story, a line of its own. */
+static bool source_line(const char *s, size_t n)
+{
+    static const char *const marks[] = {"quelle:", "quellen:", "source:", "sources:", "fuente:",
+                                        "fuentes:", "fonte:", "źródło:", "Źródło:", "bron:", NULL};
+    if (n > 80)
+        return false;
+    for (int i = 0; marks[i]; i++)
+        if (!strncasecmp(s, marks[i], strlen(marks[i])))
+            return true;
+    return false;
 }
