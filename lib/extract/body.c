@@ -744,6 +744,10 @@ static bool furniture_container(writer *w, xmlNodePtr n)
     float ld = (float)d->link / (float)d->text;
     if (!strcmp(t, "ul") || !strcmp(t, "ol"))
         return ld > 0.5f;
+    /* a block whose story paragraphs hold a third of its text is not
+     * furniture as a whole: its link lists go one by one */
+    if (d->para_text * 3 >= d->text)
+        return false;
     if (!strcmp(t, "div") || !strcmp(t, "section") || !strcmp(t, "table") || !strcmp(t, "header"))
         return (ld > 0.5f && d->text < 2000) || (ld > 0.33f && d->paras == 0 && d->text < 300);
     return false;
@@ -773,8 +777,9 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     const char *t = (const char *)n->name;
     /* a boilerplate-named element is skipped unless it holds much of the
      * story, or is a teaser-named standfirst before the story's paragraphs */
-    if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2))
+    if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2)) {
         return;
+    }
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
     if (d->thread)

@@ -286,7 +286,9 @@ static const char *const furniture_phrases[] = {
     /* blog and comment chrome */
     "bookmark the permalink", "this entry was posted in", "bloggern gefällt das",
     "bloggers like this", "must be logged in", "müssen sich einloggen", "musst eingeloggt sein",
-    "nicht eingeloggt", "keine kommentare", "no comments yet",
+    "nicht eingeloggt", "keine kommentare", "no comments yet", "kommentare geschlossen",
+    "comments are closed", "comments closed", "commentaires fermés", "comentarios cerrados",
+    "accéder en illimité", "accès illimité", "unlimited access", "acceso ilimitado",
     /* subscription and donation pitches */
     "cancel anytime", "cancel at any time", "jederzeit kündbar", "cancela cuando quieras",
     "résiliable à tout moment", "wählen sie ihren zugang", "zapraszamy do subskrypcji",
