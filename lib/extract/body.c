@@ -249,6 +249,11 @@ static int element_hint(xmlNodePtr n, const attrs *at, bool *lead)
     bool named = false;
     int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id, &named) : 0;
     *lead |= named;
+    /* the author's box names its person with itemprop=author, whatever
+     * content words its classes carry */
+    if (at->itemprop && (strcasestr(at->itemprop, "author") || strcasestr(at->itemprop, "creator")) &&
+        h >= 0)
+        return -1;
     if (h == 0 && sr_tag_is(n, "aside"))
         return -1;
     return h;

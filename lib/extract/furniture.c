@@ -20,7 +20,7 @@ static const char *const strong_prefix[] = {
 /* Weaker: boilerplate unless an article word is there too. */
 static const char *const weak_prefix[] = {
     "banner", "popup", "modal", "overlay", "login", "widget", "pager", "menu", "toolbar",
-    "shoutbox", "skyscraper", "author", "tags", "topics", "keywords", "rss", "print",
+    "shoutbox", "skyscraper", "author", "autor", "auteur", "tags", "topics", "keywords", "rss", "print",
     "teaser", "nextprev", "prevnext", "postmeta", "entrymeta", "meta", "copyright", "credit",
     "caption", "visuallyhidden", "sronly", "screenreader", "skip", "timestamp", "published",
     "player", "duration", "playlist", "carousel", "more", "follow", "contact", "legal",
