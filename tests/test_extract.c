@@ -419,10 +419,10 @@ Test(extract, a_page_swallowed_by_an_unclosed_noscript_is_read)
     LACKS(a, "Weather");
 }
 
-Test(extract, camel_case_class_words_are_words)
+Test(extract, a_class_word_is_read_whole)
 {
-    /* "tagStyle" is not a tag list, "contentSidebar" is a sidebar */
-    sr_article *a = article("camel_case_classes.html");
+    /* "tagStyle" is not a tag list; "sidebarBox" is a sidebar */
+    sr_article *a = article("class_words.html");
     HAS(a, "Rescue teams reached the village");
     HAS(a, "The road is expected to reopen on Thursday.");
     LACKS(a, "Most read this week");

@@ -52,6 +52,7 @@ static bool next_story_after(xmlNodePtr n);
 static void write_article(writer *w, xmlNodePtr best);
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth);
 static void lead_block(writer *w, xmlNodePtr c, int depth);
+static bool dated(xmlNodePtr n);
 static void collect_media(sr_page *pg, xmlNodePtr best);
 
 sr_err sr_body_extract(sr_page *pg)
@@ -698,11 +699,29 @@ static void lead_block(writer *w, xmlNodePtr c, int depth)
     const char *t = (const char *)c->name;
     bool block = d->is_para || !strcmp(t, "p") || !strcmp(t, "h2") || !strcmp(t, "h3");
     if (block && d->text >= 60 && d->link * 10 < d->text * 3) {
-        write_node(w, c, 0);
+        if (!dated(c))
+            write_node(w, c, 0);
     } else if (!d->is_para) {
         for (xmlNodePtr k = c->children; k; k = k->next)
             lead_block(w, k, depth + 1);
     }
+}
+
+/* A line that opens with a date ("2017-03-10 09:58 Source: ...") is the
+ * story's metadata, not its standfirst. */
+static bool dated(xmlNodePtr n)
+{
+    char buf[24];
+    size_t len = 0;
+    short_text(n, buf, sizeof buf, &len, 0);
+    const char *s = buf;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    size_t k = 0;
+    while (isdigit((unsigned char)s[k]))
+        k++;
+    return k >= 1 && k <= 4 && (s[k] == '-' || s[k] == '.' || s[k] == '/') &&
+           isdigit((unsigned char)s[k + 1]);
 }
 
 /* A sibling under an <h1> of its own that is not the page's headline is
@@ -782,9 +801,8 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     const char *t = (const char *)n->name;
     /* a boilerplate-named element is skipped unless it holds much of the
      * story, or is a teaser-named standfirst before the story's paragraphs */
-    if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2)) {
+    if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2))
         return;
-    }
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */
     if (d->thread)

@@ -20,7 +20,7 @@ static const char *const strong_prefix[] = {
 /* Weaker: boilerplate unless an article word is there too. */
 static const char *const weak_prefix[] = {
     "banner", "popup", "modal", "overlay", "login", "widget", "pager", "menu", "toolbar",
-    "shoutbox", "skyscraper", "author", "autor", "auteur", "tags", "topics", "keywords", "rss", "print",
+    "shoutbox", "skyscraper", "author", "autor", "auteur", "rss", "print",
     "teaser", "nextprev", "prevnext", "postmeta", "entrymeta", "meta", "copyright", "credit",
     "caption", "visuallyhidden", "sronly", "screenreader", "skip", "timestamp", "published",
     "player", "duration", "playlist", "carousel", "more", "follow", "contact", "legal",
@@ -31,6 +31,8 @@ static const char *const neg_exact[] = {
     "ad", "ads", "adv", "advertisement", "dfp", "aside", "hide", "hidden", "top", "extra",
     "promoted", "cta", "nav", "share", "tools", "jump", "sr-only", "visually-hidden",
     "screen-reader-text", "ad-container", "ad-wrapper", "ad-slot", "adsbygoogle", NULL};
+/* Weak words that must stand whole: "tags" but not "tagStyle". */
+static const char *const weak_words[] = {"tags", "tag", "topics", "keywords", NULL};
 static const char *const pos_prefix[] = {
     "article", "content", "entry", "story", "post", "text", "body", "prose", "main",
     "blog", "hentry", "instapaper", "news", "paragraph", "richtext", "rtf", NULL};
@@ -48,6 +50,14 @@ static bool lead_word(const char *w, size_t n)
 {
     for (int i = 0; lead_words[i]; i++)
         if (strlen(lead_words[i]) == n && !memcmp(w, lead_words[i], n))
+            return true;
+    return false;
+}
+
+static bool has_word(const char *const *list, const char *w, size_t n)
+{
+    for (int i = 0; list[i]; i++)
+        if (strlen(list[i]) == n && !memcmp(w, list[i], n))
             return true;
     return false;
 }
@@ -72,7 +82,7 @@ static int word_hint(const char *w, size_t n)
         return 0;
     if (has_prefix(strong_prefix, w, n))
         return -2;
-    if (has_prefix(weak_prefix, w, n))
+    if (has_prefix(weak_prefix, w, n) || has_word(weak_words, w, n))
         return -1;
     if (has_prefix(pos_prefix, w, n))
         return 1;
@@ -105,9 +115,7 @@ static int name_hint(const char *s, size_t len, bool *lead)
     int strong = 0, any_weak = 0, any_pos = 0, head = 0;
     for (size_t i = 0; i <= len; i++) {
         unsigned char c = i < len ? (unsigned char)s[i] : 0;
-        /* camelCase is a word break too: "tagStyle" is not "tags" */
-        bool hump = isupper(c) && n && i > 0 && islower((unsigned char)s[i - 1]);
-        if (isalnum(c) && !hump) {
+        if (isalnum(c)) {
             if (n + 1 < sizeof w)
                 w[n++] = (char)tolower(c);
             continue;
@@ -120,8 +128,6 @@ static int name_hint(const char *s, size_t len, bool *lead)
             any_pos |= head == 1;
         }
         n = 0;
-        if (hump)
-            w[n++] = (char)tolower(c);
     }
     if (strong)
         return -2;
@@ -235,6 +241,7 @@ static const char *const furniture_starts[] = {
     "sie könnten auch an", "(noch keine bewertung", "crédits photos", "crédit photo", "category:",
     "category :", "categories:", "kategorie:", "kategorien:", "schlagwörter", "release date:",
     "posted on", "published on", "veröffentlicht am", "erstellt am", "last updated", "updated on",
+    "last modified",
     "zuletzt aktualisiert", "you might be interested", "rate this article",
     "à lire aussi", "lire la suite", "voir aussi", "sur le même sujet", "commentaires",
     "leer más", "te puede interesar", "comentarios", "leggi anche", "condividi",
@@ -289,6 +296,7 @@ static const char *const furniture_phrases[] = {
     "nicht eingeloggt", "keine kommentare", "no comments yet", "kommentare geschlossen",
     "comments are closed", "comments closed", "commentaires fermés", "comentarios cerrados",
     "accéder en illimité", "accès illimité", "unlimited access", "acceso ilimitado",
+    "instant access to",
     /* subscription and donation pitches */
     "cancel anytime", "cancel at any time", "jederzeit kündbar", "cancela cuando quieras",
     "résiliable à tout moment", "wählen sie ihren zugang", "zapraszamy do subskrypcji",
@@ -490,7 +498,7 @@ static bool site_link(const char *s, size_t n)
         "terms and conditions", "agb", "sitemap", "startseite", "home", "homepage", "menu", "menü",
         "suche", "search", "login", "anmelden", "registrieren", "register", "mentions légales",
         "aviso legal", "contacto", "política de privacidad", "note legali", "cookie policy",
-        "cookies", "accessibility", "barrierefreiheit", NULL};
+        "cookies", "accessibility", "barrierefreiheit", "permalink", "permalien", NULL};
     if (n && s[n - 1] == ':')
         n--;
     for (int i = 0; names[i]; i++)
