@@ -427,3 +427,23 @@ Test(extract, a_class_word_is_read_whole)
     HAS(a, "The road is expected to reopen on Thursday.");
     LACKS(a, "Most read this week");
 }
+
+Test(extract, the_authors_box_after_the_story_goes)
+{
+    /* itemprop=author marks the box, though its class says "content" */
+    sr_article *a = article("author_box.html");
+    HAS(a, "KONSTANZ — Die neue Fähre");
+    HAS(a, "Der Fahrplan bleibt unverändert.");
+    LACKS(a, "schreibt seit 2015");
+    LACKS(a, "Zu ihren Themen");
+}
+
+Test(extract, a_paragraph_beside_more_links_than_words_stays)
+{
+    /* a paywalled story shows one paragraph; related links and tags beside
+     * it outweigh it, but it is the story */
+    sr_article *a = article("paywalled_paragraph.html");
+    HAS(a, "La autoridad portuaria cerró el puerto de Ponce");
+    LACKS(a, "Suspenden las clases");
+    LACKS(a, "Tormentas");
+}
