@@ -349,6 +349,7 @@ Test(extract, lines_that_are_furniture_by_their_form_go)
         "Y\xd0\xbeur c\xd0\xbentent reaches th\xd0\xbeusands \xd0\xbe" "f readers every day!\n\n"
         "Impressum\n\n"
         "Source: Lake Gazette\n\n"
+        "aja/PAP\n\n"
         "Independent journalism for the lake shore. Cancel anytime.\n\n"
         "Repairs to the southern pier, which a storm damaged in March, end next month.\n";
     sr_article *a = NULL;
@@ -361,6 +362,7 @@ Test(extract, lines_that_are_furniture_by_their_form_go)
     LACKS(a, "readers every day");        /* words disguised with Cyrillic letters */
     LACKS(a, "Impressum");                /* a legal page's link alone */
     LACKS(a, "Source:");
+    LACKS(a, "PAP");                      /* an agency's signature */
     LACKS(a, "Cancel anytime");
 }
 

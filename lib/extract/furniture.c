@@ -388,7 +388,8 @@ static bool is_credit_line(const char *s, size_t n)
     static const char *const agencies[] = {
         "getty images", "istock", "istockphoto", "istock.com", "shutterstock", "afp", "reuters",
         "dpa", "imago", "imago images", "picture alliance", "picture-alliance", "epa", "ap",
-        "ap photo", "keystone", "adobe stock", "unsplash", "pixabay", NULL};
+        "ap photo", "keystone", "adobe stock", "unsplash", "pixabay", "pap", "ansa", "efe", "apa",
+        "kna", "epd", "sda", "afp/getty", NULL};
     if (n > 60)
         return false;
     char buf[64];
