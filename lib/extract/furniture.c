@@ -326,18 +326,35 @@ static const char *const short_phrases[] = {
     "notas relacionadas", "schon gelesen", "lust auf mehr", "quellenangaben", "verwandte themen",
     "related topics", NULL};
 
+/* The phrase (lower case) in the lower-cased line: every short paragraph
+ * is tried against every phrase, so this is a hot path; memchr to each
+ * occurrence of the first byte costs far less than strcasestr's set-up. */
+static bool holds(const char *low, size_t n, const char *phrase)
+{
+    size_t k = strlen(phrase);
+    const char *end = low + n;
+    for (const char *p = low; (size_t)(end - p) >= k; p++) {
+        p = memchr(p, phrase[0], (size_t)(end - p) - k + 1);
+        if (!p)
+            return false;
+        if (!memcmp(p, phrase, k))
+            return true;
+    }
+    return false;
+}
+
 static bool has_furniture_phrase(const char *s, size_t n)
 {
     if (n > 300)
         return false;
-    char buf[304];
-    memcpy(buf, s, n);
-    buf[n] = 0;
+    char low[304];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);   /* ASCII only, as strcasecmp folds */
     for (int i = 0; furniture_phrases[i]; i++)
-        if (strcasestr(buf, furniture_phrases[i]))
+        if (holds(low, n, furniture_phrases[i]))
             return true;
     for (int i = 0; n <= 40 && short_phrases[i]; i++)
-        if (strcasestr(buf, short_phrases[i]))
+        if (holds(low, n, short_phrases[i]))
             return true;
     return false;
 }
