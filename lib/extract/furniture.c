@@ -331,15 +331,13 @@ static const char *const short_phrases[] = {
  * occurrence of the first byte costs far less than strcasestr's set-up. */
 static bool holds(const char *low, size_t n, const char *phrase)
 {
+    const char *end = low + n, *p = memchr(low, phrase[0], n);
+    if (!p)
+        return false;   /* the common case, before any strlen */
     size_t k = strlen(phrase);
-    const char *end = low + n;
-    for (const char *p = low; (size_t)(end - p) >= k; p++) {
-        p = memchr(p, phrase[0], (size_t)(end - p) - k + 1);
-        if (!p)
-            return false;
+    for (; p && (size_t)(end - p) >= k; p = memchr(p + 1, phrase[0], (size_t)(end - p) - 1))
         if (!memcmp(p, phrase, k))
             return true;
-    }
     return false;
 }
 
@@ -385,7 +383,10 @@ bool sr_furniture_line(const char *s, size_t n)
     if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n) || is_credit_line(s, n) ||
         site_link(s, n) || source_line(s, n))
         return true;
+    unsigned char c0 = (unsigned char)tolower((unsigned char)s[0]);
     for (int i = 0; furniture_starts[i]; i++) {
+        if ((unsigned char)furniture_starts[i][0] != c0)
+            continue;
         size_t k = strlen(furniture_starts[i]);
         if (n < k || strncasecmp(s, furniture_starts[i], k) != 0)
             continue;
