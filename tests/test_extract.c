@@ -337,3 +337,115 @@ Test(extract, picture_credit_lines_go_but_agency_sentences_stay)
     LACKS(a, "Getty Images");
     LACKS(a, "iStock");
 }
+
+Test(extract, lines_that_are_furniture_by_their_form_go)
+{
+    static const char page[] =
+        "Ferry service resumes on the lake\n\n"
+        "The first ferry left the northern pier at seven, the operator said on Tuesday.\n\n"
+        "Passengers wait at the northern pier on Tuesday morning. (Photo: Lake Gazette)\n\n"
+        "The harbour master inspects a mooring line. \xc2\xa9 Jane Roe\n\n"
+        "Follow the Lake Gazette on Twitter and Facebook for updates.\n\n"
+        "Y\xd0\xbeur c\xd0\xbentent reaches th\xd0\xbeusands \xd0\xbe" "f readers every day!\n\n"
+        "Impressum\n\n"
+        "Source: Lake Gazette\n\n"
+        "aja/PAP\n\n"
+        "Independent journalism for the lake shore. Cancel anytime.\n\n"
+        "Repairs to the southern pier, which a storm damaged in March, end next month.\n";
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_text(ex, arena, page, sizeof page - 1, "lines", &a), SR_OK);
+    HAS(a, "The first ferry left the northern pier");
+    HAS(a, "Repairs to the southern pier");
+    LACKS(a, "Passengers wait");          /* a caption ending with its credit */
+    LACKS(a, "harbour master");           /* ... or with a copyright sign and a name */
+    LACKS(a, "on Twitter");               /* a call to follow the site */
+    LACKS(a, "readers every day");        /* words disguised with Cyrillic letters */
+    LACKS(a, "Impressum");                /* a legal page's link alone */
+    LACKS(a, "Source:");
+    LACKS(a, "PAP");                      /* an agency's signature */
+    LACKS(a, "Cancel anytime");
+}
+
+Test(extract, a_sentence_with_a_photographer_or_a_follow_stays)
+{
+    /* the same words inside the story are not furniture */
+    static const char page[] =
+        "Exhibition opens\n\n"
+        "Photographers followed the delegation on Twitter, where the minister posted "
+        "pictures of the site (Photo: see below) and answered questions for an hour after "
+        "the visit, officials said.\n\n"
+        "The museum, which reopened in 2019 after a decade of work, expects ten thousand "
+        "visitors in the first month of the exhibition.\n";
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_text(ex, arena, page, sizeof page - 1, "story", &a), SR_OK);
+    HAS(a, "Photographers followed the delegation");
+    HAS(a, "ten thousand visitors");
+}
+
+Test(extract, text_comes_out_composed)
+{
+    /* "é" written as e + U+0301 and the Bengali "য়" as U+09DF both come out
+     * in NFC, so a search for the composed form finds them */
+    static const char page[] =
+        "Title line\n\n"
+        "Le pre\xcc\x81sident a visite\xcc\x81 la ville de Kushtia \xe0\xa7\x9f hier.\n";
+    sr_article *a = NULL;
+    cr_assert_eq(sr_extract_text(ex, arena, page, sizeof page - 1, "nfc", &a), SR_OK);
+    HAS(a, "Le pr\xc3\xa9sident a visit\xc3\xa9");
+    HAS(a, "\xe0\xa6\xaf\xe0\xa6\xbc");
+    LACKS(a, "\xe0\xa7\x9f");
+}
+
+Test(extract, teaser_named_standfirst_after_the_real_headline_opens_the_story)
+{
+    /* a logo <h1> comes first; the headline is an <h2> after a breadcrumb;
+     * the standfirst sits in a block of its own named "teaser", between the
+     * headline's block and the story's */
+    sr_article *a = article("standfirst_teaser.html");
+    HAS(a, "Engineers found cracks in two of the dam's spillway gates");
+    HAS(a, "The water authority said on Sunday");
+    HAS(a, "before the spring floods.");
+    cr_expect(strstr(a->text, "Engineers found") < strstr(a->text, "The water authority"),
+              "the standfirst comes first");
+    LACKS(a, "Harvest festival draws record crowds");   /* other stories' teasers */
+    LACKS(a, "Home");
+}
+
+Test(extract, a_page_swallowed_by_an_unclosed_noscript_is_read)
+{
+    /* <noscript><div></noscript>: libxml2 keeps the <div> open inside the
+     * <noscript>, which then wraps the page, menus and all */
+    sr_article *a = article("noscript_wrapper.html");
+    HAS(a, "ERBIL, Iraq — The regional government reopened the road");
+    HAS(a, "Traders welcomed the decision.");
+    LACKS(a, "Weather");
+}
+
+Test(extract, a_class_word_is_read_whole)
+{
+    /* "tagStyle" is not a tag list; "sidebarBox" is a sidebar */
+    sr_article *a = article("class_words.html");
+    HAS(a, "Rescue teams reached the village");
+    HAS(a, "The road is expected to reopen on Thursday.");
+    LACKS(a, "Most read this week");
+}
+
+Test(extract, the_authors_box_after_the_story_goes)
+{
+    /* itemprop=author marks the box, though its class says "content" */
+    sr_article *a = article("author_box.html");
+    HAS(a, "KONSTANZ — Die neue Fähre");
+    HAS(a, "Der Fahrplan bleibt unverändert.");
+    LACKS(a, "schreibt seit 2015");
+    LACKS(a, "Zu ihren Themen");
+}
+
+Test(extract, a_paragraph_beside_more_links_than_words_stays)
+{
+    /* a paywalled story shows one paragraph; related links and tags beside
+     * it outweigh it, but it is the story */
+    sr_article *a = article("paywalled_paragraph.html");
+    HAS(a, "La autoridad portuaria cerró el puerto de Ponce");
+    LACKS(a, "Suspenden las clases");
+    LACKS(a, "Tormentas");
+}

@@ -31,6 +31,7 @@ typedef struct writer {
     const char *last_para;
     size_t n_paras;
     xmlNodePtr headline;     /* the page's headline element, if found */
+    size_t lead_len;         /* bytes of text from the standfirst outside the container */
 } writer;
 
 static void stats(scorer *sc, xmlNodePtr n, int depth);
@@ -50,6 +51,8 @@ static bool contains(xmlNodePtr a, xmlNodePtr n);
 static bool next_story_after(xmlNodePtr n);
 static void write_article(writer *w, xmlNodePtr best);
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth);
+static void lead_block(writer *w, xmlNodePtr c, int depth);
+static bool dated(xmlNodePtr n);
 static void collect_media(sr_page *pg, xmlNodePtr best);
 
 sr_err sr_body_extract(sr_page *pg)
@@ -99,6 +102,7 @@ sr_err sr_body_extract(sr_page *pg)
         from_json_ld(&w, pg->ld_body);   /* the page draws its story with script */
     pg->art->text = w.text.p;
     pg->art->text_len = w.text.len;
+    sr_article_nfc(pg->arena, pg->art);
     if (best)
         collect_media(pg, best);
     return SR_OK;
@@ -115,7 +119,11 @@ static bool lift_wrappers(xmlNodePtr n, uint32_t visible, int depth)
         sr_node *d = SR_NODE(c);
         if (c->type != XML_ELEMENT_NODE || !d || d->drop == 1 || depth >= MAX_DEPTH)
             continue;
-        if (d->drop == 2 && d->text > visible && d->text > 500 && d->link * 2 < d->text && d->paras >= 2) {
+        /* a wrapper holding nearly the whole page keeps its menus too, so
+         * its link share says nothing then */
+        bool whole = d->text > 10 * visible;
+        if (d->drop == 2 && d->text > visible && d->text > 500 && d->paras >= 2 &&
+            (d->link * 2 < d->text || whole)) {
             d->drop = 0;
             lifted = true;
         } else if (lift_wrappers(c, visible, depth + 1)) {
@@ -148,7 +156,7 @@ static void whole_page_check(writer *w, xmlNodePtr body)
     all.root_text = SR_NODE(body)->text;
     write_node(&all, body, 0);
     flush(&all);
-    if (all.text.p && (double)w->text.len < 0.7 * (double)all.text.len)
+    if (all.text.p && (double)(w->text.len - w->lead_len) < 0.7 * (double)all.text.len)
         *w = all;
 }
 
@@ -234,11 +242,19 @@ static int never_content(xmlNodePtr n, const attrs *at)
 /* Class/id words, and what the element itself says: <aside> is usually a
  * sidebar but some sites wrap the story in one; itemprop=articleBody is the
  * publisher naming the story. */
-static int element_hint(xmlNodePtr n, const attrs *at)
+static int element_hint(xmlNodePtr n, const attrs *at, bool *lead)
 {
+    *lead = at->itemprop && !strcasecmp(at->itemprop, "description");
     if (at->itemprop && !strcasecmp(at->itemprop, "articleBody"))
         return 1;
-    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id) : 0;
+    bool named = false;
+    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id, &named) : 0;
+    *lead |= named;
+    /* the author's box names its person with itemprop=author, whatever
+     * content words its classes carry */
+    if (at->itemprop && (strcasestr(at->itemprop, "author") || strcasestr(at->itemprop, "creator")) &&
+        h >= 0)
+        return -1;
     if (h == 0 && sr_tag_is(n, "aside"))
         return -1;
     return h;
@@ -333,8 +349,11 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         attrs at;
         read_attrs(n, &at);
         d->drop = (uint8_t)never_content(n, &at);
-        if (!d->drop && n != sc->pg->body)
-            d->hint = (int8_t)element_hint(n, &at);
+        if (!d->drop && n != sc->pg->body) {
+            bool lead;
+            d->hint = (int8_t)element_hint(n, &at, &lead);
+            d->lead = lead;
+        }
     }
     d->text = d->link = d->commas = d->paras = d->para_text = d->replies = 0;
     d->thread = 0;
@@ -625,42 +644,84 @@ static bool contains(xmlNodePtr a, xmlNodePtr n)
 
 /* The standfirst: news pages often set the headline and a lead paragraph
  * in a header block before the story's container. When the story was found
- * next to (or just below) the block holding the <h1>, the paragraphs after
- * the <h1> in that block open the story. */
+ * next to (or a few levels below) the block holding the <h1>, the
+ * paragraphs after the <h1> in that block open the story. */
 static void write_lead(writer *w, xmlNodePtr best)
 {
-    xmlNodePtr h1 = w->pg->title_node;
+    /* the headline that matches the title; the first <h1> may be the logo */
+    xmlNodePtr h1 = w->headline ? w->headline : w->pg->title_node;
     if (!h1 || contains(best, h1))
         return;
-    xmlNodePtr head = NULL;
-    xmlNodePtr a = best;
-    for (int up = 0; a && a != w->pg->body && up < 3 && !head; up++, a = a->parent)
+    xmlNodePtr head = NULL, a = best;
+    for (int up = 0; a && a != w->pg->body && up < 5; up++, a = a->parent) {
         for (xmlNodePtr s = a->prev; s && !head; s = s->prev)
             if (s->type == XML_ELEMENT_NODE && contains(s, h1))
                 head = s;
+        if (head)
+            break;
+    }
     if (!head || !SR_NODE(head) || SR_NODE(head)->drop || SR_NODE(head)->text > 1500)
         return;
     lead_paragraphs(w, head, h1, false, 0);
+    /* the standfirst may stand in a block of its own between the headline's
+     * block and the story's */
+    for (xmlNodePtr s = head->next; s && s != a; s = s->next)
+        if (s->type == XML_ELEMENT_NODE && SR_NODE(s) && SR_NODE(s)->text <= 1500)
+            lead_block(w, s, 0);
 }
 
 static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, int depth)
 {
     for (xmlNodePtr c = n->children; c && depth < 16; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || !SR_NODE(c) || SR_NODE(c)->drop)
+        if (c->type != XML_ELEMENT_NODE || !SR_NODE(c))
             continue;
-        sr_node *d = SR_NODE(c);
-        if (c == h1 || contains(c, h1)) {
-            after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
+        if (SR_NODE(c)->drop) {
+            /* a headline set inside a breadcrumb bar: the lead follows the bar */
+            after |= contains(c, h1);
             continue;
         }
-        if (!after)
-            continue;
-        if (sr_tag_is(c, "p") && d->text >= 60 && d->link * 10 < d->text * 3 && d->hint >= 0)
-            write_node(w, c, 0);
-        else if (!d->is_para && d->hint >= 0)
-            lead_paragraphs(w, c, h1, after, depth + 1);
+        if (c == h1 || contains(c, h1))
+            after = c == h1 ? true : lead_paragraphs(w, c, h1, after, depth + 1);
+        else if (after)
+            lead_block(w, c, depth + 1);
     }
     return after;
+}
+
+/* A block after the headline: a paragraph (or a subheadline) of some length
+ * that is not links is the standfirst; a teaser name does not condemn it. */
+static void lead_block(writer *w, xmlNodePtr c, int depth)
+{
+    sr_node *d = SR_NODE(c);
+    if (c->type != XML_ELEMENT_NODE || !d || d->drop || depth >= 16 || d->hint < -1 ||
+        (d->hint == -1 && !d->lead))
+        return;
+    const char *t = (const char *)c->name;
+    bool block = d->is_para || !strcmp(t, "p") || !strcmp(t, "h2") || !strcmp(t, "h3");
+    if (block && d->text >= 60 && d->link * 10 < d->text * 3) {
+        if (!dated(c))
+            write_node(w, c, 0);
+    } else if (!d->is_para) {
+        for (xmlNodePtr k = c->children; k; k = k->next)
+            lead_block(w, k, depth + 1);
+    }
+}
+
+/* A line that opens with a date ("2017-03-10 09:58 Source: ...") is the
+ * story's metadata, not its standfirst. */
+static bool dated(xmlNodePtr n)
+{
+    char buf[24];
+    size_t len = 0;
+    short_text(n, buf, sizeof buf, &len, 0);
+    const char *s = buf;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    size_t k = 0;
+    while (isdigit((unsigned char)s[k]))
+        k++;
+    return k >= 1 && k <= 4 && (s[k] == '-' || s[k] == '.' || s[k] == '/') &&
+           isdigit((unsigned char)s[k + 1]);
 }
 
 /* A sibling under an <h1> of its own that is not the page's headline is
@@ -674,6 +735,8 @@ static void write_article(writer *w, xmlNodePtr best)
 {
     w->root_text = SR_NODE(best)->text;
     write_lead(w, best);
+    flush(w);
+    w->lead_len = w->text.len;
     xmlNodePtr parent = best->parent;
     if (!parent || parent == w->pg->body->parent || parent->type != XML_ELEMENT_NODE) {
         write_node(w, best, 0);
@@ -705,6 +768,10 @@ static bool furniture_container(writer *w, xmlNodePtr n)
     float ld = (float)d->link / (float)d->text;
     if (!strcmp(t, "ul") || !strcmp(t, "ol"))
         return ld > 0.5f;
+    /* a block whose story paragraphs hold a third of its text is not
+     * furniture as a whole: its link lists go one by one */
+    if (d->para_text * 3 >= d->text)
+        return false;
     if (!strcmp(t, "div") || !strcmp(t, "section") || !strcmp(t, "table") || !strcmp(t, "header"))
         return (ld > 0.5f && d->text < 2000) || (ld > 0.33f && d->paras == 0 && d->text < 300);
     return false;
@@ -732,8 +799,9 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     if (!d || d->drop)
         return;
     const char *t = (const char *)n->name;
-    /* a boilerplate-named element is skipped unless it holds much of the story */
-    if (d->hint < 0 && d->text * 4 < w->root_text)
+    /* a boilerplate-named element is skipped unless it holds much of the
+     * story, or is a teaser-named standfirst before the story's paragraphs */
+    if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2))
         return;
     if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
         return;   /* captions and credits go to `captions` */

@@ -23,6 +23,7 @@ typedef struct sr_node {
     uint8_t is_para;    /* a paragraph for scoring: p, pre, td, blockquote, a div of text */
     uint8_t thread;     /* a list of reader comments: its items each carry a "reply" control */
     uint8_t has_h1;     /* 1: an <h1> below (or this is one), 2: an <h2> */
+    uint8_t lead;       /* class/id/itemprop name a standfirst ("teaser", "intro", "description") */
     uint16_t replies;   /* "reply" controls below */
     float score;
 } sr_node;
@@ -65,7 +66,7 @@ bool sr_furniture_line(const char *s, size_t n);
 bool sr_is_duration(const char *s, size_t n);
 /* -2 boilerplate words, -3 the same beside an article word ("article paywall"),
  * -1 weaker ones without an article word, +1 article, 0 neither */
-int sr_class_hint(const xmlChar *cls, const xmlChar *id);
+int sr_class_hint(const xmlChar *cls, const xmlChar *id, bool *lead);   /* lead: a standfirst word */
 
 /* text helpers (textutil.c) */
 typedef struct sr_textbuf {
@@ -81,6 +82,7 @@ char *sr_collapse(sr_arena *a, const char *s);            /* trimmed, whitespace
 char *sr_node_text(sr_arena *a, xmlNodePtr n);           /* visible text, collapsed */
 bool sr_tag_is(xmlNodePtr n, const char *name);
 const char *sr_attr(xmlNodePtr n, const char *name);     /* no copy; NULL if absent */
+void sr_article_nfc(sr_arena *arena, sr_article *a);   /* text to Unicode NFC */
 
 /* xmlarena.c: libxml2's allocations of one page come from a per-thread
  * region; end frees the page's tree (doc may be NULL). */

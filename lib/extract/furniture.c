@@ -20,7 +20,7 @@ static const char *const strong_prefix[] = {
 /* Weaker: boilerplate unless an article word is there too. */
 static const char *const weak_prefix[] = {
     "banner", "popup", "modal", "overlay", "login", "widget", "pager", "menu", "toolbar",
-    "shoutbox", "skyscraper", "author", "tags", "topics", "keywords", "rss", "print",
+    "shoutbox", "skyscraper", "author", "autor", "auteur", "rss", "print",
     "teaser", "nextprev", "prevnext", "postmeta", "entrymeta", "meta", "copyright", "credit",
     "caption", "visuallyhidden", "sronly", "screenreader", "skip", "timestamp", "published",
     "player", "duration", "playlist", "carousel", "more", "follow", "contact", "legal",
@@ -31,9 +31,36 @@ static const char *const neg_exact[] = {
     "ad", "ads", "adv", "advertisement", "dfp", "aside", "hide", "hidden", "top", "extra",
     "promoted", "cta", "nav", "share", "tools", "jump", "sr-only", "visually-hidden",
     "screen-reader-text", "ad-container", "ad-wrapper", "ad-slot", "adsbygoogle", NULL};
+/* Weak words that must stand whole: "tags" but not "tagStyle". */
+static const char *const weak_words[] = {"tags", "tag", "topics", "keywords", NULL};
 static const char *const pos_prefix[] = {
     "article", "content", "entry", "story", "post", "text", "body", "prose", "main",
     "blog", "hentry", "instapaper", "news", "paragraph", "richtext", "rtf", NULL};
+
+/* Words that name a story's standfirst (lead, teaser, summary, in the
+ * languages the sites use). A teaser is boilerplate among other stories'
+ * teasers, but the one right after the headline opens the story. */
+static const char *const lead_words[] = {
+    "lead", "lede", "intro", "standfirst", "summary", "teaser", "excerpt", "subtitle",
+    "subheadline", "subheading", "subline", "abstract", "description", "deck", "dek", "sommario",
+    "bajada", "copete", "sumario", "entradilla", "chapo", "chapeau", "vorspann", "anriss",
+    "einleitung", "leadtext", "teasertext", "introtext", NULL};
+
+static bool lead_word(const char *w, size_t n)
+{
+    for (int i = 0; lead_words[i]; i++)
+        if (strlen(lead_words[i]) == n && !memcmp(w, lead_words[i], n))
+            return true;
+    return false;
+}
+
+static bool has_word(const char *const *list, const char *w, size_t n)
+{
+    for (int i = 0; list[i]; i++)
+        if (strlen(list[i]) == n && !memcmp(w, list[i], n))
+            return true;
+    return false;
+}
 
 static bool has_prefix(const char *const *list, const char *w, size_t n)
 {
@@ -55,7 +82,7 @@ static int word_hint(const char *w, size_t n)
         return 0;
     if (has_prefix(strong_prefix, w, n))
         return -2;
-    if (has_prefix(weak_prefix, w, n))
+    if (has_prefix(weak_prefix, w, n) || has_word(weak_words, w, n))
         return -1;
     if (has_prefix(pos_prefix, w, n))
         return 1;
@@ -75,7 +102,7 @@ static bool whole_name(const char *s, size_t n, const char *w)
 /* One name: a strong word anywhere decides; otherwise the last word, the
  * head of the compound ("entry-meta" is meta, "post-content" is content),
  * then the others. */
-static int name_hint(const char *s, size_t len)
+static int name_hint(const char *s, size_t len, bool *lead)
 {
     if ((len > 9 && !strncasecmp(s, "category-", 9)) || (len > 4 && !strncasecmp(s, "tag-", 4)) ||
         (len > 5 && !strncasecmp(s, "tags-", 5)))
@@ -94,6 +121,7 @@ static int name_hint(const char *s, size_t len)
             continue;
         }
         if (n) {
+            *lead |= lead_word(w, n);
             head = word_hint(w, n);
             strong |= head == -2;
             any_weak |= head == -1;
@@ -108,7 +136,7 @@ static int name_hint(const char *s, size_t len)
     return any_weak && !any_pos ? -1 : any_pos;
 }
 
-static void hint_of(const char *s, int *strong, int *weak, int *pos)
+static void hint_of(const char *s, int *strong, int *weak, int *pos, bool *lead)
 {
     while (*s) {
         while (*s == ' ' || *s == '\t' || *s == '\n')
@@ -117,7 +145,7 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos)
         while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
             n++;
         if (n) {
-            int h = name_hint(s, n);
+            int h = name_hint(s, n, lead);
             *strong |= h == -2;
             *weak |= h == -1;
             *pos |= h == 1;
@@ -126,13 +154,14 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos)
     }
 }
 
-int sr_class_hint(const xmlChar *cls, const xmlChar *id)
+int sr_class_hint(const xmlChar *cls, const xmlChar *id, bool *lead)
 {
     int strong = 0, weak = 0, pos = 0;
+    *lead = false;
     if (cls)
-        hint_of((const char *)cls, &strong, &weak, &pos);
+        hint_of((const char *)cls, &strong, &weak, &pos, lead);
     if (id)
-        hint_of((const char *)id, &strong, &weak, &pos);
+        hint_of((const char *)id, &strong, &weak, &pos, lead);
     if (strong)
         return pos ? -3 : -2;
     if (weak && !pos)
@@ -212,6 +241,7 @@ static const char *const furniture_starts[] = {
     "sie könnten auch an", "(noch keine bewertung", "crédits photos", "crédit photo", "category:",
     "category :", "categories:", "kategorie:", "kategorien:", "schlagwörter", "release date:",
     "posted on", "published on", "veröffentlicht am", "erstellt am", "last updated", "updated on",
+    "last modified",
     "zuletzt aktualisiert", "you might be interested", "rate this article",
     "à lire aussi", "lire la suite", "voir aussi", "sur le même sujet", "commentaires",
     "leer más", "te puede interesar", "comentarios", "leggi anche", "condividi",
@@ -263,7 +293,24 @@ static const char *const furniture_phrases[] = {
     /* blog and comment chrome */
     "bookmark the permalink", "this entry was posted in", "bloggern gefällt das",
     "bloggers like this", "must be logged in", "müssen sich einloggen", "musst eingeloggt sein",
-    "nicht eingeloggt", "keine kommentare", "no comments yet",
+    "nicht eingeloggt", "keine kommentare", "no comments yet", "kommentare geschlossen",
+    "comments are closed", "comments closed", "commentaires fermés", "comentarios cerrados",
+    "accéder en illimité", "accès illimité", "unlimited access", "acceso ilimitado",
+    "instant access to",
+    /* subscription and donation pitches */
+    "cancel anytime", "cancel at any time", "jederzeit kündbar", "cancela cuando quieras",
+    "résiliable à tout moment", "wählen sie ihren zugang", "zapraszamy do subskrypcji",
+    "do subskrypcji", "jede kleine spende",
+    "make a donation", "donate now", "jetzt spenden", "gefällt dir unser", "gefällt ihnen unser",
+    "nuestro canal de youtube", "our youtube channel", "unseren youtube-kanal", "submit your letter",
+    /* copyright and disclaimer notices */
+    "chroniony prawem autorskim", "angaben ohne gewähr", "does not offer medical advice",
+    "not responsible for the opinions",
+    /* pointers to more stories, wherever the phrase stands */
+    "könnte dich auch interessieren", "könnte sie auch interessieren",
+    "könnten dich auch interessieren", "könnten sie auch interessieren",
+    "you may also like", "you might also like", "también te puede interesar",
+    "potrebbe interessarti", "pourrait vous intéresser",
     NULL};
 
 /* Phrases that make a line of at most 40 bytes page furniture: reading
@@ -279,23 +326,43 @@ static const char *const short_phrases[] = {
     "notas relacionadas", "schon gelesen", "lust auf mehr", "quellenangaben", "verwandte themen",
     "related topics", NULL};
 
+/* The phrase (lower case) in the lower-cased line: every short paragraph
+ * is tried against every phrase, so this is a hot path; memchr to each
+ * occurrence of the first byte costs far less than strcasestr's set-up. */
+static bool holds(const char *low, size_t n, const char *phrase)
+{
+    const char *end = low + n, *p = memchr(low, phrase[0], n);
+    if (!p)
+        return false;   /* the common case, before any strlen */
+    size_t k = strlen(phrase);
+    for (; p && (size_t)(end - p) >= k; p = memchr(p + 1, phrase[0], (size_t)(end - p) - 1))
+        if (!memcmp(p, phrase, k))
+            return true;
+    return false;
+}
+
 static bool has_furniture_phrase(const char *s, size_t n)
 {
     if (n > 300)
         return false;
-    char buf[304];
-    memcpy(buf, s, n);
-    buf[n] = 0;
+    char low[304];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);   /* ASCII only, as strcasecmp folds */
     for (int i = 0; furniture_phrases[i]; i++)
-        if (strcasestr(buf, furniture_phrases[i]))
+        if (holds(low, n, furniture_phrases[i]))
             return true;
     for (int i = 0; n <= 40 && short_phrases[i]; i++)
-        if (strcasestr(buf, short_phrases[i]))
+        if (holds(low, n, short_phrases[i]))
             return true;
     return false;
 }
 
 static bool is_credit_line(const char *s, size_t n);
+static bool follow_call(const char *s, size_t n);
+static bool disguised(const char *s, size_t n);
+static bool site_link(const char *s, size_t n);
+static bool source_line(const char *s, size_t n);
+static bool ends_with_credit(const char *s, size_t n);
 
 bool sr_furniture_line(const char *s, size_t n)
 {
@@ -307,11 +374,19 @@ bool sr_furniture_line(const char *s, size_t n)
         return true;
     if (has_furniture_phrase(s, n))
         return true;
+    if (n <= 300 && (ends_with_credit(s, n) || follow_call(s, n)))
+        return true;
+    if (n <= 600 && disguised(s, n))
+        return true;
     if (n > 100)
         return false;
-    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n) || is_credit_line(s, n))
+    if (sr_is_duration(s, n) || is_clock(s, n) || is_date_line(s, n) || is_credit_line(s, n) ||
+        site_link(s, n) || source_line(s, n))
         return true;
+    unsigned char c0 = (unsigned char)tolower((unsigned char)s[0]);
     for (int i = 0; furniture_starts[i]; i++) {
+        if ((unsigned char)furniture_starts[i][0] != c0)
+            continue;
         size_t k = strlen(furniture_starts[i]);
         if (n < k || strncasecmp(s, furniture_starts[i], k) != 0)
             continue;
@@ -331,7 +406,8 @@ static bool is_credit_line(const char *s, size_t n)
     static const char *const agencies[] = {
         "getty images", "istock", "istockphoto", "istock.com", "shutterstock", "afp", "reuters",
         "dpa", "imago", "imago images", "picture alliance", "picture-alliance", "epa", "ap",
-        "ap photo", "keystone", "adobe stock", "unsplash", "pixabay", NULL};
+        "ap photo", "keystone", "adobe stock", "unsplash", "pixabay", "pap", "ansa", "efe", "apa",
+        "kna", "epd", "sda", "afp/getty", NULL};
     if (n > 60)
         return false;
     char buf[64];
@@ -348,5 +424,118 @@ static bool is_credit_line(const char *s, size_t n)
                 return true;
         }
     }
+    return false;
+}
+
+/* A caption set as a paragraph of the body ends with its picture's credit:
+ * "... im Überblick. (Foto: Getty)", "... in Bremen. © CAE", "... | ©
+ * Augusta National/Getty Images". A story's sentence does not end so. */
+static bool ends_with_credit(const char *s, size_t n)
+{
+    static const char *const words[] = {"foto", "fotos", "photo", "photos", "bild", "bilder",
+                                        "image", "imagen", "picture", "photograph", "credit",
+                                        "crédit", "credito", "crédito", "foto/video", NULL};
+    if (n > 1 && s[n - 1] == '.' && s[n - 2] == ')')
+        n--;
+    if (n && s[n - 1] == ')') {
+        const char *open = NULL;
+        for (size_t i = n - 1; i-- > 0 && n - i < 80;)
+            if (s[i] == '(') {
+                open = s + i + 1;
+                break;
+            }
+        for (int i = 0; open && words[i]; i++) {
+            size_t k = strlen(words[i]);
+            if (!strncasecmp(open, words[i], k) && (open[k] == ':' || open[k] == ' '))
+                return true;
+        }
+    }
+    /* "© Name" closing the line, the copyright sign after the caption's text */
+    const char *c = NULL;
+    for (size_t i = n > 70 ? n - 70 : 0; i + 1 < n; i++)
+        if ((unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA9)
+            c = s + i;
+    if (!c || c == s)
+        return false;
+    for (const char *p = c; p < s + n - 1; p++)
+        if ((*p == '.' || *p == '!' || *p == '?') && p[1] == ' ')
+            return false;   /* a sentence follows the sign */
+    return true;
+}
+
+/* "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner": a call to
+ * follow the site on a social network. */
+static bool follow_call(const char *s, size_t n)
+{
+    static const char *const calls[] = {"follow ", "folgen sie ", "folge ", "folgt ", "suivez ",
+                                        "síguenos", "siguenos", "seguici", "obserwuj", NULL};
+    static const char *const networks[] = {"twitter", "facebook", "instagram", "tiktok",
+                                           "linkedin", "telegram", "youtube", "mastodon", NULL};
+    bool call = false;
+    for (int i = 0; calls[i] && !call; i++)
+        call = !strncasecmp(s, calls[i], strlen(calls[i]));
+    if (!call)
+        return false;
+    char buf[304];
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    for (int i = 0; networks[i]; i++)
+        if (strcasestr(buf, networks[i]))
+            return true;
+    return false;
+}
+
+/* Words that mix Latin and Cyrillic letters ("Yоur соntеnt" with
+ * Cyrillic о and е) are an advertisement disguised from filters, never
+ * prose: two such words condemn the line. */
+static bool disguised(const char *s, size_t n)
+{
+    int mixed = 0;
+    bool latin = false, cyr = false;
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char c = i < n ? (unsigned char)s[i] : ' ';
+        if (isalpha(c)) {
+            latin = true;
+        } else if (c >= 0xD0 && c <= 0xD3) {
+            cyr = true;
+            i++;
+        } else if (c < 0x80 || c >= 0xC0) {
+            mixed += latin && cyr;
+            latin = cyr = false;
+        }
+    }
+    return mixed >= 2;
+}
+
+/* A link's name alone on a line: the site's contact, legal and
+ * navigation pages ("Kontakt", "Impressum", "Privacy Policy"). */
+static bool site_link(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "kontakt", "contact", "contact us", "impressum", "imprint", "datenschutz",
+        "datenschutzerklärung", "privacy", "privacy policy", "terms of use", "terms of service",
+        "terms and conditions", "agb", "sitemap", "startseite", "home", "homepage", "menu", "menü",
+        "suche", "search", "login", "anmelden", "registrieren", "register", "mentions légales",
+        "aviso legal", "contacto", "política de privacidad", "note legali", "cookie policy",
+        "cookies", "accessibility", "barrierefreiheit", "permalink", "permalien", NULL};
+    if (n && s[n - 1] == ':')
+        n--;
+    for (int i = 0; names[i]; i++)
+        if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
+            return true;
+    return false;
+}
+
+/* "Quelle: Landesregierung", "Source: Reuters": the source named after a
+ * story, a line of its own. */
+static bool source_line(const char *s, size_t n)
+{
+    static const char *const marks[] = {"quelle:", "quellen:", "source:", "sources:", "fuente:",
+                                        "fuentes:", "fonte:", "źródło:", "Źródło:", "bron:", NULL};
+    if (n > 80)
+        return false;
+    for (int i = 0; marks[i]; i++)
+        if (!strncasecmp(s, marks[i], strlen(marks[i])))
+            return true;
     return false;
 }

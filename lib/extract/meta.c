@@ -16,7 +16,8 @@ enum slot { S_TITLE, S_SITE, S_DESC, S_PUB, S_MOD, S_AUTHOR, S_LANG, S_URL, S_IM
 
 /* meta name/property/itemprop → slot, in order of preference within a slot. */
 static const struct { const char *key; enum slot slot; } meta_keys[] = {
-    {"dc:title", S_TITLE}, {"dcterm:title", S_TITLE}, {"og:title", S_TITLE},
+    {"dc:title", S_TITLE}, {"dcterm:title", S_TITLE}, {"dc.title", S_TITLE},
+    {"dcterms.title", S_TITLE}, {"og:title", S_TITLE},
     {"weibo:article:title", S_TITLE}, {"title", S_TITLE}, {"twitter:title", S_TITLE},
     {"parsely-title", S_TITLE}, {"headline", S_TITLE},
     {"og:site_name", S_SITE}, {"application-name", S_SITE}, {"publisher", S_SITE},

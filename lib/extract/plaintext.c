@@ -69,6 +69,7 @@ sr_err sr_extract_text(sr_extractor *ex, sr_arena *arena, const char *text, size
     }
     a->text = body.p;
     a->text_len = body.len;
+    sr_article_nfc(arena, a);
     bool in = false;
     for (size_t i = 0; i < a->text_len; i++) {
         bool sp = isspace((unsigned char)a->text[i]);

@@ -1,7 +1,10 @@
 /* Small text helpers for the extractor: whitespace-collapsing buffers in the
- * page arena, attribute access without copies, an element's visible text. */
+ * page arena, attribute access without copies, an element's visible text,
+ * the text's Unicode normal form. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 #include "extract_int.h"
 
 void sr_tb_init(sr_textbuf *t, sr_arena *a, size_t cap)
@@ -120,4 +123,25 @@ const char *sr_attr(xmlNodePtr n, const char *name)
         }
     }
     return NULL;
+}
+
+/* The text in Unicode's composed form (NFC), as the web mostly writes it
+ * and as matching downstream expects: pages mix the forms ("য়" as one code
+ * point or two). Text below U+0300 has nothing to compose. */
+void sr_article_nfc(sr_arena *arena, sr_article *a)
+{
+    size_t i = 0;
+    while (i < a->text_len && (unsigned char)a->text[i] < 0xCC)
+        i++;
+    if (i == a->text_len)
+        return;
+    utf8proc_uint8_t *c = utf8proc_NFC((const utf8proc_uint8_t *)a->text);
+    if (!c)
+        return;
+    char *t = sr_arena_strdup(arena, (const char *)c);
+    free(c);
+    if (t) {
+        a->text = t;
+        a->text_len = strlen(t);
+    }
 }
