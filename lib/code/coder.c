@@ -1166,7 +1166,12 @@ static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_ad
             m->src = s, m->tgt = g, m->cmp = cm, m->nskip = ns;
             return false;
         }
-        if (force_adj) break;
+        /* Before the verb, TABARI 0.8.4 matches a synset with its own
+         * connectors only: the one written after the designator is not
+         * checked (Validate.text SYNSET-22h, "REALLY DID NOT EVEN EVER"
+         * matches &NEGATVAUXVRB_EVER), the one before it is (SYNSET-22i).
+         * PETRARCH checks both (SET: CLOSED SYNSETS, its SYNSET-22h). */
+        if (force_adj && !(e->kind == E_ALT && e->synset && !m->c->d->opt.closed_synsets)) break;
     }
     return false;
 }
