@@ -1318,6 +1318,7 @@ typedef struct clause_state {
     int source;          /* carried source mention */
     bool have_source;
     int said_at;         /* clause position after a subordinate-coded verb */
+    bool kept;           /* the source stays over an actor before the verb (7.6) */
 } clause_state;
 
 static bool may_match(const pattern *pat, const word_set *ahead, const word_set *after)
@@ -1528,6 +1529,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         /* attribution: after "X said", the reported event's source is
          * looked for after the saying verb first */
         int prior = cs->said_at >= 0 ? first_mention(c, pos, cs->said_at, vs, tgt.m) : -1;
+        if (prior < 0 && !first_clause && cs->have_source && cs->kept) prior = cs->source;
         if (prior < 0) prior = first_mention(c, pos, 0, vs, tgt.m);
         if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
         if (prior < 0 && o->new_actor_length) prior = new_actor(c, pos, vs, -1);
@@ -1627,10 +1629,12 @@ static int code_clauses(sr_coder *c, int *status)
     bool sentence_done = false;
     while (i < c->ntok && !sentence_done) {
         int n = 0;
+        bool split_by_conj = false, clause_verb = false;
         for (; i < c->ntok; i++) {
             const token *t = &c->tok[i];
             if (t->dropped) continue;
-            if (t->type == T_CONJ && !t->joined) { i++; break; }
+            if (t->type == T_CONJ && !t->joined) { i++; split_by_conj = true; break; }
+            clause_verb |= t->type == T_VERB;
             if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) { i++; break; }
             pos[n++] = i;
         }
@@ -1641,6 +1645,7 @@ static int code_clauses(sr_coder *c, int *status)
             if (p < n && c->tok[pos[p]].mention >= 0) {
                 cs.source = c->tok[pos[p]].mention;
                 cs.have_source = true;
+                cs.kept = false;
             }
         }
         bool coded = false;
@@ -1658,9 +1663,17 @@ static int code_clauses(sr_coder *c, int *status)
                 if (o->code_by != BY_ALL) break;
             }
         }
+        /* No event in the first clause: its first actor is the source
+         * (manual 7.6), kept in the next clauses unless an actor comes
+         * right after the conjunction, even over an actor before their verb
+         * ("Gondor launched a new bombing and shelling offensive against
+         * besieged Osgiliath during ... raids": GON raids, DEBUG-12). A first
+         * "clause" with no verb is a noun phrase cut at AND, and the next
+         * clause finds its own subject ("Ithilen's sheep and pigs of Gondor
+         * warned": GON, COMPOUND-19). */
         if (!coded && !cs.have_source) {
             int f = first_mention(c, pos, 0, n, -1);
-            if (f >= 0) { cs.source = f; cs.have_source = true; }
+            if (f >= 0) { cs.source = f; cs.have_source = true; cs.kept = clause_no == 0 && clause_verb && split_by_conj; }
         }
         if (coded && o->code_by == BY_SENTENCE) sentence_done = true;
         clause_no++;
