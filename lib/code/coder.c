@@ -1022,6 +1022,18 @@ static void drop_comma_clauses(sr_coder *c)
         int lo = o->cmin, hi = o->cmax;
         if (s == 0) lo = o->bmin, hi = o->bmax;
         else if (s == nc) lo = o->emin, hi = o->emax;
+        int j = from;
+        while (s > 0 && j < to && !(c->tok[j].type == T_COMMA && c->tok[j].joined)) j++;
+        if (s > 0 && j < to && j - from > o->cmin && j - from <= o->cmax) {
+            /* a clause opened by a comma outside a list may close on a
+             * comma inside one (DEBUG-17: ", associated with the IMF and
+             * Red Cross, and Elrond"); a comma inside a list opens none
+             * (manual 7.8; DEBUG-18a keeps "Calenardhon and Gondor, and
+             * Ithilen and Dagolath" whole) */
+            for (int k = from; k <= j; k++) c->tok[k].dropped = 1;
+            c->tok[commas[s - 1]].dropped = 1;
+            continue;
+        }
         if (words > lo && words <= hi) {
             for (int k = from; k < to; k++) c->tok[k].dropped = 1;
             if (s > 0) c->tok[commas[s - 1]].dropped = 1;
@@ -1284,11 +1296,14 @@ static void expand(const sr_coder *c, const side *s, actor_list *out)
         from = c->men[s->m].group;
         to = c->men[s->m].group_last;
     }
-    for (int m = from; m <= to && m < c->nmen; m++)
+    for (int m = from; m <= to && m < c->nmen; m++) {
+        /* members inside a dropped comma clause are gone with it */
+        if (m != s->m && c->tok[c->men[m].first].dropped) continue;
         for (int k = 0; k < c->men[m].ncodes && out->n < 64; k++) {
             out->men[out->n] = m;
             out->code[out->n++] = c->men[m].codes[k];
         }
+    }
 }
 
 static void make_events(sr_coder *c, const side *src, const side *tgt, const event_code *code, int verb_tok)
