@@ -101,6 +101,7 @@ int sr_bench_petrarch(const char *records, const char *dir, int *valid, int *pas
     sr_code_dict_option(d, "SET: SHARED AGENTS = TRUE");
     sr_code_dict_option(d, "SET: NOUN PHRASES = TRUE");
     sr_code_dict_option(d, "SET: TARGET COMPOUND = TRUE");
+    sr_code_dict_option(d, "SET: CLOSED SYNSETS = TRUE");
     /* PETRARCH's own defaults (PETR_config.ini): comma clauses of 2 to 8
      * words inside and at the end are dropped, none at the beginning; an
      * event needs a source and a target other than the bare null actor */

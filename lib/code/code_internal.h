@@ -147,6 +147,7 @@ typedef struct code_options {
     bool target_compound;      /* PETRARCH: a % after the verb is the target only */
     bool noun_phrases;         /* PETRARCH: unknown words inside noun phrases (compounds) */
     bool require_dyad;         /* PETRARCH's require_dyad: no event with a bare --- side */
+    bool closed_synsets;       /* PETRARCH: "&SET_WORD" before the verb is checked too */
     bool attribution;          /* sitrep: "X said Y attacked Z" is Y's attack */
     bool forward;              /* FORWARD: pronouns across records (8.4) */
     char forward_format[32];

@@ -1022,6 +1022,18 @@ static void drop_comma_clauses(sr_coder *c)
         int lo = o->cmin, hi = o->cmax;
         if (s == 0) lo = o->bmin, hi = o->bmax;
         else if (s == nc) lo = o->emin, hi = o->emax;
+        int j = from;
+        while (s > 0 && j < to && !(c->tok[j].type == T_COMMA && c->tok[j].joined)) j++;
+        if (s > 0 && j < to && j - from > o->cmin && j - from <= o->cmax) {
+            /* a clause opened by a comma outside a list may close on a
+             * comma inside one (DEBUG-17: ", associated with the IMF and
+             * Red Cross, and Elrond"); a comma inside a list opens none
+             * (manual 7.8; DEBUG-18a keeps "Calenardhon and Gondor, and
+             * Ithilen and Dagolath" whole) */
+            for (int k = from; k <= j; k++) c->tok[k].dropped = 1;
+            c->tok[commas[s - 1]].dropped = 1;
+            continue;
+        }
         if (words > lo && words <= hi) {
             for (int k = from; k < to; k++) c->tok[k].dropped = 1;
             if (s > 0) c->tok[commas[s - 1]].dropped = 1;
@@ -1166,7 +1178,12 @@ static bool m_back(mctx *m, const elem_seq *seq, int idx, int pos, bool force_ad
             m->src = s, m->tgt = g, m->cmp = cm, m->nskip = ns;
             return false;
         }
-        if (force_adj) break;
+        /* Before the verb, TABARI 0.8.4 matches a synset with its own
+         * connectors only: the one written after the designator is not
+         * checked (Validate.text SYNSET-22h, "REALLY DID NOT EVEN EVER"
+         * matches &NEGATVAUXVRB_EVER), the one before it is (SYNSET-22i).
+         * PETRARCH checks both (SET: CLOSED SYNSETS, its SYNSET-22h). */
+        if (force_adj && !(e->kind == E_ALT && e->synset && !m->c->d->opt.closed_synsets)) break;
     }
     return false;
 }
@@ -1279,11 +1296,14 @@ static void expand(const sr_coder *c, const side *s, actor_list *out)
         from = c->men[s->m].group;
         to = c->men[s->m].group_last;
     }
-    for (int m = from; m <= to && m < c->nmen; m++)
+    for (int m = from; m <= to && m < c->nmen; m++) {
+        /* members inside a dropped comma clause are gone with it */
+        if (m != s->m && c->tok[c->men[m].first].dropped) continue;
         for (int k = 0; k < c->men[m].ncodes && out->n < 64; k++) {
             out->men[out->n] = m;
             out->code[out->n++] = c->men[m].codes[k];
         }
+    }
 }
 
 static void make_events(sr_coder *c, const side *src, const side *tgt, const event_code *code, int verb_tok)
@@ -1313,6 +1333,7 @@ typedef struct clause_state {
     int source;          /* carried source mention */
     bool have_source;
     int said_at;         /* clause position after a subordinate-coded verb */
+    bool kept;           /* the source stays over an actor before the verb (7.6) */
 } clause_state;
 
 static bool may_match(const pattern *pat, const word_set *ahead, const word_set *after)
@@ -1523,6 +1544,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
         /* attribution: after "X said", the reported event's source is
          * looked for after the saying verb first */
         int prior = cs->said_at >= 0 ? first_mention(c, pos, cs->said_at, vs, tgt.m) : -1;
+        if (prior < 0 && !first_clause && cs->have_source && cs->kept) prior = cs->source;
         if (prior < 0) prior = first_mention(c, pos, 0, vs, tgt.m);
         if (prior < 0 && !first_clause && cs->have_source) prior = cs->source;
         if (prior < 0 && o->new_actor_length) prior = new_actor(c, pos, vs, -1);
@@ -1622,10 +1644,12 @@ static int code_clauses(sr_coder *c, int *status)
     bool sentence_done = false;
     while (i < c->ntok && !sentence_done) {
         int n = 0;
+        bool split_by_conj = false, clause_verb = false;
         for (; i < c->ntok; i++) {
             const token *t = &c->tok[i];
             if (t->dropped) continue;
-            if (t->type == T_CONJ && !t->joined) { i++; break; }
+            if (t->type == T_CONJ && !t->joined) { i++; split_by_conj = true; break; }
+            clause_verb |= t->type == T_VERB;
             if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) { i++; break; }
             pos[n++] = i;
         }
@@ -1636,6 +1660,7 @@ static int code_clauses(sr_coder *c, int *status)
             if (p < n && c->tok[pos[p]].mention >= 0) {
                 cs.source = c->tok[pos[p]].mention;
                 cs.have_source = true;
+                cs.kept = false;
             }
         }
         bool coded = false;
@@ -1653,9 +1678,17 @@ static int code_clauses(sr_coder *c, int *status)
                 if (o->code_by != BY_ALL) break;
             }
         }
+        /* No event in the first clause: its first actor is the source
+         * (manual 7.6), kept in the next clauses unless an actor comes
+         * right after the conjunction, even over an actor before their verb
+         * ("Gondor launched a new bombing and shelling offensive against
+         * besieged Osgiliath during ... raids": GON raids, DEBUG-12). A first
+         * "clause" with no verb is a noun phrase cut at AND, and the next
+         * clause finds its own subject ("Ithilen's sheep and pigs of Gondor
+         * warned": GON, COMPOUND-19). */
         if (!coded && !cs.have_source) {
             int f = first_mention(c, pos, 0, n, -1);
-            if (f >= 0) { cs.source = f; cs.have_source = true; }
+            if (f >= 0) { cs.source = f; cs.have_source = true; cs.kept = clause_no == 0 && clause_verb && split_by_conj; }
         }
         if (coded && o->code_by == BY_SENTENCE) sentence_done = true;
         clause_no++;

@@ -1185,6 +1185,7 @@ sr_err sr_code_dict_option(sr_code_dict *d, const char *line)
         else if (strncmp(v, "REQUIRE DYAD", 12) == 0) o->require_dyad = val;
         else if (strncmp(v, "NOUN PHRASES", 12) == 0) o->noun_phrases = val;
         else if (strncmp(v, "TARGET COMPOUND", 15) == 0) o->target_compound = val;
+        else if (strncmp(v, "CLOSED SYNSETS", 14) == 0) o->closed_synsets = val;
         else if (strncmp(v, "NEW ACTOR LENGTH", 16) == 0) o->new_actor_length = num_after(v, "LENGTH", 0);
         return SR_OK; /* other SET: switches concern TABARI's interface */
     }
