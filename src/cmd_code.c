@@ -126,23 +126,6 @@ static void write_actor(sr_json *j, const char *key, const sr_code_actor *a)
     sr_json_object_end(j);
 }
 
-static void write_toll(sr_json *j, const char *key, const sr_code_toll *t)
-{
-    sr_json_key(j, key);
-    if (t->value < 0) {
-        sr_json_null(j);
-        return;
-    }
-    sr_json_object_begin(j);
-    sr_json_kv_int(j, "value", t->value);
-    sr_json_kv_bool(j, "at_least", t->at_least);
-    sr_json_kv_bool(j, "approximate", t->approximate);
-    sr_json_kv_string(j, "who", t->who);
-    sr_json_kv_bool(j, "aggregate", t->aggregate);
-    sr_json_kv_bool(j, "historical", t->historical);
-    sr_json_object_end(j);
-}
-
 static void write_event(sr_json *j, const sr_code_event *e)
 {
     static const char *const modality[] = {"asserted", "intent", "threat", "hedged"};
@@ -174,8 +157,8 @@ static void write_event(sr_json *j, const sr_code_event *e)
     sr_json_kv_string(j, "plover", e->plover);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    write_toll(j, "fatalities", &e->fatalities);
-    write_toll(j, "injuries", &e->injuries);
+    sr_code_toll_json(j, "fatalities", &e->fatalities);
+    sr_code_toll_json(j, "injuries", &e->injuries);
     sr_json_key(j, "sentence");
     sr_json_object_begin(j);
     sr_json_kv_int(j, "start", (long long)e->sent_start);

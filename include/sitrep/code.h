@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "sitrep/sitrep.h"
+#include "sitrep/util.h"
 
 typedef struct sr_code_dict sr_code_dict;
 typedef struct sr_coder sr_coder;
@@ -181,5 +182,10 @@ void sr_code_tolls(const char *sentence, size_t len, const char *next, size_t ne
  *  the document's date. */
 void sr_code_sentence_date(const char *sentence, size_t len, int doc_date, int *date,
                            enum sr_code_precision *precision, bool *historical);
+
+/** Writes `key` and the toll as an object (`value`, `at_least`, `approximate`,
+ *  `who`, `aggregate`, `historical`), or null when no figure was stated: the
+ *  one shape `sitrep code`, the export and the API all give. */
+void sr_code_toll_json(sr_json *j, const char *key, const sr_code_toll *t);
 
 #endif

@@ -413,3 +413,20 @@ static sr_err read_rows(struct sr_details_tables *t, const char *path, FILE *err
     }
     return SR_OK;
 }
+
+void sr_code_toll_json(sr_json *j, const char *key, const sr_code_toll *t)
+{
+    sr_json_key(j, key);
+    if (t->value < 0) {
+        sr_json_null(j);
+        return;
+    }
+    sr_json_object_begin(j);
+    sr_json_kv_int(j, "value", t->value);
+    sr_json_kv_bool(j, "at_least", t->at_least);
+    sr_json_kv_bool(j, "approximate", t->approximate);
+    sr_json_kv_string(j, "who", t->who);
+    sr_json_kv_bool(j, "aggregate", t->aggregate);
+    sr_json_kv_bool(j, "historical", t->historical);
+    sr_json_object_end(j);
+}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "sitrep/code.h"
 #include "sitrep/store.h"
 #include "sitrep/util.h"
 
@@ -86,32 +87,6 @@ static void place_json(sr_json *j, const sr_store_event *e)
     sr_json_object_end(j);
 }
 
-/* A toll as `sitrep code` writes it (docs/code.md, "Event details"): the
- * same members in the same order, so a figure reads alike from either. */
-typedef struct toll {
-    int value;
-    bool at_least, approximate;
-    const char *who;
-    bool aggregate, historical;
-} toll;
-
-static void toll_json(sr_json *j, const char *key, const toll *t)
-{
-    sr_json_key(j, key);
-    if (t->value < 0) {
-        sr_json_null(j);
-        return;
-    }
-    sr_json_object_begin(j);
-    sr_json_kv_int(j, "value", t->value);
-    sr_json_kv_bool(j, "at_least", t->at_least);
-    sr_json_kv_bool(j, "approximate", t->approximate);
-    sr_json_kv_string(j, "who", t->who);
-    sr_json_kv_bool(j, "aggregate", t->aggregate);
-    sr_json_kv_bool(j, "historical", t->historical);
-    sr_json_object_end(j);
-}
-
 void sr_store_event_json(sr_json *j, const sr_store_event *e)
 {
     char day[16];
@@ -129,12 +104,12 @@ void sr_store_event_json(sr_json *j, const sr_store_event *e)
     sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    toll dead = {e->fatalities, e->fatalities_at_least, e->fatalities_approximate, e->fatalities_who,
+    sr_code_toll dead = {e->fatalities, e->fatalities_at_least, e->fatalities_approximate, e->fatalities_who,
                  e->fatalities_aggregate, e->fatalities_historical};
-    toll hurt = {e->injuries, e->injuries_at_least, e->injuries_approximate, e->injuries_who,
+    sr_code_toll hurt = {e->injuries, e->injuries_at_least, e->injuries_approximate, e->injuries_who,
                  e->injuries_aggregate, e->injuries_historical};
-    toll_json(j, "fatalities", &dead);
-    toll_json(j, "injuries", &hurt);
+    sr_code_toll_json(j, "fatalities", &dead);
+    sr_code_toll_json(j, "injuries", &hurt);
     place_json(j, e);
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", e->modality);
