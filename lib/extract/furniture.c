@@ -5,6 +5,7 @@
  * consent notices, share/follow bars, video durations. */
 #define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include "extract_int.h"
@@ -46,45 +47,73 @@ static const char *const lead_words[] = {
     "bajada", "copete", "sumario", "entradilla", "chapo", "chapeau", "vorspann", "anriss",
     "einleitung", "leadtext", "teasertext", "introtext", NULL};
 
-static bool lead_word(const char *w, size_t n)
-{
-    for (int i = 0; lead_words[i]; i++)
-        if (strlen(lead_words[i]) == n && !memcmp(w, lead_words[i], n))
-            return true;
-    return false;
-}
+/* Every class/id word is tried against all the lists above, so they are
+ * read once into one table indexed by first letter, with their lengths
+ * (a word meets a handful of candidates instead of every entry). */
+enum { W_STRONG = 1, W_WEAK = 2, W_WEAK_WORD = 4, W_POS = 8, W_LEAD = 16 };
 
-static bool has_word(const char *const *list, const char *w, size_t n)
-{
-    for (int i = 0; list[i]; i++)
-        if (strlen(list[i]) == n && !memcmp(w, list[i], n))
-            return true;
-    return false;
-}
+typedef struct vocab_word {
+    const char *s;
+    uint8_t len, kind;
+} vocab_word;
 
-static bool has_prefix(const char *const *list, const char *w, size_t n)
+static vocab_word vocab[512];
+static uint8_t neg_exact_len[64];
+static uint16_t vocab_at[257];   /* entries starting with byte b: [vocab_at[b], vocab_at[b + 1]) */
+static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+
+static void vocab_build(void)
 {
-    for (int i = 0; list[i]; i++) {
-        if (list[i][0] != w[0])
-            continue;
-        size_t k = strlen(list[i]);
-        if (n >= k && !memcmp(w, list[i], k))
-            return true;
+    static const struct { const char *const *list; uint8_t kind; } lists[] = {
+        {strong_prefix, W_STRONG}, {weak_prefix, W_WEAK}, {weak_words, W_WEAK_WORD},
+        {pos_prefix, W_POS}, {lead_words, W_LEAD}};
+    size_t count[256] = {0}, n = 0;
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (int i = 0; lists[l].list[i]; i++)
+            count[(unsigned char)lists[l].list[i][0]]++;
+    for (int b = 0; b < 256; b++) {
+        vocab_at[b] = (uint16_t)n;
+        n += count[b];
     }
-    return false;
+    vocab_at[256] = (uint16_t)n;
+    for (int i = 0; neg_exact[i]; i++)
+        neg_exact_len[i] = (uint8_t)strlen(neg_exact[i]);
+    uint16_t fill[256];
+    memcpy(fill, vocab_at, sizeof fill);
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (int i = 0; lists[l].list[i]; i++) {
+            const char *w = lists[l].list[i];
+            vocab[fill[(unsigned char)w[0]]++] =
+                (vocab_word){w, (uint8_t)strlen(w), lists[l].kind};
+        }
+}
+
+/* The W_ kinds a lower-case word (n >= 1) has: a prefix in the prefix
+ * lists, whole in the word lists. */
+static unsigned word_kinds(const char *w, size_t n)
+{
+    unsigned k = 0;
+    unsigned char b = (unsigned char)w[0];
+    for (unsigned i = vocab_at[b]; i < vocab_at[b + 1]; i++) {
+        const vocab_word *v = &vocab[i];
+        bool whole = v->kind & (W_WEAK_WORD | W_LEAD);
+        if (whole ? v->len == n && !memcmp(w, v->s, n) : n >= v->len && !memcmp(w, v->s, v->len))
+            k |= v->kind;
+    }
+    return k;
 }
 
 /* -2 strong boilerplate, -1 weak boilerplate, +1 article, 0 neither */
-static int word_hint(const char *w, size_t n)
+static int word_hint(const char *w, size_t n, unsigned kinds)
 {
     /* an opinion piece ("news commentary") is a story, not its comments */
     if (n == 10 && !memcmp(w, "commentary", 10))
         return 0;
-    if (has_prefix(strong_prefix, w, n))
+    if (kinds & W_STRONG)
         return -2;
-    if (has_prefix(weak_prefix, w, n) || has_word(weak_words, w, n))
+    if (kinds & (W_WEAK | W_WEAK_WORD))
         return -1;
-    if (has_prefix(pos_prefix, w, n))
+    if (kinds & W_POS)
         return 1;
     return 0;
 }
@@ -94,9 +123,9 @@ static int word_hint(const char *w, size_t n)
  * "field--label-hidden"); CMS classification names (WordPress's
  * "category-social-media", "tag-share") say what the story is about, not
  * what the element is, and are skipped. */
-static bool whole_name(const char *s, size_t n, const char *w)
+static bool whole_name(const char *s, size_t n, int i)
 {
-    return strlen(w) == n && !strncasecmp(s, w, n);
+    return neg_exact_len[i] == n && !strncasecmp(s, neg_exact[i], n);
 }
 
 /* One name: a strong word anywhere decides; otherwise the last word, the
@@ -108,7 +137,7 @@ static int name_hint(const char *s, size_t len, bool *lead)
         (len > 5 && !strncasecmp(s, "tags-", 5)))
         return 0;
     for (int i = 0; neg_exact[i]; i++)
-        if (whole_name(s, len, neg_exact[i]))
+        if (whole_name(s, len, i))
             return -1;
     char w[32];
     size_t n = 0;
@@ -121,8 +150,9 @@ static int name_hint(const char *s, size_t len, bool *lead)
             continue;
         }
         if (n) {
-            *lead |= lead_word(w, n);
-            head = word_hint(w, n);
+            unsigned kinds = word_kinds(w, n);
+            *lead |= (kinds & W_LEAD) != 0;
+            head = word_hint(w, n, kinds);
             strong |= head == -2;
             any_weak |= head == -1;
             any_pos |= head == 1;
@@ -158,6 +188,7 @@ int sr_class_hint(const xmlChar *cls, const xmlChar *id, bool *lead)
 {
     int strong = 0, weak = 0, pos = 0;
     *lead = false;
+    pthread_once(&vocab_once, vocab_build);
     if (cls)
         hint_of((const char *)cls, &strong, &weak, &pos, lead);
     if (id)
