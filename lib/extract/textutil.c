@@ -7,6 +7,9 @@
 #include <utf8proc.h>
 #include "extract_int.h"
 
+static bool nfc_stable(const char *s, size_t n);
+static bool nfc_starter(int32_t cp);
+
 void sr_tb_init(sr_textbuf *t, sr_arena *a, size_t cap)
 {
     t->arena = a;
@@ -127,13 +130,11 @@ const char *sr_attr(xmlNodePtr n, const char *name)
 
 /* The text in Unicode's composed form (NFC), as the web mostly writes it
  * and as matching downstream expects: pages mix the forms ("য়" as one code
- * point or two). Text below U+0300 has nothing to compose. */
+ * point or two). Most pages are in NFC already, and proving that costs a
+ * fraction of normalising (nfc_stable), so utf8proc runs only on the rest. */
 void sr_article_nfc(sr_arena *arena, sr_article *a)
 {
-    size_t i = 0;
-    while (i < a->text_len && (unsigned char)a->text[i] < 0xCC)
-        i++;
-    if (i == a->text_len)
+    if (nfc_stable(a->text, a->text_len))
         return;
     utf8proc_uint8_t *c = utf8proc_NFC((const utf8proc_uint8_t *)a->text);
     if (!c)
@@ -144,4 +145,50 @@ void sr_article_nfc(sr_arena *arena, sr_article *a)
         a->text = t;
         a->text_len = strlen(t);
     }
+}
+
+/* NFC leaves a text as it is when every code point is a starter that is in
+ * composed form and never the second of a composed pair: then nothing is
+ * reordered, nothing decomposes for good and nothing joins its neighbour.
+ * Text below U+0300 (lead bytes under 0xCC) is always so. From U+0300 on,
+ * the seconds of pairs are marks (category M) and the Hangul jamo, and the
+ * other characters with a canonical decomposition are tried alone. */
+static bool nfc_stable(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0xCC) {
+            i++;
+            continue;
+        }
+        int32_t cp = sr_utf8_decode(s, n, &i);
+        if (cp < 0 || !nfc_starter(cp))
+            return false;
+    }
+    return true;
+}
+
+static bool nfc_starter(int32_t cp)
+{
+    if (cp >= 0xAC00 && cp <= 0xD7A3)
+        return true;    /* Hangul syllables: composed, joined only by a trailing jamo */
+    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+        (cp >= 0xD7B0 && cp <= 0xD7FF))
+        return false;   /* Hangul jamo */
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    if (p->combining_class || p->category == UTF8PROC_CATEGORY_MN ||
+        p->category == UTF8PROC_CATEGORY_MC || p->category == UTF8PROC_CATEGORY_ME)
+        return false;
+    if (p->decomp_seqindex == UINT16_MAX || p->decomp_type)
+        return true;    /* no canonical decomposition (NFC ignores compatibility ones) */
+    /* composed (é as one code point), excluded or a singleton: NFC of the
+     * character alone, with the options utf8proc_NFC uses, says which */
+    utf8proc_uint8_t u[4];
+    utf8proc_int32_t buf[8];
+    utf8proc_ssize_t len = utf8proc_encode_char(cp, u);
+    const int opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+    utf8proc_ssize_t k = utf8proc_decompose(u, len, buf, 8, opt);
+    if (k < 1 || k > 8)
+        return false;
+    k = utf8proc_normalize_utf32(buf, k, opt);
+    return k == 1 && buf[0] == cp;
 }
