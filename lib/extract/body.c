@@ -19,6 +19,7 @@ typedef struct scorer {
     bool use_hints;          /* skip boilerplate-named subtrees while scoring */
     xmlNodePtr headline;     /* the <h1>/<h2> that reads as the page's title */
     bool by_headline;        /* the story was chosen for standing under it */
+    struct names_cache *names;   /* what each class attribute says, by its text */
 } scorer;
 
 typedef struct writer {
@@ -239,16 +240,55 @@ static int never_content(xmlNodePtr n, const attrs *at)
     return 0;
 }
 
+/* Pages repeat their class attributes (every teaser of a list, every
+ * paragraph of a story): what one says is read once per page. Open
+ * addressing over the attribute's text; when the table is full the rest
+ * are read each time. */
+enum { NAMES_SLOTS = 1024 };
+
+typedef struct names_cache {
+    const char *key[NAMES_SLOTS];
+    uint32_t hash[NAMES_SLOTS];
+    uint8_t bits[NAMES_SLOTS];
+    size_t used;
+} names_cache;
+
+static unsigned class_names(scorer *sc, const char *cls)
+{
+    if (!sc->names && !(sc->names = sr_arena_calloc(sc->pg->arena, sizeof *sc->names)))
+        return sr_names_hint(cls);
+    names_cache *c = sc->names;
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)cls; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    for (size_t i = h % NAMES_SLOTS;; i = (i + 1) % NAMES_SLOTS) {
+        if (!c->key[i]) {
+            unsigned bits = sr_names_hint(cls);
+            if (c->used < NAMES_SLOTS * 3 / 4) {
+                c->key[i] = cls;
+                c->hash[i] = h;
+                c->bits[i] = (uint8_t)bits;
+                c->used++;
+            }
+            return bits;
+        }
+        if (c->hash[i] == h && !strcmp(c->key[i], cls))
+            return c->bits[i];
+    }
+}
+
 /* Class/id words, and what the element itself says: <aside> is usually a
  * sidebar but some sites wrap the story in one; itemprop=articleBody is the
  * publisher naming the story. */
-static int element_hint(xmlNodePtr n, const attrs *at, bool *lead)
+static int element_hint(scorer *sc, xmlNodePtr n, const attrs *at, bool *lead)
 {
     *lead = at->itemprop && !strcasecmp(at->itemprop, "description");
     if (at->itemprop && !strcasecmp(at->itemprop, "articleBody"))
         return 1;
     bool named = false;
-    int h = at->cls || at->id ? sr_class_hint((const xmlChar *)at->cls, (const xmlChar *)at->id, &named) : 0;
+    int h = at->cls || at->id ? sr_names_combine(at->cls ? class_names(sc, at->cls) : 0,
+                                                 at->id ? sr_names_hint(at->id) : 0, &named)
+                              : 0;
     *lead |= named;
     /* the author's box names its person with itemprop=author, whatever
      * content words its classes carry */
@@ -351,7 +391,7 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
         d->drop = (uint8_t)never_content(n, &at);
         if (!d->drop && n != sc->pg->body) {
             bool lead;
-            d->hint = (int8_t)element_hint(n, &at, &lead);
+            d->hint = (int8_t)element_hint(sc, n, &at, &lead);
             d->lead = lead;
         }
     }

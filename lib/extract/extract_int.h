@@ -90,4 +90,10 @@ void sr_xml_arena_init(void);
 void sr_xml_arena_begin(void);
 void sr_xml_arena_end(xmlDocPtr doc);
 
+/* furniture.c: sr_class_hint in two steps, so that callers can keep what
+ * one class attribute says (pages repeat the same classes) */
+enum { SR_NAMES_STRONG = 1, SR_NAMES_WEAK = 2, SR_NAMES_POS = 4, SR_NAMES_LEAD = 8 };
+unsigned sr_names_hint(const char *names);                  /* SR_NAMES_ bits */
+int sr_names_combine(unsigned cls, unsigned id, bool *lead);  /* as sr_class_hint */
+
 #endif

@@ -166,8 +166,12 @@ static int name_hint(const char *s, size_t len, bool *lead)
     return any_weak && !any_pos ? -1 : any_pos;
 }
 
-static void hint_of(const char *s, int *strong, int *weak, int *pos, bool *lead)
+/* What the names of one attribute say, as SR_NAMES_ bits. */
+unsigned sr_names_hint(const char *s)
 {
+    pthread_once(&vocab_once, vocab_build);
+    unsigned bits = 0;
+    bool lead = false;
     while (*s) {
         while (*s == ' ' || *s == '\t' || *s == '\n')
             s++;
@@ -175,29 +179,31 @@ static void hint_of(const char *s, int *strong, int *weak, int *pos, bool *lead)
         while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
             n++;
         if (n) {
-            int h = name_hint(s, n, lead);
-            *strong |= h == -2;
-            *weak |= h == -1;
-            *pos |= h == 1;
+            int h = name_hint(s, n, &lead);
+            bits |= h == -2 ? SR_NAMES_STRONG : h == -1 ? SR_NAMES_WEAK : h == 1 ? SR_NAMES_POS : 0;
         }
         s += n;
     }
+    return bits | (lead ? SR_NAMES_LEAD : 0);
+}
+
+/* class and id together: a strong word decides, a weak one unless an
+ * article word stands beside it */
+int sr_names_combine(unsigned cls, unsigned id, bool *lead)
+{
+    unsigned b = cls | id;
+    *lead = b & SR_NAMES_LEAD;
+    if (b & SR_NAMES_STRONG)
+        return b & SR_NAMES_POS ? -3 : -2;
+    if ((b & SR_NAMES_WEAK) && !(b & SR_NAMES_POS))
+        return -1;
+    return (b & SR_NAMES_POS) != 0;
 }
 
 int sr_class_hint(const xmlChar *cls, const xmlChar *id, bool *lead)
 {
-    int strong = 0, weak = 0, pos = 0;
-    *lead = false;
-    pthread_once(&vocab_once, vocab_build);
-    if (cls)
-        hint_of((const char *)cls, &strong, &weak, &pos, lead);
-    if (id)
-        hint_of((const char *)id, &strong, &weak, &pos, lead);
-    if (strong)
-        return pos ? -3 : -2;
-    if (weak && !pos)
-        return -1;
-    return pos;
+    return sr_names_combine(cls ? sr_names_hint((const char *)cls) : 0,
+                            id ? sr_names_hint((const char *)id) : 0, lead);
 }
 
 /* "02:37", "1:02:37", "Video 02:37", "Duration 2:37" */
