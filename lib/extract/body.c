@@ -4,7 +4,6 @@
  * and class/id words), take the best container and its siblings that look
  * like more of the story, then flatten them to paragraphs while dropping the
  * furniture inside (link lists, share bars, credits, prompts, durations). */
-#define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -215,18 +214,18 @@ static void read_attrs(xmlNodePtr n, attrs *at)
  * lift_wrappers gives them back then. */
 static int never_content(xmlNodePtr n, const attrs *at)
 {
-    static const char *const tags[] = {
-        "script", "style", "template", "iframe", "svg", "canvas", "button", "input",
-        "select", "textarea", "option", "object", "embed", "video", "audio", "map", "head",
-        "link", "meta", "title", "label", NULL};
-    static const char *const chrome[] = {"nav", "footer", "menu", "dialog", "noscript", NULL};
-    const char *name = (const char *)n->name;
-    for (int i = 0; tags[i]; i++)
-        if (name[0] == tags[i][0] && !strcmp(name, tags[i]))
-            return 1;
-    for (int i = 0; chrome[i]; i++)
-        if (name[0] == chrome[i][0] && !strcmp(name, chrome[i]))
-            return 2;
+    switch (sr_tag(n)) {
+    case SR_TAG_script: case SR_TAG_style: case SR_TAG_template: case SR_TAG_iframe:
+    case SR_TAG_svg: case SR_TAG_canvas: case SR_TAG_button: case SR_TAG_input:
+    case SR_TAG_select: case SR_TAG_textarea: case SR_TAG_option: case SR_TAG_object:
+    case SR_TAG_embed: case SR_TAG_video: case SR_TAG_audio: case SR_TAG_map: case SR_TAG_head:
+    case SR_TAG_link: case SR_TAG_meta: case SR_TAG_title: case SR_TAG_label:
+        return 1;
+    case SR_TAG_nav: case SR_TAG_footer: case SR_TAG_menu: case SR_TAG_dialog: case SR_TAG_noscript:
+        return 2;
+    default:
+        break;
+    }
     if (at->hidden || (at->aria_hidden && !strcmp(at->aria_hidden, "true")))
         return 2;
     const char *role = at->role;
@@ -292,30 +291,33 @@ static int element_hint(scorer *sc, xmlNodePtr n, const attrs *at, bool *lead)
     *lead |= named;
     /* the author's box names its person with itemprop=author, whatever
      * content words its classes carry */
-    if (at->itemprop && (strcasestr(at->itemprop, "author") || strcasestr(at->itemprop, "creator")) &&
-        h >= 0)
+    if (at->itemprop && h >= 0 &&
+        (sr_contains_ci(at->itemprop, "author") || sr_contains_ci(at->itemprop, "creator")))
         return -1;
-    if (h == 0 && sr_tag_is(n, "aside"))
+    if (h == 0 && sr_tag(n) == SR_TAG_aside)
         return -1;
     return h;
 }
 
-static bool is_para_tag(const char *t)
+static bool is_para_tag(int t)
 {
-    return !strcmp(t, "p") || !strcmp(t, "pre") || !strcmp(t, "td") || !strcmp(t, "blockquote");
+    return t == SR_TAG_p || t == SR_TAG_pre || t == SR_TAG_td || t == SR_TAG_blockquote;
 }
 
-static bool is_block(const char *t)
+static bool is_block(int t)
 {
-    static const char *const tags[] = {
-        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-        "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "tbody", "thead", "tfoot", "tr",
-        "figure", "figcaption", "header", "address", "center", "hr", "br", "form", "fieldset",
-        "details", "summary", "body", NULL};
-    for (int i = 0; tags[i]; i++)
-        if (t[0] == tags[i][0] && !strcmp(t, tags[i]))
-            return true;
-    return false;
+    switch (t) {
+    case SR_TAG_p: case SR_TAG_div: case SR_TAG_section: case SR_TAG_article: case SR_TAG_main:
+    case SR_TAG_h1: case SR_TAG_h2: case SR_TAG_h3: case SR_TAG_h4: case SR_TAG_h5: case SR_TAG_h6:
+    case SR_TAG_li: case SR_TAG_ul: case SR_TAG_ol: case SR_TAG_dl: case SR_TAG_dd: case SR_TAG_dt:
+    case SR_TAG_blockquote: case SR_TAG_pre: case SR_TAG_table: case SR_TAG_tbody: case SR_TAG_thead:
+    case SR_TAG_tfoot: case SR_TAG_tr: case SR_TAG_figure: case SR_TAG_figcaption: case SR_TAG_header:
+    case SR_TAG_address: case SR_TAG_center: case SR_TAG_hr: case SR_TAG_br: case SR_TAG_form:
+    case SR_TAG_fieldset: case SR_TAG_details: case SR_TAG_summary: case SR_TAG_body:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static int count_commas(const char *s)
@@ -397,12 +399,13 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     }
     d->text = d->link = d->commas = d->paras = d->para_text = d->replies = 0;
     d->thread = 0;
-    d->has_h1 = sr_tag_is(n, "h1") ? 1 : sr_tag_is(n, "h2") ? 2 : 0;
+    int tag = sr_tag(n);
+    d->has_h1 = tag == SR_TAG_h1 ? 1 : tag == SR_TAG_h2 ? 2 : 0;
     if (d->drop == 1) {
-        d->replies = sr_tag_is(n, "button") && reply_control(n);
+        d->replies = tag == SR_TAG_button && reply_control(n);
         return;   /* chrome is measured (lift_wrappers asks) but adds nothing to its parent */
     }
-    bool is_link = sr_tag_is(n, "a");
+    bool is_link = tag == SR_TAG_a;
     bool inline_only = true;
     uint32_t own = 0;   /* text not inside a block child: a paragraph without <p> */
     uint32_t with_reply = 0, reply_text = 0;   /* children holding a "reply" control */
@@ -431,22 +434,21 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
             d->link += is_link ? k->text : k->link;
             d->commas += k->commas;
             d->paras += k->paras;
-            if (is_block((const char *)c->name))
+            if (is_block(sr_tag(c)))
                 inline_only = false;
             else
                 own += k->text;
         }
     }
-    const char *tag = (const char *)n->name;
     bool para = is_para_tag(tag) ||
-                (inline_only && (!strcmp(tag, "div") || !strcmp(tag, "section") || !strcmp(tag, "li")));
+                (inline_only && (tag == SR_TAG_div || tag == SR_TAG_section || tag == SR_TAG_li));
     /* text written straight into a container between blocks, <br>-separated */
-    if (!para && !inline_only && own >= 100 && !is_link && is_block(tag) && strcmp(tag, "body"))
+    if (!para && !inline_only && own >= 100 && !is_link && is_block(tag) && tag != SR_TAG_body)
         para = true;
     d->is_para = para;
     if (para && d->text >= 25)
         d->paras++;
-    if (!d->replies && d->text && d->text <= 40 && (is_link || !strcmp(tag, "span")) && reply_control(n))
+    if (!d->replies && d->text && d->text <= 40 && (is_link || tag == SR_TAG_span) && reply_control(n))
         d->replies = 1;
     /* three items or more, each with its own "reply", holding most of the
      * text: reader comments, whatever the classes say */
@@ -526,24 +528,27 @@ static void score_walk(scorer *sc, xmlNodePtr n, int depth, bool in_neg)
             score_walk(sc, c, depth + 1, in_neg);
 }
 
-static float tag_weight(const char *t)
+static float tag_weight(int t)
 {
-    if (!strcmp(t, "div") || !strcmp(t, "article") || !strcmp(t, "section") || !strcmp(t, "main"))
+    switch (t) {
+    case SR_TAG_div: case SR_TAG_article: case SR_TAG_section: case SR_TAG_main:
         return 5;
-    if (!strcmp(t, "pre") || !strcmp(t, "td") || !strcmp(t, "blockquote"))
+    case SR_TAG_pre: case SR_TAG_td: case SR_TAG_blockquote:
         return 3;
-    if (!strcmp(t, "address") || !strcmp(t, "ol") || !strcmp(t, "ul") || !strcmp(t, "dl") ||
-        !strcmp(t, "dd") || !strcmp(t, "dt") || !strcmp(t, "li") || !strcmp(t, "form"))
+    case SR_TAG_address: case SR_TAG_ol: case SR_TAG_ul: case SR_TAG_dl: case SR_TAG_dd:
+    case SR_TAG_dt: case SR_TAG_li: case SR_TAG_form:
         return -3;
-    if (t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2])
+    case SR_TAG_h1: case SR_TAG_h2: case SR_TAG_h3: case SR_TAG_h4: case SR_TAG_h5: case SR_TAG_h6:
         return -5;
-    return 0;
+    default:
+        return 0;
+    }
 }
 
 static float final_score(scorer *sc, xmlNodePtr n)
 {
     sr_node *d = SR_NODE(n);
-    float s = d->score + tag_weight((const char *)n->name) + (sc->use_hints ? 25.0f * (d->hint < 0 ? -1 : d->hint) : 0);
+    float s = d->score + tag_weight(sr_tag(n)) + (sc->use_hints ? 25.0f * (d->hint < 0 ? -1 : d->hint) : 0);
     float ld = d->text ? (float)d->link / (float)d->text : 0;
     return s * (1.0f - ld);
 }
@@ -616,7 +621,7 @@ static xmlNodePtr find_headline(sr_page *pg, xmlNodePtr n, int depth)
         sr_node *d = SR_NODE(c);
         if (c->type != XML_ELEMENT_NODE || !d || d->drop || !d->has_h1 || depth >= MAX_DEPTH)
             continue;
-        if (sr_tag_is(c, "h1") || sr_tag_is(c, "h2")) {
+        if (sr_tag(c) == SR_TAG_h1 || sr_tag(c) == SR_TAG_h2) {
             char *t = sr_node_text(pg->arena, c);
             if (t && !strcasecmp(t, pg->art->title))
                 return c;
@@ -664,7 +669,7 @@ static bool sibling_belongs(xmlNodePtr best, xmlNodePtr s)
     if (d->score + bonus >= threshold)
         return true;
     float ld = (float)d->link / (float)d->text;
-    if (sr_tag_is(s, "p")) {
+    if (sr_tag(s) == SR_TAG_p) {
         if (d->text > 80 && ld < 0.25f)
             return true;
         if (d->text <= 80 && d->link == 0 && s->children && s->last && s->last->content &&
@@ -736,8 +741,8 @@ static void lead_block(writer *w, xmlNodePtr c, int depth)
     if (c->type != XML_ELEMENT_NODE || !d || d->drop || depth >= 16 || d->hint < -1 ||
         (d->hint == -1 && !d->lead))
         return;
-    const char *t = (const char *)c->name;
-    bool block = d->is_para || !strcmp(t, "p") || !strcmp(t, "h2") || !strcmp(t, "h3");
+    int t = sr_tag(c);
+    bool block = d->is_para || t == SR_TAG_p || t == SR_TAG_h2 || t == SR_TAG_h3;
     if (block && d->text >= 60 && d->link * 10 < d->text * 3) {
         if (!dated(c))
             write_node(w, c, 0);
@@ -792,27 +797,22 @@ static void write_article(writer *w, xmlNodePtr best)
     flush(w);
 }
 
-static bool is_heading(const char *t)
-{
-    return t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2];
-}
-
 /* Readability's "clean conditionally", in short: a container inside the
  * story that is mostly links, or mostly list items of links, is furniture. */
 static bool furniture_container(writer *w, xmlNodePtr n)
 {
     sr_node *d = SR_NODE(n);
-    const char *t = (const char *)n->name;
+    int t = sr_tag(n);
     if (!d->text)
         return false;
     float ld = (float)d->link / (float)d->text;
-    if (!strcmp(t, "ul") || !strcmp(t, "ol"))
+    if (t == SR_TAG_ul || t == SR_TAG_ol)
         return ld > 0.5f;
     /* a block whose story paragraphs hold a third of its text is not
      * furniture as a whole: its link lists go one by one */
     if (d->para_text * 3 >= d->text)
         return false;
-    if (!strcmp(t, "div") || !strcmp(t, "section") || !strcmp(t, "table") || !strcmp(t, "header"))
+    if (t == SR_TAG_div || t == SR_TAG_section || t == SR_TAG_table || t == SR_TAG_header)
         return (ld > 0.5f && d->text < 2000) || (ld > 0.33f && d->paras == 0 && d->text < 300);
     return false;
 }
@@ -838,17 +838,17 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
     sr_node *d = SR_NODE(n);
     if (!d || d->drop)
         return;
-    const char *t = (const char *)n->name;
+    int t = sr_tag(n);
     /* a boilerplate-named element is skipped unless it holds much of the
      * story, or is a teaser-named standfirst before the story's paragraphs */
     if (d->hint < 0 && d->text * 4 < w->root_text && !(d->hint == -1 && d->lead && w->n_paras < 2))
         return;
-    if (!strcmp(t, "figure") || !strcmp(t, "figcaption"))
+    if (t == SR_TAG_figure || t == SR_TAG_figcaption)
         return;   /* captions and credits go to `captions` */
     if (d->thread)
         return;   /* reader comments */
-    if (!strcmp(t, "br")) {
-        if (n->next && sr_tag_is(n->next, "br"))
+    if (t == SR_TAG_br) {
+        if (n->next && sr_tag(n->next) == SR_TAG_br)
             flush(w);
         else
             w->para.space = true;
@@ -860,16 +860,15 @@ static void write_node(writer *w, xmlNodePtr n, int depth)
         if (depth > 0 && furniture_container(w, n))
             return;
     }
-    if (!strcmp(t, "a"))
+    if (t == SR_TAG_a)
         w->in_link++;
-    if (!strcmp(t, "td") || !strcmp(t, "th"))
+    if (t == SR_TAG_td || t == SR_TAG_th)
         w->para.space = true;
     write_children(w, n, depth);
-    if (!strcmp(t, "a"))
+    if (t == SR_TAG_a)
         w->in_link--;
     if (block)
         flush(w);
-    (void)is_heading;
 }
 
 static bool same_text(const char *a, const char *b)
@@ -940,9 +939,11 @@ static bool credit_named(xmlNodePtr n)
 {
     const char *c = sr_attr(n, "class");
     const char *ip = sr_attr(n, "itemprop");
-    return (c && (strcasestr(c, "credit") || strcasestr(c, "copyright") || strcasestr(c, "source") ||
-                  strcasestr(c, "photographer") || strcasestr(c, "author"))) ||
-           (ip && (strcasestr(ip, "copyright") || strcasestr(ip, "author") || strcasestr(ip, "creator")));
+    return (c && (sr_contains_ci(c, "credit") || sr_contains_ci(c, "copyright") ||
+                  sr_contains_ci(c, "source") || sr_contains_ci(c, "photographer") ||
+                  sr_contains_ci(c, "author"))) ||
+           (ip && (sr_contains_ci(ip, "copyright") || sr_contains_ci(ip, "author") ||
+                   sr_contains_ci(ip, "creator")));
 }
 
 static xmlNodePtr find_credit(xmlNodePtr n, int depth)
@@ -1048,15 +1049,16 @@ static void media_walk(sr_page *pg, xmlNodePtr n, int depth)
         if (c->type != XML_ELEMENT_NODE || depth > MAX_DEPTH)
             continue;
         sr_node *d = SR_NODE(c);
-        if (d && d->drop && !sr_tag_is(c, "noscript"))
+        int t = sr_tag(c);
+        if (d && d->drop && t != SR_TAG_noscript)
             continue;
-        if (sr_tag_is(c, "figure")) {
+        if (t == SR_TAG_figure) {
             add_caption(pg, c);
-        } else if (sr_tag_is(c, "img")) {
+        } else if (t == SR_TAG_img) {
             add_image(pg, c);
             continue;
         }
-        if (d && d->hint < 0 && !sr_tag_is(c, "figure"))
+        if (d && d->hint < 0 && t != SR_TAG_figure)
             continue;
         media_walk(pg, c, depth + 1);
     }

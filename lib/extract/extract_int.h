@@ -96,4 +96,25 @@ enum { SR_NAMES_STRONG = 1, SR_NAMES_WEAK = 2, SR_NAMES_POS = 4, SR_NAMES_LEAD =
 unsigned sr_names_hint(const char *names);                  /* SR_NAMES_ bits */
 int sr_names_combine(unsigned cls, unsigned id, bool *lead);  /* as sr_class_hint */
 
+/* textutil.c: the element names the extractor tests, looked up once per
+ * element and kept in xmlNode.extra (which libxml2's HTML parser leaves 0),
+ * so the walks compare small numbers instead of strings. */
+#define SR_TAGS(X) X(a) X(address) X(article) X(aside) X(audio) X(blockquote) X(body) X(br) \
+    X(button) X(canvas) X(center) X(dd) X(details) X(dialog) X(div) X(dl) X(dt) X(embed) \
+    X(fieldset) X(figcaption) X(figure) X(footer) X(form) X(h1) X(h2) X(h3) X(h4) X(h5) X(h6) \
+    X(head) X(header) X(hr) X(html) X(iframe) X(img) X(input) X(label) X(li) X(link) X(main) \
+    X(map) X(menu) X(meta) X(nav) X(noscript) X(object) X(ol) X(option) X(p) X(pre) X(script) \
+    X(section) X(select) X(span) X(style) X(summary) X(svg) X(table) X(tbody) X(td) \
+    X(template) X(textarea) X(tfoot) X(th) X(thead) X(time) X(title) X(tr) X(ul) X(video)
+enum sr_tag_id {
+    SR_TAG_NONE,    /* not an element */
+    SR_TAG_OTHER,   /* an element not in the list */
+#define SR_TAG_ENUM(t) SR_TAG_##t,
+    SR_TAGS(SR_TAG_ENUM)
+#undef SR_TAG_ENUM
+    SR_TAG_COUNT
+};
+int sr_tag(xmlNodePtr n);
+bool sr_contains_ci(const char *s, const char *needle);   /* strcasestr(s, needle) != NULL */
+
 #endif

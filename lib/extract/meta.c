@@ -3,7 +3,6 @@
  * microdata, <time> elements, the URL path and the byline in the page.
  * The order of preference follows what is most often right on news sites
  * and matches Readability's for titles and bylines. */
-#define _GNU_SOURCE  /* strcasestr */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +132,8 @@ static void on_meta(meta_state *st, xmlNodePtr n)
 static bool named_for(xmlNodePtr n, const char *a, const char *b)
 {
     const char *c = sr_attr(n, "class"), *id = sr_attr(n, "id");
-    return (c && (strcasestr(c, a) || (b && strcasestr(c, b)))) ||
-           (id && (strcasestr(id, a) || (b && strcasestr(id, b))));
+    return (c && (sr_contains_ci(c, a) || (b && sr_contains_ci(c, b)))) ||
+           (id && (sr_contains_ci(id, a) || (b && sr_contains_ci(id, b))));
 }
 
 static void add_dom_author(meta_state *st, xmlNodePtr n)
@@ -158,51 +157,54 @@ static void add_dom_author(meta_state *st, xmlNodePtr n)
 
 static bool named_in(const char *c, const char *id, const char *a, const char *b)
 {
-    return (c && (strcasestr(c, a) || (b && strcasestr(c, b)))) ||
-           (id && (strcasestr(id, a) || (b && strcasestr(id, b))));
+    return (c && (sr_contains_ci(c, a) || (b && sr_contains_ci(c, b)))) ||
+           (id && (sr_contains_ci(id, a) || (b && sr_contains_ci(id, b))));
 }
 
 static void on_element(meta_state *st, xmlNodePtr n)
 {
-    const char *tag = (const char *)n->name;
+    int tag = sr_tag(n);
     const char *ip = NULL, *cls = NULL, *id = NULL;
     for (xmlAttrPtr at = n->properties; at; at = at->next) {
+        const char *name = (const char *)at->name;
+        if (name[0] != 'i' && name[0] != 'c')
+            continue;
         const char *v = at->children && at->children->type == XML_TEXT_NODE && !at->children->next &&
                         at->children->content ? (const char *)at->children->content : "";
-        if (!strcmp((const char *)at->name, "itemprop"))
+        if (!strcmp(name, "itemprop"))
             ip = v;
-        else if (!strcmp((const char *)at->name, "class"))
+        else if (!strcmp(name, "class"))
             cls = v;
-        else if (!strcmp((const char *)at->name, "id"))
+        else if (!strcmp(name, "id"))
             id = v;
     }
-    if (!strcmp(tag, "meta")) {
+    if (tag == SR_TAG_meta) {
         on_meta(st, n);
-    } else if (!strcmp(tag, "title")) {
+    } else if (tag == SR_TAG_title) {
         if (!st->doc_title && n->parent && !sr_tag_is(n->parent, "svg"))
             st->doc_title = sr_node_text(st->pg->arena, n);
-    } else if (!strcmp(tag, "link")) {
+    } else if (tag == SR_TAG_link) {
         const char *rel = sr_attr(n, "rel"), *href = sr_attr(n, "href");
         if (rel && href && !strcasecmp(rel, "canonical") && !st->canonical)
             st->canonical = href;
-    } else if (!strcmp(tag, "script")) {
+    } else if (tag == SR_TAG_script) {
         const char *type = sr_attr(n, "type");
-        if (type && strcasestr(type, "ld+json") && n->children && n->children->content)
+        if (type && sr_contains_ci(type, "ld+json") && n->children && n->children->content)
             json_ld(st, (const char *)n->children->content, strlen((const char *)n->children->content));
-    } else if (!strcmp(tag, "h1") || !strcmp(tag, "h2")) {
-        if (tag[1] == '1' && !st->n_h1++)
+    } else if (tag == SR_TAG_h1 || tag == SR_TAG_h2) {
+        if (tag == SR_TAG_h1 && !st->n_h1++)
             st->h1 = n;
         if (st->n_headings < 8) {
             char *h = sr_node_text(st->pg->arena, n);
             if (h)
                 st->headings[st->n_headings++] = h;
         }
-    } else if (!strcmp(tag, "time")) {
+    } else if (tag == SR_TAG_time) {
         const char *dt = sr_attr(n, "datetime");
         if (!dt || !*dt)
             dt = (const char *)NULL;
         int rank = 1;
-        if (sr_attr(n, "pubdate") || (ip && strcasestr(ip, "datePublished")) ||
+        if (sr_attr(n, "pubdate") || (ip && sr_contains_ci(ip, "datePublished")) ||
             named_for(n, "publish", "posted"))
             rank = 3;
         else if (named_for(n, "update", "modif"))
@@ -214,7 +216,7 @@ static void on_element(meta_state *st, xmlNodePtr n)
             st->time_rank = rank;
         }
     }
-    if (ip && strcmp(tag, "meta") != 0) {
+    if (ip && tag != SR_TAG_meta) {
         if (!strcasecmp(ip, "author") || !strcasecmp(ip, "creator"))
             add_dom_author(st, n);
         else if (!strcasecmp(ip, "datePublished") && !st->text_date) {
@@ -225,13 +227,13 @@ static void on_element(meta_state *st, xmlNodePtr n)
         } else if (!strcasecmp(ip, "headline") && !st->found[7] && n->children) {
             st->found[7] = sr_node_text(st->pg->arena, n);
         }
-    } else if (!strcmp(tag, "a") && sr_attr(n, "rel") && !strcasecmp(sr_attr(n, "rel"), "author")) {
+    } else if (tag == SR_TAG_a && sr_attr(n, "rel") && !strcasecmp(sr_attr(n, "rel"), "author")) {
         add_dom_author(st, n);
-    } else if (!st->n_dom_authors && (cls || id) && strcmp(tag, "body") && strcmp(tag, "html") &&
+    } else if (!st->n_dom_authors && (cls || id) && tag != SR_TAG_body && tag != SR_TAG_html &&
                named_in(cls, id, "byline", NULL)) {
         add_dom_author(st, n);
     }
-    if (!st->text_date && (cls || id) && strcmp(tag, "body") && strcmp(tag, "html") &&
+    if (!st->text_date && (cls || id) && tag != SR_TAG_body && tag != SR_TAG_html &&
         named_in(cls, id, "date", "publish")) {
         char *t = sr_node_text(st->pg->arena, n);
         char iso[40];
@@ -246,7 +248,8 @@ static void walk(meta_state *st, xmlNodePtr n, int depth)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         on_element(st, n);
-        if (n->children && depth < 256 && !sr_tag_is(n, "script") && !sr_tag_is(n, "style"))
+        int tag = sr_tag(n);
+        if (n->children && depth < 256 && tag != SR_TAG_script && tag != SR_TAG_style)
             walk(st, n->children, depth + 1);
     }
 }
@@ -585,7 +588,7 @@ static size_t words(const char *s, size_t n)
 static bool pair_wants_headline(meta_state *st, const char *site)
 {
     const char *name = st->ld_title_pair[0], *headline = st->ld_title_pair[1];
-    if ((site && strcasestr(site, name)) || (st->ld_site && strcasestr(st->ld_site, name)))
+    if ((site && sr_contains_ci(site, name)) || (st->ld_site && sr_contains_ci(st->ld_site, name)))
         return true;
     return st->doc_title && strstr(st->doc_title, headline) && !strstr(st->doc_title, name);
 }

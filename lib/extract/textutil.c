@@ -1,6 +1,8 @@
 /* Small text helpers for the extractor: whitespace-collapsing buffers in the
  * page arena, attribute access without copies, an element's visible text,
  * the text's Unicode normal form. */
+#include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -94,9 +96,10 @@ static void node_text(sr_textbuf *t, xmlNodePtr n, int depth)
             if (c->content)
                 sr_tb_add(t, (const char *)c->content, strlen((const char *)c->content));
         } else if (c->type == XML_ELEMENT_NODE && depth < 200) {
-            if (sr_tag_is(c, "script") || sr_tag_is(c, "style") || sr_tag_is(c, "noscript"))
+            int tag = sr_tag(c);
+            if (tag == SR_TAG_script || tag == SR_TAG_style || tag == SR_TAG_noscript)
                 continue;
-            if (sr_tag_is(c, "br") || sr_tag_is(c, "p") || sr_tag_is(c, "div") || sr_tag_is(c, "li"))
+            if (tag == SR_TAG_br || tag == SR_TAG_p || tag == SR_TAG_div || tag == SR_TAG_li)
                 t->space = true;
             node_text(t, c, depth + 1);
         }
@@ -111,9 +114,71 @@ char *sr_node_text(sr_arena *a, xmlNodePtr n)
     return t.p && t.len ? t.p : NULL;
 }
 
+/* Names by first byte, with their lengths, built once. */
+static struct tag_name { const char *s; uint8_t len, id; } tag_names[SR_TAG_COUNT];
+static uint8_t tag_at[257];
+static pthread_once_t tag_once = PTHREAD_ONCE_INIT;
+
+static void tag_build(void)
+{
+    static const char *const names[] = {
+#define SR_TAG_NAME(t) #t,
+        SR_TAGS(SR_TAG_NAME)
+#undef SR_TAG_NAME
+    };
+    /* the list is in byte order, so each first byte's names are adjacent */
+    size_t n = sizeof names / sizeof *names;
+    for (size_t i = 0; i < n; i++)
+        tag_names[i] = (struct tag_name){names[i], (uint8_t)strlen(names[i]),
+                                         (uint8_t)(SR_TAG_OTHER + 1 + i)};
+    size_t k = 0;
+    for (int b = 0; b < 256; b++) {
+        tag_at[b] = (uint8_t)k;
+        while (k < n && (unsigned char)names[k][0] == b)
+            k++;
+    }
+    tag_at[256] = (uint8_t)k;
+}
+
+int sr_tag(xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE || !n->name)
+        return SR_TAG_NONE;
+    if (n->extra)
+        return n->extra;
+    pthread_once(&tag_once, tag_build);
+    const char *name = (const char *)n->name;
+    size_t len = strlen(name);
+    int id = SR_TAG_OTHER;
+    unsigned char b = (unsigned char)name[0];
+    for (unsigned i = tag_at[b]; i < tag_at[b + 1]; i++)
+        if (tag_names[i].len == len && !memcmp(tag_names[i].s, name, len)) {
+            id = tag_names[i].id;
+            break;
+        }
+    n->extra = (unsigned short)id;
+    return id;
+}
+
 bool sr_tag_is(xmlNodePtr n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, name) == 0;
+}
+
+/* strcasestr's answer (ASCII letters folded, as in the C locale sitrep
+ * runs in) without its set-up, which costs more than the search on the
+ * short class, id and itemprop values it is asked about. */
+bool sr_contains_ci(const char *s, const char *needle)
+{
+    if (!needle[0])
+        return true;
+    unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
+    unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
+    size_t k = strlen(needle);
+    for (; *s; s++)
+        if (((unsigned char)*s == lo || (unsigned char)*s == up) && !strncasecmp(s, needle, k))
+            return true;
+    return false;
 }
 
 const char *sr_attr(xmlNodePtr n, const char *name)
