@@ -51,3 +51,30 @@ Test(extract_walk, case_folded_search_agrees_with_strcasestr)
             cr_expect_eq(sr_contains_ci(hay[i], needle[j]), strcasestr(hay[i], needle[j]) != NULL,
                          "\"%s\" in \"%s\"", needle[j], hay[i]);
 }
+
+static bool furniture(const char *s)
+{
+    return sr_furniture_line(s, strlen(s));
+}
+
+/* A notice phrase counts wherever it stands in a line of up to 300 bytes,
+ * in any case; a reading-time phrase only in a line of up to 40. */
+Test(extract_walk, furniture_phrases_anywhere_within_their_limits)
+{
+    char line[400];
+    cr_expect(furniture("Please subscribe to keep reading this story today."));
+    cr_expect(furniture("To keep reading this story today, PLEASE SUBSCRIBE"));
+    cr_expect(furniture("The mayor said so. Support our journalism, it matters."));
+    cr_expect(furniture("A story of 5 Min Read"));
+    cr_expect(!furniture("The council said its vote stands and the road will close in May."));
+    memset(line, 'x', sizeof line);
+    memcpy(line, "The council met for hours. Please subscribe", 43);
+    line[300] = 0;
+    cr_expect(furniture(line), "a 300-byte line is tried");
+    memcpy(line + 250, " ....... please subscribe", 25);
+    line[300] = 'x';
+    line[301] = 0;
+    memcpy(line, "The council met for hours and the vote ", 39);
+    cr_expect(!furniture(line), "a 301-byte line is a paragraph of the story");
+    cr_expect(!furniture("It took 12 minutes. A story of 5 min read"), "41 bytes: too long for it");
+}

@@ -363,34 +363,64 @@ static const char *const short_phrases[] = {
     "notas relacionadas", "schon gelesen", "lust auf mehr", "quellenangaben", "verwandte themen",
     "related topics", NULL};
 
-/* The phrase (lower case) in the lower-cased line: every short paragraph
- * is tried against every phrase, so this is a hot path; memchr to each
- * occurrence of the first byte costs far less than strcasestr's set-up. */
-static bool holds(const char *low, size_t n, const char *phrase)
+/* Every short paragraph is tried against every phrase, so this is a hot
+ * path: the phrases are indexed by their first two bytes, and one pass over
+ * the lower-cased line meets only the phrases that could start at each
+ * position. */
+enum { PAIR_BUCKETS = 1024, MAX_PHRASES = 256 };
+
+static struct phrase { const char *s; uint8_t len; bool is_short; } phrases[MAX_PHRASES];
+static uint16_t pair_at[PAIR_BUCKETS + 1];   /* bucket b: phrases [pair_at[b], pair_at[b + 1]) */
+static pthread_once_t phrase_once = PTHREAD_ONCE_INIT;
+
+static unsigned pair_bucket(const char *p)
 {
-    const char *end = low + n, *p = memchr(low, phrase[0], n);
-    if (!p)
-        return false;   /* the common case, before any strlen */
-    size_t k = strlen(phrase);
-    for (; p && (size_t)(end - p) >= k; p = memchr(p + 1, phrase[0], (size_t)(end - p) - 1))
-        if (!memcmp(p, phrase, k))
-            return true;
-    return false;
+    return ((unsigned)(unsigned char)p[0] * 31u + (unsigned char)p[1]) % PAIR_BUCKETS;
 }
 
+static void phrase_build(void)
+{
+    static const struct { const char *const *list; bool is_short; } lists[] = {
+        {furniture_phrases, false}, {short_phrases, true}};
+    uint16_t count[PAIR_BUCKETS] = {0};
+    for (size_t l = 0; l < 2; l++)
+        for (int i = 0; lists[l].list[i]; i++)
+            count[pair_bucket(lists[l].list[i])]++;
+    uint16_t n = 0;
+    for (unsigned b = 0; b < PAIR_BUCKETS; b++) {
+        pair_at[b] = n;
+        n = (uint16_t)(n + count[b]);
+    }
+    pair_at[PAIR_BUCKETS] = n;
+    uint16_t fill[PAIR_BUCKETS];
+    memcpy(fill, pair_at, sizeof fill);
+    for (size_t l = 0; l < 2; l++)
+        for (int i = 0; lists[l].list[i]; i++) {
+            const char *w = lists[l].list[i];
+            phrases[fill[pair_bucket(w)]++] =
+                (struct phrase){w, (uint8_t)strlen(w), lists[l].is_short};
+        }
+}
+
+/* A phrase of furniture_phrases anywhere in a line of at most 300 bytes,
+ * or of short_phrases in a line of at most 40 (ASCII letters folded, as
+ * strcasecmp folds). */
 static bool has_furniture_phrase(const char *s, size_t n)
 {
-    if (n > 300)
+    if (n > 300 || n < 2)
         return false;
+    pthread_once(&phrase_once, phrase_build);
     char low[304];
     for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)s[i]);   /* ASCII only, as strcasecmp folds */
-    for (int i = 0; furniture_phrases[i]; i++)
-        if (holds(low, n, furniture_phrases[i]))
-            return true;
-    for (int i = 0; n <= 40 && short_phrases[i]; i++)
-        if (holds(low, n, short_phrases[i]))
-            return true;
+        low[i] = (char)tolower((unsigned char)s[i]);
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned b = pair_bucket(low + i);
+        for (unsigned k = pair_at[b]; k < pair_at[b + 1]; k++) {
+            const struct phrase *p = &phrases[k];
+            if (p->len <= n - i && (!p->is_short || n <= 40) && !memcmp(low + i, p->s, p->len))
+                return true;
+        }
+    }
     return false;
 }
 
