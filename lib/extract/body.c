@@ -320,25 +320,22 @@ static bool is_block(int t)
     }
 }
 
-static int count_commas(const char *s)
-{
-    int c = 0;
-    for (; *s; s++)
-        if (*s == ',' || (*s == '\xef' && s[1] == '\xbc' && s[2] == '\x8c'))  /* U+FF0C */
-            c++;
-    return c;
-}
-
-static size_t text_bytes(const char *s)
+/* A text node's visible bytes (whitespace runs counted once, leading
+ * whitespace not at all) and its commas (U+FF0C too), in one pass. */
+static size_t text_figures(const char *s, uint32_t *commas)
 {
     size_t n = 0;
+    uint32_t c = 0;
     bool sp = true;
     for (; *s; s++) {
         bool w = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
         if (!w || !sp)
             n++;
         sp = w;
+        if (*s == ',' || (*s == '\xef' && s[1] == '\xbc' && s[2] == '\x8c'))
+            c++;
     }
+    *commas += c;
     return n;
 }
 
@@ -411,12 +408,11 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
     uint32_t with_reply = 0, reply_text = 0;   /* children holding a "reply" control */
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
-            size_t t = text_bytes((const char *)c->content);
+            size_t t = text_figures((const char *)c->content, &d->commas);
             d->text += (uint32_t)t;
             own += (uint32_t)t;
             if (is_link)
                 d->link += (uint32_t)t;
-            d->commas += (uint32_t)count_commas((const char *)c->content);
         } else if (c->type == XML_ELEMENT_NODE && depth < MAX_DEPTH) {
             stats(sc, c, depth + 1);
             sr_node *k = SR_NODE(c);

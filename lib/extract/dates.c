@@ -129,14 +129,16 @@ static const char *const months[][6] = {
 static int month_name(const char *s, size_t n)
 {
     char w[16];
-    if (n >= sizeof w)
+    if (n == 0 || n >= sizeof w)
         return 0;
     for (size_t i = 0; i < n; i++)
         w[i] = (char)tolower((unsigned char)s[i]);
     w[n] = 0;
+    /* every word of every line tried as a date comes here: the first
+     * letter turns most names away before a strcmp */
     for (int m = 0; m < 12; m++)
         for (int k = 0; k < 6; k++)
-            if (months[m][k][0] && !strcmp(w, months[m][k]))
+            if (months[m][k][0] == w[0] && !strcmp(w, months[m][k]))
                 return m + 1;
     return 0;
 }
