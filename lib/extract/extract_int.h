@@ -114,7 +114,11 @@ enum sr_tag_id {
 #undef SR_TAG_ENUM
     SR_TAG_COUNT
 };
-int sr_tag(xmlNodePtr n);
+int sr_tag_lookup(xmlNodePtr n);
+static inline int sr_tag(xmlNodePtr n)
+{
+    return n->type == XML_ELEMENT_NODE && n->extra ? n->extra : sr_tag_lookup(n);
+}
 bool sr_contains_ci(const char *s, const char *needle);   /* strcasestr(s, needle) != NULL */
 
 #endif

@@ -69,6 +69,7 @@ typedef struct meta_state {
 } meta_state;
 
 static void walk(meta_state *st, xmlNodePtr n, int depth);
+static bool holds_either(const char *s, const char *a, const char *b);
 static void json_ld(meta_state *st, const char *s, size_t n);
 static void decide(meta_state *st);
 
@@ -157,8 +158,25 @@ static void add_dom_author(meta_state *st, xmlNodePtr n)
 
 static bool named_in(const char *c, const char *id, const char *a, const char *b)
 {
-    return (c && (sr_contains_ci(c, a) || (b && sr_contains_ci(c, b)))) ||
-           (id && (sr_contains_ci(id, a) || (b && sr_contains_ci(id, b))));
+    return (c && holds_either(c, a, b)) || (id && holds_either(id, a, b));
+}
+
+/* a or b (b may be NULL; neither empty) in s, ASCII letters folded as
+ * strcasestr folds them: one pass for both, as every element with a class
+ * or id is asked. */
+static bool holds_either(const char *s, const char *a, const char *b)
+{
+    unsigned char a0 = (unsigned char)tolower((unsigned char)a[0]);
+    unsigned char b0 = b ? (unsigned char)tolower((unsigned char)b[0]) : 0;
+    size_t ka = strlen(a), kb = b ? strlen(b) : 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if ((c == a0 && !strncasecmp(s, a, ka)) || (b && c == b0 && !strncasecmp(s, b, kb)))
+            return true;
+    }
+    return false;
 }
 
 static void on_element(meta_state *st, xmlNodePtr n)

@@ -140,7 +140,7 @@ static void tag_build(void)
     tag_at[256] = (uint8_t)k;
 }
 
-int sr_tag(xmlNodePtr n)
+int sr_tag_lookup(xmlNodePtr n)
 {
     if (n->type != XML_ELEMENT_NODE || !n->name)
         return SR_TAG_NONE;
