@@ -24,7 +24,7 @@ Test(extract_nfc, composed_and_decomposed_forms)
 {
     static const char *const texts[] = {
         "Plain ASCII, nothing to do.",
-        "\xe2\x80\x9c" "Curly quotes\xe2\x80\x9d \xe2\x80\x94 dashes \xe2\x80\xa6 and \xe2\x82\xac 5",
+        "\xe2\x80\234Curly quotes\xe2\x80\x9d \xe2\x80\x94 dashes \xe2\x80\xa6 and \xe2\x82\xac 5",
         "Caf\xc3\xa9 and Cafe\xcc\x81",                                  /* é composed, then e + U+0301 */
         "\xd0\x9c\xd0\xb0\xd0\xb9 \xd0\xb8\xcc\x86",                      /* Май, then и + U+0306 */
         "\xe0\xa6\xaf\xe0\xa6\xbc and \xe0\xa7\x9f",                      /* Bengali য + nukta, and য় */

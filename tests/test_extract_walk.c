@@ -44,7 +44,7 @@ Test(extract_walk, case_folded_search_agrees_with_strcasestr)
 {
     static const char *const hay[] = {
         "", "byline", "ByLine author", "post-BYLINE", "bylin", "xbyline", "datePublished",
-        "DATEPUBLISHED x", "date", "Datum", "published-date", "\xc3\xa9" "DATE\xc3\xa9", "d", NULL};
+        "DATEPUBLISHED x", "date", "Datum", "published-date", "\xc3\251DATE\xc3\xa9", "d", NULL};
     static const char *const needle[] = {"byline", "date", "publish", "datePublished", "d", "", NULL};
     for (int i = 0; hay[i]; i++)
         for (int j = 0; needle[j]; j++)

@@ -3,6 +3,7 @@
  * microdata, <time> elements, the URL path and the byline in the page.
  * The order of preference follows what is most often right on news sites
  * and matches Readability's for titles and bylines. */
+#define _GNU_SOURCE  /* strtok_r */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
