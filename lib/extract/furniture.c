@@ -133,8 +133,9 @@ static bool whole_name(const char *s, size_t n, int i)
  * then the others. */
 static int name_hint(const char *s, size_t len, bool *lead)
 {
-    if ((len > 9 && !strncasecmp(s, "category-", 9)) || (len > 4 && !strncasecmp(s, "tag-", 4)) ||
-        (len > 5 && !strncasecmp(s, "tags-", 5)))
+    char c0 = (char)(s[0] | 0x20);   /* the first letter, folded, turns most names away */
+    if ((c0 == 'c' && len > 9 && !strncasecmp(s, "category-", 9)) ||
+        (c0 == 't' && ((len > 4 && !strncasecmp(s, "tag-", 4)) || (len > 5 && !strncasecmp(s, "tags-", 5)))))
         return 0;
     for (int i = 0; neg_exact[i]; i++)
         if (whole_name(s, len, i))
