@@ -80,9 +80,9 @@ static void fixture(void)
     e.goldstein = -10;
     e.acled_type = "Battles";
     e.acled_subtype = "Armed clash";
-    e.fatalities = 12;
-    e.fatalities_at_least = true;
-    e.fatalities_who = "militants";
+    e.fatalities.value = 12;
+    e.fatalities.at_least = true;
+    e.fatalities.who = "militants";
     e.place_name = "Fallujah";
     e.place_kind = "city";
     e.cc = "iq";

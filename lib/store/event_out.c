@@ -104,12 +104,8 @@ void sr_store_event_json(sr_json *j, const sr_store_event *e)
     sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    sr_code_toll dead = {e->fatalities, e->fatalities_at_least, e->fatalities_approximate, e->fatalities_who,
-                 e->fatalities_aggregate, e->fatalities_historical};
-    sr_code_toll hurt = {e->injuries, e->injuries_at_least, e->injuries_approximate, e->injuries_who,
-                 e->injuries_aggregate, e->injuries_historical};
-    sr_code_toll_json(j, "fatalities", &dead);
-    sr_code_toll_json(j, "injuries", &hurt);
+    sr_code_toll_json(j, "fatalities", &e->fatalities);
+    sr_code_toll_json(j, "injuries", &e->injuries);
     place_json(j, e);
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", e->modality);
@@ -291,8 +287,8 @@ void sr_store_event_csv(sr_buf *out, const sr_store_event *e)
     field_fmt(out, tp > 0, "%d", tp);
     field(out, e->acled_type, false);
     field(out, e->acled_subtype, false);
-    field_fmt(out, e->fatalities >= 0, "%d", e->fatalities);
-    field_fmt(out, e->injuries >= 0, "%d", e->injuries);
+    field_fmt(out, e->fatalities.value >= 0, "%d", e->fatalities.value);
+    field_fmt(out, e->injuries.value >= 0, "%d", e->injuries.value);
     field_fmt(out, gp > 0, "%d", gp);
     field(out, e->sentence, false);
     field_fmt(out, true, "%d", e->negated ? 1 : 0);
