@@ -123,25 +123,6 @@ Test(store_tolls, min_fatalities_ignores_a_past_battles_figure_in_sql)
 
 /* ---- each toll whole --------------------------------------------------------- */
 
-static sr_store_event toll_event(int64_t article)
-{
-    sr_store_event e;
-    sr_store_event_init(&e);
-    e.article_id = article;
-    e.date = 1700000000;
-    e.cameo = "190";
-    e.sentence = "About 30 soldiers were killed and at least 12 civilians wounded in 2013.";
-    e.fatalities.value = 30;
-    e.fatalities.approximate = true;
-    e.fatalities.who = "soldiers";
-    e.fatalities.aggregate = true;
-    e.injuries.value = 12;
-    e.injuries.at_least = true;
-    e.injuries.who = "civilians";
-    e.injuries.historical = true;
-    return e;
-}
-
 /* The event as the store writes it out, parsed back. */
 static int json_of(const sr_store_event *e, void *ctx)
 {
