@@ -29,9 +29,12 @@
 /* Raw bytes read at a time; a member is inflated whole when it is within
  * this many compressed bytes (CC-NEWS records are some tens of kB). */
 #define RAW_CHUNK (1024 * 1024)
-/* Room for a whole news page's record inflated, so a member fits the
- * window in one piece. */
-#define WINDOW_MIN (2 * 1024 * 1024)
+/* The first read, enough to tell gzip from a plain WARC. */
+#define PROBE_BYTES (64 * 1024)
+#define WINDOW_MIN (64 * 1024)
+/* A .warc.gz's window has room for a whole news page's record inflated,
+ * so a member fits it in one piece. */
+#define WINDOW_GZ (2 * 1024 * 1024)
 /* After this many members in a row that libdeflate could not take whole,
  * the file is one gzip stream (or odd): stop trying. */
 #define WHOLE_GIVE_UP 16
@@ -117,32 +120,37 @@ sr_err sr_warc_open_stream(FILE *f, const sr_ingest_limits *limits, sr_warc **ou
 
 static sr_err open_common(sr_warc *r)
 {
+    r->raw = malloc(RAW_CHUNK);
+    if (!r->raw)
+        return SR_ENOMEM;
+    r->raw_len = fread(r->raw, 1, PROBE_BYTES, r->f);
+    if (ferror(r->f))
+        return SR_EIO;
+    if (r->raw_len < PROBE_BYTES)
+        r->raw_eof = true;
+    r->gz = sr_is_gzip(r->raw, r->raw_len);
     /* Room for a whole header section twice over; reads are this big. */
     r->cap = 4 * r->lim.max_header_bytes + 1024;
     if (r->cap < WINDOW_MIN)
         r->cap = WINDOW_MIN;
+    if (r->gz && r->cap < WINDOW_GZ)
+        r->cap = WINDOW_GZ;
     r->win = malloc(r->cap);
-    r->raw = malloc(RAW_CHUNK);
-    if (!r->win || !r->raw)
+    if (!r->win)
         return SR_ENOMEM;
-    r->raw_len = fread(r->raw, 1, RAW_CHUNK, r->f);
-    if (ferror(r->f))
-        return SR_EIO;
-    if (r->raw_len < RAW_CHUNK)
-        r->raw_eof = true;
-    r->gz = sr_is_gzip(r->raw, r->raw_len);
     if (!r->gz) {
         memcpy(r->win, r->raw, r->raw_len);
         r->end = r->raw_len;
         r->raw_base = r->raw_len;
         r->raw_len = 0;
+        free(r->raw);   /* a plain file is read straight into the window */
+        r->raw = NULL;
         return SR_OK;
     }
     if (inflateInit2(&r->z, 15 + 16) != Z_OK)
         return SR_ENOMEM;
     r->z_ready = true;
     r->whole = libdeflate_alloc_decompressor();  /* none: zlib does it all */
-    r->member_start = true;
     return SR_OK;
 }
 
@@ -254,7 +262,7 @@ static bool raw_refill(sr_warc *r)
  * so a member that starts near the end of one read is whole in the next. */
 static void raw_top_up(sr_warc *r)
 {
-    if (r->raw_eof || r->raw_pos == 0)
+    if (r->raw_eof)
         return;
     size_t keep = r->raw_len - r->raw_pos;
     memmove(r->raw, r->raw + r->raw_pos, keep);
