@@ -230,6 +230,8 @@ static bool is_html(const char *content_type)
     return !content_type || strstr(content_type, "html") != NULL;
 }
 
+/* Each record is read into the arena of the job that will analyse it, so
+ * its bytes are not copied again on this thread. */
 static int ingest_warc(struct run *r, const char *path)
 {
     sr_warc *w;
@@ -238,10 +240,17 @@ static int ingest_warc(struct run *r, const char *path)
         sr_cli_error("%s: cannot read: %s", path, sr_strerror(e));
         return 1;
     }
-    sr_arena *a = sr_arena_new(0);
     sr_warc_record *rec;
     int failed = 0;
-    while (!stopping && (e = sr_warc_next(w, a, &rec)) != SR_ENOTFOUND) {
+    for (;;) {
+        sr_arena *a = sr_pipeline_page_arena(r->p);
+        if (!a) {
+            sr_cli_error("%s: out of memory", path);
+            failed++;
+            break;
+        }
+        if (stopping || (e = sr_warc_next(w, a, &rec)) == SR_ENOTFOUND)
+            break;
         if (e) {
             sr_cli_error("%s: %s", path, sr_warc_error(w));
             failed++;
@@ -254,11 +263,12 @@ static int ingest_warc(struct run *r, const char *path)
             struct tm tm = {0};
             if (rec->date && strptime(rec->date, "%Y-%m-%dT%H:%M:%S", &tm))
                 pg.fetched = (int64_t)timegm(&tm);
-            page(r, &pg);
+            if (sr_pipeline_submit_built(r->p, &pg, page_done, r) != SR_OK) {
+                sr_cli_error("%s: out of memory", pg.source);
+                r->pages_failed++;
+            }
         }
-        sr_arena_reset(a);
     }
-    sr_arena_free(a);
     sr_warc_close(w);
     return failed;
 }
