@@ -408,3 +408,25 @@ Test(code, shared_agents_over_a_compound)
     cr_assert(has(r, "IRQCOP", "TUR", "190") && has(r, "IRQMIL", "TUR", "190"));
     cr_assert(!has(r, "---COP", "TUR", "190"));
 }
+
+/* A pronoun's code, when the default target search wants one distinct
+ * from the source's (TABARI manual 5.8), is its referent's actor without
+ * agents: THEIR after "Syria and Iraq" is SYR, the source, and is passed
+ * over; after "Syrian troops and Iraq" (SYRMIL) it is distinct, so it is
+ * the target and stands for the whole compound (TABARI's COMPOUND-24).
+ * With SET: NOUN PHRASES a possessive pronoun only opens its noun phrase,
+ * as PETRARCH's tree reads it. */
+Test(code, pronoun_code_is_its_referents_actor_without_agents)
+{
+    const sr_code_result *r = code("Syria and Iraq condemned their allies in Turkey.");
+    cr_assert(has(r, "SYR", "TUR", "122") && has(r, "IRQ", "TUR", "122"));
+    cr_assert_eq(r->n_events, 2);
+    const char *agent = "Syrian troops and Iraq condemned their allies in Turkey.";
+    r = code(agent);
+    cr_assert(has(r, "SYRMIL", "IRQ", "122") && has(r, "IRQ", "SYRMIL", "122"));
+    cr_assert(!has(r, "SYRMIL", "TUR", "122"));
+    cr_assert_eq(r->n_events, 2);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NOUN PHRASES = TRUE"), SR_OK);
+    r = code(agent);
+    cr_assert(has(r, "SYRMIL", "TUR", "122") && has(r, "IRQ", "TUR", "122"));
+}

@@ -51,6 +51,8 @@ typedef struct mention {
     int group_last;      /* last mention of the compound */
     bool glued;          /* right after another member: "Arnor's Elrond" */
     int pron_ref;        /* pronoun: mention it refers to, else -1 */
+    const char *own;     /* pronoun: the code it has by itself, its referent's
+                            actor without agents (see same_code) */
     bool lone_agent;     /* an agent with no actor, coded ---AGT */
     uint32_t of_agent;   /* agent joined through OF/IN/FROM, + 1; 0 none */
 } mention;
@@ -959,6 +961,7 @@ static void resolve_pronouns(sr_coder *c)
         if (m < 0) return;
         mention *pm = &c->men[m];
         pm->pron_ref = ref;
+        pm->own = c->men[ref].base;
         int g = c->men[ref].group;
         for (int k = g; k < nmen0 && c->men[k].group == g; k++)
             for (int j = 0; j < c->men[k].ncodes && pm->ncodes < MAX_CODES; j++)
@@ -1220,9 +1223,25 @@ static bool match_pattern(sr_coder *c, const pattern *pat, const int *pos, int n
 
 /* ---- clauses and events -------------------------------------------------- */
 
+/* The default searches want an actor whose code is distinct from the other
+ * side's (manual 5.8). A pronoun's code is its referent's actor: agents join
+ * an actor by standing next to it (5.4), and none stands next to the
+ * pronoun, so THEIR after "the ambassadors of Arnor, Osgiliath and Gondor"
+ * (ARNGOV) is ARN, distinct, and the target; it stands for the compound,
+ * whose pairs of one member are then dropped (COMPOUND-24). THEM after
+ * "Elrond and Gondor" is ELF, the source's code, and is passed over
+ * (CODEBY-08). With SET: NOUN PHRASES a possessive pronoun only opens its
+ * noun phrase ("their credentials"), as PETRARCH's tree reads it, and names
+ * no actor of its own (PETRARCH's COMPOUND-37 on the same sentence). */
+static const char *own_code(const sr_coder *c, int m)
+{
+    const mention *x = &c->men[m];
+    return x->pron_ref >= 0 && x->own && !c->d->opt.noun_phrases ? x->own : x->codes[0];
+}
+
 static bool same_code(const sr_coder *c, int a, int b)
 {
-    return a >= 0 && b >= 0 && strcmp(c->men[a].codes[0], c->men[b].codes[0]) == 0;
+    return a >= 0 && b >= 0 && strcmp(own_code(c, a), own_code(c, b)) == 0;
 }
 
 /* First mention in positions [from, to) whose code differs from `avoid`
