@@ -238,15 +238,21 @@ Test(code, without_stemming_actor_words_match_whole)
     cr_assert(has(code("Kurdistan's troops attacked Turkey."), "KRDMIL", "TUR", "190"));
 }
 
-static void load_text(const char *text)
+static void load_file(const char *text, const char *suffix)
 {
-    char path[] = "/tmp/sitrep-test-XXXXXX.petr.verbs";
-    int fd = mkstemps(path, (int)strlen(".petr.verbs"));
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/sitrep-test-XXXXXX%s", suffix);
+    int fd = mkstemps(path, (int)strlen(suffix));
     cr_assert(fd >= 0);
     cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     cr_assert_eq(sr_code_dict_load(dict, path), SR_OK);
     unlink(path);
+}
+
+static void load_text(const char *text)
+{
+    load_file(text, ".petr.verbs");
 }
 
 /* PETRARCH verb blocks: irregular forms in {}, multi-word verbs marked
@@ -429,4 +435,22 @@ Test(code, pronoun_code_is_its_referents_actor_without_agents)
     cr_assert_eq(sr_code_dict_option(dict, "SET: NOUN PHRASES = TRUE"), SR_OK);
     r = code(agent);
     cr_assert(has(r, "SYRMIL", "TUR", "122") && has(r, "IRQ", "TUR", "122"));
+}
+
+/* An actor phrase's words joined by a blank may have any number of others
+ * between them, up to a comma, and those keep their own roles (TABARI's
+ * DEBUG-02: "Durthang should be set up ... rebel Orc" is DURTHANG ORC,
+ * and SHOULD stays a verb). */
+Test(code, actor_phrase_skips_words_that_keep_their_roles)
+{
+    load_file("HOMS REBELS [SYRREB]\n", ".actors");
+    sr_coder_free(coder);
+    cr_assert_eq(sr_coder_new(&coder, dict), SR_OK);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: ATTRIBUTION = FALSE"), SR_OK);
+    /* six words between HOMS and REBELS, OVERRUN among them */
+    const sr_code_result *r = code("Iraq said Homs would soon be overrun by the rebels.");
+    cr_assert(has(r, "IRQ", "SYRREB", "190"), "the skipped verb lost its role, or the phrase did not match");
+    cr_assert_eq(r->n_events, 1);
+    /* a comma ends the phrase */
+    cr_assert(!has(code("Iraq said Homs would soon be overrun, by the rebels."), "IRQ", "SYRREB", "190"));
 }

@@ -31,6 +31,9 @@ typedef struct token {
                             JOIN_ACTORS between actors, JOIN_WORDS between
                             nouns or adjectives */
     uint8_t np_word;     /* an unknown word inside a compound's member */
+    uint8_t part;        /* a later word of a phrase that started before it */
+    uint8_t skipped;     /* passed over by a phrase around it: keeps its own
+                            role and is none of the phrase's words */
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
     uint32_t b0, b1;     /* byte offsets in the sentence */
@@ -84,6 +87,7 @@ struct sr_coder {
     bool passive_seen;
     int shift;           /* days the sentence's time phrase moves its events */
     bool shifting;       /* <TIME> phrases date the events (manual 10.5) */
+    word_set words;      /* beginnings of the sentence's words */
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
@@ -390,8 +394,6 @@ bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int
     return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
 }
 
-#define MAX_GAP 4
-
 /* SET: STEMMING = FALSE: actor, agent and verb words match whole, with
  * their regular endings only (PETRARCH does not stem: "THE_AU" is not "The
  * Australian", "DIPLOMAT" not "diplomatic", "DEPART" not "departx").
@@ -417,28 +419,34 @@ static bool verb_form(const pword *w, const token *t, bool final)
 }
 
 /* Does phrase p match the tokens from i? Words joined by '_' must be
- * consecutive; after a blank up to MAX_GAP other words may come between
- * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
- * tokens spanned or 0; *gaps counts the words skipped. */
-static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
+ * consecutive; after a blank any number of other words may come between,
+ * up to a comma, as TABARI matches a root word by word (manual 5.2: "AL
+ * GORE" matches "Al 'The Weasel' Gore"; its DEBUG-02 matches DURTHANG ORC
+ * across eleven words). Returns the tokens spanned or 0; *gaps counts the
+ * words skipped; `at_out`, if given, receives the tokens matched. A word
+ * already taken by an earlier phrase ends the match. */
+static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *at_out)
 {
     int at = i;
     *gaps = 0;
     bool whole = whole_words(c, p);
     for (int k = 0; k < p->nwords; k++) {
         bool final = k == p->nwords - 1;
-        int limit = k > 0 && p->w[k].gap ? at + MAX_GAP : at;
+        int limit = k > 0 && p->w[k].gap ? c->ntok : at;
         pword w = p->w[k];
         if (whole) w.stem = 0;
+        /* a word the sentence lacks is not looked for to its end */
+        if (limit > at && w.len && !word_set_has(&c->words, word_bit(w.s, w.len < 3 ? w.len : 3))) return 0;
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
-            if (t->w[0] == ',') return 0;
+            if (t->w[0] == ',' || t->part) return 0;
             bool hit = whole && p->kind == PK_VERB ? verb_form(&w, t, final) : sr_word_matches(&w, t->w, t->len, final, p->kind);
             if (hit) break;
             if (k == 0) return 0;
             (*gaps)++;
         }
+        if (at_out) at_out[k] = at;
         at++;
     }
     return at - i;
@@ -490,7 +498,7 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
                  * match only as the last word, by a regular ending */
                 if (l < t->len && (!p->w[0].stem || whole_words(c, p)) && (p->nwords > 1 || p->w[0].noend)) continue;
                 int gaps;
-                int n = phrase_at(c, p, i, &gaps);
+                int n = phrase_at(c, p, i, &gaps, NULL);
                 if (!n) continue;
                 bool better = !best || p->nwords > best->nwords ||
                     (p->nwords == best->nwords && (p->chars > best->chars ||
@@ -532,8 +540,11 @@ static void classify(sr_coder *c)
     static const int type_of[] = {[PK_ACTOR] = T_ACTOR, [PK_AGENT] = T_AGENT, [PK_VERB] = T_VERB,
                                   [PK_NOUN] = T_NOUN, [PK_ADJ] = T_ADJ, [PK_TIME] = T_TIME,
                                   [PK_DISCARD] = T_DISCARD};
+    memset(&c->words, 0, sizeof c->words);
+    for (int i = 0; i < c->ntok; i++) word_set_add(&c->words, c->tok[i].w, c->tok[i].len);
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
+        if (t->part) continue;
         int cc = closed_class(t);
         if (cc == T_COMMA) { t->type = T_COMMA; continue; }
         int n;
@@ -545,7 +556,16 @@ static void classify(sr_coder *c)
         t->type = (uint8_t)type_of[p->kind];
         t->span = (uint16_t)n;
         t->item = p->item;
-        for (int k = 1; k < n; k++) c->tok[i + k].type = T_NULL, c->tok[i + k].span = 0;
+        int at[SR_CODE_MAX_WORDS], gaps;
+        phrase_at(c, p, i, &gaps, at);
+        /* the words a phrase skips keep their own roles, as in TABARI,
+         * where only a root's own words take its type: SHOULD inside
+         * "Durthang should be set up ... Orc" stays a verb (DEBUG-02) */
+        for (int k = i + 1; k < i + n; k++) c->tok[k].skipped = gaps > 0;
+        for (int k = 1; k < p->nwords; k++) {
+            token *w = &c->tok[at[k]];
+            w->type = T_NULL, w->span = 0, w->part = 1, w->skipped = 0;
+        }
         /* a verb after a determiner or capitalised inside the sentence is a
          * noun (manual 7.4) */
         if (t->type == T_VERB) {
@@ -555,7 +575,7 @@ static void classify(sr_coder *c)
             if (det || capital) t->type = T_NOUN;
             else if (v->code.null && v->npats == 0) t->type = T_NULL;
         }
-        i += n - 1;
+        if (!gaps) i += n - 1;
     }
 }
 
@@ -582,6 +602,14 @@ static const char *resolve_code(const sr_coder *c, const actor_entry *a)
     return current ? current : "---";
 }
 
+/* A mention's words: from its first to its last token, less the words its
+ * phrase skipped, which keep their own roles. */
+static void cover(sr_coder *c, int m)
+{
+    for (int k = c->men[m].first; k <= c->men[m].last; k++)
+        if (!c->tok[k].skipped) c->tok[k].in_mention = m;
+}
+
 static int new_mention(sr_coder *c, int first, int last)
 {
     if (c->nmen >= SR_CODE_MAX_TOKENS) return -1;
@@ -591,7 +619,7 @@ static int new_mention(sr_coder *c, int first, int last)
     m->last = last;
     m->group = m->group_last = c->nmen;
     m->pron_ref = -1;
-    for (int k = first; k <= last; k++) c->tok[k].in_mention = c->nmen;
+    cover(c, c->nmen);
     c->tok[first].mention = c->nmen;
     return c->nmen++;
 }
@@ -638,7 +666,7 @@ static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
     int end = agent_tok + c->tok[agent_tok].span - 1;
     if (agent_tok < m->first) m->first = agent_tok;
     if (end > m->last) m->last = end;
-    for (int k = m->first; k <= m->last; k++) c->tok[k].in_mention = m_idx;
+    cover(c, m_idx);
     c->tok[agent_tok].type = T_NULL;
 }
 
@@ -745,7 +773,7 @@ static void find_mentions(sr_coder *c, int *status)
             if (after >= 0) { /* "Bree Prime Minister Romendacil": one actor */
                 mention *a = &c->men[after];
                 c->men[before].last = a->last;
-                for (int k = a->first; k <= a->last; k++) c->tok[k].in_mention = before;
+                cover(c, before);
                 c->tok[a->first].mention = -1;
                 a->ncodes = 0;
             }
@@ -801,7 +829,7 @@ static void find_mentions(sr_coder *c, int *status)
     for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
     for (int m = 0; m < c->nmen; m++) {
         c->tok[c->men[m].first].mention = m;
-        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+        cover(c, m);
     }
 }
 
@@ -1003,7 +1031,7 @@ static void resolve_pronouns(sr_coder *c)
     for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
     for (int m = 0; m < c->nmen; m++) {
         c->tok[c->men[m].first].mention = m;
-        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+        cover(c, m);
     }
 }
 
@@ -1256,6 +1284,19 @@ static int first_mention(const sr_coder *c, const int *pos, int from, int to, in
         if (skipped) continue;
         if (avoid >= 0 && (same_code(c, men, avoid) || c->men[men].group == c->men[avoid].group)) continue;
         return men;
+    }
+    return -1;
+}
+
+/* A mention begun in an earlier clause whose own words reach into this
+ * one before the verb, across the skipped conjunction: TABARI's search
+ * before the verb meets such a word and backs into the actor's head
+ * ("... near Durthang and an Orc leader said": MORORC, DEBUG-01). */
+static int reaching_mention(const sr_coder *c, const int *pos, int vs, int avoid)
+{
+    for (int p = vs - 1; p >= 0; p--) {
+        int men = c->tok[pos[p]].in_mention;
+        if (men >= 0 && c->men[men].first < pos[0] && !same_code(c, men, avoid)) return men;
     }
     return -1;
 }
@@ -1584,6 +1625,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
             tgt.dflt = "---";
         else if (t < 0 && o->new_actor_length && (t = new_actor(c, pos, ve, n)) >= 0) {}
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
+        if (t < 0 && !tgt.dflt) t = reaching_mention(c, pos, vs, src.m);
         if (o->null_actors && t >= 0 && c->men[t].lone_agent && c->men[t].first < pos[vs]) t = -1;
         if (t >= 0 && src.single) tgt.single = true;
         if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
