@@ -454,3 +454,16 @@ Test(code, actor_phrase_skips_words_that_keep_their_roles)
     /* a comma ends the phrase */
     cr_assert(!has(code("Iraq said Homs would soon be overrun, by the rebels."), "IRQ", "SYRREB", "190"));
 }
+
+/* A "clause" of one or two words cut off by a conjunction is no clause
+ * (TABARI's coder passes it over, its COMPLEX-05): it gives no source, so
+ * the next clause takes its first actor, even after its verb. A longer
+ * first clause with no event keeps its actor as the source (manual 7.6). */
+Test(code, two_word_clause_gives_no_source)
+{
+    const sr_code_result *r = code("Syria accused and denied that Iraqi troops attacked Turkey.");
+    cr_assert(has(r, "IRQMIL", "TUR", "141"));
+    cr_assert(!has(r, "SYR", "IRQMIL", "141"));
+    r = code("Syria angrily accused and denied that Iraqi troops attacked Turkey.");
+    cr_assert(has(r, "SYR", "IRQMIL", "141"));
+}

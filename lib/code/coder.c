@@ -1702,18 +1702,32 @@ static int code_clauses(sr_coder *c, int *status)
     }
     clause_state cs = {.source = -1, .said_at = -1};
     int i = 0, clause_no = 0;
-    bool sentence_done = false;
+    bool sentence_done = false, comma_clause = false;
     while (i < c->ntok && !sentence_done) {
         int n = 0;
-        bool split_by_conj = false, clause_verb = false;
+        bool split_by_conj = false, clause_verb = false, after_comma = comma_clause;
+        comma_clause = false;
         for (; i < c->ntok; i++) {
             const token *t = &c->tok[i];
             if (t->dropped) continue;
             if (t->type == T_CONJ && !t->joined) { i++; split_by_conj = true; break; }
             clause_verb |= t->type == T_VERB;
-            if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) { i++; break; }
+            if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) {
+                i++;
+                comma_clause = true;
+                break;
+            }
             pos[n++] = i;
         }
+        /* a "clause" of one or two words is no clause, as any true clause
+         * needs at least a verb and an object (TABARI's coder passes it
+         * over): it is not coded and gives no source, so the clause after
+         * it finds its own ("Gondor alleged and acknowledged that ... an
+         * attack by Osgiliath soldiers ... Ithilen": OSGMIL/ITH/023 from
+         * ACKNOWLEDGED, the source its first actor, after the verb,
+         * COMPLEX-05); a clause of PETRARCH's tree cut at a comma
+         * ("..., officials said") is one of its own */
+        if (n > 0 && pos[n - 1] - pos[0] < 2 && !after_comma && !comma_clause) continue;
         /* an actor right after the conjunction replaces the carried source */
         if (clause_no > 0 && n > 0) {
             int p = 0;
