@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libxml/parser.h>
 #include "extract_int.h"
 
@@ -16,6 +17,8 @@ static bool looks_like_html(const char *s, size_t n);
 static bool utf16(const char *s, size_t n);
 static sr_err replace_nul(sr_buf *b, bool utf8);
 static void count_words(sr_article *a);
+static bool own_reader(void);
+static bool ascii_page(const char *s, size_t n, const char *charset);
 
 static void quiet(void *ctx, const char *msg, ...)
 {
@@ -83,9 +86,14 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
         len = mended.len;
     }
     sr_xml_arena_begin();
-    htmlDocPtr doc = htmlReadMemory(html, (int)len, source_url, charset,
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
+    /* sitrep's own reader (html.c) for UTF-8, and for pages in another
+     * character set whose bytes are all ASCII; libxml2 converts the rest,
+     * and reads everything when SR_HTML=libxml2 (for comparison) */
+    htmlDocPtr doc = own_reader() && (utf8 || ascii_page(html, len, charset))
+                         ? sr_html_read(html, len, source_url)
+                         : htmlReadMemory(html, (int)len, source_url, charset,
+                                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                              HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
     sr_buf_free(&mended);
     if (!doc) {
         sr_xml_arena_end(NULL);
@@ -122,6 +130,29 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
 done:
     sr_xml_arena_end(doc);
     return err;
+}
+
+static bool own_reader(void)
+{
+    static int own = -1;   /* a benign race: every thread computes the same */
+    if (own < 0) {
+        const char *v = getenv("SR_HTML");
+        own = !(v && !strcmp(v, "libxml2"));
+    }
+    return own;
+}
+
+/* A page in an ASCII-compatible character set that uses only ASCII reads
+ * the same as UTF-8. */
+static bool ascii_page(const char *s, size_t n, const char *charset)
+{
+    if (!strncasecmp(charset, "UTF-16", 6) || !strncasecmp(charset, "UTF-32", 6) ||
+        !strncasecmp(charset, "ISO-2022", 8) || !strncasecmp(charset, "UTF-7", 5))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || s[i] == 0)
+            return false;
+    return true;
 }
 
 static bool utf16(const char *s, size_t n)
