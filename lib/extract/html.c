@@ -46,6 +46,7 @@ enum { F_VOID = 1, F_PCDATA = 2, F_HEADISH = 4, F_RAW = 8 };
 
 typedef struct tag_info {
     const char *name;
+    size_t len;
     uint8_t flags;
     uint8_t rank;      /* end-tag rank: a stray end tag closes nothing ranked above it */
     int8_t bit;        /* index in the closes masks, -1 if no start tag closes it */
@@ -237,7 +238,7 @@ static int tag_find(const char *s, size_t n)
         int id = tag_slot[i] - 1;
         if (id < 0)
             return T_OTHER;
-        if (!strncmp(tags[id].name, s, n) && tags[id].name[n] == 0)
+        if (tags[id].len == n && !memcmp(tags[id].name, s, n))   /* names may hold NUL bytes */
             return id;
     }
 }
@@ -253,7 +254,7 @@ static int tag_add(const char *s, size_t n)
     memcpy(name, s, n);
     name[n] = 0;
     id = n_tags++;
-    tags[id] = (tag_info){.name = name, .rank = 100, .bit = -1};
+    tags[id] = (tag_info){.name = name, .len = n, .rank = 100, .bit = -1};
     uint32_t i = name_hash(s, n) % HASH_SLOTS;
     while (tag_slot[i])
         i = (i + 1) % HASH_SLOTS;
