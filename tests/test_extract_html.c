@@ -158,6 +158,19 @@ Test(extract_html, script_and_style_are_raw_text)
     TREE("<body><style>p > a { color: red }</style>", "html(body(style(\"p > a { color: red }\")))");
 }
 
+Test(extract_html, title_and_textarea_hold_decoded_text_and_no_markup)
+{
+    TREE("<title>A &amp; <b>B</b></title><body><textarea>x<b>y</b>&lt;</textarea>",
+         "html(head(title(\"A & <b>B</b>\"))body(textarea(\"x<b>y</b><\")))");
+}
+
+Test(extract_html, iframe_xmp_noembed_and_noframes_hold_raw_text)
+{
+    TREE("<body><iframe src=v><p>fallback &amp; more</p></iframe><p>after",
+         "html(body(iframe[src=v](\"<p>fallback &amp; more</p>\")p(\"after\")))");
+    TREE("<body><xmp><b>&amp;</b></xmp>", "html(body(xmp(\"<b>&amp;</b>\")))");
+}
+
 Test(extract_html, comments_doctype_cdata_and_processing_instructions_make_no_text)
 {
     TREE("<!DOCTYPE html><!-- top --><body><p>a<!-- x -- y -->b<![CDATA[zz]]>c<?php echo 1 ?>d<!-->e",

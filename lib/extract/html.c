@@ -9,7 +9,8 @@
  *
  * The tokenizer follows the WHATWG HTML tokenizer where news pages need
  * it (tags, attributes, comments, doctype, character references, raw text
- * of script and style). The tree follows libxml2's HTML parser, not the
+ * of script, style, xmp, iframe, noembed and noframes, decoded text without
+ * markup in title and textarea). The tree follows libxml2's HTML parser, not the
  * WHATWG tree builder, because the extractor was written and measured
  * against libxml2's trees: the same implied html/head/body/p, the same
  * start tags that close open elements, the same end-tag ranks that stop
@@ -42,7 +43,7 @@
 
 /* ---- tags ---------------------------------------------------------- */
 
-enum { F_VOID = 1, F_PCDATA = 2, F_HEADISH = 4, F_RAW = 8 };
+enum { F_VOID = 1, F_PCDATA = 2, F_HEADISH = 4, F_RAW = 8, F_RAWTEXT = 16, F_RCDATA = 32 };
 
 typedef struct tag_info {
     const char *name;
@@ -75,6 +76,10 @@ static const char pcdata_tags[] =
     "object p pre q s samp small span strike strong td th tt u var";
 static const char headish_tags[] = "script style meta link title base";
 static const char raw_tags[] = "script style";
+/* WHATWG's other raw-text elements, and the two whose text is decoded but
+ * holds no markup: libxml2 parsed markup inside them */
+static const char rawtext_tags[] = "xmp iframe noembed noframes";
+static const char rcdata_tags[] = "title textarea";
 
 /* Which open element a start tag closes, as "open: start tags that close
  * it" (libxml2's start-close table, regrouped). Only the innermost open
@@ -299,6 +304,8 @@ static void tables_init(void)
     each_word(pcdata_tags, set_flag, (f = F_PCDATA, &f));
     each_word(headish_tags, set_flag, (f = F_HEADISH, &f));
     each_word(raw_tags, set_flag, (f = F_RAW, &f));
+    each_word(rawtext_tags, set_flag, (f = F_RAWTEXT, &f));
+    each_word(rcdata_tags, set_flag, (f = F_RCDATA, &f));
     int bits = 0;
     for (size_t i = 0; i < sizeof close_rules / sizeof *close_rules; i++) {
         const char *rule = close_rules[i];
@@ -344,7 +351,8 @@ static uint32_t entity_find(const char *s, size_t n)
 static void start_tag(reader *r, tag_tok *t);
 static void end_tag(reader *r, int id, const char *name, size_t n);
 static void text(reader *r, const char *s, size_t n);
-static void raw_text(reader *r, const char *s, size_t n, bool cdata);
+enum text_kind { DECODED, AS_IS, AS_CDATA };
+static void raw_text(reader *r, const char *s, size_t n, enum text_kind kind);
 static const char *read_tag(reader *r, const char *p, tag_tok *t);
 static const char *skip_markup(reader *r, const char *p);
 
@@ -453,7 +461,8 @@ static const char *read_tag(reader *r, const char *p, tag_tok *t)
     }
     t->id = tag_find(t->name, t->name_len);
     start_tag(r, t);
-    if (t->id != T_OTHER && (tags[t->id].flags & F_RAW) && !t->self_closing) {
+    int raw = tags[t->id].flags & (F_RAW | F_RAWTEXT | F_RCDATA);
+    if (t->id != T_OTHER && raw && !t->self_closing) {
         /* raw text runs to "</name", as libxml2 reads script and style */
         const char *q = p;
         for (;; q++) {
@@ -466,7 +475,7 @@ static const char *read_tag(reader *r, const char *p, tag_tok *t)
                 !strncasecmp(q + 2, t->name, t->name_len))
                 break;
         }
-        raw_text(r, p, (size_t)(q - p), true);
+        raw_text(r, p, (size_t)(q - p), raw == F_RAW ? AS_CDATA : raw == F_RAWTEXT ? AS_IS : DECODED);
         p = q;
     }
     return p;
@@ -729,13 +738,14 @@ static void text(reader *r, const char *s, size_t n)
             push_id(r, T_P);
         }
     }
-    raw_text(r, s, n, false);
+    raw_text(r, s, n, DECODED);
 }
 
 /* A text node (cdata: script or style, kept as libxml2 keeps them, as a
  * CDATA section, and not decoded), joined to a text node just before it. */
-static void raw_text(reader *r, const char *s, size_t n, bool cdata)
+static void raw_text(reader *r, const char *s, size_t n, enum text_kind kind)
 {
+    bool cdata = kind == AS_CDATA;
     if (!n || !r->depth || r->failed)
         return;
     xmlNodePtr parent = r->open[r->depth - 1];
@@ -748,7 +758,7 @@ static void raw_text(reader *r, const char *s, size_t n, bool cdata)
         return;
     }
     memcpy(c, join ? last->content : (const xmlChar *)"", have);
-    size_t len = cdata ? drop_controls(memcpy(c + have, s, n), n) : decode(s, n, (char *)c + have, false);
+    size_t len = kind != DECODED ? drop_controls(memcpy(c + have, s, n), n) : decode(s, n, (char *)c + have, false);
     c[have + len] = 0;
     if (join) {
         xmlFree(last->content);
