@@ -8,6 +8,8 @@
 #     sitrep's extractor gives libxml2: no libxml2 design reads pages
 #     faster, so the two-thread figure in the region is the ceiling for
 #     ingest on two cores;
+#   - sitrep's own HTML reader (lib/extract/html.c) building the same tree in
+#     the same region, on one and on two threads (bench_floor own1/own2);
 #   - sr_extract_html alone in one thread (bench_floor), and `sitrep extract`
 #     alone on one core (a process per 1,000 or so pages, JSON out);
 #   - peak RSS at two input sizes (the pages once, and four times as distinct
@@ -64,6 +66,8 @@ a1=$(rate "$articles" "$t1"); a2=$(rate "$articles" "$t2")
 grep '^sitrep ingest:' "$WORK/t2.best" || true
 echo "libxml2 bare parse (floor):      $(floor bare1) pages/s on 1 thread, $(floor bare2) pages/s on 2 threads (glibc malloc)"
 echo "  the same in sitrep's page region: $(floor region1) pages/s on 1 thread, $(floor region2) pages/s on 2 threads (the ceiling on 2 cores)"
+echo "sitrep's own HTML reader, same region: $(floor own1) pages/s on 1 thread, $(floor own2) pages/s on 2 threads" \
+     "($(floor own1/region1)x and $(floor own2/region2)x libxml2's)"
 echo "sr_extract_html alone, 1 thread: $(floor extract1) pages/s"
 echo "sitrep extract alone, 1 core:    $(rate "$n" "$te") pages/s (process, JSON out), peak RSS $(peak "$WORK/extract.time") kB"
 echo "sitrep ingest --threads 1:       $a1 articles/s ($articles articles, $events events of $n pages in $t1 s), peak RSS $(peak "$WORK/t1.best") kB, $(faults "$WORK/t1.best") page faults"

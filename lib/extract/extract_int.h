@@ -90,4 +90,10 @@ void sr_xml_arena_init(void);
 void sr_xml_arena_begin(void);
 void sr_xml_arena_end(xmlDocPtr doc);
 
+/* html.c: sitrep's own HTML reader. The page must be UTF-8 (invalid
+ * bytes are copied as they are); the tree it returns is libxml2's, built in
+ * the page's region, so call it between sr_xml_arena_begin and end. NULL
+ * when memory runs out. */
+htmlDocPtr sr_html_read(const char *html, size_t len, const char *url);
+
 #endif
