@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
-  libxml2-dev libjansson-dev libcurl4-openssl-dev libutf8proc-dev zlib1g-dev
+  libxml2-dev libjansson-dev libcurl4-openssl-dev libutf8proc-dev zlib1g-dev libdeflate-dev
   libsqlite3-dev libmicrohttpd-dev libssl-dev libpq-dev
   libcriterion-dev
   clang-14 libclang-rt-14-dev valgrind

@@ -42,7 +42,7 @@ void serve_alert_event(const sr_store_event *e, sr_alert_event *out)
     out->cameo = e->cameo;
     out->acled_type = e->acled_type;
     /* a count over a period or a past battle is not news of dead to alert on */
-    out->fatalities = e->fatalities_aggregate || e->fatalities_historical || e->historical ? -1 : e->fatalities;
+    out->fatalities = sr_store_event_own_fatalities(e);
     out->text = e->sentence;
 }
 
@@ -396,7 +396,7 @@ static int build_payload(const sr_store_event *e, void *arg)
     struct payload *p = arg;
     p->found = true;
     p->id = e->id;
-    p->fatalities = e->fatalities;
+    p->fatalities = e->fatalities.value;
     sr_json j;
     sr_json_init(&j, &p->webhook);
     sr_json_object_begin(&j);

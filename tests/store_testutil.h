@@ -50,4 +50,25 @@ static inline int64_t add_article(sr_store *s, int n, const char *title, const c
     return id;
 }
 
+/* An event with both tolls told and, between them, every detail set:
+ * "about", "at least", who, a period's figure, a past battle's. */
+static inline sr_store_event toll_event(int64_t article)
+{
+    sr_store_event e;
+    sr_store_event_init(&e);
+    e.article_id = article;
+    e.date = 1700000000;
+    e.cameo = "190";
+    e.sentence = "About 30 soldiers were killed and at least 12 civilians wounded in 2013.";
+    e.fatalities.value = 30;
+    e.fatalities.approximate = true;
+    e.fatalities.who = "soldiers";
+    e.fatalities.aggregate = true;
+    e.injuries.value = 12;
+    e.injuries.at_least = true;
+    e.injuries.who = "civilians";
+    e.injuries.historical = true;
+    return e;
+}
+
 #endif

@@ -238,15 +238,21 @@ Test(code, without_stemming_actor_words_match_whole)
     cr_assert(has(code("Kurdistan's troops attacked Turkey."), "KRDMIL", "TUR", "190"));
 }
 
-static void load_text(const char *text)
+static void load_file(const char *text, const char *suffix)
 {
-    char path[] = "/tmp/sitrep-test-XXXXXX.petr.verbs";
-    int fd = mkstemps(path, (int)strlen(".petr.verbs"));
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/sitrep-test-XXXXXX%s", suffix);
+    int fd = mkstemps(path, (int)strlen(suffix));
     cr_assert(fd >= 0);
     cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     cr_assert_eq(sr_code_dict_load(dict, path), SR_OK);
     unlink(path);
+}
+
+static void load_text(const char *text)
+{
+    load_file(text, ".petr.verbs");
 }
 
 /* PETRARCH verb blocks: irregular forms in {}, multi-word verbs marked
@@ -407,4 +413,57 @@ Test(code, shared_agents_over_a_compound)
     cr_assert(has(r, "SYRCOP", "TUR", "190") && has(r, "SYRMIL", "TUR", "190"));
     cr_assert(has(r, "IRQCOP", "TUR", "190") && has(r, "IRQMIL", "TUR", "190"));
     cr_assert(!has(r, "---COP", "TUR", "190"));
+}
+
+/* A pronoun's code, when the default target search wants one distinct
+ * from the source's (TABARI manual 5.8), is its referent's actor without
+ * agents: THEIR after "Syria and Iraq" is SYR, the source, and is passed
+ * over; after "Syrian troops and Iraq" (SYRMIL) it is distinct, so it is
+ * the target and stands for the whole compound (TABARI's COMPOUND-24).
+ * With SET: NOUN PHRASES a possessive pronoun only opens its noun phrase,
+ * as PETRARCH's tree reads it. */
+Test(code, pronoun_code_is_its_referents_actor_without_agents)
+{
+    const sr_code_result *r = code("Syria and Iraq condemned their allies in Turkey.");
+    cr_assert(has(r, "SYR", "TUR", "122") && has(r, "IRQ", "TUR", "122"));
+    cr_assert_eq(r->n_events, 2);
+    const char *agent = "Syrian troops and Iraq condemned their allies in Turkey.";
+    r = code(agent);
+    cr_assert(has(r, "SYRMIL", "IRQ", "122") && has(r, "IRQ", "SYRMIL", "122"));
+    cr_assert(!has(r, "SYRMIL", "TUR", "122"));
+    cr_assert_eq(r->n_events, 2);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: NOUN PHRASES = TRUE"), SR_OK);
+    r = code(agent);
+    cr_assert(has(r, "SYRMIL", "TUR", "122") && has(r, "IRQ", "TUR", "122"));
+}
+
+/* An actor phrase's words joined by a blank may have any number of others
+ * between them, up to a comma, and those keep their own roles (TABARI's
+ * DEBUG-02: "Durthang should be set up ... rebel Orc" is DURTHANG ORC,
+ * and SHOULD stays a verb). */
+Test(code, actor_phrase_skips_words_that_keep_their_roles)
+{
+    load_file("HOMS REBELS [SYRREB]\n", ".actors");
+    sr_coder_free(coder);
+    cr_assert_eq(sr_coder_new(&coder, dict), SR_OK);
+    cr_assert_eq(sr_code_dict_option(dict, "SET: ATTRIBUTION = FALSE"), SR_OK);
+    /* six words between HOMS and REBELS, OVERRUN among them */
+    const sr_code_result *r = code("Iraq said Homs would soon be overrun by the rebels.");
+    cr_assert(has(r, "IRQ", "SYRREB", "190"), "the skipped verb lost its role, or the phrase did not match");
+    cr_assert_eq(r->n_events, 1);
+    /* a comma ends the phrase */
+    cr_assert(!has(code("Iraq said Homs would soon be overrun, by the rebels."), "IRQ", "SYRREB", "190"));
+}
+
+/* A "clause" of one or two words cut off by a conjunction is no clause
+ * (TABARI's coder passes it over, its COMPLEX-05): it gives no source, so
+ * the next clause takes its first actor, even after its verb. A longer
+ * first clause with no event keeps its actor as the source (manual 7.6). */
+Test(code, two_word_clause_gives_no_source)
+{
+    const sr_code_result *r = code("Syria accused and denied that Iraqi troops attacked Turkey.");
+    cr_assert(has(r, "IRQMIL", "TUR", "141"));
+    cr_assert(!has(r, "SYR", "IRQMIL", "141"));
+    r = code("Syria angrily accused and denied that Iraqi troops attacked Turkey.");
+    cr_assert(has(r, "SYR", "IRQMIL", "141"));
 }

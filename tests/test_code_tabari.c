@@ -12,7 +12,7 @@
 /* Records coded as TABARI codes them when this test was last raised; the
  * test fails on any regression. The remaining differences are listed by
  * `sitrep code --validate` and in docs/code.md. */
-#define AGREE_AT_LEAST 444
+#define AGREE_AT_LEAST 447
 
 Test(code_tabari, validation_suite)
 {

@@ -339,3 +339,47 @@ Test(warc, empty_gzip_members_before_a_record)
     cr_assert_eq(sr_warc_next(r, arena, &rec), SR_ENOTFOUND);
     sr_warc_close(r);
 }
+
+/* Letters that deflate barely shrinks, so members are as big on disk as
+ * the reader's buffers: each record's text is its own, from its seed. */
+static void noisy_body(char *out, size_t n, unsigned seed)
+{
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1664525u + 1013904223u;
+        out[i] = (char)(' ' + (x >> 24) % 95);
+    }
+}
+
+Test(warc, members_across_read_boundaries_and_bigger_than_a_read)
+{
+    /* sizes in bytes: small ones around the 1 MiB raw reads and the 2 MiB
+     * window, and members bigger than either (read as a stream) */
+    static const size_t sizes[] = {700000, 400000, 90000, 1500000, 30000, 2500000, 1000, 900000, 3000000, 5};
+    enum { N = sizeof sizes / sizeof sizes[0] };
+    long offsets[N];
+    char *body = malloc(3000000);
+    warc_writer w;
+    ww_open(&w, path, WARC_GZ_MEMBERS);
+    for (unsigned i = 0; i < N; i++) {
+        noisy_body(body, sizes[i], i);
+        offsets[i] = ww_tell(&w);
+        ww_response(&w, "https://a.example/noise", "", body, sizes[i]);
+    }
+    ww_close(&w);
+
+    sr_warc *r;
+    sr_warc_record *rec;
+    cr_assert_eq(sr_warc_open(path, NULL, &r), SR_OK);
+    for (unsigned i = 0; i < N; i++) {
+        cr_assert_eq(sr_warc_next(r, arena, &rec), SR_OK, "record %u: %s", i, sr_warc_error(r));
+        noisy_body(body, sizes[i], i);
+        cr_assert_eq(rec->body_len, sizes[i], "record %u", i);
+        cr_assert_eq(memcmp(rec->body, body, sizes[i]), 0, "record %u", i);
+        cr_assert_eq(rec->offset, (uint64_t)offsets[i], "record %u", i);
+        sr_arena_reset(arena);
+    }
+    cr_assert_eq(sr_warc_next(r, arena, &rec), SR_ENOTFOUND);
+    sr_warc_close(r);
+    free(body);
+}

@@ -73,7 +73,7 @@ static void fill_store(void)
         e.acled_subtype = subtypes[t->subtype];
         e.actor1.code = actors[t->actor1];
         e.actor2.code = actors[t->actor2];
-        e.fatalities = t->fatalities;
+        e.fatalities.value = t->fatalities;
         cr_assert_eq(sr_store_event_add(store, &e, &t->id), SR_OK, "%s", sr_store_errmsg(store));
     }
     cr_assert_eq(sr_store_commit(store), SR_OK);
@@ -357,7 +357,7 @@ static sr_store_event battle(int64_t story, int64_t article, int64_t date, int f
     e.cc = "IQ";
     e.geonameid = 98463;
     e.lat = 33.35, e.lon = 43.78;
-    e.fatalities = fatalities;
+    e.fatalities.value = fatalities;
     e.sentence = "The Iraqi army went on the attack in Fallujah.";
     return e;
 }
@@ -373,9 +373,9 @@ typedef struct support_list {
 static int on_event(const sr_store_event *e, void *ctx)
 {
     support_list *l = ctx;
-    l->fatalities = e->fatalities;
-    l->at_least = e->fatalities_at_least;
-    snprintf(l->who, sizeof l->who, "%s", e->fatalities_who ? e->fatalities_who : "");
+    l->fatalities = e->fatalities.value;
+    l->at_least = e->fatalities.at_least;
+    snprintf(l->who, sizeof l->who, "%s", e->fatalities.who ? e->fatalities.who : "");
     l->num_articles = e->num_articles;
     return 0;
 }
@@ -406,8 +406,8 @@ Test(store_events, reports_of_one_story_merge_into_one_event_listing_every_artic
     cr_assert_eq(sr_store_last_seq(store, &seq0), SR_OK);
 
     e = battle(story, a[1], day + 86400, 14);                 /* next day, higher toll */
-    e.fatalities_at_least = true;
-    e.fatalities_who = "civilians";
+    e.fatalities.at_least = true;
+    e.fatalities.who = "civilians";
     cr_assert_eq(sr_store_event_merge(store, &e, 2, &id, &merged), SR_OK);
     cr_assert(merged);
     cr_assert_eq(id, first);

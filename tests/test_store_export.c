@@ -80,9 +80,9 @@ static void fixture(void)
     e.goldstein = -10;
     e.acled_type = "Battles";
     e.acled_subtype = "Armed clash";
-    e.fatalities = 12;
-    e.fatalities_at_least = true;
-    e.fatalities_who = "militants";
+    e.fatalities.value = 12;
+    e.fatalities.at_least = true;
+    e.fatalities.who = "militants";
     e.place_name = "Fallujah";
     e.place_kind = "city";
     e.cc = "iq";
@@ -218,16 +218,26 @@ static int column(char header[][256], int n, const char *name)
     return -1;
 }
 
-Test(export, csv_has_gdelt_and_acled_columns_and_quotes_what_needs_it)
+/* The CSV export of the whole store: its text (to free), the header's
+ * columns, and *rows at the first record after the header. */
+static char *export_csv(char header[][256], int *nh, const char **rows)
 {
     const char *args[] = {"--format", "csv", NULL};
     cr_assert_eq(export_to(out_path(), args, NULL), 0);
     char *text;
     size_t len;
     cr_assert_eq(sr_read_file(out_path(), 1 << 20, &text, &len), SR_OK);
+    *rows = text;
+    *nh = csv_record(rows, header, 64);
+    return text;
+}
+
+Test(export, csv_has_gdelt_and_acled_columns_and_quotes_what_needs_it)
+{
     static char header[64][256], row[64][256];
-    const char *p = text;
-    int nh = csv_record(&p, header, 64);
+    const char *p;
+    int nh;
+    char *text = export_csv(header, &nh, &p);
     const char *gdelt[] = {"GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor1CountryCode",
                            "Actor2Code", "EventCode", "EventRootCode", "QuadClass", "GoldsteinScale",
                            "NumArticles", "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode",
@@ -262,6 +272,119 @@ Test(export, csv_has_gdelt_and_acled_columns_and_quotes_what_needs_it)
     }
     cr_assert_eq(rows, 3);
     cr_assert(saw_located && saw_awkward);
+    free(text);
+}
+
+/* toll_event added to the fixture's store; returns its id. */
+static int64_t add_tolled_event(void)
+{
+    sr_store *s = open_store(path);
+    sr_store_event e = toll_event(add_article(s, 4, "Ramadi", "Soldiers were killed.", 0));
+    e.injuries.who = "civilians and police";
+    int64_t id = 0;
+    cr_assert_eq(sr_store_event_add(s, &e, &id), SR_OK, "%s", sr_store_errmsg(s));
+    sr_store_close(s);
+    return id;
+}
+
+/* The CSV cell a JSON toll member stands for: 0/1, a number, the words. */
+static void json_cell(json_t *v, char *out, size_t n)
+{
+    if (json_is_boolean(v))
+        snprintf(out, n, "%d", json_is_true(v) ? 1 : 0);
+    else if (json_is_integer(v))
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    else
+        snprintf(out, n, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+/* Every member of the JSON toll object has its column holding the same
+ * thing ("value" is the bare `fatalities` / `injuries` column); a toll not
+ * stated leaves all its columns empty. */
+static void assert_toll_columns(json_t *ev, const char *toll, char header[][256], int nh, char row[][256])
+{
+    static const char *const members[] = {"at_least", "approximate", "who", "aggregate", "historical"};
+    char name[64], want[256];
+    json_t *t = json_object_get(ev, toll);
+    if (json_is_null(t)) {
+        cr_assert_str_eq(row[column(header, nh, toll)], "");
+        for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
+            snprintf(name, sizeof name, "%s_%s", toll, members[i]);
+            cr_assert_str_eq(row[column(header, nh, name)], "", "%s of a toll not stated", name);
+        }
+        return;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(t, key, v) {
+        if (strcmp(key, "value") == 0)
+            snprintf(name, sizeof name, "%s", toll);
+        else
+            snprintf(name, sizeof name, "%s_%s", toll, key);
+        json_cell(v, want, sizeof want);
+        cr_assert_str_eq(row[column(header, nh, name)], want, "event %lld, %s",
+                         (long long)json_integer_value(json_object_get(ev, "id")), name);
+    }
+}
+
+/* The JSON Lines export, one parsed event per line, by id. */
+static json_t *jsonl_events(void)
+{
+    const char *args[] = {"--format", "jsonl", NULL};
+    cr_assert_eq(export_to(out_path(), args, NULL), 0);
+    char *text;
+    size_t len;
+    cr_assert_eq(sr_read_file(out_path(), 1 << 20, &text, &len), SR_OK);
+    json_t *by_id = json_object();
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        json_error_t err;
+        json_t *ev = json_loads(line, 0, &err);
+        cr_assert_not_null(ev, "%s", err.text);
+        char id[32];
+        snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(ev, "id")));
+        json_object_set_new(by_id, id, ev);
+    }
+    free(text);
+    return by_id;
+}
+
+Test(export, csv_gives_each_toll_detail_a_column_that_agrees_with_the_json)
+{
+    int64_t tolled = add_tolled_event();
+    json_t *events = jsonl_events();
+    static char header[64][256], row[64][256];
+    const char *p;
+    int nh;
+    char *text = export_csv(header, &nh, &p);
+    /* the details follow the two figures, in the JSON object's order */
+    static const char *const after[] = {
+        "fatalities", "injuries", "fatalities_at_least", "fatalities_approximate", "fatalities_who",
+        "fatalities_aggregate", "fatalities_historical", "injuries_at_least", "injuries_approximate",
+        "injuries_who", "injuries_aggregate", "injuries_historical"};
+    int first = column(header, nh, "fatalities");
+    for (int i = 0; i < (int)(sizeof after / sizeof after[0]); i++)
+        cr_assert_eq(column(header, nh, after[i]), first + i, "column %s", after[i]);
+    int rows = 0;
+    bool saw_tolled = false;
+    while (csv_record(&p, row, 64) > 0) {
+        rows++;
+        json_t *ev = json_object_get(events, row[column(header, nh, "GLOBALEVENTID")]);
+        cr_assert_not_null(ev, "the CSV and JSON Lines exports hold the same events");
+        assert_toll_columns(ev, "fatalities", header, nh, row);
+        assert_toll_columns(ev, "injuries", header, nh, row);
+        if (atoll(row[column(header, nh, "GLOBALEVENTID")]) != tolled)
+            continue;
+        saw_tolled = true;
+        /* toll_event's figures, in the order of `after` */
+        static const char *const want[] = {"30", "12", "0", "1", "soldiers", "1", "0",
+                                           "1", "0", "civilians and police", "0", "1"};
+        for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++)
+            cr_assert_str_eq(row[first + i], want[i], "column %s", after[i]);
+    }
+    cr_assert_eq(rows, 4);
+    cr_assert_eq((size_t)rows, json_object_size(events));
+    cr_assert(saw_tolled);
+    json_decref(events);
     free(text);
 }
 

@@ -16,8 +16,8 @@ static int64_t add_event(sr_store *s, int64_t article, int dead, bool aggregate,
     e.article_id = article;
     e.date = 1700000000;
     e.cameo = "190";
-    e.fatalities = dead;
-    e.fatalities_aggregate = aggregate;
+    e.fatalities.value = dead;
+    e.fatalities.aggregate = aggregate;
     e.historical = historical;
     e.sentence = "Fighters attacked the town.";
     int64_t id = 0;
@@ -60,8 +60,8 @@ Test(store_tolls, min_fatalities_ignores_aggregate_and_historical_figures)
 static int flags_of(const sr_store_event *e, void *ctx)
 {
     int *out = ctx;
-    out[0] = e->fatalities;
-    out[1] = e->fatalities_aggregate;
+    out[0] = e->fatalities.value;
+    out[1] = e->fatalities.aggregate;
     return 0;
 }
 
@@ -85,15 +85,15 @@ Test(store_tolls, live_filter_agrees)
     sr_store_filter f = {.min_fatalities = 5};
     sr_store_event e;
     sr_store_event_init(&e);
-    e.fatalities = 12;
+    e.fatalities.value = 12;
     cr_assert(sr_store_event_matches(&f, &e));
-    e.fatalities_aggregate = true;
+    e.fatalities.aggregate = true;
     cr_assert(!sr_store_event_matches(&f, &e));
-    e.fatalities_aggregate = false;
+    e.fatalities.aggregate = false;
     e.historical = true;
     cr_assert(!sr_store_event_matches(&f, &e));
     e.historical = false;
-    e.fatalities_historical = true;  /* "the lives of 1,300 soldiers" in 2004 */
+    e.fatalities.historical = true;  /* "the lives of 1,300 soldiers" in 2004 */
     cr_assert(!sr_store_event_matches(&f, &e));
 }
 
@@ -108,8 +108,8 @@ Test(store_tolls, min_fatalities_ignores_a_past_battles_figure_in_sql)
     e.article_id = art;
     e.date = 1700000000;
     e.cameo = "190";
-    e.fatalities = 1300;
-    e.fatalities_historical = true;
+    e.fatalities.value = 1300;
+    e.fatalities.historical = true;
     int64_t past = 0;
     cr_assert_eq(sr_store_event_add(s, &e, &past), SR_OK, "%s", sr_store_errmsg(s));
     sr_store_filter f = {.min_fatalities = 5};
@@ -122,25 +122,6 @@ Test(store_tolls, min_fatalities_ignores_a_past_battles_figure_in_sql)
 }
 
 /* ---- each toll whole --------------------------------------------------------- */
-
-static sr_store_event toll_event(int64_t article)
-{
-    sr_store_event e;
-    sr_store_event_init(&e);
-    e.article_id = article;
-    e.date = 1700000000;
-    e.cameo = "190";
-    e.sentence = "About 30 soldiers were killed and at least 12 civilians wounded in 2013.";
-    e.fatalities = 30;
-    e.fatalities_approximate = true;
-    e.fatalities_who = "soldiers";
-    e.fatalities_aggregate = true;
-    e.injuries = 12;
-    e.injuries_at_least = true;
-    e.injuries_who = "civilians";
-    e.injuries_historical = true;
-    return e;
-}
 
 /* The event as the store writes it out, parsed back. */
 static int json_of(const sr_store_event *e, void *ctx)
@@ -201,15 +182,15 @@ Test(store_tolls, a_larger_figure_merged_in_brings_its_details)
     /* a later report: more dead, told plainly; no wounded figure */
     sr_store_event later = first;
     later.article_id = art2;
-    later.fatalities = 41;
-    later.fatalities_approximate = false;
-    later.fatalities_at_least = true;
-    later.fatalities_who = "people";
-    later.fatalities_aggregate = false;
-    later.injuries = -1;
-    later.injuries_at_least = false;
-    later.injuries_who = NULL;
-    later.injuries_historical = false;
+    later.fatalities.value = 41;
+    later.fatalities.approximate = false;
+    later.fatalities.at_least = true;
+    later.fatalities.who = "people";
+    later.fatalities.aggregate = false;
+    later.injuries.value = -1;
+    later.injuries.at_least = false;
+    later.injuries.who = NULL;
+    later.injuries.historical = false;
     cr_assert_eq(sr_store_event_merge(s, &later, 2, &id2, &merged), SR_OK, "%s", sr_store_errmsg(s));
     cr_assert(merged);
     cr_assert_eq(id2, id);

@@ -8,20 +8,24 @@
  *     design built on libxml2's HTML parser reads pages faster than this,
  *     so the two-thread figure is the ceiling for `sitrep ingest` on two
  *     cores;
+ *   - sitrep's own HTML reader (lib/extract/html.c) building the same tree
+ *     in the same region, on one thread and on two: UTF-8 pages through it,
+ *     the others through libxml2, as sr_extract_html reads them;
  *   - sr_extract_html alone on one thread (no process start, no JSON out).
  * Best of three alternating rounds (the machine is shared).
  *
  *   build/bench/pipeline/bench_floor PAGES_LIST
  *
  * PAGES_LIST has one page path per line (bench_pipeline.sh writes it).
- * Prints "bare1 PAGES_PER_S", "bare2", "region1", "region2", "extract1".
+ * Prints "bare1 PAGES_PER_S", "bare2", "region1", "region2", "own1", "own2",
+ * "extract1".
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/HTMLparser.h>
-#include "extract_int.h"  /* sr_xml_arena_begin/end */
+#include "extract_int.h"  /* sr_xml_arena_begin/end, sr_html_read */
 #include "sitrep/extract.h"
 #include "sitrep/util.h"
 
@@ -48,6 +52,7 @@ static size_t walk(xmlNodePtr n)
 struct share {
     size_t first, step;
     bool region;  /* libxml2 allocating from sitrep's per-thread region */
+    bool own;     /* sitrep's reader for UTF-8 pages (in the region) */
     size_t sink;
 };
 
@@ -55,14 +60,17 @@ static void *bare_share(void *arg)
 {
     struct share *s = arg;
     for (size_t i = s->first; i < n_pages; i += s->step) {
-        if (s->region)
+        if (s->region || s->own)
             sr_xml_arena_begin();
-        htmlDocPtr d = htmlReadMemory(pages[i].data, (int)pages[i].len, NULL, pages[i].utf8 ? "UTF-8" : NULL,
-                                      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                      HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
+        htmlDocPtr d =
+            s->own && pages[i].utf8
+                ? sr_html_read(pages[i].data, pages[i].len, NULL)
+                : htmlReadMemory(pages[i].data, (int)pages[i].len, NULL, pages[i].utf8 ? "UTF-8" : NULL,
+                                 HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                     HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
         if (d)
             s->sink += walk(d->children);
-        if (s->region)
+        if (s->region || s->own)
             sr_xml_arena_end(d);
         else if (d)
             xmlFreeDoc(d);
@@ -70,13 +78,13 @@ static void *bare_share(void *arg)
     return NULL;
 }
 
-static double time_bare(int threads, bool region)
+static double time_bare(int threads, bool region, bool own)
 {
     struct share shares[2];
     pthread_t t[2];
     double t0 = sr_now();
     for (int i = 0; i < threads; i++) {
-        shares[i] = (struct share){(size_t)i, (size_t)threads, region, 0};
+        shares[i] = (struct share){(size_t)i, (size_t)threads, region, own, 0};
         pthread_create(&t[i], NULL, bare_share, &shares[i]);
     }
     for (int i = 0; i < threads; i++)
@@ -125,21 +133,27 @@ int main(int argc, char **argv)
     fclose(list);
     xmlInitParser();
     sr_extractor *ex = sr_extractor_new(NULL);
-    double b1 = 1e30, b2 = 1e30, r1 = 1e30, r2 = 1e30, e1 = 1e30;
+    double b1 = 1e30, b2 = 1e30, r1 = 1e30, r2 = 1e30, o1 = 1e30, o2 = 1e30, e1 = 1e30;
     for (int round = 0; round < 3; round++) {
-        double t = time_bare(1, false);
+        double t = time_bare(1, false, false);
         b1 = t < b1 ? t : b1;
-        t = time_bare(2, false);
+        t = time_bare(2, false, false);
         b2 = t < b2 ? t : b2;
-        t = time_bare(1, true);
+        t = time_bare(1, true, false);
         r1 = t < r1 ? t : r1;
-        t = time_bare(2, true);
+        t = time_bare(2, true, false);
         r2 = t < r2 ? t : r2;
+        t = time_bare(1, false, true);
+        o1 = t < o1 ? t : o1;
+        t = time_bare(2, false, true);
+        o2 = t < o2 ? t : o2;
         t = time_extract(ex);
         e1 = t < e1 ? t : e1;
     }
-    printf("pages %zu\nbare1 %.1f\nbare2 %.1f\nregion1 %.1f\nregion2 %.1f\nextract1 %.1f\n", n_pages, n_pages / b1,
-           n_pages / b2, n_pages / r1, n_pages / r2, n_pages / e1);
+    printf("pages %zu\nbare1 %.1f\nbare2 %.1f\nregion1 %.1f\nregion2 %.1f\nown1 %.1f\nown2 %.1f\nextract1 %.1f\n",
+           n_pages, n_pages / b1, n_pages / b2, n_pages / r1, n_pages / r2, n_pages / o1, n_pages / o2,
+           n_pages / e1);
+    printf("own1/region1 %.2f\nown2/region2 %.2f\n", r1 / o1, r2 / o2);
     sr_extractor_free(ex);
     for (size_t i = 0; i < n_pages; i++)
         free(pages[i].data);

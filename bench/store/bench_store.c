@@ -110,7 +110,7 @@ static int generate(sr_store *s, long n)
         e.acled_type = types[pick(6)];
         e.actor1.code = actors[pick(8)];
         e.actor2.code = actors[pick(8)];
-        e.fatalities = pick(3) ? -1 : pick(40);
+        e.fatalities.value = pick(3) ? -1 : pick(40);
         e.place_name = "Hotspot";
         e.place_kind = "city";
         e.sentence = "Clashes broke out near the town, officials said.";

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sitrep/sitrep.h"
+#include "sitrep/util.h"
 
 typedef struct sr_pipeline sr_pipeline;
 
@@ -86,6 +87,18 @@ typedef void (*sr_pipeline_done_fn)(void *ctx, const sr_page *page, const sr_pag
  *  meanwhile. SR_ENOMEM (and no call of `done`) when the copy cannot be
  *  made. With `threads` 1 the page is done before this returns. */
 sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *page, sr_pipeline_done_fn done, void *ctx);
+/** For a caller that reads pages into memory itself (the WARC reader reads
+ *  each record into an arena): the arena the next page may be built in, so
+ *  that sr_pipeline_submit_built queues it without copying its bytes. Each
+ *  call empties the arena it returns (waiting, like a submit, while the
+ *  queue is full); it stays the caller's until the next call or submit.
+ *  NULL when out of memory. */
+sr_arena *sr_pipeline_page_arena(sr_pipeline *p);
+/** Queue a page whose body (NUL-terminated after `len` bytes), URL and
+ *  content type were allocated from the arena of the last
+ *  sr_pipeline_page_arena call; its `source` is copied. Otherwise as
+ *  sr_pipeline_submit. */
+sr_err sr_pipeline_submit_built(sr_pipeline *p, const sr_page *page, sr_pipeline_done_fn done, void *ctx);
 /** Wait until every submitted page is stored and its `done` called. */
 void sr_pipeline_drain(sr_pipeline *p);
 /** Drain, then commit the open batch. */

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sitrep/code.h"
 #include "sitrep/sitrep.h"
 
 typedef struct sr_store sr_store;
@@ -214,16 +215,11 @@ typedef struct sr_store_event {
     const char *acled_type;     /**< "Battles", "Explosions/Remote violence", ... */
     const char *acled_subtype;
     /* The tolls, each as `sitrep code` tells it (docs/code.md, "Event
-     * details"): the value, "at least", "about", who, and whether it counts
-     * a period or a past battle rather than this event. */
-    int fatalities;             /**< -1: not stated */
-    bool fatalities_at_least;   /**< "at least 12 killed", "dozens" */
-    bool fatalities_approximate;/**< "about 30", "nearly", "dozens" */
-    const char *fatalities_who; /**< "civilians", "soldiers", ... or groups joined by " and " */
-    int injuries;               /**< -1: not stated */
-    bool injuries_at_least, injuries_approximate;
-    const char *injuries_who;
-    bool injuries_aggregate, injuries_historical;  /**< as for fatalities, below */
+     * details"): the value (-1: not stated), "at least", "about", who, and
+     * whether it counts a period or a past battle rather than this event.
+     * A killed figure flagged aggregate or historical, or one of a
+     * historical event, is left out by min_fatalities. */
+    sr_code_toll fatalities, injuries;
     const char *place_name;
     const char *place_kind;     /**< "country", "admin1", "city", ... */
     const char *cc;             /**< ISO 3166-1 alpha-2 */
@@ -233,12 +229,6 @@ typedef struct sr_store_event {
     int geo_precision;          /**< metres of uncertainty; 0 unknown */
     bool negated;
     bool historical;            /**< told as background, not as news */
-    bool fatalities_aggregate;  /**< the killed figure counts a period ("8,000
-                                     killed in 2013"), not this event */
-    bool fatalities_historical; /**< the killed figure is of a past battle ("the
-                                     lives of 1,300 soldiers" in 2004). With either
-                                     flag, or a historical event, min_fatalities
-                                     leaves the figure out. */
     const char *modality;       /**< hedging: "reported", "alleged", ... */
     int64_t article_id;         /**< the evidence: article, sentence, offsets */
     const char *sentence;
@@ -399,6 +389,10 @@ extern const char *const sr_store_filter_keys[];
 /** Does one event pass the filter? (What a live stream asks of each new
  *  event; `q` is looked for in the evidence sentence.) */
 bool sr_store_event_matches(const sr_store_filter *f, const sr_store_event *e);
+/** The event's own stated dead, or -1: a figure flagged aggregate or
+ *  historical, or one told with a historical event, is not news of this
+ *  event's dead (what min_fatalities and alerts count). */
+int sr_store_event_own_fatalities(const sr_store_event *e);
 
 /* ---- Writing events out (export, API). ---------------------------------- */
 

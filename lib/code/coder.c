@@ -31,6 +31,9 @@ typedef struct token {
                             JOIN_ACTORS between actors, JOIN_WORDS between
                             nouns or adjectives */
     uint8_t np_word;     /* an unknown word inside a compound's member */
+    uint8_t part;        /* a later word of a phrase that started before it */
+    uint8_t skipped;     /* passed over by a phrase around it: keeps its own
+                            role and is none of the phrase's words */
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
     uint32_t b0, b1;     /* byte offsets in the sentence */
@@ -51,6 +54,8 @@ typedef struct mention {
     int group_last;      /* last mention of the compound */
     bool glued;          /* right after another member: "Arnor's Elrond" */
     int pron_ref;        /* pronoun: mention it refers to, else -1 */
+    const char *own;     /* pronoun: the code it has by itself, its referent's
+                            actor without agents (see same_code) */
     bool lone_agent;     /* an agent with no actor, coded ---AGT */
     uint32_t of_agent;   /* agent joined through OF/IN/FROM, + 1; 0 none */
 } mention;
@@ -82,6 +87,7 @@ struct sr_coder {
     bool passive_seen;
     int shift;           /* days the sentence's time phrase moves its events */
     bool shifting;       /* <TIME> phrases date the events (manual 10.5) */
+    word_set words;      /* beginnings of the sentence's words */
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
@@ -388,8 +394,6 @@ bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int
     return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
 }
 
-#define MAX_GAP 4
-
 /* SET: STEMMING = FALSE: actor, agent and verb words match whole, with
  * their regular endings only (PETRARCH does not stem: "THE_AU" is not "The
  * Australian", "DIPLOMAT" not "diplomatic", "DEPART" not "departx").
@@ -415,28 +419,34 @@ static bool verb_form(const pword *w, const token *t, bool final)
 }
 
 /* Does phrase p match the tokens from i? Words joined by '_' must be
- * consecutive; after a blank up to MAX_GAP other words may come between
- * (manual 5.2: "AL GORE" matches "Al 'The Weasel' Gore"). Returns the
- * tokens spanned or 0; *gaps counts the words skipped. */
-static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps)
+ * consecutive; after a blank any number of other words may come between,
+ * up to a comma, as TABARI matches a root word by word (manual 5.2: "AL
+ * GORE" matches "Al 'The Weasel' Gore"; its DEBUG-02 matches DURTHANG ORC
+ * across eleven words). Returns the tokens spanned or 0; *gaps counts the
+ * words skipped; `at_out`, if given, receives the tokens matched. A word
+ * already taken by an earlier phrase ends the match. */
+static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *at_out)
 {
     int at = i;
     *gaps = 0;
     bool whole = whole_words(c, p);
     for (int k = 0; k < p->nwords; k++) {
         bool final = k == p->nwords - 1;
-        int limit = k > 0 && p->w[k].gap ? at + MAX_GAP : at;
+        int limit = k > 0 && p->w[k].gap ? c->ntok : at;
         pword w = p->w[k];
         if (whole) w.stem = 0;
+        /* a word the sentence lacks is not looked for to its end */
+        if (limit > at && w.len && !word_set_has(&c->words, word_bit(w.s, w.len < 3 ? w.len : 3))) return 0;
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
-            if (t->w[0] == ',') return 0;
+            if (t->w[0] == ',' || t->part) return 0;
             bool hit = whole && p->kind == PK_VERB ? verb_form(&w, t, final) : sr_word_matches(&w, t->w, t->len, final, p->kind);
             if (hit) break;
             if (k == 0) return 0;
             (*gaps)++;
         }
+        if (at_out) at_out[k] = at;
         at++;
     }
     return at - i;
@@ -488,7 +498,7 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
                  * match only as the last word, by a regular ending */
                 if (l < t->len && (!p->w[0].stem || whole_words(c, p)) && (p->nwords > 1 || p->w[0].noend)) continue;
                 int gaps;
-                int n = phrase_at(c, p, i, &gaps);
+                int n = phrase_at(c, p, i, &gaps, NULL);
                 if (!n) continue;
                 bool better = !best || p->nwords > best->nwords ||
                     (p->nwords == best->nwords && (p->chars > best->chars ||
@@ -530,8 +540,11 @@ static void classify(sr_coder *c)
     static const int type_of[] = {[PK_ACTOR] = T_ACTOR, [PK_AGENT] = T_AGENT, [PK_VERB] = T_VERB,
                                   [PK_NOUN] = T_NOUN, [PK_ADJ] = T_ADJ, [PK_TIME] = T_TIME,
                                   [PK_DISCARD] = T_DISCARD};
+    memset(&c->words, 0, sizeof c->words);
+    for (int i = 0; i < c->ntok; i++) word_set_add(&c->words, c->tok[i].w, c->tok[i].len);
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
+        if (t->part) continue;
         int cc = closed_class(t);
         if (cc == T_COMMA) { t->type = T_COMMA; continue; }
         int n;
@@ -543,7 +556,16 @@ static void classify(sr_coder *c)
         t->type = (uint8_t)type_of[p->kind];
         t->span = (uint16_t)n;
         t->item = p->item;
-        for (int k = 1; k < n; k++) c->tok[i + k].type = T_NULL, c->tok[i + k].span = 0;
+        int at[SR_CODE_MAX_WORDS], gaps;
+        phrase_at(c, p, i, &gaps, at);
+        /* the words a phrase skips keep their own roles, as in TABARI,
+         * where only a root's own words take its type: SHOULD inside
+         * "Durthang should be set up ... Orc" stays a verb (DEBUG-02) */
+        for (int k = i + 1; k < i + n; k++) c->tok[k].skipped = gaps > 0;
+        for (int k = 1; k < p->nwords; k++) {
+            token *w = &c->tok[at[k]];
+            w->type = T_NULL, w->span = 0, w->part = 1, w->skipped = 0;
+        }
         /* a verb after a determiner or capitalised inside the sentence is a
          * noun (manual 7.4) */
         if (t->type == T_VERB) {
@@ -553,7 +575,7 @@ static void classify(sr_coder *c)
             if (det || capital) t->type = T_NOUN;
             else if (v->code.null && v->npats == 0) t->type = T_NULL;
         }
-        i += n - 1;
+        if (!gaps) i += n - 1;
     }
 }
 
@@ -580,6 +602,14 @@ static const char *resolve_code(const sr_coder *c, const actor_entry *a)
     return current ? current : "---";
 }
 
+/* A mention's words: from its first to its last token, less the words its
+ * phrase skipped, which keep their own roles. */
+static void cover(sr_coder *c, int m)
+{
+    for (int k = c->men[m].first; k <= c->men[m].last; k++)
+        if (!c->tok[k].skipped) c->tok[k].in_mention = m;
+}
+
 static int new_mention(sr_coder *c, int first, int last)
 {
     if (c->nmen >= SR_CODE_MAX_TOKENS) return -1;
@@ -589,7 +619,7 @@ static int new_mention(sr_coder *c, int first, int last)
     m->last = last;
     m->group = m->group_last = c->nmen;
     m->pron_ref = -1;
-    for (int k = first; k <= last; k++) c->tok[k].in_mention = c->nmen;
+    cover(c, c->nmen);
     c->tok[first].mention = c->nmen;
     return c->nmen++;
 }
@@ -636,7 +666,7 @@ static void attach_agent(sr_coder *c, int agent_tok, int m_idx)
     int end = agent_tok + c->tok[agent_tok].span - 1;
     if (agent_tok < m->first) m->first = agent_tok;
     if (end > m->last) m->last = end;
-    for (int k = m->first; k <= m->last; k++) c->tok[k].in_mention = m_idx;
+    cover(c, m_idx);
     c->tok[agent_tok].type = T_NULL;
 }
 
@@ -743,7 +773,7 @@ static void find_mentions(sr_coder *c, int *status)
             if (after >= 0) { /* "Bree Prime Minister Romendacil": one actor */
                 mention *a = &c->men[after];
                 c->men[before].last = a->last;
-                for (int k = a->first; k <= a->last; k++) c->tok[k].in_mention = before;
+                cover(c, before);
                 c->tok[a->first].mention = -1;
                 a->ncodes = 0;
             }
@@ -799,7 +829,7 @@ static void find_mentions(sr_coder *c, int *status)
     for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
     for (int m = 0; m < c->nmen; m++) {
         c->tok[c->men[m].first].mention = m;
-        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+        cover(c, m);
     }
 }
 
@@ -959,6 +989,7 @@ static void resolve_pronouns(sr_coder *c)
         if (m < 0) return;
         mention *pm = &c->men[m];
         pm->pron_ref = ref;
+        pm->own = c->men[ref].base;
         int g = c->men[ref].group;
         for (int k = g; k < nmen0 && c->men[k].group == g; k++)
             for (int j = 0; j < c->men[k].ncodes && pm->ncodes < MAX_CODES; j++)
@@ -1000,7 +1031,7 @@ static void resolve_pronouns(sr_coder *c)
     for (int i = 0; i < c->ntok; i++) c->tok[i].mention = c->tok[i].in_mention = -1;
     for (int m = 0; m < c->nmen; m++) {
         c->tok[c->men[m].first].mention = m;
-        for (int k = c->men[m].first; k <= c->men[m].last; k++) c->tok[k].in_mention = m;
+        cover(c, m);
     }
 }
 
@@ -1220,9 +1251,25 @@ static bool match_pattern(sr_coder *c, const pattern *pat, const int *pos, int n
 
 /* ---- clauses and events -------------------------------------------------- */
 
+/* The default searches want an actor whose code is distinct from the other
+ * side's (manual 5.8). A pronoun's code is its referent's actor: agents join
+ * an actor by standing next to it (5.4), and none stands next to the
+ * pronoun, so THEIR after "the ambassadors of Arnor, Osgiliath and Gondor"
+ * (ARNGOV) is ARN, distinct, and the target; it stands for the compound,
+ * whose pairs of one member are then dropped (COMPOUND-24). THEM after
+ * "Elrond and Gondor" is ELF, the source's code, and is passed over
+ * (CODEBY-08). With SET: NOUN PHRASES a possessive pronoun only opens its
+ * noun phrase ("their credentials"), as PETRARCH's tree reads it, and names
+ * no actor of its own (PETRARCH's COMPOUND-37 on the same sentence). */
+static const char *own_code(const sr_coder *c, int m)
+{
+    const mention *x = &c->men[m];
+    return x->pron_ref >= 0 && x->own && !c->d->opt.noun_phrases ? x->own : x->codes[0];
+}
+
 static bool same_code(const sr_coder *c, int a, int b)
 {
-    return a >= 0 && b >= 0 && strcmp(c->men[a].codes[0], c->men[b].codes[0]) == 0;
+    return a >= 0 && b >= 0 && strcmp(own_code(c, a), own_code(c, b)) == 0;
 }
 
 /* First mention in positions [from, to) whose code differs from `avoid`
@@ -1237,6 +1284,19 @@ static int first_mention(const sr_coder *c, const int *pos, int from, int to, in
         if (skipped) continue;
         if (avoid >= 0 && (same_code(c, men, avoid) || c->men[men].group == c->men[avoid].group)) continue;
         return men;
+    }
+    return -1;
+}
+
+/* A mention begun in an earlier clause whose own words reach into this
+ * one before the verb, across the skipped conjunction: TABARI's search
+ * before the verb meets such a word and backs into the actor's head
+ * ("... near Durthang and an Orc leader said": MORORC, DEBUG-01). */
+static int reaching_mention(const sr_coder *c, const int *pos, int vs, int avoid)
+{
+    for (int p = vs - 1; p >= 0; p--) {
+        int men = c->tok[pos[p]].in_mention;
+        if (men >= 0 && c->men[men].first < pos[0] && !same_code(c, men, avoid)) return men;
     }
     return -1;
 }
@@ -1565,6 +1625,7 @@ static int code_verb(sr_coder *c, const int *pos, int n, int vs, clause_state *c
             tgt.dflt = "---";
         else if (t < 0 && o->new_actor_length && (t = new_actor(c, pos, ve, n)) >= 0) {}
         else if (t < 0) t = first_mention(c, pos, 0, vs, src.m);
+        if (t < 0 && !tgt.dflt) t = reaching_mention(c, pos, vs, src.m);
         if (o->null_actors && t >= 0 && c->men[t].lone_agent && c->men[t].first < pos[vs]) t = -1;
         if (t >= 0 && src.single) tgt.single = true;
         if (t < 0 && !tgt.dflt && src.m >= 0 && group_size(c, src.m) > 1) {
@@ -1641,18 +1702,32 @@ static int code_clauses(sr_coder *c, int *status)
     }
     clause_state cs = {.source = -1, .said_at = -1};
     int i = 0, clause_no = 0;
-    bool sentence_done = false;
+    bool sentence_done = false, comma_clause = false;
     while (i < c->ntok && !sentence_done) {
         int n = 0;
-        bool split_by_conj = false, clause_verb = false;
+        bool split_by_conj = false, clause_verb = false, after_comma = comma_clause;
+        comma_clause = false;
         for (; i < c->ntok; i++) {
             const token *t = &c->tok[i];
             if (t->dropped) continue;
             if (t->type == T_CONJ && !t->joined) { i++; split_by_conj = true; break; }
             clause_verb |= t->type == T_VERB;
-            if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) { i++; break; }
+            if (n > 0 && o->null_actors && t->type == T_COMMA && !t->joined && subject_clause_at(c, i + 1)) {
+                i++;
+                comma_clause = true;
+                break;
+            }
             pos[n++] = i;
         }
+        /* a "clause" of one or two words is no clause, as any true clause
+         * needs at least a verb and an object (TABARI's coder passes it
+         * over): it is not coded and gives no source, so the clause after
+         * it finds its own ("Gondor alleged and acknowledged that ... an
+         * attack by Osgiliath soldiers ... Ithilen": OSGMIL/ITH/023 from
+         * ACKNOWLEDGED, the source its first actor, after the verb,
+         * COMPLEX-05); a clause of PETRARCH's tree cut at a comma
+         * ("..., officials said") is one of its own */
+        if (n > 0 && pos[n - 1] - pos[0] < 2 && !after_comma && !comma_clause) continue;
         /* an actor right after the conjunction replaces the carried source */
         if (clause_no > 0 && n > 0) {
             int p = 0;

@@ -3,9 +3,12 @@
  * (meta.c), its body found and flattened (body.c); everything lives in the
  * caller's arena, so a page costs one arena and nothing outlives it. */
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libxml/parser.h>
 #include "extract_int.h"
 
@@ -16,6 +19,9 @@ static bool looks_like_html(const char *s, size_t n);
 static bool utf16(const char *s, size_t n);
 static sr_err replace_nul(sr_buf *b, bool utf8);
 static void count_words(sr_article *a);
+static bool own_reader(void);
+static bool ascii_page(const char *s, size_t n, const char *charset);
+static char *to_utf8(const char *s, size_t n, const char *charset, size_t *out_len);
 
 static void quiet(void *ctx, const char *msg, ...)
 {
@@ -82,10 +88,24 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
         html = mended.data;
         len = mended.len;
     }
+    /* sitrep's own reader (html.c) reads UTF-8; a page in another character
+     * set is converted first (glibc's iconv), unless iconv does not know it.
+     * libxml2's parser reads those, and every page when SR_HTML=libxml2
+     * (for comparison). */
+    bool own = own_reader();
+    char *converted = NULL;
+    size_t converted_len = 0;
+    if (own && !utf8 && !ascii_page(html, len, charset)) {
+        converted = to_utf8(html, len, charset, &converted_len);
+        own = converted != NULL;
+    }
     sr_xml_arena_begin();
-    htmlDocPtr doc = htmlReadMemory(html, (int)len, source_url, charset,
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                    HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
+    htmlDocPtr doc = !own ? htmlReadMemory(html, (int)len, source_url, charset,
+                                           HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                               HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS)
+                     : converted ? sr_html_read(converted, converted_len, source_url)
+                                 : sr_html_read(html, len, source_url);
+    free(converted);
     sr_buf_free(&mended);
     if (!doc) {
         sr_xml_arena_end(NULL);
@@ -122,6 +142,54 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
 done:
     sr_xml_arena_end(doc);
     return err;
+}
+
+static bool own_reader(void)
+{
+    static int own = -1;   /* a benign race: every thread computes the same */
+    if (own < 0) {
+        const char *v = getenv("SR_HTML");
+        own = !(v && !strcmp(v, "libxml2"));
+    }
+    return own;
+}
+
+/* A page in an ASCII-compatible character set that uses only ASCII reads
+ * the same as UTF-8. */
+static bool ascii_page(const char *s, size_t n, const char *charset)
+{
+    if (!strncasecmp(charset, "UTF-16", 6) || !strncasecmp(charset, "UTF-32", 6) ||
+        !strncasecmp(charset, "ISO-2022", 8) || !strncasecmp(charset, "UTF-7", 5))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || s[i] == 0)
+            return false;
+    return true;
+}
+
+/* The page in UTF-8 (malloc'd), a byte that does not convert read as
+ * U+FFFD; NULL when iconv does not know the character set. */
+static char *to_utf8(const char *s, size_t n, const char *charset, size_t *out_len)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = n * 4 + 16;   /* no character set takes fewer bytes than UTF-8 for a character */
+    char *out = malloc(cap);
+    char *in = (char *)s, *o = out;
+    size_t in_left = n, out_left = cap;
+    while (out && in_left) {
+        if (iconv(cd, &in, &in_left, &o, &out_left) != (size_t)-1 || errno != EILSEQ || out_left < 3)
+            break;   /* done, or a character cut by the end of the page */
+        memcpy(o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        out_left -= 3;
+        in++;
+        in_left--;
+    }
+    iconv_close(cd);
+    *out_len = out ? (size_t)(o - out) : 0;
+    return out;
 }
 
 static bool utf16(const char *s, size_t n)

@@ -90,6 +90,12 @@ void sr_xml_arena_init(void);
 void sr_xml_arena_begin(void);
 void sr_xml_arena_end(xmlDocPtr doc);
 
+/* html.c: sitrep's own HTML reader. The page must be UTF-8 (invalid
+ * bytes are copied as they are); the tree it returns is libxml2's, built in
+ * the page's region, so call it between sr_xml_arena_begin and end. NULL
+ * when memory runs out. */
+htmlDocPtr sr_html_read(const char *html, size_t len, const char *url);
+
 /* furniture.c: sr_class_hint in two steps, so that callers can keep what
  * one class attribute says (pages repeat the same classes) */
 enum { SR_NAMES_STRONG = 1, SR_NAMES_WEAK = 2, SR_NAMES_POS = 4, SR_NAMES_LEAD = 8 };
@@ -97,7 +103,7 @@ unsigned sr_names_hint(const char *names);                  /* SR_NAMES_ bits */
 int sr_names_combine(unsigned cls, unsigned id, bool *lead);  /* as sr_class_hint */
 
 /* textutil.c: the element names the extractor tests, looked up once per
- * element and kept in xmlNode.extra (which libxml2's HTML parser leaves 0),
+ * element and kept in xmlNode.extra (which libxml2's HTML parser and html.c leave 0),
  * so the walks compare small numbers instead of strings. */
 #define SR_TAGS(X) X(a) X(address) X(article) X(aside) X(audio) X(blockquote) X(body) X(br) \
     X(button) X(canvas) X(center) X(dd) X(details) X(dialog) X(div) X(dl) X(dt) X(embed) \

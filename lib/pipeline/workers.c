@@ -49,6 +49,9 @@ struct pl_pool {
 static void *work(void *arg);
 static void write_finished(pl_pool *pool, bool wait);
 static sr_err copy_page(pl_job *j, const sr_page *pg);
+static const char *copy_str(sr_arena *a, const char *s);
+static pl_job *next_free_job(pl_pool *pool);
+static void queue(pl_pool *pool, pl_job *j, sr_pipeline_done_fn done, void *ctx);
 
 pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
                      pl_write_fn write, void *writer)
@@ -108,16 +111,48 @@ void pl_pool_free(pl_pool *pool)
 
 sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
 {
-    pthread_mutex_lock(&pool->mu);
-    pl_job *j = &pool->jobs[pool->submitted % pool->n_jobs];
-    /* a full ring: the job to fill is the oldest one, written next */
-    while (j->state != JOB_FREE)
-        write_finished(pool, true);
-    pthread_mutex_unlock(&pool->mu);
-    /* a free job belongs to the submitter alone */
+    pl_job *j = next_free_job(pool);
     sr_err e = copy_page(j, pg);
     if (e)
         return e;
+    queue(pool, j, done, ctx);
+    return SR_OK;
+}
+
+sr_arena *pl_pool_page_arena(pl_pool *pool)
+{
+    pl_job *j = next_free_job(pool);
+    sr_arena_reset(j->arena);
+    return j->arena;
+}
+
+sr_err pl_pool_submit_built(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx)
+{
+    /* still free: pl_pool_page_arena waited for it, and only this thread
+     * queues jobs or frees them */
+    pl_job *j = &pool->jobs[pool->submitted % pool->n_jobs];
+    j->page = *pg;
+    j->page.source = copy_str(j->arena, pg->source);
+    if (pg->source && !j->page.source)
+        return SR_ENOMEM;
+    queue(pool, j, done, ctx);
+    return SR_OK;
+}
+
+/* The job to fill next; a full ring: it is the oldest one, written first.
+ * A free job belongs to the submitter alone. */
+static pl_job *next_free_job(pl_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    pl_job *j = &pool->jobs[pool->submitted % pool->n_jobs];
+    while (j->state != JOB_FREE)
+        write_finished(pool, true);
+    pthread_mutex_unlock(&pool->mu);
+    return j;
+}
+
+static void queue(pl_pool *pool, pl_job *j, sr_pipeline_done_fn done, void *ctx)
+{
     j->done = done;
     j->ctx = ctx;
     pthread_mutex_lock(&pool->mu);
@@ -126,7 +161,6 @@ sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done
     pthread_cond_signal(&pool->queued);
     write_finished(pool, false);
     pthread_mutex_unlock(&pool->mu);
-    return SR_OK;
 }
 
 void pl_pool_drain(pl_pool *pool)

@@ -104,12 +104,8 @@ void sr_store_event_json(sr_json *j, const sr_store_event *e)
     sr_json_kv_double(j, "goldstein", e->goldstein, 1);
     sr_json_kv_string(j, "acled_type", e->acled_type);
     sr_json_kv_string(j, "acled_subtype", e->acled_subtype);
-    sr_code_toll dead = {e->fatalities, e->fatalities_at_least, e->fatalities_approximate, e->fatalities_who,
-                 e->fatalities_aggregate, e->fatalities_historical};
-    sr_code_toll hurt = {e->injuries, e->injuries_at_least, e->injuries_approximate, e->injuries_who,
-                 e->injuries_aggregate, e->injuries_historical};
-    sr_code_toll_json(j, "fatalities", &dead);
-    sr_code_toll_json(j, "injuries", &hurt);
+    sr_code_toll_json(j, "fatalities", &e->fatalities);
+    sr_code_toll_json(j, "injuries", &e->injuries);
     place_json(j, e);
     sr_json_kv_bool(j, "negated", e->negated);
     sr_json_kv_string(j, "modality", e->modality);
@@ -165,6 +161,10 @@ static const char *const csv_columns[] = {
     "ActionGeo_ADM1Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL",
     /* ACLED-style columns, then sitrep's own. */
     "event_date", "time_precision", "event_type", "sub_event_type", "fatalities", "injuries",
+    /* each toll's details, named as the JSON toll object's members */
+    "fatalities_at_least", "fatalities_approximate", "fatalities_who", "fatalities_aggregate",
+    "fatalities_historical", "injuries_at_least", "injuries_approximate", "injuries_who",
+    "injuries_aggregate", "injuries_historical",
     "geo_precision", "notes", "negated", "historical", "modality", "date_precision", "story_id",
 };
 
@@ -257,6 +257,18 @@ static int acled_geo_precision(const sr_store_event *e)
     return is_kind(e->place_kind, "admin2") ? 2 : 1;
 }
 
+/* A toll's details as 0/1 flags and the words for who; all empty when no
+ * figure was stated, as the JSON gives null for the whole toll. */
+static void toll_fields(sr_buf *out, const sr_code_toll *t)
+{
+    bool stated = t->value >= 0;
+    field_fmt(out, stated, "%d", t->at_least);
+    field_fmt(out, stated, "%d", t->approximate);
+    field(out, stated ? t->who : NULL, false);
+    field_fmt(out, stated, "%d", t->aggregate);
+    field_fmt(out, stated, "%d", t->historical);
+}
+
 void sr_store_event_csv(sr_buf *out, const sr_store_event *e)
 {
     char sqldate[16], added[20], day[16];
@@ -291,8 +303,10 @@ void sr_store_event_csv(sr_buf *out, const sr_store_event *e)
     field_fmt(out, tp > 0, "%d", tp);
     field(out, e->acled_type, false);
     field(out, e->acled_subtype, false);
-    field_fmt(out, e->fatalities >= 0, "%d", e->fatalities);
-    field_fmt(out, e->injuries >= 0, "%d", e->injuries);
+    field_fmt(out, e->fatalities.value >= 0, "%d", e->fatalities.value);
+    field_fmt(out, e->injuries.value >= 0, "%d", e->injuries.value);
+    toll_fields(out, &e->fatalities);
+    toll_fields(out, &e->injuries);
     field_fmt(out, gp > 0, "%d", gp);
     field(out, e->sentence, false);
     field_fmt(out, true, "%d", e->negated ? 1 : 0);

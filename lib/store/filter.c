@@ -176,13 +176,18 @@ bool sr_store_event_matches(const sr_store_filter *f, const sr_store_event *e)
         return false;
     if (f->story_id && e->story_id != f->story_id)
         return false;
-    if (f->min_fatalities > 0 &&
-        (e->fatalities < f->min_fatalities || e->fatalities_aggregate || e->fatalities_historical ||
-         e->historical))
+    if (f->min_fatalities > 0 && sr_store_event_own_fatalities(e) < f->min_fatalities)
         return false;
     /* Words: the evidence sentence stands in for the full text of the
      * supporting articles, which a live event does not carry. */
     if (f->q && !(e->sentence && strcasestr(e->sentence, f->q)))
         return false;
     return true;
+}
+
+/* The same rule as the SQL of min_fatalities (sqlite_events.c). */
+int sr_store_event_own_fatalities(const sr_store_event *e)
+{
+    const sr_code_toll *t = &e->fatalities;
+    return t->aggregate || t->historical || e->historical ? -1 : t->value;
 }

@@ -8,16 +8,19 @@
 #include "sitrep/util.h"
 #include "sqlite_int.h"
 
+/* A toll's six columns, in the order bind_toll and read_toll take them. */
+#define TOLL_COLUMNS(p, toll) \
+    p toll ", " p toll "_at_least, " p toll "_approximate, " p toll "_who, " p toll "_aggregate, " \
+    p toll "_historical"
+
 #define EVENT_COLUMNS \
     "e.id, e.seq, e.story_id, e.date, e.date_precision, e.actor1_code, e.actor1_name, e.actor1_cc," \
     " e.actor2_code, e.actor2_name, e.actor2_cc, e.cameo, e.cameo_root, e.quad, e.goldstein," \
-    " e.acled_type, e.acled_subtype, e.fatalities, e.injuries, e.place_name, e.place_kind, e.cc," \
+    " e.acled_type, e.acled_subtype, e.place_name, e.place_kind, e.cc," \
     " e.admin1, e.lat, e.lon, e.geonameid, e.geo_precision, e.negated, e.modality, e.article_id," \
     " e.sentence, e.sent_start, e.sent_end, e.num_articles," \
-    " (SELECT url FROM articles WHERE id = e.article_id), e.added, e.updated," \
-    " e.fatalities_at_least, e.fatalities_who, e.historical, e.fatalities_aggregate," \
-    " e.fatalities_approximate, e.fatalities_historical, e.injuries_at_least, e.injuries_approximate," \
-    " e.injuries_who, e.injuries_aggregate, e.injuries_historical," \
+    " (SELECT url FROM articles WHERE id = e.article_id), e.added, e.updated, e.historical, " \
+    TOLL_COLUMNS("e.", "fatalities") ", " TOLL_COLUMNS("e.", "injuries") "," \
     " coalesce((SELECT breaking FROM stories WHERE id = e.story_id), 0)"
 
 /* Change sequence: taken under the write lock, so readers see sequences
@@ -93,12 +96,20 @@ static void bind_root(sqlite3_stmt *st, int i, const sr_store_event *e)
         sqlite3_bind_null(st, i);
 }
 
-static void bind_count(sqlite3_stmt *st, int i, int n)
+/* Binds a toll to six parameters from i, as TOLL_COLUMNS lists them, and
+ * returns the next one. A figure not stated is NULL. */
+static int bind_toll(sqlite3_stmt *st, int i, const sr_code_toll *t)
 {
-    if (n >= 0)
-        sqlite3_bind_int(st, i, n);
+    if (t->value >= 0)
+        sqlite3_bind_int(st, i, t->value);
     else
         sqlite3_bind_null(st, i);
+    sqlite3_bind_int(st, i + 1, t->at_least);
+    sqlite3_bind_int(st, i + 2, t->approximate);
+    sq_bind_text(st, i + 3, t->who);
+    sqlite3_bind_int(st, i + 4, t->aggregate);
+    sqlite3_bind_int(st, i + 5, t->historical);
+    return i + 6;
 }
 
 static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
@@ -106,14 +117,12 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
     sqlite3_stmt *st = sq_stmt(q,
         "INSERT INTO events(seq, story_id, date, date_precision, actor1_code, actor1_name, actor1_cc,"
         " actor2_code, actor2_name, actor2_cc, cameo, cameo_root, quad, goldstein, acled_type, acled_subtype,"
-        " fatalities, injuries, place_name, place_kind, cc, admin1, lat, lon, geonameid, geo_precision,"
-        " negated, modality, article_id, sentence, sent_start, sent_end, num_articles, added, updated,"
-        " fatalities_at_least, fatalities_who, historical, fatalities_aggregate, fatalities_approximate,"
-        " fatalities_historical, injuries_at_least, injuries_approximate, injuries_who, injuries_aggregate,"
-        " injuries_historical)"
-        " VALUES (" NEXT_SEQ ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, upper(?20), ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?32, ?32, ?33, ?34, ?35, ?36,"
-        " ?37, ?38, ?39, ?40, ?41, ?42, ?43)");
+        " place_name, place_kind, cc, admin1, lat, lon, geonameid, geo_precision,"
+        " negated, modality, article_id, sentence, sent_start, sent_end, num_articles, added, updated, historical, "
+        TOLL_COLUMNS("", "fatalities") ", " TOLL_COLUMNS("", "injuries") ")"
+        " VALUES (" NEXT_SEQ ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+        " ?16, ?17, upper(?18), ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, 1, ?30, ?30, ?31, ?32, ?33,"
+        " ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)");
     if (!st)
         return SR_EDB;
     int i = 1;
@@ -134,8 +143,6 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
     sq_bind_real(st, i++, e->goldstein);
     sq_bind_text(st, i++, e->acled_type);
     sq_bind_text(st, i++, e->acled_subtype);
-    bind_count(st, i++, e->fatalities);
-    bind_count(st, i++, e->injuries);
     sq_bind_text(st, i++, e->place_name);
     sq_bind_text(st, i++, e->place_kind);
     sq_bind_text(st, i++, e->cc);
@@ -153,17 +160,9 @@ static sr_err insert_event(sr_sqlite *q, const sr_store_event *e, int64_t *id)
     sqlite3_bind_int(st, i++, e->sent_start);
     sqlite3_bind_int(st, i++, e->sent_end);
     sqlite3_bind_int64(st, i++, (int64_t)time(NULL));
-    sqlite3_bind_int(st, i++, e->fatalities_at_least);
-    sq_bind_text(st, i++, e->fatalities_who);
     sqlite3_bind_int(st, i++, e->historical);
-    sqlite3_bind_int(st, i++, e->fatalities_aggregate);
-    sqlite3_bind_int(st, i++, e->fatalities_approximate);
-    sqlite3_bind_int(st, i++, e->fatalities_historical);
-    sqlite3_bind_int(st, i++, e->injuries_at_least);
-    sqlite3_bind_int(st, i++, e->injuries_approximate);
-    sq_bind_text(st, i++, e->injuries_who);
-    sqlite3_bind_int(st, i++, e->injuries_aggregate);
-    sqlite3_bind_int(st, i++, e->injuries_historical);
+    i = bind_toll(st, i, &e->fatalities);
+    bind_toll(st, i, &e->injuries);
     sr_err rc = sq_run(q, st, "storing an event");
     if (rc)
         return rc;
@@ -228,7 +227,7 @@ static sr_err find_same_event(sr_sqlite *q, const sr_store_event *e, int window_
 /* Death tolls rise as reports come in, so the larger stated figure is kept,
  * with its details; a report that states none leaves the figure alone. */
 #define KEEP_DEAD(col, v) "CASE WHEN ?3 IS NULL OR ?3 <= coalesce(fatalities, -1) THEN " col " ELSE " v " END"
-#define KEEP_HURT(col, v) "CASE WHEN ?4 IS NULL OR ?4 <= coalesce(injuries, -1) THEN " col " ELSE " v " END"
+#define KEEP_HURT(col, v) "CASE WHEN ?9 IS NULL OR ?9 <= coalesce(injuries, -1) THEN " col " ELSE " v " END"
 static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool *merged)
 {
     bool added = false;
@@ -237,35 +236,25 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
         return rc;
     sqlite3_stmt *st = sq_stmt(q,
         "UPDATE events SET num_articles = num_articles + 1, seq = " NEXT_SEQ ", updated = ?2,"
-        " fatalities_at_least = " KEEP_DEAD("fatalities_at_least", "?5") ","
+        " fatalities_at_least = " KEEP_DEAD("fatalities_at_least", "?4") ","
+        " fatalities_approximate = " KEEP_DEAD("fatalities_approximate", "?5") ","
         " fatalities_who = " KEEP_DEAD("fatalities_who", "?6") ","
         " fatalities_aggregate = " KEEP_DEAD("fatalities_aggregate", "?7") ","
-        " fatalities_approximate = " KEEP_DEAD("fatalities_approximate", "?8") ","
-        " fatalities_historical = " KEEP_DEAD("fatalities_historical", "?9") ","
+        " fatalities_historical = " KEEP_DEAD("fatalities_historical", "?8") ","
         " fatalities = " KEEP_DEAD("fatalities", "?3") ","
         " injuries_at_least = " KEEP_HURT("injuries_at_least", "?10") ","
         " injuries_approximate = " KEEP_HURT("injuries_approximate", "?11") ","
         " injuries_who = " KEEP_HURT("injuries_who", "?12") ","
         " injuries_aggregate = " KEEP_HURT("injuries_aggregate", "?13") ","
         " injuries_historical = " KEEP_HURT("injuries_historical", "?14") ","
-        " injuries = " KEEP_HURT("injuries", "?4")
+        " injuries = " KEEP_HURT("injuries", "?9")
         " WHERE id = ?1");
     if (!st)
         return SR_EDB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-    bind_count(st, 3, e->fatalities);
-    bind_count(st, 4, e->injuries);
-    sqlite3_bind_int(st, 5, e->fatalities_at_least);
-    sq_bind_text(st, 6, e->fatalities_who);
-    sqlite3_bind_int(st, 7, e->fatalities_aggregate);
-    sqlite3_bind_int(st, 8, e->fatalities_approximate);
-    sqlite3_bind_int(st, 9, e->fatalities_historical);
-    sqlite3_bind_int(st, 10, e->injuries_at_least);
-    sqlite3_bind_int(st, 11, e->injuries_approximate);
-    sq_bind_text(st, 12, e->injuries_who);
-    sqlite3_bind_int(st, 13, e->injuries_aggregate);
-    sqlite3_bind_int(st, 14, e->injuries_historical);
+    int next = bind_toll(st, 3, &e->fatalities);  /* ?3 .. ?8 */
+    bind_toll(st, next, &e->injuries);            /* ?9 .. ?14 */
     rc = sq_run(q, st, "merging an event");
     if (!rc && merged)
         *merged = true;
@@ -273,6 +262,19 @@ static sr_err merge_into(sr_sqlite *q, int64_t id, const sr_store_event *e, bool
 }
 
 /* ---- Reading events. ------------------------------------------------------ */
+
+/* A toll from six columns from c, as TOLL_COLUMNS lists them; returns the
+ * next column. */
+static int read_toll(sqlite3_stmt *st, int c, sr_code_toll *t)
+{
+    t->value = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 : sqlite3_column_int(st, c);
+    t->at_least = sqlite3_column_int(st, c + 1) != 0;
+    t->approximate = sqlite3_column_int(st, c + 2) != 0;
+    t->who = sq_text(st, c + 3);
+    t->aggregate = sqlite3_column_int(st, c + 4) != 0;
+    t->historical = sqlite3_column_int(st, c + 5) != 0;
+    return c + 6;
+}
 
 static void read_event(sqlite3_stmt *st, sr_store_event *e)
 {
@@ -294,10 +296,6 @@ static void read_event(sqlite3_stmt *st, sr_store_event *e)
     e->goldstein = sq_real(st, c++);
     e->acled_type = sq_text(st, c++);
     e->acled_subtype = sq_text(st, c++);
-    e->fatalities = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 : sqlite3_column_int(st, c);
-    c++;
-    e->injuries = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 : sqlite3_column_int(st, c);
-    c++;
     e->place_name = sq_text(st, c++);
     e->place_kind = sq_text(st, c++);
     e->cc = sq_text(st, c++);
@@ -316,17 +314,9 @@ static void read_event(sqlite3_stmt *st, sr_store_event *e)
     e->source_url = sq_text(st, c++);
     e->added = sqlite3_column_int64(st, c++);
     e->updated = sqlite3_column_int64(st, c++);
-    e->fatalities_at_least = sqlite3_column_int(st, c++) != 0;
-    e->fatalities_who = sq_text(st, c++);
     e->historical = sqlite3_column_int(st, c++) != 0;
-    e->fatalities_aggregate = sqlite3_column_int(st, c++) != 0;
-    e->fatalities_approximate = sqlite3_column_int(st, c++) != 0;
-    e->fatalities_historical = sqlite3_column_int(st, c++) != 0;
-    e->injuries_at_least = sqlite3_column_int(st, c++) != 0;
-    e->injuries_approximate = sqlite3_column_int(st, c++) != 0;
-    e->injuries_who = sq_text(st, c++);
-    e->injuries_aggregate = sqlite3_column_int(st, c++) != 0;
-    e->injuries_historical = sqlite3_column_int(st, c++) != 0;
+    c = read_toll(st, c, &e->fatalities);
+    c = read_toll(st, c, &e->injuries);
     e->breaking = sqlite3_column_int(st, c++) != 0;
 }
 

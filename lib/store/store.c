@@ -66,8 +66,8 @@ void sr_store_event_init(sr_store_event *e)
     e->goldstein = NAN;
     e->lat = NAN;
     e->lon = NAN;
-    e->fatalities = -1;
-    e->injuries = -1;
+    e->fatalities.value = -1;
+    e->injuries.value = -1;
 }
 
 sr_err sr_store_events(sr_store *s, const sr_store_filter *f, sr_store_event_fn fn, void *ctx)

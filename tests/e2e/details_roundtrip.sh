@@ -2,10 +2,10 @@
 # Event details kept whole from `sitrep code` to the store and out again: the
 # fatalities and injuries objects `sitrep code` writes for a page (value,
 # at_least, approximate, who, aggregate, historical), and its dates, are what
-# `sitrep export` (JSON Lines and GeoJSON) and the server's API give for the
-# same events after `sitrep ingest`. A toll told in a sentence of its own is
-# on one event only, and min_fatalities leaves out a period's or a past
-# battle's figure. The page is the project's own (tests/fixtures/code).
+# `sitrep export` (JSON Lines and GeoJSON, and the CSV's toll columns) and
+# the server's API give for the same events after `sitrep ingest`. A toll
+# told in a sentence of its own is on one event only, and min_fatalities
+# leaves out a period's or a past battle's figure. The page is the project's own (tests/fixtures/code).
 set -euo pipefail
 source "$(dirname "$0")/lib/serve.sh"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
@@ -19,6 +19,7 @@ gaz=()
 "$SITREP" ingest -q --db "$WORK/t.db" "${gaz[@]}" "$page" 2>/dev/null || fail "ingest"
 "$SITREP" export --db "$WORK/t.db" --format jsonl >"$WORK/jsonl" || fail "export jsonl"
 "$SITREP" export --db "$WORK/t.db" --format geojson >"$WORK/geojson" || fail "export geojson"
+"$SITREP" export --db "$WORK/t.db" --format csv >"$WORK/csv" || fail "export csv"
 serve_start "$WORK/t.db"
 
 python3 - "$WORK" "$SERVE_URL" <<'PY' || fail "the detail objects differ"
@@ -52,6 +53,20 @@ for name, events in outputs.items():
         assert c, (name, stored_key(e), sorted(coded))
         for kind in ("fatalities", "injuries", "date", "date_precision", "historical"):
             assert e[kind] == c[kind], (name, kind, e[kind], c[kind])
+# the CSV gives each toll member a column of its own ("value" is the bare one)
+import csv
+def cell(v):
+    return "" if v is None else str(int(v)) if isinstance(v, bool) else str(v)
+by_id = {e["id"]: e for e in outputs["export jsonl"]}
+rows = list(csv.DictReader(open(work + "/csv", newline="", encoding="utf-8")))
+assert len(rows) == len(by_id), (len(rows), len(by_id))
+for row in rows:
+    e = by_id[int(row["GLOBALEVENTID"])]
+    for kind in ("fatalities", "injuries"):
+        t = e[kind] or {}
+        for member in ("value", "at_least", "approximate", "who", "aggregate", "historical"):
+            col = kind if member == "value" else kind + "_" + member
+            assert row[col] == cell(t.get(member)), ("csv", e["id"], col, row[col], t)
 # "Two Palestinians were killed." is the raid's toll, on one event
 twos = [e for e in outputs["export jsonl"] if (e["fatalities"] or {}).get("value") == 2]
 assert len(twos) == 1 and twos[0]["source"]["code"] == "ISRMIL", twos

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
         e.goldstein = kinds[k].goldstein;
         e.acled_type = kinds[k].type;
         e.acled_subtype = kinds[k].subtype;
-        e.fatalities = k < 4 && pick(2) ? (int)pick(30) : -1;
+        e.fatalities.value = k < 4 && pick(2) ? (int)pick(30) : -1;
         e.place_name = places[p].name;
         e.place_kind = "city";
         e.cc = places[p].cc;

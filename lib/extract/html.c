@@ -1,0 +1,929 @@
+/* sitrep's own HTML reader: a page of UTF-8 into the same libxml2 tree that
+ * libxml2's HTML parser builds, so the extractor walks it unchanged.
+ *
+ * Why: libxml2's HTML parser was a third of all `sitrep ingest` time; it
+ * decodes and copies the page a character at a time. This reader finds
+ * '<' and '&' with memchr and a byte table, copies text runs whole, and
+ * makes each element with one allocation from the page's region
+ * (xmlarena.c). Measured figures are in docs/extract.md, "Reading HTML".
+ *
+ * The tokenizer follows the WHATWG HTML tokenizer where news pages need
+ * it (tags, attributes, comments, doctype, character references, raw text
+ * of script, style, xmp, iframe, noembed and noframes, decoded text without
+ * markup in title and textarea). The tree follows libxml2's HTML parser, not the
+ * WHATWG tree builder, because the extractor was written and measured
+ * against libxml2's trees: the same implied html/head/body/p, the same
+ * start tags that close open elements, the same end-tag ranks that stop
+ * a stray end tag from closing a div or a table, the same void elements,
+ * and the same whitespace-only text dropped as HTML_PARSE_NOBLANKS drops
+ * it. Comments, doctype and processing instructions make no nodes: the
+ * extractor never reads them.
+ *
+ * Limits: elements nest at most MAX_DEPTH deep (deeper start tags are
+ * dropped, their text kept), and a page makes at most MAX_NODES nodes
+ * (the rest of the page is not read). Nothing here recurses. */
+#define _GNU_SOURCE   /* memmem */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/dict.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include "extract_int.h"
+
+#define MAX_DEPTH 256     /* libxml2's own bound on open elements */
+#define MAX_NODES (1u << 22) /* some 600 MB of tree; a 32 MB news page makes 1-2 M */
+#define MAX_ATTRS 128     /* per tag; more are ignored */
+#define MAX_NAME 100      /* longer tag and attribute names are cut */
+
+/* ---- tags ---------------------------------------------------------- */
+
+enum { F_VOID = 1, F_PCDATA = 2, F_HEADISH = 4, F_RAW = 8, F_RAWTEXT = 16, F_RCDATA = 32 };
+
+typedef struct tag_info {
+    const char *name;
+    size_t len;
+    uint8_t flags;
+    uint8_t rank;      /* end-tag rank: a stray end tag closes nothing ranked above it */
+    int8_t bit;        /* index in the closes masks, -1 if no start tag closes it */
+    uint64_t closes;   /* open elements (by bit) this start tag closes */
+} tag_info;
+
+enum {
+    T_OTHER, T_HTML, T_HEAD, T_BODY, T_P, T_DIV, T_TABLE, T_TD, T_TH, T_TR, T_THEAD, T_TBODY, T_TFOOT,
+    T_NOFRAMES, T_FRAME, T_FRAMESET, T_FIRST_FREE
+};
+
+/* Tags with a fixed id above, then every other tag a rule below names. */
+static const char *const fixed_names[T_FIRST_FREE] = {
+    "", "html", "head", "body", "p", "div", "table", "td", "th", "tr", "thead", "tbody", "tfoot",
+    "noframes", "frame", "frameset",
+};
+
+/* libxml2's element behaviour (HTMLparser.c of libxml2 2.9, read for
+ * compatibility): its void elements, the elements in which blank text is
+ * kept, the head elements that imply a <head>, and script and style read
+ * as raw text. */
+static const char void_tags[] = "area base basefont br col frame hr img input isindex link meta param";
+static const char pcdata_tags[] =
+    "a abbr acronym address applet b bdo big blockquote body button caption center cite code dd del "
+    "dfn div dt em font form h1 h2 h3 h4 h5 h6 i iframe ins kbd label legend li noframes noscript "
+    "object p pre q s samp small span strike strong td th tt u var";
+static const char headish_tags[] = "script style meta link title base";
+static const char raw_tags[] = "script style";
+/* WHATWG's other raw-text elements, and the two whose text is decoded but
+ * holds no markup: libxml2 parsed markup inside them */
+static const char rawtext_tags[] = "xmp iframe noembed noframes";
+static const char rcdata_tags[] = "title textarea";
+
+/* Which open element a start tag closes, as "open: start tags that close
+ * it" (libxml2's start-close table, regrouped). Only the innermost open
+ * element is tested, again and again, as libxml2 does. */
+static const char *const close_rules[] = {
+    ("head: a abbr acronym address b bdo big blockquote body br center cite code dd dfn dir div dl dt "
+     "em fieldset font form frameset h1 h2 h3 h4 h5 h6 hr i iframe img kbd li listing map menu ol p pre q "
+     "s samp small span strike strong sub sup table tt u ul var xmp"),
+    ("p: address blockquote body caption center col colgroup dd dir div dl dt fieldset form frameset "
+     "h1 h2 h3 h4 h5 h6 head hr li listing menu ol p pre table tbody td tfoot th title tr ul xmp"),
+    "a: a fieldset table td th",
+    "b: center p td th", "i: center p td th", "u: p td th", "font: center td th", "span: td th",
+    "big: p", "s: p", "small: p", "strike: p", "tt: p",
+    "h1: fieldset form li p table", "h2: fieldset form li p table", "h3: fieldset form li p table",
+    "h4: fieldset form li p table", "h5: fieldset form li p table", "h6: fieldset form li p table",
+    "address: dd dl dt form li ul", "dir: dd dl dt form ul", "menu: dd dl dt form ul",
+    "listing: dd dl dt fieldset form li table ul", "xmp: dd dl dt fieldset form li table ul",
+    "pre: dd dl dt fieldset form li table ul",
+    "dl: form li", "ol: form", "ul: address form menu pre", "hr: form", "form: form",
+    "dd: dt", "dt: dd dl", "li: li",
+    "caption: col colgroup tbody tfoot thead tr", "col: col colgroup tbody tfoot thead tr",
+    "colgroup: colgroup tbody tfoot thead tr",
+    "tbody: tbody tfoot", "tfoot: tbody", "thead: tbody tfoot", "tr: tbody tfoot tr",
+    "td: tbody td tfoot th tr", "th: tbody td tfoot th tr",
+    "option: optgroup option", "legend: fieldset", "script: noscript",
+    "link: body frameset", "style: body frameset", "title: body frameset",
+};
+
+#define MAX_TAGS 160
+#define HASH_SLOTS 512
+
+static tag_info tags[MAX_TAGS];
+static int n_tags;
+static uint8_t tag_slot[HASH_SLOTS];   /* tag id + 1; 0 empty */
+
+/* ---- character references ------------------------------------------ */
+
+#define ENT_SLOTS 1024
+typedef struct entity {
+    char name[12];
+    uint32_t cp;
+} entity;
+static entity entities[ENT_SLOTS];
+
+/* HTML5 names for ASCII punctuation that libxml2's HTML 4 table lacks. */
+static const struct {
+    const char *name;
+    uint32_t cp;
+} html5_names[] = {
+    {"Tab", 9}, {"NewLine", 10}, {"excl", '!'}, {"num", '#'}, {"dollar", '$'}, {"percnt", '%'},
+    {"lpar", '('}, {"rpar", ')'}, {"ast", '*'}, {"plus", '+'}, {"comma", ','}, {"period", '.'},
+    {"sol", '/'}, {"colon", ':'}, {"semi", ';'}, {"equals", '='}, {"quest", '?'}, {"commat", '@'},
+    {"lsqb", '['}, {"lbrack", '['}, {"bsol", '\\'}, {"rsqb", ']'}, {"rbrack", ']'}, {"Hat", '^'},
+    {"lowbar", '_'}, {"grave", '`'}, {"lcub", '{'}, {"lbrace", '{'}, {"verbar", '|'}, {"vert", '|'},
+    {"rcub", '}'}, {"rbrace", '}'}, {"QUOT", '"'}, {"AMP", '&'}, {"LT", '<'}, {"GT", '>'},
+    {"hyphen", 0x2010}, {"dash", 0x2010}, {"nbsp", 0xA0},
+};
+
+/* Names a browser reads without their ';' in text (the commonest of
+ * WHATWG's legacy list); in attribute values a ';' is always needed. */
+static const char *const bare_names[] = {"amp", "lt", "gt", "quot", "nbsp", "copy", "reg"};
+
+/* WHATWG: numeric references to 0x80-0x9F mean windows-1252's characters. */
+static const uint16_t cp1252[32] = {
+    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+};
+
+/* ---- the page being read ------------------------------------------- */
+
+typedef struct attr_tok {
+    const char *name;     /* lower-cased in the token's buffer */
+    size_t name_len;
+    const char *value;    /* raw, NULL when the attribute has no value */
+    size_t value_len;
+} attr_tok;
+
+typedef struct tag_tok {
+    char name[MAX_NAME + 1];
+    size_t name_len;
+    int id;
+    bool self_closing;
+    attr_tok attrs[MAX_ATTRS];
+    char attr_names[MAX_ATTRS][MAX_NAME + 1];
+    int n_attrs;
+} tag_tok;
+
+typedef struct reader {
+    const char *p, *end;
+    htmlDocPtr doc;
+    xmlDictPtr dict;
+    const xmlChar *names[MAX_TAGS];   /* known tag names interned in this doc */
+    xmlNodePtr open[MAX_DEPTH];
+    const xmlChar *qnames[MAX_DEPTH];   /* names as written, for end tags */
+    int ids[MAX_DEPTH];
+    int depth;
+    int ignored_ends;   /* html/head/body start tags dropped: as many of their end tags are too */
+    int seen;           /* 1 a head was opened, 2 a body was */
+    bool strict;        /* an HTML 4.01 strict doctype: libxml2 drops blank text in body */
+    bool failed;        /* out of memory or over MAX_NODES */
+    size_t nodes;
+    tag_tok tok;
+} reader;
+
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static void tables_init(void);
+static void read_page(reader *r);
+static void free_doc(reader *r);
+
+htmlDocPtr sr_html_read(const char *html, size_t len, const char *url)
+{
+    pthread_once(&tables_once, tables_init);
+    reader *r = xmlMalloc(sizeof *r);
+    if (!r)
+        return NULL;
+    memset(r, 0, offsetof(reader, tok));
+    r->p = html;
+    r->end = html + len;
+    if (len >= 3 && !memcmp(html, "\xEF\xBB\xBF", 3))
+        r->p += 3;
+    r->doc = htmlNewDocNoDtD(NULL, NULL);
+    r->dict = r->doc ? xmlDictCreate() : NULL;
+    if (r->dict) {
+        r->doc->dict = r->dict;
+        if (url)
+            r->doc->URL = xmlStrdup((const xmlChar *)url);
+        read_page(r);
+    } else {
+        r->failed = true;
+    }
+    htmlDocPtr doc = r->doc;
+    if (r->failed && r->nodes <= MAX_NODES)
+        free_doc(r), doc = NULL;
+    xmlFree(r);
+    return doc;
+}
+
+static void free_doc(reader *r)
+{
+    if (r->doc)
+        xmlFreeDoc(r->doc);
+    else if (r->dict)
+        xmlDictFree(r->dict);
+    r->doc = NULL;
+}
+
+/* ---- tables -------------------------------------------------------- */
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int tag_find(const char *s, size_t n)
+{
+    for (uint32_t i = name_hash(s, n) % HASH_SLOTS;; i = (i + 1) % HASH_SLOTS) {
+        int id = tag_slot[i] - 1;
+        if (id < 0)
+            return T_OTHER;
+        if (tags[id].len == n && !memcmp(tags[id].name, s, n))   /* names may hold NUL bytes */
+            return id;
+    }
+}
+
+static int tag_add(const char *s, size_t n)
+{
+    int id = tag_find(s, n);
+    if (id != T_OTHER || n_tags >= MAX_TAGS)
+        return id;
+    char *name = malloc(n + 1);   /* lives as long as the process */
+    if (!name)
+        return T_OTHER;
+    memcpy(name, s, n);
+    name[n] = 0;
+    id = n_tags++;
+    tags[id] = (tag_info){.name = name, .len = n, .rank = 100, .bit = -1};
+    uint32_t i = name_hash(s, n) % HASH_SLOTS;
+    while (tag_slot[i])
+        i = (i + 1) % HASH_SLOTS;
+    tag_slot[i] = (uint8_t)(id + 1);
+    return id;
+}
+
+/* Calls fn for each space-separated word of list. */
+static void each_word(const char *list, void (*fn)(int id, void *arg), void *arg)
+{
+    for (const char *s = list; *s;) {
+        size_t n = strcspn(s, " ");
+        if (n)
+            fn(tag_add(s, n), arg);
+        s += n;
+        s += *s == ' ';
+    }
+}
+
+static void set_flag(int id, void *arg) { tags[id].flags |= *(uint8_t *)arg; }
+
+static void set_closes(int id, void *arg)
+{
+    tags[id].closes |= (uint64_t)1 << tags[*(int *)arg].bit;
+}
+
+static void tables_init(void)
+{
+    n_tags = 1;
+    tags[T_OTHER] = (tag_info){.name = "", .rank = 100, .bit = -1};
+    for (int i = 1; i < T_FIRST_FREE; i++)
+        tag_add(fixed_names[i], strlen(fixed_names[i]));
+    static const struct {
+        const char *name;
+        uint8_t rank;
+    } ranks[] = {{"div", 150}, {"td", 160}, {"th", 160}, {"tr", 170}, {"thead", 180}, {"tbody", 180},
+                 {"tfoot", 180}, {"table", 190}, {"head", 200}, {"body", 200}, {"html", 220}};
+    for (size_t i = 0; i < sizeof ranks / sizeof *ranks; i++)
+        tags[tag_add(ranks[i].name, strlen(ranks[i].name))].rank = ranks[i].rank;
+    uint8_t f;
+    each_word(void_tags, set_flag, (f = F_VOID, &f));
+    each_word(pcdata_tags, set_flag, (f = F_PCDATA, &f));
+    each_word(headish_tags, set_flag, (f = F_HEADISH, &f));
+    each_word(raw_tags, set_flag, (f = F_RAW, &f));
+    each_word(rawtext_tags, set_flag, (f = F_RAWTEXT, &f));
+    each_word(rcdata_tags, set_flag, (f = F_RCDATA, &f));
+    int bits = 0;
+    for (size_t i = 0; i < sizeof close_rules / sizeof *close_rules; i++) {
+        const char *rule = close_rules[i];
+        size_t n = strcspn(rule, ":");
+        int old = tag_add(rule, n);
+        if (tags[old].bit < 0)
+            tags[old].bit = (int8_t)bits++;
+        each_word(rule + n + 2, set_closes, &old);
+    }
+    /* every named reference libxml2 knows, found through its public lookup */
+    for (uint32_t cp = 1; cp < 0x3000; cp++) {
+        const htmlEntityDesc *e = htmlEntityValueLookup(cp);
+        if (e && e->value == cp && strlen(e->name) < sizeof entities[0].name) {
+            uint32_t i = name_hash(e->name, strlen(e->name)) % ENT_SLOTS;
+            while (entities[i].name[0] && strcmp(entities[i].name, e->name))
+                i = (i + 1) % ENT_SLOTS;
+            strcpy(entities[i].name, e->name);
+            entities[i].cp = cp;
+        }
+    }
+    for (size_t k = 0; k < sizeof html5_names / sizeof *html5_names; k++) {
+        const char *nm = html5_names[k].name;
+        uint32_t i = name_hash(nm, strlen(nm)) % ENT_SLOTS;
+        while (entities[i].name[0] && strcmp(entities[i].name, nm))
+            i = (i + 1) % ENT_SLOTS;
+        strcpy(entities[i].name, nm);
+        entities[i].cp = html5_names[k].cp;
+    }
+}
+
+static uint32_t entity_find(const char *s, size_t n)
+{
+    if (n >= sizeof entities[0].name)
+        return 0;
+    for (uint32_t i = name_hash(s, n) % ENT_SLOTS; entities[i].name[0]; i = (i + 1) % ENT_SLOTS)
+        if (!strncmp(entities[i].name, s, n) && entities[i].name[n] == 0)
+            return entities[i].cp;
+    return 0;
+}
+
+/* ---- the tokenizer ------------------------------------------------- */
+
+static void start_tag(reader *r, tag_tok *t);
+static void end_tag(reader *r, int id, const char *name, size_t n);
+static void text(reader *r, const char *s, size_t n);
+enum text_kind { DECODED, AS_IS, AS_CDATA };
+static void raw_text(reader *r, const char *s, size_t n, enum text_kind kind);
+static const char *read_tag(reader *r, const char *p, tag_tok *t);
+static const char *skip_markup(reader *r, const char *p);
+
+static inline bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static inline bool is_alpha(unsigned char c)
+{
+    return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static void read_page(reader *r)
+{
+    const char *p = r->p, *end = r->end;
+    while (p < end && !r->failed) {
+        if (*p == '<' && p + 1 < end) {
+            unsigned char c = (unsigned char)p[1];
+            if (is_alpha(c)) {
+                p = read_tag(r, p + 1, &r->tok);
+                continue;
+            }
+            if (c == '/' || c == '!' || c == '?') {
+                p = skip_markup(r, p);
+                continue;
+            }
+        }
+        /* text runs to the next '<' that opens markup */
+        const char *q = p + (*p == '<');
+        for (;;) {
+            q = memchr(q, '<', (size_t)(end - q));
+            if (!q || q + 1 >= end) {
+                q = end;
+                break;
+            }
+            unsigned char c = (unsigned char)q[1];
+            if (is_alpha(c) || c == '/' || c == '!' || c == '?')
+                break;
+            q++;
+        }
+        text(r, p, (size_t)(q - p));
+        p = q;
+    }
+}
+
+/* A start tag from just after its '<'; returns where reading goes on. */
+static const char *read_tag(reader *r, const char *p, tag_tok *t)
+{
+    const char *end = r->end;
+    t->name_len = 0;
+    t->n_attrs = 0;
+    t->self_closing = false;
+    for (; p < end && !is_space(*p) && *p != '/' && *p != '>'; p++)
+        if (t->name_len < MAX_NAME)
+            t->name[t->name_len++] = (char)((unsigned char)(*p - 'A') < 26 ? *p + 32 : *p);
+    t->name[t->name_len] = 0;
+    for (;;) {
+        while (p < end && (is_space(*p) || (*p == '/' && (p + 1 >= end || p[1] != '>'))))
+            p++;
+        if (p >= end)
+            return end;   /* WHATWG: a tag cut by the end of the page is dropped */
+        if (*p == '>' || *p == '/') {
+            t->self_closing = *p == '/';
+            p += 1 + t->self_closing;
+            break;
+        }
+        attr_tok a = {0};
+        char *name = t->attr_names[t->n_attrs < MAX_ATTRS ? t->n_attrs : MAX_ATTRS - 1];
+        size_t n = 0;
+        do {
+            if (n < MAX_NAME)
+                name[n++] = (char)((unsigned char)(*p - 'A') < 26 ? *p + 32 : *p);
+            p++;
+        } while (p < end && !is_space(*p) && *p != '/' && *p != '>' && *p != '=');
+        name[n] = 0;
+        a.name = name;
+        a.name_len = n;
+        const char *v = p;
+        while (v < end && is_space(*v))
+            v++;
+        if (v < end && *v == '=') {
+            v++;
+            while (v < end && is_space(*v))
+                v++;
+            if (v < end && (*v == '"' || *v == '\'')) {
+                const char *close = memchr(v + 1, *v, (size_t)(end - v - 1));
+                if (!close)
+                    return end;
+                a.value = v + 1;
+                a.value_len = (size_t)(close - v - 1);
+                p = close + 1;
+            } else {
+                a.value = v;
+                while (v < end && !is_space(*v) && *v != '>')
+                    v++;
+                a.value_len = (size_t)(v - a.value);
+                p = v;
+            }
+        }
+        bool dup = t->n_attrs >= MAX_ATTRS;
+        for (int i = 0; i < t->n_attrs && !dup; i++)
+            dup = t->attrs[i].name_len == n && !memcmp(t->attrs[i].name, name, n);
+        if (!dup)
+            t->attrs[t->n_attrs++] = a;
+    }
+    t->id = tag_find(t->name, t->name_len);
+    start_tag(r, t);
+    int raw = tags[t->id].flags & (F_RAW | F_RAWTEXT | F_RCDATA);
+    if (t->id != T_OTHER && raw && !t->self_closing) {
+        /* raw text runs to "</name", as libxml2 reads script and style */
+        const char *q = p;
+        for (;; q++) {
+            q = memchr(q, '<', (size_t)(end - q));
+            if (!q) {
+                q = end;
+                break;
+            }
+            if (q + 2 + t->name_len <= end && q[1] == '/' &&
+                !strncasecmp(q + 2, t->name, t->name_len))
+                break;
+        }
+        raw_text(r, p, (size_t)(q - p), raw == F_RAW ? AS_CDATA : raw == F_RAWTEXT ? AS_IS : DECODED);
+        p = q;
+    }
+    return p;
+}
+
+/* End tags, comments, doctype and the like, from their '<'. */
+static const char *skip_markup(reader *r, const char *p)
+{
+    const char *end = r->end;
+    if (p[1] == '/') {
+        const char *s = p + 2;
+        if (s < end && is_alpha(*s)) {
+            char name[MAX_NAME + 1];
+            size_t n = 0;
+            for (; s < end && !is_space(*s) && *s != '/' && *s != '>'; s++)
+                if (n < MAX_NAME)
+                    name[n++] = (char)((unsigned char)(*s - 'A') < 26 ? *s + 32 : *s);
+            name[n] = 0;
+            const char *gt = memchr(s, '>', (size_t)(end - s));
+            if (!gt)
+                return end;
+            end_tag(r, tag_find(name, n), name, n);
+            return gt + 1;
+        }
+        /* "</>" is nothing; "</" and a non-letter opens a bogus comment */
+    } else if (p[1] == '!' && p + 3 < end && p[2] == '-' && p[3] == '-') {
+        const char *s = p + 4;
+        if (s < end && *s == '>')
+            return s + 1;
+        if (s + 1 < end && s[0] == '-' && s[1] == '>')
+            return s + 2;
+        for (; (s = memchr(s, '-', (size_t)(end - s))) != NULL; s++) {
+            if (s + 2 < end && s[1] == '-' && s[2] == '>')
+                return s + 3;
+            if (s + 3 < end && s[1] == '-' && s[2] == '!' && s[3] == '>')
+                return s + 4;
+        }
+        return end;
+    } else if (p[1] == '!' && end - p > 9 && !strncasecmp(p + 2, "doctype", 7)) {
+        const char *gt = memchr(p, '>', (size_t)(end - p));
+        if (!gt)
+            return end;
+        /* libxml2 keeps blank text out of body under an HTML 4.01 strict doctype */
+        size_t n = (size_t)(gt - p);
+        r->strict = memmem(p, n, "//DTD HTML 4.01//EN", 19) || memmem(p, n, "//DTD HTML 4//EN", 16);
+        return gt + 1;
+    }
+    const char *gt = memchr(p + 1, '>', (size_t)(end - p - 1));
+    return gt ? gt + 1 : end;
+}
+
+/* ---- the tree ------------------------------------------------------ */
+
+static xmlNodePtr new_node(reader *r, xmlElementType type)
+{
+    if (++r->nodes > MAX_NODES) {
+        r->failed = true;
+        return NULL;
+    }
+    xmlNodePtr n = xmlMalloc(sizeof *n);
+    if (!n) {
+        r->failed = true;
+        return NULL;
+    }
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    n->doc = r->doc;
+    return n;
+}
+
+static void append(reader *r, xmlNodePtr child)
+{
+    xmlNodePtr parent = r->depth ? r->open[r->depth - 1] : (xmlNodePtr)r->doc;
+    child->parent = parent;
+    child->prev = parent->last;
+    if (parent->last)
+        parent->last->next = child;
+    else
+        parent->children = child;
+    parent->last = child;
+}
+
+static const xmlChar *intern(reader *r, int id, const char *name, size_t n)
+{
+    if (id != T_OTHER && r->names[id])
+        return r->names[id];
+    const xmlChar *s = xmlDictLookup(r->dict, (const xmlChar *)name, (int)n);
+    if (!s)
+        r->failed = true;
+    else if (id != T_OTHER)
+        r->names[id] = s;
+    return s;
+}
+
+static int current(const reader *r)
+{
+    return r->depth ? r->ids[r->depth - 1] : -1;
+}
+
+static void pop(reader *r)
+{
+    r->depth--;
+}
+
+static bool push(reader *r, int id, const char *name, size_t n)
+{
+    if (r->depth >= MAX_DEPTH)
+        return false;
+    xmlNodePtr e = new_node(r, XML_ELEMENT_NODE);
+    const xmlChar *qname = e ? intern(r, id, name, n) : NULL;
+    if (!qname)
+        return false;
+    /* libxml2 names an element "fb:like" or "o:p" by its local part */
+    const char *colon = id == T_OTHER ? memchr(name, ':', n) : NULL;
+    if (colon && colon > name && colon + 1 < name + n) {
+        size_t skip = (size_t)(colon + 1 - name);
+        if (!(e->name = intern(r, T_OTHER, colon + 1, n - skip)))
+            return false;
+    } else {
+        e->name = qname;
+    }
+    append(r, e);
+    r->qnames[r->depth] = qname;
+    r->open[r->depth] = e;
+    r->ids[r->depth++] = id;
+    if (id == T_HEAD && r->seen < 1)
+        r->seen = 1;
+    if (id == T_BODY)
+        r->seen = 2;
+    return true;
+}
+
+static bool push_id(reader *r, int id)
+{
+    return push(r, id, tags[id].name, strlen(tags[id].name));
+}
+
+/* The start tag closes open elements while the innermost is one it closes. */
+static void close_for(reader *r, int id)
+{
+    while (r->depth) {
+        int bit = tags[current(r)].bit;
+        if (bit < 0 || !(tags[id].closes >> bit & 1))
+            break;
+        pop(r);
+    }
+}
+
+/* The html, head and body a start tag needs around it (libxml2's rules:
+ * head elements before anything else go in a head, the rest in a body,
+ * unless a head or body is still open). */
+static void imply(reader *r, int id)
+{
+    if (id == T_HTML)
+        return;
+    if (!r->depth)
+        push_id(r, T_HTML);
+    if (id == T_BODY || id == T_HEAD)
+        return;
+    if (r->depth <= 1 && (tags[id].flags & F_HEADISH)) {
+        if (r->seen < 1)
+            push_id(r, T_HEAD);
+    } else if (id != T_NOFRAMES && id != T_FRAME && id != T_FRAMESET && r->seen < 2) {
+        for (int i = 0; i < r->depth; i++)
+            if (r->ids[i] == T_BODY || r->ids[i] == T_HEAD)
+                return;
+        push_id(r, T_BODY);
+    }
+}
+
+static void add_attrs(reader *r, xmlNodePtr e, const tag_tok *t);
+
+static void start_tag(reader *r, tag_tok *t)
+{
+    int id = t->id;
+    close_for(r, id);
+    imply(r, id);
+    bool dropped = (id == T_HTML && r->depth > 0) || (id == T_HEAD && r->depth != 1);
+    for (int i = 0; id == T_BODY && i < r->depth; i++)
+        dropped |= r->ids[i] == T_BODY;
+    if (dropped) {
+        r->ignored_ends++;
+        t->self_closing = true;   /* nor is a raw-text body read for it */
+        return;
+    }
+    if (!push(r, id, t->name, t->name_len)) {
+        t->self_closing = true;
+        return;
+    }
+    add_attrs(r, r->open[r->depth - 1], t);
+    /* libxml2 ends an element written "<x/>" at once, whatever it is */
+    if (t->self_closing || (tags[id].flags & F_VOID))
+        pop(r);
+}
+
+static void end_tag(reader *r, int id, const char *name, size_t n)
+{
+    if (r->ignored_ends > 0 && (id == T_HTML || id == T_BODY || id == T_HEAD)) {
+        r->ignored_ends--;
+        return;
+    }
+    const xmlChar *iname = id != T_OTHER ? r->names[id] : xmlDictExists(r->dict, (const xmlChar *)name, (int)n);
+    if (!iname)
+        return;   /* never opened */
+    int rank = tags[id].rank;
+    int i = r->depth - 1;
+    for (; i >= 0; i--) {
+        if (r->qnames[i] == iname)
+            break;
+        /* a stray end tag never closes an element ranked above it */
+        if (tags[r->ids[i]].rank > rank)
+            return;
+    }
+    if (i >= 0)
+        r->depth = i;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+/* Whether libxml2 would drop this blank text (its areBlanks, NOBLANKS). */
+static bool ignorable(const reader *r)
+{
+    int cur = current(r);
+    if (cur < 0 || cur == T_HTML || cur == T_HEAD)
+        return true;
+    if (cur == T_BODY && r->strict)
+        return true;
+    xmlNodePtr last = r->open[r->depth - 1]->last;
+    if (!last)
+        return !(tags[cur].flags & F_PCDATA);
+    if (last->type == XML_TEXT_NODE)
+        return false;
+    if (last->type != XML_ELEMENT_NODE)
+        return true;
+    return !(tags[tag_find((const char *)last->name, strlen((const char *)last->name))].flags & F_PCDATA);
+}
+
+static size_t decode(const char *s, size_t n, char *out, bool in_attr);
+static size_t drop_controls(char *s, size_t n);
+
+static void text(reader *r, const char *s, size_t n)
+{
+    if (!n)
+        return;
+    if (blank(s, n)) {
+        if (ignorable(r))
+            return;
+    } else {
+        /* text straight in html or head, or before any element, goes in a p */
+        int cur = current(r);
+        if (cur < 0 || cur == T_HTML || cur == T_HEAD) {
+            close_for(r, T_P);
+            imply(r, T_P);
+            push_id(r, T_P);
+        }
+    }
+    raw_text(r, s, n, DECODED);
+}
+
+/* A text node (cdata: script or style, kept as libxml2 keeps them, as a
+ * CDATA section, and not decoded), joined to a text node just before it. */
+static void raw_text(reader *r, const char *s, size_t n, enum text_kind kind)
+{
+    bool cdata = kind == AS_CDATA;
+    if (!n || !r->depth || r->failed)
+        return;
+    xmlNodePtr parent = r->open[r->depth - 1];
+    xmlNodePtr last = parent->last;
+    bool join = !cdata && last && last->type == XML_TEXT_NODE;
+    size_t have = join ? strlen((const char *)last->content) : 0;
+    xmlChar *c = xmlMalloc(have + n + 1);
+    if (!c) {
+        r->failed = true;
+        return;
+    }
+    memcpy(c, join ? last->content : (const xmlChar *)"", have);
+    size_t len = kind != DECODED ? drop_controls(memcpy(c + have, s, n), n) : decode(s, n, (char *)c + have, false);
+    c[have + len] = 0;
+    if (join) {
+        xmlFree(last->content);
+        last->content = c;
+        return;
+    }
+    xmlNodePtr t = new_node(r, cdata ? XML_CDATA_SECTION_NODE : XML_TEXT_NODE);
+    if (!t)
+        return;
+    t->name = cdata ? NULL : xmlStringText;
+    t->content = c;
+    append(r, t);
+}
+
+static void add_attrs(reader *r, xmlNodePtr e, const tag_tok *t)
+{
+    xmlAttrPtr prev = NULL;
+    for (int i = 0; i < t->n_attrs && !r->failed; i++) {
+        const attr_tok *a = &t->attrs[i];
+        xmlAttrPtr at = (xmlAttrPtr)new_node(r, XML_ATTRIBUTE_NODE);
+        if (!at || !(at->name = xmlDictLookup(r->dict, (const xmlChar *)a->name, (int)a->name_len))) {
+            r->failed = true;
+            return;
+        }
+        at->parent = e;
+        if (a->value) {
+            xmlNodePtr v = new_node(r, XML_TEXT_NODE);
+            xmlChar *c = xmlMalloc(a->value_len + 1);
+            if (!v || !c) {
+                r->failed = true;
+                return;
+            }
+            c[decode(a->value, a->value_len, (char *)c, true)] = 0;
+            v->name = xmlStringText;
+            v->content = c;
+            v->parent = (xmlNodePtr)at;
+            at->children = at->last = v;
+        }
+        if (prev)
+            prev->next = at, at->prev = prev;
+        else
+            e->properties = at;
+        prev = at;
+    }
+}
+
+/* ---- character references ------------------------------------------ */
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static bool xml_char(uint32_t v)
+{
+    return v >= 0x20 ? v < 0xD800 || (v >= 0xE000 && v < 0xFFFE) || (v >= 0x10000 && v <= 0x10FFFF)
+                     : v == 9 || v == 10 || v == 13;
+}
+
+/* "&#...;" at s: the character (0 for none) and the bytes taken, 0 when
+ * not a reference. The output is never longer than the reference. */
+static size_t numeric_ref(const char *s, size_t n, uint32_t *cp)
+{
+    size_t i = 2;
+    bool hex = i < n && (s[i] | 0x20) == 'x';
+    i += hex;
+    size_t first = i;
+    uint32_t v = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i];
+        if (d - '0' < 10)
+            d -= '0';
+        else if (hex && (d | 0x20) - 'a' < 6)
+            d = (d | 0x20) - 'a' + 10;
+        else
+            break;
+        v = v > 0x10FFFF ? v : v * (hex ? 16 : 10) + d;
+    }
+    if (i == first)
+        return 0;
+    if (v >= 0x80 && v < 0xA0)
+        v = cp1252[v - 0x80];
+    /* what libxml2 drops (not an XML character) reads as nothing */
+    *cp = xml_char(v) ? v : 0;
+    return i + (i < n && s[i] == ';');
+}
+
+static size_t named_ref(const char *s, size_t n, bool in_attr, uint32_t *cp)
+{
+    size_t i = 1;
+    while (i < n && i < 34 && ((unsigned char)((s[i] | 0x20) - 'a') < 26 || (unsigned char)(s[i] - '0') < 10))
+        i++;
+    if (i == 1)
+        return 0;
+    uint32_t v = entity_find(s + 1, i - 1);
+    if (!v)
+        return 0;
+    if (i < n && s[i] == ';') {
+        *cp = v;
+        return i + 1;
+    }
+    for (size_t k = 0; !in_attr && k < sizeof bare_names / sizeof *bare_names; k++)
+        if (strlen(bare_names[k]) == i - 1 && !memcmp(bare_names[k], s + 1, i - 1)) {
+            *cp = v;
+            return i;
+        }
+    return 0;
+}
+
+/* Text with its character references decoded and NUL bytes dropped. */
+static size_t decode(const char *s, size_t n, char *out, bool in_attr)
+{
+    size_t o = 0;
+    const char *end = s + n;
+    while (s < end) {
+        const char *amp = memchr(s, '&', (size_t)(end - s));
+        size_t run = (size_t)((amp ? amp : end) - s);
+        memcpy(out + o, s, run);
+        o += run;
+        s += run;
+        if (!amp)
+            break;
+        uint32_t cp = 0;
+        size_t used = s + 1 < end && s[1] == '#' ? numeric_ref(s, (size_t)(end - s), &cp)
+                                                 : named_ref(s, (size_t)(end - s), in_attr, &cp);
+        if (used) {
+            o += cp ? put_utf8(out + o, cp) : 0;
+            s += used;
+        } else {
+            out[o++] = '&';
+            s++;
+        }
+    }
+    return drop_controls(out, o);
+}
+
+/* C0 controls but tab, line feed and carriage return are not XML
+ * characters; libxml2 leaves them out of its tree, and so does this. */
+static size_t drop_controls(char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    size_t k = i;
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+            s[k++] = s[i];
+    return k;
+}
