@@ -83,6 +83,19 @@ Test(utf8, decodes_and_rejects_ill_formed_sequences)
     cr_assert_eq(sr_utf8_decode(s, n, &i), 0x1F30D);
     cr_assert(!sr_utf8_valid(s, n));
     cr_assert(sr_utf8_valid("Al Fall\xc5\xab" "jah", 11));
+    /* a bad byte at every place in and after long ASCII runs is still found */
+    char run[40];
+    for (size_t at = 0; at < sizeof run; at++) {
+        memset(run, 'a', sizeof run);
+        run[at] = (char)0xff;
+        cr_assert(!sr_utf8_valid(run, sizeof run), "bad byte at %zu", at);
+        run[at] = 'a';
+        if (at + 1 < sizeof run) {
+            run[at] = (char)0xc3, run[at + 1] = (char)0xa9;
+            cr_assert(sr_utf8_valid(run, sizeof run), "e-acute at %zu", at);
+            cr_assert(!sr_utf8_valid(run, at + 1), "cut e-acute at %zu", at);
+        }
+    }
     i = 0;
     cr_assert_eq(sr_utf8_decode("\xe2\x82", 2, &i), -1); /* truncated */
     cr_assert_eq(i, 1);

@@ -76,6 +76,13 @@ bool sr_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* Pages are mostly ASCII: eight bytes at a time while no high bit
+         * is set (a ninth of the extractor's instructions went here). */
+        uint64_t w;
+        if (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
