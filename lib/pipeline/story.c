@@ -166,23 +166,34 @@ bad:
 
 /* Function words and the words of news furniture: they are in every
  * report and tell nothing about which happening it is. */
-static const char *const stop_words[] = {
-    "about", "after", "again", "against", "also", "among", "and", "another", "any", "are", "around", "because",
-    "been", "before", "being", "between", "both", "but", "can", "could", "did", "does", "during", "each", "early",
-    "for", "from", "had", "has", "have", "her", "here", "him", "his", "how", "into", "its", "last", "late",
-    "least", "more", "most", "much", "near", "new", "not", "now", "one", "only", "other", "our", "out", "over",
-    "own", "reported", "reports", "reuters", "said", "says", "she", "since", "some", "still", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "told",
-    "under", "until", "upon", "very", "was", "were", "what", "when", "where", "which", "while", "who", "whom",
-    "will", "with", "would", "yesterday", "today", "you", "your", "according", "two", "three", "people",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "news", "agency", "official",
-    "officials", "several", "many", "just", "like", "may", "might", "must", "should", "per", "cent",
+#define W(s) {s, sizeof s - 1}
+static const struct {
+    const char *w;
+    size_t n;
+} stop_words[] = {
+    W("about"), W("after"), W("again"), W("against"), W("also"), W("among"), W("and"), W("another"), W("any"),
+    W("are"), W("around"), W("because"), W("been"), W("before"), W("being"), W("between"), W("both"), W("but"),
+    W("can"), W("could"), W("did"), W("does"), W("during"), W("each"), W("early"), W("for"), W("from"), W("had"),
+    W("has"), W("have"), W("her"), W("here"), W("him"), W("his"), W("how"), W("into"), W("its"), W("last"),
+    W("late"), W("least"), W("more"), W("most"), W("much"), W("near"), W("new"), W("not"), W("now"), W("one"),
+    W("only"), W("other"), W("our"), W("out"), W("over"), W("own"), W("reported"), W("reports"), W("reuters"),
+    W("said"), W("says"), W("she"), W("since"), W("some"), W("still"), W("such"), W("than"), W("that"), W("the"),
+    W("their"), W("them"), W("then"), W("there"), W("these"), W("they"), W("this"), W("those"), W("through"),
+    W("told"), W("under"), W("until"), W("upon"), W("very"), W("was"), W("were"), W("what"), W("when"), W("where"),
+    W("which"), W("while"), W("who"), W("whom"), W("will"), W("with"), W("would"), W("yesterday"), W("today"),
+    W("you"), W("your"), W("according"), W("two"), W("three"), W("people"), W("monday"), W("tuesday"),
+    W("wednesday"), W("thursday"), W("friday"), W("saturday"), W("sunday"), W("news"), W("agency"), W("official"),
+    W("officials"), W("several"), W("many"), W("just"), W("like"), W("may"), W("might"), W("must"), W("should"),
+    W("per"), W("cent"),
 };
+#undef W
 
+/* Lengths are known and the first letter is tested first: this runs for
+ * every word of every article (a strlen per entry was 1.8 % of ingest). */
 static bool is_stop_word(const char *w, size_t n)
 {
     for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
-        if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+        if (stop_words[i].n == n && stop_words[i].w[0] == w[0] && memcmp(stop_words[i].w, w, n) == 0)
             return true;
     return false;
 }
