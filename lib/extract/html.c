@@ -919,8 +919,17 @@ static size_t decode(const char *s, size_t n, char *out, bool in_attr)
 static size_t drop_controls(char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+    for (;;) {
+        /* eight bytes at a time while none is below 0x20 (this ran a
+         * byte at a time over every text and script: 3.6 % of ingest) */
+        uint64_t x;
+        while (i + 8 <= n && (memcpy(&x, s + i, 8),
+                              !((x - 0x2020202020202020ULL) & ~x & 0x8080808080808080ULL)))
+            i += 8;
+        if (i >= n || !((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+            break;
         i++;
+    }
     size_t k = i;
     for (; i < n; i++)
         if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
