@@ -96,6 +96,14 @@ Test(utf8, decodes_and_rejects_ill_formed_sequences)
             cr_assert(!sr_utf8_valid(run, at + 1), "cut e-acute at %zu", at);
         }
     }
+    /* windows-1252: the euro, curly quotes and dashes sit in 0x80-0x9F;
+     * the rest of the bytes are Latin-1 */
+    cr_assert_eq(sr_cp1252_to_unicode(0x80), 0x20AC);
+    cr_assert_eq(sr_cp1252_to_unicode(0x93), 0x201C);
+    cr_assert_eq(sr_cp1252_to_unicode(0x96), 0x2013);
+    cr_assert_eq(sr_cp1252_to_unicode(0x81), 0x81);
+    cr_assert_eq(sr_cp1252_to_unicode(0xE9), 0xE9);
+    cr_assert_eq(sr_cp1252_to_unicode('a'), 'a');
     i = 0;
     cr_assert_eq(sr_utf8_decode("\xe2\x82", 2, &i), -1); /* truncated */
     cr_assert_eq(i, 1);

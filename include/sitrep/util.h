@@ -101,6 +101,10 @@ bool sr_utf8_valid(const char *s, size_t len);
 size_t sr_utf8_count(const char *s, size_t len);
 /** Append s to out with every invalid sequence replaced by U+FFFD. */
 sr_err sr_utf8_sanitize(sr_buf *out, const char *s, size_t len);
+/** The code point of a windows-1252 byte (the WHATWG encoding standard's
+ *  table; its five undefined bytes map to their C1 controls, as browsers
+ *  map them). Bytes below 0x80 and from 0xA0 are their own code points. */
+int32_t sr_cp1252_to_unicode(unsigned char b);
 
 /** Maps byte offsets of a UTF-8 text to code-point offsets in one forward
  *  pass: ask for increasing byte offsets and each call costs only the bytes

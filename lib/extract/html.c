@@ -142,13 +142,6 @@ static const struct {
  * WHATWG's legacy list); in attribute values a ';' is always needed. */
 static const char *const bare_names[] = {"amp", "lt", "gt", "quot", "nbsp", "copy", "reg"};
 
-/* WHATWG: numeric references to 0x80-0x9F mean windows-1252's characters. */
-static const uint16_t cp1252[32] = {
-    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
-    0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
-};
-
 /* ---- the page being read ------------------------------------------- */
 
 typedef struct attr_tok {
@@ -858,8 +851,8 @@ static size_t numeric_ref(const char *s, size_t n, uint32_t *cp)
     }
     if (i == first)
         return 0;
-    if (v >= 0x80 && v < 0xA0)
-        v = cp1252[v - 0x80];
+    if (v >= 0x80 && v < 0xA0)   /* WHATWG: these mean windows-1252's characters */
+        v = (uint32_t)sr_cp1252_to_unicode((unsigned char)v);
     /* what libxml2 drops (not an XML character) reads as nothing */
     *cp = xml_char(v) ? v : 0;
     return i + (i < n && s[i] == ';');

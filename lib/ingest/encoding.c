@@ -9,15 +9,6 @@
 #include <libxml/encoding.h>
 #include "internal.h"
 
-/* Windows-1252 0x80..0x9F (the WHATWG encoding standard's table); the
- * five undefined bytes map to their C1 controls as browsers do. */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-};
-
 /* The encoding named by an XML declaration, or "" when there is none. */
 static void declared_encoding(const char *s, size_t len, char *enc, size_t cap)
 {
@@ -88,7 +79,7 @@ char *sr_utf8_repair_cp1252(const char *s, size_t len, sr_arena *a, size_t *outl
         }
         unsigned char b = (unsigned char)s[at];
         i = at + 1;
-        cp = b >= 0x80 && b < 0xA0 ? cp1252_high[b - 0x80] : b;
+        cp = sr_cp1252_to_unicode(b);
         o += (size_t)sr_utf8_encode(cp, out + o);
     }
     out[o] = 0;
