@@ -6,12 +6,10 @@
 set -uo pipefail
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
 set -e
-GAZ="$SR_BUILD_DIR/gazetteer.bin"
-[ -f "$GAZ" ] || { echo "SKIP: no gazetteer at $GAZ (scripts/build.sh builds it)"; exit 77; }
+source "$(dirname "$0")/lib/common.sh"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ingest() { "$SITREP" ingest --gazetteer "$GAZ" --dict "$SR_SOURCE_DIR/data/lexicon" "$@"; }
-count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 EXAMPLES="$SR_SOURCE_DIR/data/examples"
 

@@ -6,14 +6,12 @@
 set -uo pipefail
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
 set -e
-GAZ="$SR_BUILD_DIR/gazetteer.bin"
-[ -f "$GAZ" ] || { echo "SKIP: no gazetteer at $GAZ (scripts/build.sh builds it)"; exit 77; }
+source "$(dirname "$0")/lib/common.sh"
 WORK=$(mktemp -d)
 SERVER_PID=
 INGEST_PID=
 trap '[ -n "$INGEST_PID" ] && kill $INGEST_PID 2>/dev/null; [ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 
 mkdir -p "$WORK/site"
 cp -r "$SR_FIXTURES/watch/pages" "$WORK/site/pages"

@@ -8,8 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/serve.sh"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
-GAZ="$SR_BUILD_DIR/gazetteer.bin"
-[ -f "$GAZ" ] || { echo "SKIP: no gazetteer at $GAZ (sitrep gazetteer build makes it)"; exit 77; }
+source "$(dirname "$0")/lib/common.sh"
 fail() { echo "FAIL: $*"; [ -f "$WORK/serve.log" ] && tail -5 "$WORK/serve.log"; exit 1; }
 ingest() { "$SITREP" ingest -q --db "$WORK/s.db" --gazetteer "$GAZ" --dict "$SR_SOURCE_DIR/data/lexicon" "$@"; }
 

@@ -17,8 +17,7 @@
 set -uo pipefail
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND exited $?"' ERR
 set -e
-GAZ="$SR_BUILD_DIR/gazetteer.bin"
-[ -f "$GAZ" ] || { echo "SKIP: no gazetteer at $GAZ (scripts/build.sh builds it)"; exit 77; }
+source "$(dirname "$0")/lib/common.sh"
 WORK=$(mktemp -d)
 SERVER_PID=
 WATCH_PID=
