@@ -40,6 +40,7 @@
 #include <libxml/HTMLparser.h>
 #include <utf8proc.h>
 #include "sitrep/extract.h"
+#include "../bare_walk.h"
 
 typedef struct page {
     char *path;
@@ -606,17 +607,6 @@ static double time_sitrep(sr_extractor *ex, const set *s, int passes)
     return sr_now() - t0;
 }
 
-static size_t walk(xmlNodePtr n)
-{
-    size_t count = 0;
-    for (; n; n = n->next) {
-        count += n->content ? strlen((const char *)n->content) : 1;
-        if (n->children)
-            count += walk(n->children);
-    }
-    return count;
-}
-
 static double time_bare(const set *s)
 {
     double t0 = sr_now();
@@ -629,7 +619,7 @@ static double time_bare(const set *s)
                                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                       HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
         if (d) {
-            sink += walk(d->children);
+            sink += sr_bench_bare_walk(d->children);
             xmlFreeDoc(d);
         }
     }

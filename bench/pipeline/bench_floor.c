@@ -28,6 +28,7 @@
 #include "extract_int.h"  /* sr_xml_arena_begin/end, sr_html_read */
 #include "sitrep/extract.h"
 #include "sitrep/util.h"
+#include "../bare_walk.h"
 
 typedef struct page {
     char *data;
@@ -37,17 +38,6 @@ typedef struct page {
 
 static page *pages;
 static size_t n_pages;
-
-static size_t walk(xmlNodePtr n)
-{
-    size_t count = 0;
-    for (; n; n = n->next) {
-        count += n->content ? strlen((const char *)n->content) : 1;
-        if (n->children)
-            count += walk(n->children);
-    }
-    return count;
-}
 
 struct share {
     size_t first, step;
@@ -69,7 +59,7 @@ static void *bare_share(void *arg)
                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                      HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS);
         if (d)
-            s->sink += walk(d->children);
+            s->sink += sr_bench_bare_walk(d->children);
         if (s->region || s->own)
             sr_xml_arena_end(d);
         else if (d)
