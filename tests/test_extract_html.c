@@ -189,6 +189,36 @@ Test(extract_html, nul_bytes_and_control_characters_are_left_out)
     free(t);
 }
 
+/* Long runs are scanned eight bytes at a time: a control character at any
+ * place in them is still left out, and tabs and line feeds are kept. */
+Test(extract_html, a_control_character_anywhere_in_a_long_text_is_left_out)
+{
+    sr_xml_arena_init();
+    for (size_t at = 0; at < 40; at++) {
+        char text[41], html[80], want[80];
+        memset(text, 'x', 40);
+        text[40] = 0;
+        text[at] = '\x01';
+        if (at + 1 < 40)
+            text[at + 1] = '\t';
+        snprintf(html, sizeof html, "<p>%s</p>", text);
+        text[at] = 'x';
+        char kept[41];
+        size_t k = 0;
+        for (size_t i = 0; i < 40; i++)
+            if (i != at)
+                kept[k++] = text[i];
+        kept[k] = 0;
+        snprintf(want, sizeof want, "html(body(p(\"%s\")))", kept);
+        sr_xml_arena_begin();
+        htmlDocPtr doc = sr_html_read(html, strlen(html), NULL);
+        char *t = tree_of(doc);
+        sr_xml_arena_end(doc);
+        cr_expect_str_eq(t, want, "control character at %zu", at);
+        free(t);
+    }
+}
+
 Test(extract_html, pages_cut_anywhere_still_give_a_tree)
 {
     const char *page = "<html><head><title>A &amp; B</title></head><body><div class=\"story\" id='s'>"
