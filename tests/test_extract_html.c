@@ -219,6 +219,28 @@ Test(extract_html, a_control_character_anywhere_in_a_long_text_is_left_out)
     }
 }
 
+/* A hostile page that would make more nodes than the limit is not read at
+ * all (the caller reports it on one line), rather than half read. */
+Test(extract_html, a_page_over_the_node_limit_is_refused)
+{
+    size_t n = SR_HTML_MAX_NODES / 2 + 16;   /* "a<br>": a text and an element */
+    char *html = malloc(5 * n + 1);
+    cr_assert(html);
+    for (size_t i = 0; i < n; i++)
+        memcpy(html + 5 * i, "a<br>", 5);
+    html[5 * n] = 0;
+    sr_xml_arena_init();
+    sr_xml_arena_begin();
+    htmlDocPtr doc = sr_html_read(html, 5 * n, NULL);
+    sr_xml_arena_end(doc);
+    cr_expect_null(doc);
+    sr_xml_arena_begin();
+    doc = sr_html_read(html, 5 * (SR_HTML_MAX_NODES / 4), NULL);   /* half the limit reads */
+    cr_expect_not_null(doc);
+    sr_xml_arena_end(doc);
+    free(html);
+}
+
 Test(extract_html, pages_cut_anywhere_still_give_a_tree)
 {
     const char *page = "<html><head><title>A &amp; B</title></head><body><div class=\"story\" id='s'>"

@@ -109,6 +109,11 @@ sr_err sr_extract_html(sr_extractor *ex, sr_arena *arena, const char *html, size
     sr_buf_free(&mended);
     if (!doc) {
         sr_xml_arena_end(NULL);
+        if (own) {
+            char limit[16];
+            snprintf(limit, sizeof limit, "%u", SR_HTML_MAX_NODES);
+            return fail(ex, SR_EPARSE, "HTML reader gave up: out of memory, or over %s elements and texts", limit);
+        }
         return fail(ex, SR_EPARSE, "HTML parser gave up (charset %s)", charset);
     }
 

@@ -93,7 +93,8 @@ void sr_xml_arena_end(xmlDocPtr doc);
 /* html.c: sitrep's own HTML reader. The page must be UTF-8 (invalid
  * bytes are copied as they are); the tree it returns is libxml2's, built in
  * the page's region, so call it between sr_xml_arena_begin and end. NULL
- * when memory runs out. */
+ * when memory runs out or the page makes over SR_HTML_MAX_NODES nodes. */
+#define SR_HTML_MAX_NODES (1u << 22) /* some 600 MB of tree; a 32 MB news page makes 1-2 M */
 htmlDocPtr sr_html_read(const char *html, size_t len, const char *url);
 
 /* furniture.c: sr_class_hint in two steps, so that callers can keep what

@@ -20,8 +20,10 @@
  * extractor never reads them.
  *
  * Limits: elements nest at most MAX_DEPTH deep (deeper start tags are
- * dropped, their text kept), and a page makes at most MAX_NODES nodes
- * (the rest of the page is not read). Nothing here recurses. */
+ * dropped, their text kept), and a page makes at most SR_HTML_MAX_NODES
+ * nodes: a page over it is not read at all (NULL, which the caller
+ * reports), since half a hostile page is no article. Nothing here
+ * recurses. */
 #define _GNU_SOURCE   /* memmem */
 #include <pthread.h>
 #include <stddef.h>
@@ -37,7 +39,6 @@
 #include "extract_int.h"
 
 #define MAX_DEPTH 256     /* libxml2's own bound on open elements */
-#define MAX_NODES (1u << 22) /* some 600 MB of tree; a 32 MB news page makes 1-2 M */
 #define MAX_ATTRS 128     /* per tag; more are ignored */
 #define MAX_NAME 100      /* longer tag and attribute names are cut */
 
@@ -173,7 +174,7 @@ typedef struct reader {
     int ignored_ends;   /* html/head/body start tags dropped: as many of their end tags are too */
     int seen;           /* 1 a head was opened, 2 a body was */
     bool strict;        /* an HTML 4.01 strict doctype: libxml2 drops blank text in body */
-    bool failed;        /* out of memory or over MAX_NODES */
+    bool failed;        /* out of memory or over SR_HTML_MAX_NODES */
     size_t nodes;
     tag_tok tok;
 } reader;
@@ -205,7 +206,7 @@ htmlDocPtr sr_html_read(const char *html, size_t len, const char *url)
         r->failed = true;
     }
     htmlDocPtr doc = r->doc;
-    if (r->failed && r->nodes <= MAX_NODES)
+    if (r->failed)
         free_doc(r), doc = NULL;
     xmlFree(r);
     return doc;
@@ -524,7 +525,7 @@ static const char *skip_markup(reader *r, const char *p)
 
 static xmlNodePtr new_node(reader *r, xmlElementType type)
 {
-    if (++r->nodes > MAX_NODES) {
+    if (++r->nodes > SR_HTML_MAX_NODES) {
         r->failed = true;
         return NULL;
     }
