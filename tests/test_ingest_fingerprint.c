@@ -107,3 +107,47 @@ Test(simhash, short_texts_and_empty_text)
     cr_assert_eq(sr_simhash("Aleppo", 6), sr_simhash("ALEPPO!", 7));
     cr_assert_neq(sr_simhash("Aleppo", 6), sr_simhash("Ramadi", 6));
 }
+
+/* The store takes both fingerprints from one pass over the words: they must
+ * be what the two separate functions give, on a text long enough that the
+ * SimHash counters are emptied several times over (255 shingles a time). */
+Test(fingerprints, one_pass_gives_both)
+{
+    char *base = story("anbar-wire.txt");
+    size_t blen = strlen(base), len = 0;
+    char *text = malloc(8 * blen + 1);
+    for (int k = 0; k < 8; k++) {
+        memcpy(text + len, base, blen);
+        len += blen;
+        text[len - 1] = (char)('a' + k);   /* each copy ends its own way */
+    }
+    text[len] = 0;
+    char hex[2 * SR_CONTENT_HASH_LEN + 1], hex1[2 * SR_CONTENT_HASH_LEN + 1];
+    uint64_t sim = 0;
+    sr_fingerprints(text, len, hex, &sim);
+    sr_content_hash_hex(text, len, hex1);
+    cr_assert_str_eq(hex, hex1);
+    cr_assert_eq(sim, sr_simhash(text, len));
+    cr_assert_neq(sim, 0);
+    /* a reprint of the long text with one word changed is still the same story */
+    char *p = strstr(text, " the ");
+    cr_assert_not_null(p);
+    memcpy(p + 1, "THX", 3);
+    cr_assert(sr_simhash_distance(sim, sr_simhash(text, len)) <= 2);
+    free(text);
+    free(base);
+}
+
+/* A text of one word repeated has one shingle, however long: its SimHash
+ * is that shingle's bits whether it is seen once or a thousand times (the
+ * counters of each bit must not wrap). */
+Test(simhash, a_thousand_equal_shingles_count_like_one)
+{
+    char text[5000];
+    size_t o = 0;
+    for (int k = 0; k < 1000; k++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "war ");
+    uint64_t once = sr_simhash("war war war", 11);
+    cr_assert_neq(once, 0);
+    cr_assert_eq(sr_simhash(text, o), once);
+}

@@ -242,6 +242,8 @@ void sr_content_hash_hex(const char *text, size_t len, char out[2 * SR_CONTENT_H
 
 /** 64-bit SimHash over word 3-shingles of the normalised text. */
 uint64_t sr_simhash(const char *text, size_t len);
+/** Both of the above (the hash as hex) in one pass over the words. */
+void sr_fingerprints(const char *text, size_t len, char hash_hex[2 * SR_CONTENT_HASH_LEN + 1], uint64_t *simhash);
 /** Bits that differ between two SimHashes. */
 int sr_simhash_distance(uint64_t a, uint64_t b);
 /** Near-duplicate threshold: distance at or under this is the same text

@@ -16,6 +16,7 @@
  * every shingle, so their hashes differ in few bits, while unrelated
  * stories differ in about half of the 64.
  */
+#include <pthread.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include <utf8proc.h>
@@ -49,26 +50,36 @@ static void hash_word(const char *w, size_t n, void *ctx)
     h->n += n;
 }
 
+static bool hash_start(struct hash_state *h, uint8_t out[SR_CONTENT_HASH_LEN])
+{
+    if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL)) {
+        memset(out, 0, SR_CONTENT_HASH_LEN);
+        EVP_MD_CTX_free(h->md);
+        return false;
+    }
+    return true;
+}
+
+static void hash_end(struct hash_state *h, uint8_t out[SR_CONTENT_HASH_LEN])
+{
+    unsigned int outlen = SR_CONTENT_HASH_LEN;
+    EVP_DigestUpdate(h->md, h->pending, h->n);
+    EVP_DigestFinal_ex(h->md, out, &outlen);
+    EVP_MD_CTX_free(h->md);
+}
+
 void sr_content_hash(const char *text, size_t len, uint8_t out[SR_CONTENT_HASH_LEN])
 {
     struct hash_state h = {.md = EVP_MD_CTX_new(), .first = true};
-    unsigned int outlen = SR_CONTENT_HASH_LEN;
-    if (!h.md || !EVP_DigestInit_ex(h.md, EVP_sha256(), NULL)) {
-        memset(out, 0, SR_CONTENT_HASH_LEN);
-        EVP_MD_CTX_free(h.md);
+    if (!hash_start(&h, out))
         return;
-    }
     each_word(text, len, hash_word, &h);
-    EVP_DigestUpdate(h.md, h.pending, h.n);
-    EVP_DigestFinal_ex(h.md, out, &outlen);
-    EVP_MD_CTX_free(h.md);
+    hash_end(&h, out);
 }
 
-void sr_content_hash_hex(const char *text, size_t len, char out[2 * SR_CONTENT_HASH_LEN + 1])
+static void to_hex(const uint8_t h[SR_CONTENT_HASH_LEN], char out[2 * SR_CONTENT_HASH_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
-    uint8_t h[SR_CONTENT_HASH_LEN];
-    sr_content_hash(text, len, h);
     for (int i = 0; i < SR_CONTENT_HASH_LEN; i++) {
         out[2 * i] = hex[h[i] >> 4];
         out[2 * i + 1] = hex[h[i] & 15];
@@ -76,10 +87,26 @@ void sr_content_hash_hex(const char *text, size_t len, char out[2 * SR_CONTENT_H
     out[2 * SR_CONTENT_HASH_LEN] = 0;
 }
 
+void sr_content_hash_hex(const char *text, size_t len, char out[2 * SR_CONTENT_HASH_LEN + 1])
+{
+    uint8_t h[SR_CONTENT_HASH_LEN];
+    sr_content_hash(text, len, h);
+    to_hex(h, out);
+}
+
 /* ---- SimHash ------------------------------------------------------------- */
 
+/* A feature's 64 bits are counted in byte lanes: ones[k] holds, for the
+ * eight bits 8k..8k+7, how many features had each bit set, one counter per
+ * byte, added eight at a time from a table (a feature costs 8 additions, not
+ * 64). The lanes are emptied into 32-bit totals before a byte can overflow.
+ * Bit b of the hash is set when more than half of the features had it:
+ * the sign of the +1/-1 sum of Charikar's definition. */
 struct simhash_state {
-    int32_t bits[64];
+    uint64_t ones[8];     /* byte-lane counters since the last spill */
+    uint32_t total[64];   /* spilled counts per bit */
+    unsigned pending;     /* features in ones[] */
+    size_t features;
     uint64_t recent[3];   /* hashes of the last three words */
     size_t words;
 };
@@ -110,10 +137,35 @@ static uint64_t rotl(uint64_t x, int r)
     return (x << r) | (x >> (64 - r));
 }
 
+/* byte_lanes[v]: byte j is bit j of v */
+static uint64_t byte_lanes[256];
+static pthread_once_t lanes_once = PTHREAD_ONCE_INIT;
+
+static void make_lanes(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        for (unsigned j = 0; j < 8; j++)
+            if (v >> j & 1)
+                byte_lanes[v] |= 1ULL << (8 * j);
+}
+
+static void spill(struct simhash_state *s)
+{
+    for (int k = 0; k < 8; k++) {
+        for (int j = 0; j < 8; j++)
+            s->total[8 * k + j] += (uint32_t)(s->ones[k] >> (8 * j) & 0xff);
+        s->ones[k] = 0;
+    }
+    s->pending = 0;
+}
+
 static void add_feature(struct simhash_state *s, uint64_t f)
 {
-    for (int b = 0; b < 64; b++)
-        s->bits[b] += (int32_t)((f >> b) & 1) * 2 - 1;
+    for (int k = 0; k < 8; k++)
+        s->ones[k] += byte_lanes[f >> (8 * k) & 0xff];
+    s->features++;
+    if (++s->pending == 255)
+        spill(s);
 }
 
 static void simhash_word(const char *w, size_t n, void *ctx)
@@ -126,19 +178,62 @@ static void simhash_word(const char *w, size_t n, void *ctx)
         add_feature(s, mix64(s->recent[0] ^ rotl(s->recent[1], 21) ^ rotl(s->recent[2], 42)));
 }
 
+static void simhash_start(struct simhash_state *s)
+{
+    pthread_once(&lanes_once, make_lanes);
+    memset(s, 0, sizeof *s);
+}
+
+static uint64_t simhash_end(struct simhash_state *s)
+{
+    /* Under three words there is no shingle: the words themselves count. */
+    for (size_t k = 0; s->words < 3 && k < s->words; k++)
+        add_feature(s, mix64(s->recent[2 - k]));
+    spill(s);
+    uint64_t h = 0;
+    for (int b = 0; b < 64; b++)
+        if (2 * (uint64_t)s->total[b] > s->features)
+            h |= 1ULL << b;
+    return h;
+}
+
 uint64_t sr_simhash(const char *text, size_t len)
 {
     struct simhash_state s;
-    memset(&s, 0, sizeof s);
+    simhash_start(&s);
     each_word(text, len, simhash_word, &s);
-    /* Under three words there is no shingle: the words themselves count. */
-    for (size_t k = 0; s.words < 3 && k < s.words; k++)
-        add_feature(&s, mix64(s.recent[2 - k]));
-    uint64_t h = 0;
-    for (int b = 0; b < 64; b++)
-        if (s.bits[b] > 0)
-            h |= 1ULL << b;
-    return h;
+    return simhash_end(&s);
+}
+
+/* ---- both in one pass ------------------------------------------------------ */
+
+struct both {
+    struct hash_state h;
+    struct simhash_state s;
+};
+
+static void both_word(const char *w, size_t n, void *ctx)
+{
+    struct both *b = ctx;
+    hash_word(w, n, &b->h);
+    simhash_word(w, n, &b->s);
+}
+
+/* The store asks for both of every article: one walk over its words. */
+void sr_fingerprints(const char *text, size_t len, char hash_hex[2 * SR_CONTENT_HASH_LEN + 1], uint64_t *simhash)
+{
+    struct both b = {.h = {.md = EVP_MD_CTX_new(), .first = true}};
+    uint8_t hash[SR_CONTENT_HASH_LEN];
+    if (!hash_start(&b.h, hash)) {
+        to_hex(hash, hash_hex);
+        *simhash = sr_simhash(text, len);
+        return;
+    }
+    simhash_start(&b.s);
+    each_word(text, len, both_word, &b);
+    hash_end(&b.h, hash);
+    to_hex(hash, hash_hex);
+    *simhash = simhash_end(&b.s);
 }
 
 int sr_simhash_distance(uint64_t a, uint64_t b)

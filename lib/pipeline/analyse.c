@@ -115,7 +115,8 @@ static const char *json_captions(sr_arena *arena, const sr_article *a)
 
 static void describe(pl_analysis *out, const sr_page *pg, const sr_article *a, sr_arena *arena)
 {
-    sr_content_hash_hex(a->text, a->text_len, out->content_hash);
+    uint64_t simhash = 0;
+    sr_fingerprints(a->text, a->text_len, out->content_hash, &simhash);
     char *norm = NULL;
     const char *url = a->url ? a->url : pg->url;
     if (!url || sr_url_normalize(url, arena, &norm) != SR_OK) {
@@ -133,7 +134,7 @@ static void describe(pl_analysis *out, const sr_page *pg, const sr_article *a, s
         .text = a->text,
         .captions = json_captions(arena, a),
         .content_hash = out->content_hash,
-        .simhash = sr_simhash(a->text, a->text_len),
+        .simhash = simhash,
         .fetched = pg->fetched ? pg->fetched : (int64_t)time(NULL),
     };
     out->row.published = parse_time(a->published, &out->row.published_precision);
