@@ -13,8 +13,13 @@
 #include <string.h>
 #include "pipeline_int.h"
 
-/* Jobs per worker: enough to keep every worker busy behind one slow page. */
-#define JOBS_PER_WORKER 4
+/* Jobs per worker: enough to keep every worker busy behind one slow page.
+ * Pages are written in order, so while the oldest page is still being
+ * analysed the others' results wait in the ring; with 4 jobs a worker the
+ * ring filled behind slow pages and a core idled (bench WARC on 2 threads:
+ * 1.48 s; 16 a worker: 1.40 s, for 13 MB more peak memory, which stays
+ * flat in the number of pages). */
+#define JOBS_PER_WORKER 16
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_WORKING, JOB_DONE };
 
