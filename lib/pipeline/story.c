@@ -14,6 +14,7 @@
  * few content words (bomb, market, police) near the top, however the rest
  * is worded. Title and lead carry them (news is written top-down), so the
  * tail of a long article, which wanders into background, is left out. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,13 +189,33 @@ static const struct {
 };
 #undef W
 
-/* Lengths are known and the first letter is tested first: this runs for
- * every word of every article (a strlen per entry was 1.8 % of ingest). */
+/* This runs for every word of every article's lead: the words are looked
+ * up among those of the same first letter and length only (a scan of the
+ * whole list was 1.7 % of ingest's instructions). */
+#define N_STOP (sizeof stop_words / sizeof *stop_words)
+static uint8_t stop_by_letter[26][N_STOP];   /* indexes into stop_words */
+static uint8_t n_by_letter[26];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static void index_stop_words(void)
+{
+    for (size_t i = 0; i < N_STOP; i++) {
+        int l = stop_words[i].w[0] - 'a';
+        stop_by_letter[l][n_by_letter[l]++] = (uint8_t)i;
+    }
+}
+
 static bool is_stop_word(const char *w, size_t n)
 {
-    for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
-        if (stop_words[i].n == n && stop_words[i].w[0] == w[0] && memcmp(stop_words[i].w, w, n) == 0)
+    if (w[0] < 'a' || w[0] > 'z')
+        return false;
+    pthread_once(&stop_once, index_stop_words);
+    int l = w[0] - 'a';
+    for (int k = 0; k < n_by_letter[l]; k++) {
+        size_t i = stop_by_letter[l][k];
+        if (stop_words[i].n == n && memcmp(stop_words[i].w, w, n) == 0)
             return true;
+    }
     return false;
 }
 
