@@ -6,10 +6,17 @@ lists the page files in PAGES_LIST for `sitrep extract`.
 
   make_corpus_warc.py CORPORA_EXTRACT_DIR OUT.warc.gz PAGES_LIST [--copies N]
 
+PAGES_LIST names the corpus files of the pages; with --copies, the copies
+are written beside it (in PAGES_LIST.d/) and listed too, so `sitrep
+extract` can read the very pages the WARC holds.
+
 --copies N writes the pages N times; each copy after the first under its own
-URL and with "Copy K." opening its first paragraph, so that it is a new
-article wherever that paragraph is part of the text (a larger input of
-distinct articles, to show memory staying flat).
+URL and with "Copy K." opening each of its paragraphs (<p>), so that the
+copy is a new article, a reprint of the story as outlets reprint wire
+copy, wherever the text has a paragraph: a larger input of distinct
+articles, for the throughput on a few thousand pages and to show memory
+staying flat. (Marking only the first or the longest <p> left a third of
+the copies equal to their original: that <p> was not in the article.)
 """
 import gzip, json, os, re, sys, uuid
 
@@ -36,15 +43,18 @@ for name in sorted(os.listdir(rt)):
     path = os.path.join(rt, name, "source.html")
     if os.path.exists(path):
         pages.append(("https://readability-test.example/%s/" % name, path))
-first_p = re.compile(rb"<p(\s[^>]*)?>", re.I)
+para = re.compile(rb"<p(\s[^>]*)?>", re.I)
 with open(out, "wb") as f, open(listing, "w") as l:
     for k in range(copies):
         for url, path in pages:
             html = open(path, "rb").read()
             if k:
                 url = url.split("#")[0] + ("&" if "?" in url else "?") + "copy=%d" % k
-                html = first_p.sub(lambda m: m.group(0) + b"Copy %d. " % k, html, count=1)
+                html = para.sub(lambda m: m.group(0) + b"Copy %d. " % k, html)
             f.write(gzip.compress(record(url, html), 6))
-            if not k:
-                l.write(path + "\n")
+            if k and listing != "/dev/null":
+                os.makedirs(listing + ".d", exist_ok=True)
+                path = os.path.join(listing + ".d", "%d-%s" % (k, path.replace(os.sep, "_")))
+                open(path, "wb").write(html)
+            l.write(path + "\n")
 print(len(pages) * copies)
