@@ -258,21 +258,36 @@ static bool word_char(int32_t cp)
     }
 }
 
+/* ascii_word[c]: the lower-case form of an ASCII letter or digit, 0 for
+ * any other ASCII byte, 0x80 for the bytes that start or continue UTF-8. */
+static unsigned char ascii_word[256];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void make_ascii_word(void)
+{
+    for (int c = 0; c < 256; c++)
+        ascii_word[c] = c >= 0x80 ? 0x80
+                      : (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? (unsigned char)c
+                      : c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : 0;
+}
+
 static void each_word(const char *text, size_t len, word_fn fn, void *ctx)
 {
+    pthread_once(&ascii_once, make_ascii_word);
+    const unsigned char *t = (const unsigned char *)text;
     char word[WORD_MAX + 4];
     size_t n = 0, i = 0;
     while (i < len) {
-        unsigned char c = (unsigned char)text[i];
-        int32_t cp;
-        if (c < 0x80) {   /* most news text is ASCII: no decoding, no table */
+        unsigned char v = ascii_word[t[i]];
+        if (v && v < 0x80) {   /* most news text is ASCII: a table, no decoding */
             i++;
-            bool w = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-            if (w) {
-                if (n < WORD_MAX)
-                    word[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-                continue;
-            }
+            if (n < WORD_MAX)
+                word[n++] = (char)v;
+            continue;
+        }
+        int32_t cp;
+        if (!v) {
+            i++;
         } else if ((cp = sr_utf8_decode(text, len, &i)) >= 0 && word_char(cp)) {
             if (n + 4 <= WORD_MAX)
                 n += (size_t)sr_utf8_encode(utf8proc_tolower(cp), word + n);
