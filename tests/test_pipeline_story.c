@@ -75,3 +75,64 @@ Test(story_sig, a_malformed_signature_is_empty)
     }
     cr_expect_not(pl_story_sig_decode(NULL, &(pl_story_sig){0}));
 }
+
+/* A random signature over a small vocabulary, as pl_story_sig_make would
+ * leave it (terms ascending), made through the store's text form so that
+ * its masks and sums are what the writer sees. */
+static void random_sig(pl_story_sig *s, unsigned *seed, sr_arena *arena)
+{
+    pl_story_sig raw;
+    memset(&raw, 0, sizeof raw);
+    uint32_t last = 0;
+    *seed = *seed * 1103515245u + 12345u;
+    int n = (int)((*seed >> 16) % PL_SIG_TERMS) + 1;
+    for (int k = 0; k < n; k++) {
+        *seed = *seed * 1103515245u + 12345u;
+        raw.term[raw.n_terms] = last = last + 1 + (*seed >> 16) % 30;
+        raw.weight[raw.n_terms++] = (uint16_t)(1 + (*seed >> 8) % 6);
+    }
+    raw.place[raw.n_places++] = 1 + (*seed >> 4) % 3;
+    memcpy(raw.cc[raw.n_cc++], "IQ", 2);
+    cr_assert(pl_story_sig_decode(pl_story_sig_encode(&raw, arena), s));
+}
+
+/* The writer asks pl_story_may_join before comparing two reports' terms:
+ * it must never rule out a pair alike enough to join, and it must rule
+ * out most of those that are not (else it saves nothing). */
+Test(story_sig, the_cheap_bound_never_rules_out_a_story)
+{
+    sr_arena *arena = sr_arena_new(0);
+    unsigned seed = 11;
+    int alike = 0, unlike = 0, ruled_out = 0;
+    for (int i = 0; i < 20000; i++) {
+        pl_story_sig a, b;
+        random_sig(&a, &seed, arena);
+        random_sig(&b, &seed, arena);
+        if (i % 2) {   /* b another report of a: most of its terms, other weights */
+            pl_story_sig c = a;
+            c.n_terms = 0;
+            for (int k = 0; k < a.n_terms; k++) {
+                seed = seed * 1103515245u + 12345u;
+                if ((seed >> 16) % 10 < 6) {
+                    c.term[c.n_terms] = a.term[k];
+                    c.weight[c.n_terms++] = (uint16_t)(1 + (seed >> 8) % 6);
+                }
+            }
+            if (c.n_terms)
+                cr_assert(pl_story_sig_decode(pl_story_sig_encode(&c, arena), &b));
+        }
+        double sim = pl_story_similarity(&a, &b);
+        bool may = pl_story_may_join(&a, b.terms_bloom, b.weight_sum);
+        if (sim >= PL_STORY_JOIN) {
+            cr_assert(may, "pair %d at %f was ruled out", i, sim);
+            alike++;
+        } else {
+            unlike++;
+            ruled_out += !may;
+        }
+        sr_arena_reset(arena);
+    }
+    cr_assert(alike > 20, "only %d alike pairs: the test says nothing", alike);
+    cr_assert(ruled_out * 10 > unlike * 8, "%d of %d unlike pairs ruled out", ruled_out, unlike);
+    sr_arena_free(arena);
+}

@@ -18,13 +18,16 @@
 #define RECENT_MAX 32768
 
 /* What the story search reads of every recent article, apart from the
- * signatures it reads only for articles that share a place: a scan of a
- * full ring reads 1 MB, not the 8 MB of the signatures. */
+ * blooms of the terms it reads only for articles that share a place and
+ * the signatures it reads only for the few whose terms may be alike: a
+ * scan of a full ring reads 1.3 MB and some of 2 MB, not the 9 MB of the
+ * signatures. */
 struct recent {
     uint64_t simhash;
     uint64_t where;     /* the signature's place mask */
     int64_t story_id;
     int64_t when;
+    uint32_t weight_sum;   /* of the signature's terms */
 };
 
 struct sr_pipeline {
@@ -41,6 +44,7 @@ struct sr_pipeline {
     int batch_pages;
     struct recent *recent;
     pl_story_sig *recent_sig;   /* the signature of recent[i] */
+    uint64_t (*recent_bloom)[8];   /* its terms_bloom */
     size_t n_recent, next_recent;
     sr_pipeline_stats stats;
 };
@@ -91,7 +95,8 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
     p->arena = sr_arena_new(PL_PAGE_ARENA_MAX);
     p->recent = calloc(RECENT_MAX, sizeof *p->recent);
     p->recent_sig = calloc(RECENT_MAX, sizeof *p->recent_sig);
-    if (!p->arena || !p->recent || !p->recent_sig) {
+    p->recent_bloom = calloc(RECENT_MAX, sizeof *p->recent_bloom);
+    if (!p->arena || !p->recent || !p->recent_sig || !p->recent_bloom) {
         e = SR_ENOMEM;
         goto fail;
     }
@@ -124,6 +129,7 @@ sr_err sr_pipeline_close(sr_pipeline *p)
     sr_arena_free(p->built);
     free(p->recent);
     free(p->recent_sig);
+    free(p->recent_bloom);
     free(p);
     return e;
 }
@@ -271,7 +277,8 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
             return SR_OK;
         }
         /* no place in common: pl_story_similarity would say 0 */
-        if (r->when > an->when + window || !(r->where & an->sig.where))
+        if (r->when > an->when + window || !(r->where & an->sig.where) ||
+            !pl_story_may_join(&an->sig, p->recent_bloom[at], r->weight_sum))
             continue;
         double sim = pl_story_similarity(&p->recent_sig[at], &an->sig);
         if (sim >= best_sim && (!best || sim > best_sim)) {
@@ -288,8 +295,9 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
 
 static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t when, const pl_story_sig *sig)
 {
-    p->recent[p->next_recent] = (struct recent){simhash, sig->where, story_id, when};
+    p->recent[p->next_recent] = (struct recent){simhash, sig->where, story_id, when, sig->weight_sum};
     p->recent_sig[p->next_recent] = *sig;
+    memcpy(p->recent_bloom[p->next_recent], sig->terms_bloom, sizeof sig->terms_bloom);
     p->next_recent = (p->next_recent + 1) % RECENT_MAX;
     if (p->n_recent < RECENT_MAX)
         p->n_recent++;

@@ -41,6 +41,8 @@ typedef struct pl_story_sig {
     char cc[PL_SIG_CC][2];          /**< countries of its places and focus */
     uint32_t roots;                 /**< bit r: an event of CAMEO root r */
     uint64_t where;                 /**< a bit per place and country: most pairs fail on this alone */
+    uint64_t terms_bloom[8];        /**< a bit per term (512): what may be shared */
+    uint32_t weight_sum;            /**< of the terms */
     uint8_t n_terms, n_places, n_cc;
 } pl_story_sig;
 
@@ -52,6 +54,10 @@ void pl_story_sig_make(pl_story_sig *sig, const char *title, const char *text, s
                        const sr_geo_doc *doc, const sr_store_event *events, size_t n_events);
 /** Weighted Jaccard of the terms, 0 unless the two share a place or country. */
 double pl_story_similarity(const pl_story_sig *a, const pl_story_sig *b);
+/** false when the two are surely less alike than PL_STORY_JOIN: a bound
+ *  of their shared weight from the terms' bits, a tenth of the cost of
+ *  pl_story_similarity, which the writer then asks only of the rest. */
+bool pl_story_may_join(const pl_story_sig *a, const uint64_t b_bloom[8], uint32_t b_weight_sum);
 const char *pl_story_sig_encode(const pl_story_sig *sig, sr_arena *arena);
 bool pl_story_sig_decode(const char *s, pl_story_sig *sig);
 
