@@ -176,6 +176,10 @@ static void normalise_token(doc_state *d, token *t, char *buf)
 static void mark_gap(doc_state *d, token *prev, token *next)
 {
     const char *s = d->text;
+    if (next->start == prev->end + 1 && s[prev->end] == ' ') {
+        prev->flags |= TOK_JOIN;  /* the common gap: what the counts below make of it */
+        return;
+    }
     size_t spaces = 0, hyphens = 0, other = 0, newlines = 0, stops = 0, commas = 0, dots = 0;
     for (size_t i = prev->end; i < next->start; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -208,6 +212,77 @@ static void mark_gap(doc_state *d, token *prev, token *next)
         next->flags |= TOK_SENT;
 }
 
+static inline bool ascii_alnum(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u;
+}
+
+/* Whether the byte at k ends an ASCII word for scan_word: it is no letter
+ * or digit, no byte of a longer character, and no apostrophe or dot that
+ * another letter follows. */
+static bool ends_ascii_word(const char *s, size_t len, size_t k)
+{
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 0x80 || ascii_alnum(c))
+        return false;
+    if ((c != '\'' && c != '.') || k + 1 >= len)
+        return true;
+    unsigned char next = (unsigned char)s[k + 1];
+    return next < 0x80 && !ascii_alnum(next);
+}
+
+/* Most words of a news text are ASCII letters and digits ended by a byte
+ * that cannot continue them. Such a word is cut, flagged and normalised in
+ * one pass, into out, with exactly what scan_word, elided_capital and
+ * gaz_norm_word make of it. Returns its end, or 0 when the word needs the
+ * general path: a byte over 0x7F, an apostrophe or dot before another
+ * letter ("U.S.", "Canada's"), or a word longer than a key. */
+static size_t scan_ascii_word(const char *s, size_t len, size_t i, token *t, char *out)
+{
+    enum { LOWER = 1, UPPER = 2, DIGIT = 4 };
+    unsigned seen = 0;
+    size_t k = i;
+    for (; k < len && k - i < GAZ_MAX_KEY - 1; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if ((unsigned)(c - 'a') < 26u)
+            seen |= LOWER;
+        else if ((unsigned)(c - 'A') < 26u)
+            seen |= UPPER, c += 32;
+        else if ((unsigned)(c - '0') < 10u)
+            seen |= DIGIT;
+        else
+            break;
+        out[k - i] = (char)c;
+    }
+    if (k < len && !ends_ascii_word(s, len, k))
+        return 0;
+    unsigned char first = (unsigned char)s[i];
+    t->flags |= (unsigned)(first - 'a') < 26u ? 0 : TOK_CAP;
+    t->flags |= (unsigned)(first - '0') < 10u ? TOK_NUM : 0;
+    t->flags |= seen == UPPER && k > i + 1 ? TOK_UPPER : 0;
+    size_t n = k - i;
+    if (n >= 5 && out[n - 1] == 'h' && out[n - 2] == 'a')
+        n--;  /* gaz_norm_word: a final "ah" read as "a" */
+    out[n] = 0;
+    t->norm = out;
+    t->nlen = (uint16_t)n;
+    return k;
+}
+
+/* A word in full generality: any script, inner apostrophes and dots. */
+static size_t scan_any_word(doc_state *d, size_t i, token *t, char *out)
+{
+    size_t poss = 0;
+    t->flags = 0;
+    size_t end = scan_word(d->text, d->len, i, &t->flags, &poss);
+    t->end = (uint32_t)end;
+    t->poss_end = (uint32_t)poss;
+    if (elided_capital(d->text + i, end - i))
+        t->flags |= TOK_CAP;  /* "d'Ivoire" inside "Côte d'Ivoire" */
+    normalise_token(d, t, out);
+    return end;
+}
+
 static token *grow_tokens(doc_state *d, size_t *cap)
 {
     size_t ncap = *cap * 2;
@@ -230,9 +305,13 @@ static sr_err tokenize(doc_state *d)
     /* Folding can lengthen a word (ligatures, "ß"); a text that would
      * overflow the buffer is read only up to there. */
     for (size_t i = 0; i < d->len && used + GAZ_MAX_KEY < norm_cap;) {
+        unsigned char c = (unsigned char)d->text[i];
+        if (c < 0x80 && !ascii_alnum(c)) {
+            i++;
+            continue;
+        }
         size_t k = i;
-        int32_t cp = (unsigned char)d->text[i] < 0x80 ? (unsigned char)d->text[k++]
-                                                      : sr_utf8_decode(d->text, d->len, &k);
+        int32_t cp = c < 0x80 ? (unsigned char)d->text[k++] : sr_utf8_decode(d->text, d->len, &k);
         bool up, cased;
         if (cp < 0 || !is_word_cp(cp, &up, &cased)) {
             i = k;
@@ -242,14 +321,11 @@ static sr_err tokenize(doc_state *d)
             return SR_ENOMEM;
         token *t = &d->tok[d->n_tok];
         memset(t, 0, sizeof *t);
-        size_t poss = 0;
-        size_t end = scan_word(d->text, d->len, i, &t->flags, &poss);
         t->start = (uint32_t)i;
+        size_t end = cp < 0x80 ? scan_ascii_word(d->text, d->len, i, t, norm + used) : 0;
+        if (!end)
+            end = scan_any_word(d, i, t, norm + used);
         t->end = (uint32_t)end;
-        t->poss_end = (uint32_t)poss;
-        if (elided_capital(d->text + i, end - i))
-            t->flags |= TOK_CAP;  /* "d'Ivoire" inside "Côte d'Ivoire" */
-        normalise_token(d, t, norm + used);
         used += t->nlen + 1u;
         if (d->n_tok == 0)
             t->flags |= TOK_SENT;
