@@ -293,6 +293,24 @@ static token *grow_tokens(doc_state *d, size_t *cap)
     return t;
 }
 
+/* Bytes 10xxxxxx in s[a, b): what separates a byte offset from a
+ * code-point offset, counted as sr_utf8_count and sr_cp_cursor do. */
+static size_t continuation_bytes(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += ((unsigned char)s[i] & 0xC0) == 0x80;
+    return n;
+}
+
+size_t geo_cp_offset(const doc_state *d, size_t tok, size_t byte)
+{
+    size_t from = d->tok[tok].start;
+    return d->tok[tok].cp_start + (byte - from) - continuation_bytes(d->text, from, byte);
+}
+
+/* Cuts the text into tokens. Code-point offsets come along: only the
+ * bytes read by the general path can hold continuation bytes. */
 static sr_err tokenize(doc_state *d)
 {
     size_t cap = d->len / 6 + 64;  /* English averages a word per 6 bytes */
@@ -301,7 +319,7 @@ static sr_err tokenize(doc_state *d)
     char *norm = sr_arena_alloc(d->a, norm_cap);
     if (!d->tok || !norm)
         return SR_ENOMEM;
-    size_t used = 0;
+    size_t used = 0, cont = 0;  /* continuation bytes before i */
     /* Folding can lengthen a word (ligatures, "ß"); a text that would
      * overflow the buffer is read only up to there. */
     for (size_t i = 0; i < d->len && used + GAZ_MAX_KEY < norm_cap;) {
@@ -314,6 +332,7 @@ static sr_err tokenize(doc_state *d)
         int32_t cp = c < 0x80 ? (unsigned char)d->text[k++] : sr_utf8_decode(d->text, d->len, &k);
         bool up, cased;
         if (cp < 0 || !is_word_cp(cp, &up, &cased)) {
+            cont += continuation_bytes(d->text, i, k);
             i = k;
             continue;
         }
@@ -322,8 +341,10 @@ static sr_err tokenize(doc_state *d)
         token *t = &d->tok[d->n_tok];
         memset(t, 0, sizeof *t);
         t->start = (uint32_t)i;
+        t->cp_start = (uint32_t)(i - cont);
         size_t end = cp < 0x80 ? scan_ascii_word(d->text, d->len, i, t, norm + used) : 0;
-        if (!end)
+        bool ascii = end;
+        if (!ascii)
             end = scan_any_word(d, i, t, norm + used);
         t->end = (uint32_t)end;
         used += t->nlen + 1u;
@@ -332,7 +353,10 @@ static sr_err tokenize(doc_state *d)
         else
             mark_gap(d, &d->tok[d->n_tok - 1], t);
         d->n_tok++;
-        i = end > i ? end : k;
+        size_t next = end > i ? end : k;
+        if (!ascii)
+            cont += continuation_bytes(d->text, i, next);
+        i = next;
     }
     return SR_OK;
 }
