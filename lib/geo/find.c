@@ -70,12 +70,18 @@ size_t sr_geo_places_within(const sr_geo_doc *doc, size_t a, size_t b, const sr_
 
 /* ---- words ---- */
 
-static bool is_word_cp(int32_t cp, bool *upper, bool *cased)
+static inline bool is_word_cp(int32_t cp, bool *upper, bool *cased)
 {
     if (cp < 0x80) {
         *upper = cp >= 'A' && cp <= 'Z';
         *cased = *upper || (cp >= 'a' && cp <= 'z');
         return *cased || (cp >= '0' && cp <= '9');
+    }
+    const gaz_cp *facts = cp < GAZ_CP_TABLE ? gaz_cp_table() : NULL;
+    if (facts) {
+        *upper = facts[cp].flags & GAZ_CP_UPPER;
+        *cased = facts[cp].flags & GAZ_CP_CASED;
+        return facts[cp].flags & GAZ_CP_WORD;
     }
     utf8proc_category_t c = utf8proc_category(cp);
     *upper = c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
