@@ -218,9 +218,29 @@ static void mark_gap(doc_state *d, token *prev, token *next)
         next->flags |= TOK_SENT;
 }
 
+/* The class of each ASCII byte: lower-case letter, capital or digit (0:
+ * none, and every byte over 0x7F, which the general path reads). */
+enum { ASCII_LOWER = 1, ASCII_UPPER = 2, ASCII_DIGIT = 4 };
+#define L ASCII_LOWER
+#define U ASCII_UPPER
+#define D ASCII_DIGIT
+static const uint8_t ascii_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
+    0, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, 0, 0, 0, 0, 0,
+    0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
+};
+#undef L
+#undef U
+#undef D
+
 static inline bool ascii_alnum(unsigned char c)
 {
-    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u;
+    return ascii_class[c] != 0;
 }
 
 /* Whether the byte at k ends an ASCII word for scan_word: it is no letter
@@ -245,27 +265,22 @@ static bool ends_ascii_word(const char *s, size_t len, size_t k)
  * letter ("U.S.", "Canada's"), or a word longer than a key. */
 static size_t scan_ascii_word(const char *s, size_t len, size_t i, token *t, char *out)
 {
-    enum { LOWER = 1, UPPER = 2, DIGIT = 4 };
     unsigned seen = 0;
-    size_t k = i;
-    for (; k < len && k - i < GAZ_MAX_KEY - 1; k++) {
+    size_t k = i, stop = len - i < GAZ_MAX_KEY - 1 ? len : i + GAZ_MAX_KEY - 1;
+    for (; k < stop; k++) {
         unsigned char c = (unsigned char)s[k];
-        if ((unsigned)(c - 'a') < 26u)
-            seen |= LOWER;
-        else if ((unsigned)(c - 'A') < 26u)
-            seen |= UPPER, c += 32;
-        else if ((unsigned)(c - '0') < 10u)
-            seen |= DIGIT;
-        else
+        unsigned cls = ascii_class[c];
+        if (!cls)
             break;
-        out[k - i] = (char)c;
+        seen |= cls;
+        out[k - i] = (char)(c | (cls & ASCII_UPPER) << 4);  /* 'A' | 0x20 is 'a' */
     }
     if (k < len && !ends_ascii_word(s, len, k))
         return 0;
-    unsigned char first = (unsigned char)s[i];
-    t->flags |= (unsigned)(first - 'a') < 26u ? 0 : TOK_CAP;
-    t->flags |= (unsigned)(first - '0') < 10u ? TOK_NUM : 0;
-    t->flags |= seen == UPPER && k > i + 1 ? TOK_UPPER : 0;
+    unsigned first = ascii_class[(unsigned char)s[i]];
+    t->flags |= first & (ASCII_UPPER | ASCII_DIGIT) ? TOK_CAP : 0;
+    t->flags |= first & ASCII_DIGIT ? TOK_NUM : 0;
+    t->flags |= seen == ASCII_UPPER && k > i + 1 ? TOK_UPPER : 0;
     size_t n = k - i;
     if (n >= 5 && out[n - 1] == 'h' && out[n - 2] == 'a')
         n--;  /* gaz_norm_word: a final "ah" read as "a" */
