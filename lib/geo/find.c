@@ -257,36 +257,87 @@ static bool ends_ascii_word(const char *s, size_t len, size_t k)
     return next < 0x80 && !ascii_alnum(next);
 }
 
-/* Most words of a news text are ASCII letters and digits ended by a byte
- * that cannot continue them. Such a word is cut, flagged and normalised in
- * one pass, into out, with exactly what scan_word, elided_capital and
- * gaz_norm_word make of it. Returns its end, or 0 when the word needs the
- * general path: a byte over 0x7F, an apostrophe or dot before another
- * letter ("U.S.", "Canada's"), or a word longer than a key. */
-static size_t scan_ascii_word(const char *s, size_t len, size_t i, token *t, char *out)
+/* The facts of the two-byte character at s[k], or NULL when there is none
+ * (ASCII, a longer or broken sequence, no table). */
+static inline const gaz_cp *two_byte_facts(const gaz_cp *facts, const char *s, size_t len, size_t k)
 {
-    unsigned seen = 0;
-    size_t k = i, stop = len - i < GAZ_MAX_KEY - 1 ? len : i + GAZ_MAX_KEY - 1;
-    for (; k < stop; k++) {
-        unsigned char c = (unsigned char)s[k];
-        unsigned cls = ascii_class[c];
-        if (!cls)
-            break;
-        seen |= cls;
-        out[k - i] = (char)(c | (cls & ASCII_UPPER) << 4);  /* 'A' | 0x20 is 'a' */
-    }
-    if (k < len && !ends_ascii_word(s, len, k))
-        return 0;
-    unsigned first = ascii_class[(unsigned char)s[i]];
-    t->flags |= first & (ASCII_UPPER | ASCII_DIGIT) ? TOK_CAP : 0;
-    t->flags |= first & ASCII_DIGIT ? TOK_NUM : 0;
+    unsigned char c = (unsigned char)s[k];
+    if (c < 0xC2 || c > 0xDF || !facts || k + 1 >= len || ((unsigned char)s[k + 1] & 0xC0) != 0x80)
+        return NULL;
+    return &facts[(c & 0x1F) << 6 | ((unsigned char)s[k + 1] & 0x3F)];
+}
+
+/* scan_word's flags: a capital (or a character without case) first, a
+ * digit first, all capitals over more than one byte. */
+static void flag_plain_word(const char *s, size_t i, size_t k, unsigned seen, const gaz_cp *facts,
+                            token *t)
+{
+    unsigned char lead = (unsigned char)s[i];
+    const gaz_cp *f = lead < 0x80 ? NULL : two_byte_facts(facts, s, k, i);
+    bool cap = f ? (f->flags & GAZ_CP_UPPER) || !(f->flags & GAZ_CP_CASED) : !(ascii_class[lead] & ASCII_LOWER);
+    t->flags |= cap ? TOK_CAP : 0;
+    t->flags |= lead >= '0' && lead <= '9' ? TOK_NUM : 0;
     t->flags |= seen == ASCII_UPPER && k > i + 1 ? TOK_UPPER : 0;
-    size_t n = k - i;
-    if (n >= 5 && out[n - 1] == 'h' && out[n - 2] == 'a')
-        n--;  /* gaz_norm_word: a final "ah" read as "a" */
-    out[n] = 0;
+}
+
+/* Most words of a news text are letters and digits below U+0800 (Latin,
+ * Greek, Cyrillic, Hebrew, Arabic) ended by a byte that cannot continue
+ * them. Such a word is cut, flagged and normalised in one pass, into out,
+ * with exactly what scan_word, elided_capital and gaz_norm_word make of
+ * it; *multi counts its two-byte characters. Returns its end, or 0 when
+ * the word needs the general path: a longer or broken sequence, an
+ * apostrophe or dot before another letter ("U.S.", "Canada's"), or a key
+ * near its length limit. */
+static size_t scan_plain_word(const char *s, size_t len, size_t i, token *t, char *out,
+                              size_t *multi)
+{
+    const gaz_cp *facts = gaz_cp_table();
+    unsigned seen = 0;             /* ASCII_* classes of its characters */
+    size_t k = i, o = 0;
+    bool ended = false;            /* by a character no word holds */
+    *multi = 0;
+    for (;;) {
+        size_t room = GAZ_MAX_KEY - 1 - o, stop = len - k < room ? len : k + room;
+        char *run = out + o;
+        size_t from = k;
+        for (; k < stop; k++) {  /* a run of ASCII letters and digits */
+            unsigned char c = (unsigned char)s[k];
+            unsigned cls = ascii_class[c];
+            if (!cls)
+                break;
+            seen |= cls;
+            run[k - from] = (char)(c | (cls & ASCII_UPPER) << 4);  /* 'A' | 0x20 is 'a' */
+        }
+        o += k - from;
+        if (k == len || ascii_class[(unsigned char)s[k]])
+            break;  /* the end, or a key too long: below */
+        const gaz_cp *f = two_byte_facts(facts, s, len, k);
+        if (!f)
+            break;
+        if (!(f->flags & GAZ_CP_WORD)) {
+            ended = !is_apostrophe((int32_t)(f - facts));
+            break;
+        }
+        if (!(f->flags & GAZ_CP_DROPPED)) {
+            if (!(f->flags & GAZ_CP_FOLDED) || o + f->fold_len + 4 >= GAZ_MAX_KEY)
+                return 0;
+            for (size_t b = 0; b < f->fold_len; b++)
+                out[o++] = f->fold[b];
+        }
+        seen |= !(f->flags & GAZ_CP_CASED) ? ASCII_DIGIT : f->flags & GAZ_CP_UPPER ? ASCII_UPPER : ASCII_LOWER;
+        (*multi)++;
+        k += 2;
+    }
+    if (k < len && !ended && !ends_ascii_word(s, len, k))
+        return 0;
+    flag_plain_word(s, i, k, seen, facts, t);
+    if (*multi && elided_capital(s + i, k - i))
+        t->flags |= TOK_CAP;
+    if (o >= 5 && out[o - 1] == 'h' && out[o - 2] == 'a')
+        o--;  /* gaz_norm_word: a final "ah" read as "a" */
+    out[o] = 0;
     t->norm = out;
-    t->nlen = (uint16_t)n;
+    t->nlen = (uint16_t)o;
     return k;
 }
 
@@ -363,9 +414,10 @@ static sr_err tokenize(doc_state *d)
         memset(t, 0, sizeof *t);
         t->start = (uint32_t)i;
         t->cp_start = (uint32_t)(i - cont);
-        size_t end = cp < 0x80 ? scan_ascii_word(d->text, d->len, i, t, norm + used) : 0;
-        bool ascii = end;
-        if (!ascii)
+        size_t multi = 0;
+        size_t end = cp < GAZ_CP_TABLE ? scan_plain_word(d->text, d->len, i, t, norm + used, &multi) : 0;
+        bool plain = end;
+        if (!plain)
             end = scan_any_word(d, i, t, norm + used);
         t->end = (uint32_t)end;
         used += t->nlen + 1u;
@@ -375,8 +427,7 @@ static sr_err tokenize(doc_state *d)
             mark_gap(d, &d->tok[d->n_tok - 1], t);
         d->n_tok++;
         size_t next = end > i ? end : k;
-        if (!ascii)
-            cont += continuation_bytes(d->text, i, next);
+        cont += plain ? multi : continuation_bytes(d->text, i, next);
         i = next;
     }
     return SR_OK;

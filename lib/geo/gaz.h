@@ -108,10 +108,11 @@ int gaz_norm_name(const char *s, size_t n, char *out, size_t *outlen);
  * utf8proc by gaz_cp_init (at the first gazetteer open) instead of per
  * letter: its category and, when it fits, its folded form as put_folded
  * writes it into an empty key. */
-enum { GAZ_CP_WORD = 1, GAZ_CP_UPPER = 2, GAZ_CP_CASED = 4, GAZ_CP_FOLDED = 8 };
+enum { GAZ_CP_WORD = 1, GAZ_CP_UPPER = 2, GAZ_CP_CASED = 4, GAZ_CP_FOLDED = 8, GAZ_CP_DROPPED = 16 };
 #define GAZ_CP_TABLE 0x800
 typedef struct gaz_cp {
-    uint8_t flags;         /* GAZ_CP_*: WORD for letters, marks and digits */
+    uint8_t flags;         /* GAZ_CP_*: WORD for letters, marks and digits;
+                              DROPPED for the marks a key leaves out (ʼ ʾ ʿ ´) */
     uint8_t fold_len;
     char fold[6];
 } gaz_cp;

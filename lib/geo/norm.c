@@ -97,6 +97,7 @@ static void fill_cp_facts(void)
                    : c == UTF8PROC_CATEGORY_LL                              ? GAZ_CP_CASED
                                                                             : 0;
         f->flags |= c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND ? GAZ_CP_WORD : 0;
+        f->flags |= is_dropped(cp) ? GAZ_CP_DROPPED : 0;
         char key[GAZ_MAX_KEY];
         size_t n = put_folded(cp, key, 0);
         if (n <= sizeof f->fold) {
