@@ -25,6 +25,7 @@ enum {
 typedef struct token {
     uint32_t start, end;  /* bytes */
     uint32_t poss_end;    /* end without 's */
+    uint32_t cp_start;    /* start in code points (lead bytes, as sr_utf8_count) */
     const char *norm;     /* normalised (arena) */
     uint16_t nlen, plen;  /* normalised length; of the form without 's */
     uint8_t flags;
@@ -74,6 +75,8 @@ typedef struct doc_state {
     size_t area_cap;
 } doc_state;
 
+/* find.c: the code-point offset of byte, at or after the start of token tok. */
+size_t geo_cp_offset(const doc_state *d, size_t tok, size_t byte);
 /* place.c: decides which mentions are places. */
 void geo_weigh_mentions(doc_state *d);
 /* resolve.c: picks one entry per mention and builds the answer. */

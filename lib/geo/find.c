@@ -70,12 +70,18 @@ size_t sr_geo_places_within(const sr_geo_doc *doc, size_t a, size_t b, const sr_
 
 /* ---- words ---- */
 
-static bool is_word_cp(int32_t cp, bool *upper, bool *cased)
+static inline bool is_word_cp(int32_t cp, bool *upper, bool *cased)
 {
     if (cp < 0x80) {
         *upper = cp >= 'A' && cp <= 'Z';
         *cased = *upper || (cp >= 'a' && cp <= 'z');
         return *cased || (cp >= '0' && cp <= '9');
+    }
+    const gaz_cp *facts = cp < GAZ_CP_TABLE ? gaz_cp_table() : NULL;
+    if (facts) {
+        *upper = facts[cp].flags & GAZ_CP_UPPER;
+        *cased = facts[cp].flags & GAZ_CP_CASED;
+        return facts[cp].flags & GAZ_CP_WORD;
     }
     utf8proc_category_t c = utf8proc_category(cp);
     *upper = c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
@@ -176,6 +182,10 @@ static void normalise_token(doc_state *d, token *t, char *buf)
 static void mark_gap(doc_state *d, token *prev, token *next)
 {
     const char *s = d->text;
+    if (next->start == prev->end + 1 && s[prev->end] == ' ') {
+        prev->flags |= TOK_JOIN;  /* the common gap: what the counts below make of it */
+        return;
+    }
     size_t spaces = 0, hyphens = 0, other = 0, newlines = 0, stops = 0, commas = 0, dots = 0;
     for (size_t i = prev->end; i < next->start; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -208,6 +218,143 @@ static void mark_gap(doc_state *d, token *prev, token *next)
         next->flags |= TOK_SENT;
 }
 
+/* The class of each ASCII byte: lower-case letter, capital or digit (0:
+ * none, and every byte over 0x7F, which the general path reads). */
+enum { ASCII_LOWER = 1, ASCII_UPPER = 2, ASCII_DIGIT = 4 };
+#define L ASCII_LOWER
+#define U ASCII_UPPER
+#define D ASCII_DIGIT
+static const uint8_t ascii_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
+    0, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, 0, 0, 0, 0, 0,
+    0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
+};
+#undef L
+#undef U
+#undef D
+
+static inline bool ascii_alnum(unsigned char c)
+{
+    return ascii_class[c] != 0;
+}
+
+/* Whether the byte at k ends an ASCII word for scan_word: it is no letter
+ * or digit, no byte of a longer character, and no apostrophe or dot that
+ * another letter follows. */
+static bool ends_ascii_word(const char *s, size_t len, size_t k)
+{
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 0x80 || ascii_alnum(c))
+        return false;
+    if ((c != '\'' && c != '.') || k + 1 >= len)
+        return true;
+    unsigned char next = (unsigned char)s[k + 1];
+    return next < 0x80 && !ascii_alnum(next);
+}
+
+/* The facts of the two-byte character at s[k], or NULL when there is none
+ * (ASCII, a longer or broken sequence, no table). */
+static inline const gaz_cp *two_byte_facts(const gaz_cp *facts, const char *s, size_t len, size_t k)
+{
+    unsigned char c = (unsigned char)s[k];
+    if (c < 0xC2 || c > 0xDF || !facts || k + 1 >= len || ((unsigned char)s[k + 1] & 0xC0) != 0x80)
+        return NULL;
+    return &facts[(c & 0x1F) << 6 | ((unsigned char)s[k + 1] & 0x3F)];
+}
+
+/* scan_word's flags: a capital (or a character without case) first, a
+ * digit first, all capitals over more than one byte. */
+static void flag_plain_word(const char *s, size_t i, size_t k, unsigned seen, const gaz_cp *facts,
+                            token *t)
+{
+    unsigned char lead = (unsigned char)s[i];
+    const gaz_cp *f = lead < 0x80 ? NULL : two_byte_facts(facts, s, k, i);
+    bool cap = f ? (f->flags & GAZ_CP_UPPER) || !(f->flags & GAZ_CP_CASED) : !(ascii_class[lead] & ASCII_LOWER);
+    t->flags |= cap ? TOK_CAP : 0;
+    t->flags |= lead >= '0' && lead <= '9' ? TOK_NUM : 0;
+    t->flags |= seen == ASCII_UPPER && k > i + 1 ? TOK_UPPER : 0;
+}
+
+/* Most words of a news text are letters and digits below U+0800 (Latin,
+ * Greek, Cyrillic, Hebrew, Arabic) ended by a byte that cannot continue
+ * them. Such a word is cut, flagged and normalised in one pass, into out,
+ * with exactly what scan_word, elided_capital and gaz_norm_word make of
+ * it; *multi counts its two-byte characters. Returns its end, or 0 when
+ * the word needs the general path: a longer or broken sequence, an
+ * apostrophe or dot before another letter ("U.S.", "Canada's"), or a key
+ * near its length limit. */
+static size_t scan_plain_word(const char *s, size_t len, size_t i, token *t, char *out,
+                              size_t *multi)
+{
+    const gaz_cp *facts = gaz_cp_table();
+    unsigned seen = 0;             /* ASCII_* classes of its characters */
+    size_t k = i, o = 0;
+    bool ended = false;            /* by a character no word holds */
+    *multi = 0;
+    for (;;) {
+        size_t room = GAZ_MAX_KEY - 1 - o, stop = len - k < room ? len : k + room;
+        char *run = out + o;
+        size_t from = k;
+        for (; k < stop; k++) {  /* a run of ASCII letters and digits */
+            unsigned char c = (unsigned char)s[k];
+            unsigned cls = ascii_class[c];
+            if (!cls)
+                break;
+            seen |= cls;
+            run[k - from] = (char)(c | (cls & ASCII_UPPER) << 4);  /* 'A' | 0x20 is 'a' */
+        }
+        o += k - from;
+        if (k == len || ascii_class[(unsigned char)s[k]])
+            break;  /* the end, or a key too long: below */
+        const gaz_cp *f = two_byte_facts(facts, s, len, k);
+        if (!f)
+            break;
+        if (!(f->flags & GAZ_CP_WORD)) {
+            ended = !is_apostrophe((int32_t)(f - facts));
+            break;
+        }
+        if (!(f->flags & GAZ_CP_DROPPED)) {
+            if (!(f->flags & GAZ_CP_FOLDED) || o + f->fold_len + 4 >= GAZ_MAX_KEY)
+                return 0;
+            for (size_t b = 0; b < f->fold_len; b++)
+                out[o++] = f->fold[b];
+        }
+        seen |= !(f->flags & GAZ_CP_CASED) ? ASCII_DIGIT : f->flags & GAZ_CP_UPPER ? ASCII_UPPER : ASCII_LOWER;
+        (*multi)++;
+        k += 2;
+    }
+    if (k < len && !ended && !ends_ascii_word(s, len, k))
+        return 0;
+    flag_plain_word(s, i, k, seen, facts, t);
+    if (*multi && elided_capital(s + i, k - i))
+        t->flags |= TOK_CAP;
+    if (o >= 5 && out[o - 1] == 'h' && out[o - 2] == 'a')
+        o--;  /* gaz_norm_word: a final "ah" read as "a" */
+    out[o] = 0;
+    t->norm = out;
+    t->nlen = (uint16_t)o;
+    return k;
+}
+
+/* A word in full generality: any script, inner apostrophes and dots. */
+static size_t scan_any_word(doc_state *d, size_t i, token *t, char *out)
+{
+    size_t poss = 0;
+    t->flags = 0;
+    size_t end = scan_word(d->text, d->len, i, &t->flags, &poss);
+    t->end = (uint32_t)end;
+    t->poss_end = (uint32_t)poss;
+    if (elided_capital(d->text + i, end - i))
+        t->flags |= TOK_CAP;  /* "d'Ivoire" inside "Côte d'Ivoire" */
+    normalise_token(d, t, out);
+    return end;
+}
+
 static token *grow_tokens(doc_state *d, size_t *cap)
 {
     size_t ncap = *cap * 2;
@@ -218,6 +365,24 @@ static token *grow_tokens(doc_state *d, size_t *cap)
     return t;
 }
 
+/* Bytes 10xxxxxx in s[a, b): what separates a byte offset from a
+ * code-point offset, counted as sr_utf8_count and sr_cp_cursor do. */
+static size_t continuation_bytes(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += ((unsigned char)s[i] & 0xC0) == 0x80;
+    return n;
+}
+
+size_t geo_cp_offset(const doc_state *d, size_t tok, size_t byte)
+{
+    size_t from = d->tok[tok].start;
+    return d->tok[tok].cp_start + (byte - from) - continuation_bytes(d->text, from, byte);
+}
+
+/* Cuts the text into tokens. Code-point offsets come along: only the
+ * bytes read by the general path can hold continuation bytes. */
 static sr_err tokenize(doc_state *d)
 {
     size_t cap = d->len / 6 + 64;  /* English averages a word per 6 bytes */
@@ -226,15 +391,20 @@ static sr_err tokenize(doc_state *d)
     char *norm = sr_arena_alloc(d->a, norm_cap);
     if (!d->tok || !norm)
         return SR_ENOMEM;
-    size_t used = 0;
+    size_t used = 0, cont = 0;  /* continuation bytes before i */
     /* Folding can lengthen a word (ligatures, "ß"); a text that would
      * overflow the buffer is read only up to there. */
     for (size_t i = 0; i < d->len && used + GAZ_MAX_KEY < norm_cap;) {
+        unsigned char c = (unsigned char)d->text[i];
+        if (c < 0x80 && !ascii_alnum(c)) {
+            i++;
+            continue;
+        }
         size_t k = i;
-        int32_t cp = (unsigned char)d->text[i] < 0x80 ? (unsigned char)d->text[k++]
-                                                      : sr_utf8_decode(d->text, d->len, &k);
+        int32_t cp = c < 0x80 ? (unsigned char)d->text[k++] : sr_utf8_decode(d->text, d->len, &k);
         bool up, cased;
         if (cp < 0 || !is_word_cp(cp, &up, &cased)) {
+            cont += continuation_bytes(d->text, i, k);
             i = k;
             continue;
         }
@@ -242,21 +412,23 @@ static sr_err tokenize(doc_state *d)
             return SR_ENOMEM;
         token *t = &d->tok[d->n_tok];
         memset(t, 0, sizeof *t);
-        size_t poss = 0;
-        size_t end = scan_word(d->text, d->len, i, &t->flags, &poss);
         t->start = (uint32_t)i;
+        t->cp_start = (uint32_t)(i - cont);
+        size_t multi = 0;
+        size_t end = cp < GAZ_CP_TABLE ? scan_plain_word(d->text, d->len, i, t, norm + used, &multi) : 0;
+        bool plain = end;
+        if (!plain)
+            end = scan_any_word(d, i, t, norm + used);
         t->end = (uint32_t)end;
-        t->poss_end = (uint32_t)poss;
-        if (elided_capital(d->text + i, end - i))
-            t->flags |= TOK_CAP;  /* "d'Ivoire" inside "Côte d'Ivoire" */
-        normalise_token(d, t, norm + used);
         used += t->nlen + 1u;
         if (d->n_tok == 0)
             t->flags |= TOK_SENT;
         else
             mark_gap(d, &d->tok[d->n_tok - 1], t);
         d->n_tok++;
-        i = end > i ? end : k;
+        size_t next = end > i ? end : k;
+        cont += plain ? multi : continuation_bytes(d->text, i, next);
+        i = next;
     }
     return SR_OK;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdatomic.h>
 #include "sitrep/geo.h"
 
 #define GAZ_MAGIC "SRGAZET\n"
@@ -102,6 +103,28 @@ size_t gaz_norm_word(const char *s, size_t n, char *out);
 /* Normalises a whole name: words joined by single spaces. Returns the
  * number of words, the key in out (GAZ_MAX_KEY bytes). */
 int gaz_norm_name(const char *s, size_t n, char *out, size_t *outlen);
+/* What the recogniser and the normaliser ask of a code point below
+ * U+0800 (Latin, Greek, Cyrillic, Hebrew, Arabic), worked out once with
+ * utf8proc by gaz_cp_init (at the first gazetteer open) instead of per
+ * letter: its category and, when it fits, its folded form as put_folded
+ * writes it into an empty key. */
+enum { GAZ_CP_WORD = 1, GAZ_CP_UPPER = 2, GAZ_CP_CASED = 4, GAZ_CP_FOLDED = 8, GAZ_CP_DROPPED = 16 };
+#define GAZ_CP_TABLE 0x800
+typedef struct gaz_cp {
+    uint8_t flags;         /* GAZ_CP_*: WORD for letters, marks and digits;
+                              DROPPED for the marks a key leaves out (ʼ ʾ ʿ ´) */
+    uint8_t fold_len;
+    char fold[6];
+} gaz_cp;
+extern gaz_cp gaz_cp_facts[GAZ_CP_TABLE];
+extern atomic_bool gaz_cp_ready;
+void gaz_cp_init(void);
+/* The table, or NULL until gaz_cp_init has run (the builder never needs it). */
+static inline const gaz_cp *gaz_cp_table(void)
+{
+    return atomic_load_explicit(&gaz_cp_ready, memory_order_acquire) ? gaz_cp_facts : NULL;
+}
+
 /* True when w is an Arabic article read as its own word (al, el, as-, ...). */
 bool gaz_is_article(const char *w, size_t n);
 

@@ -63,6 +63,7 @@ sr_gazetteer *sr_gazetteer_open(const char *path, sr_err *err, char *why, size_t
         return fail(problem ? SR_ESTALE : SR_ENOMEM, err, why, why_len, path,
                     problem ? problem : "out of memory");
     }
+    gaz_cp_init();
     g->map = map;
     g->size = (size_t)st.st_size;
     g->h = h;

@@ -3,12 +3,13 @@
  * case folding, compatibility decomposition with marks stripped (utf8proc),
  * apostrophe-like marks (' ’ ‘ ʿ ʾ ʼ `) and dots dropped, hyphens and other
  * punctuation read as word breaks, and a word-final "ah" read as "a". */
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 #include "sitrep/util.h"
 #include "gaz.h"
 
-static bool is_dropped(int32_t cp)
+static inline bool is_dropped(int32_t cp)
 {
     switch (cp) {
     case '\'': case '.': case '`': case 0xB4: case 0x2018: case 0x2019:
@@ -64,16 +65,53 @@ size_t gaz_norm_word(const char *s, size_t n, char *out)
         if (c != '\'' && c != '.' && c != '`')
             out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
+    const gaz_cp *facts = i < n ? gaz_cp_table() : NULL;
     while (i < n) {
-        int32_t cp = sr_utf8_decode(s, n, &i);
+        int32_t cp = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : sr_utf8_decode(s, n, &i);
         if (cp < 0 || is_dropped(cp))
             continue;
-        o = put_folded(cp, out, o);
+        const gaz_cp *f = facts && cp < GAZ_CP_TABLE ? &facts[cp] : NULL;
+        if (f && (f->flags & GAZ_CP_FOLDED) && o + f->fold_len + 4 < GAZ_MAX_KEY) {
+            for (size_t k = 0; k < f->fold_len; k++)  /* as put_folded writes it this far from the end */
+                out[o++] = f->fold[k];
+        } else {
+            o = put_folded(cp, out, o);
+        }
     }
     if (o >= 5 && out[o - 1] == 'h' && out[o - 2] == 'a')
         o--;
     out[o] = 0;
     return o;
+}
+
+gaz_cp gaz_cp_facts[GAZ_CP_TABLE];
+atomic_bool gaz_cp_ready;
+static pthread_once_t cp_once = PTHREAD_ONCE_INIT;
+
+static void fill_cp_facts(void)
+{
+    for (int32_t cp = 0; cp < GAZ_CP_TABLE; cp++) {
+        gaz_cp *f = &gaz_cp_facts[cp];
+        utf8proc_category_t c = utf8proc_category(cp);
+        f->flags = c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT ? GAZ_CP_UPPER | GAZ_CP_CASED
+                   : c == UTF8PROC_CATEGORY_LL                              ? GAZ_CP_CASED
+                                                                            : 0;
+        f->flags |= c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND ? GAZ_CP_WORD : 0;
+        f->flags |= is_dropped(cp) ? GAZ_CP_DROPPED : 0;
+        char key[GAZ_MAX_KEY];
+        size_t n = put_folded(cp, key, 0);
+        if (n <= sizeof f->fold) {
+            memcpy(f->fold, key, n);
+            f->fold_len = (uint8_t)n;
+            f->flags |= GAZ_CP_FOLDED;
+        }
+    }
+    atomic_store_explicit(&gaz_cp_ready, true, memory_order_release);
+}
+
+void gaz_cp_init(void)
+{
+    pthread_once(&cp_once, fill_cp_facts);
 }
 
 int gaz_norm_name(const char *s, size_t n, char *out, size_t *outlen)

@@ -555,14 +555,14 @@ static float confidence(const mention *m)
     return sure * place;
 }
 
-static void fill_place(doc_state *d, const mention *m, sr_place *out, sr_cp_cursor *cur)
+static void fill_place(doc_state *d, const mention *m, sr_place *out)
 {
     const candidate *c = &m->cand[m->chosen];
     const gaz_place *p = &d->g->places[c->place];
     out->start = m->start;
     out->end = m->end;
-    out->cp_start = sr_cp_cursor_at(cur, m->start);
-    out->cp_end = sr_cp_cursor_at(cur, m->end);
+    out->cp_start = geo_cp_offset(d, m->first, m->start);
+    out->cp_end = geo_cp_offset(d, m->first, m->end);
     out->text = sr_arena_strndup(d->a, d->text + m->start, m->end - m->start);
     out->name = gaz_str(d->g, p->name);
     out->kind = (sr_place_kind)p->kind;
@@ -630,11 +630,9 @@ sr_err geo_make_doc(doc_state *d, sr_geo_doc **out)
         n += d->m[i].accepted && d->m[i].chosen >= 0;
     if (!doc || !(doc->places = sr_arena_calloc(d->a, (n + 1) * sizeof *doc->places)))
         return SR_ENOMEM;
-    sr_cp_cursor cur;
-    sr_cp_cursor_init(&cur, d->text, d->len);
     for (size_t i = 0; i < d->n_m; i++)
         if (d->m[i].accepted && d->m[i].chosen >= 0)
-            fill_place(d, &d->m[i], &doc->places[doc->n_places++], &cur);
+            fill_place(d, &d->m[i], &doc->places[doc->n_places++]);
     sr_err e = make_focus(d, doc);
     *out = doc;
     return e;
