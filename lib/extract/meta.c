@@ -70,7 +70,9 @@ typedef struct meta_state {
 } meta_state;
 
 static void walk(meta_state *st, xmlNodePtr n, int depth);
-static bool holds_either(const char *s, const char *a, const char *b);
+static unsigned named_words(const char *s);
+static bool folded_at(const char *s, const char *w);
+static unsigned names_of(const char *cls, const char *id, unsigned *named, bool *read);
 static void json_ld(meta_state *st, const char *s, size_t n);
 static void decide(meta_state *st);
 
@@ -124,7 +126,7 @@ static void on_meta(meta_state *st, xmlNodePtr n)
                 one[i] = (char)tolower((unsigned char)p[i]);
             one[k] = 0;
             for (size_t i = 0; i < N_KEYS; i++)
-                if (!st->found[i] && !strcmp(one, meta_keys[i].key))
+                if (!st->found[i] && meta_keys[i].key[0] == one[0] && !strcmp(one, meta_keys[i].key))
                     st->found[i] = val;
         }
         p += k;
@@ -157,46 +159,61 @@ static void add_dom_author(meta_state *st, xmlNodePtr n)
         st->dom_authors[st->n_dom_authors++] = t;
 }
 
-static bool named_in(const char *c, const char *id, const char *a, const char *b)
+/* Which of "byline", "date" and "publish" a class or id value holds
+ * anywhere (ASCII letters folded, as strcasestr folds them), in one pass:
+ * every element with a class or id is asked. A byte b, d or p in either
+ * case is the only place one can start (c | 0x20 is one of those letters
+ * only for them). */
+enum { N_BYLINE = 1, N_DATE = 2, N_PUBLISH = 4 };
+
+static unsigned named_words(const char *s)
 {
-    return (c && holds_either(c, a, b)) || (id && holds_either(id, a, b));
+    unsigned bits = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s | 0x20;
+        if (c == 'b')
+            bits |= folded_at(s, "byline") ? N_BYLINE : 0;
+        else if (c == 'd')
+            bits |= folded_at(s, "date") ? N_DATE : 0;
+        else if (c == 'p')
+            bits |= folded_at(s, "publish") ? N_PUBLISH : 0;
+    }
+    return bits;
 }
 
-/* a or b (b may be NULL; neither empty) in s, ASCII letters folded as
- * strcasestr folds them: one pass for both, as every element with a class
- * or id is asked. */
-static bool holds_either(const char *s, const char *a, const char *b)
+/* s starts with the lower-case letters w, in either case */
+static bool folded_at(const char *s, const char *w)
 {
-    unsigned char a0 = (unsigned char)tolower((unsigned char)a[0]);
-    unsigned char b0 = b ? (unsigned char)tolower((unsigned char)b[0]) : 0;
-    size_t ka = strlen(a), kb = b ? strlen(b) : 0;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        if ((c == a0 && !strncasecmp(s, a, ka)) || (b && c == b0 && !strncasecmp(s, b, kb)))
-            return true;
-    }
-    return false;
+    for (; *w; s++, w++)
+        if (((unsigned char)*s | 0x20) != (unsigned char)*w)
+            return false;
+    return true;
 }
 
 static void on_element(meta_state *st, xmlNodePtr n)
 {
     int tag = sr_tag(n);
-    const char *ip = NULL, *cls = NULL, *id = NULL;
+    const char *ip = NULL, *cls = NULL, *id = NULL, *rel = NULL;
     for (xmlAttrPtr at = n->properties; at; at = at->next) {
         const char *name = (const char *)at->name;
-        if (name[0] != 'i' && name[0] != 'c')
+        unsigned char c0 = (unsigned char)name[0] | 0x20;
+        if (c0 != 'i' && c0 != 'c' && c0 != 'r')
             continue;
         const char *v = at->children && at->children->type == XML_TEXT_NODE && !at->children->next &&
                         at->children->content ? (const char *)at->children->content : "";
-        if (!strcmp(name, "itemprop"))
+        if (c0 == 'r') {
+            if (!rel && !strcasecmp(name, "rel"))
+                rel = v;   /* as sr_attr finds it: the first, name folded */
+        } else if (!strcmp(name, "itemprop")) {
             ip = v;
-        else if (!strcmp(name, "class"))
+        } else if (!strcmp(name, "class")) {
             cls = v;
-        else if (!strcmp(name, "id"))
+        } else if (!strcmp(name, "id")) {
             id = v;
+        }
     }
+    unsigned named = 0;   /* named_words of class and id, read when first asked */
+    bool named_read = false;
     if (tag == SR_TAG_meta) {
         on_meta(st, n);
     } else if (tag == SR_TAG_title) {
@@ -246,19 +263,30 @@ static void on_element(meta_state *st, xmlNodePtr n)
         } else if (!strcasecmp(ip, "headline") && !st->found[7] && n->children) {
             st->found[7] = sr_node_text(st->pg->arena, n);
         }
-    } else if (tag == SR_TAG_a && sr_attr(n, "rel") && !strcasecmp(sr_attr(n, "rel"), "author")) {
+    } else if (tag == SR_TAG_a && rel && !strcasecmp(rel, "author")) {
         add_dom_author(st, n);
     } else if (!st->n_dom_authors && (cls || id) && tag != SR_TAG_body && tag != SR_TAG_html &&
-               named_in(cls, id, "byline", NULL)) {
+               (names_of(cls, id, &named, &named_read) & N_BYLINE)) {
         add_dom_author(st, n);
     }
     if (!st->text_date && (cls || id) && tag != SR_TAG_body && tag != SR_TAG_html &&
-        named_in(cls, id, "date", "publish")) {
-        char *t = sr_node_text(st->pg->arena, n);
+        (names_of(cls, id, &named, &named_read) & (N_DATE | N_PUBLISH))) {
+        /* only a short text is a date: the text of a large block named
+         * "update" is not read to its end */
+        char *t = sr_node_text_under(st->pg->arena, n, 80);
         char iso[40];
-        if (t && strlen(t) < 80 && sr_date_parse(t, iso, sizeof iso) >= SR_DATE_DAY)
+        if (t && sr_date_parse(t, iso, sizeof iso) >= SR_DATE_DAY)
             st->text_date = t;
     }
+}
+
+static unsigned names_of(const char *cls, const char *id, unsigned *named, bool *read)
+{
+    if (!*read) {
+        *named = (cls ? named_words(cls) : 0) | (id ? named_words(id) : 0);
+        *read = true;
+    }
+    return *named;
 }
 
 static void walk(meta_state *st, xmlNodePtr n, int depth)
