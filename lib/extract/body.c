@@ -323,8 +323,9 @@ static bool is_block(int t)
 
 /* A text node's visible bytes (whitespace runs counted once, leading
  * whitespace not at all) and its commas (U+FF0C too), in one pass, eight
- * bytes at a time where they hold no control byte and no 0xEF: then the
- * only whitespace is ' ', and a space counts unless a space precedes it. */
+ * bytes at a time where they hold no control byte but tab, newline and
+ * carriage return and no 0xEF: then the bytes under 0x21 are the
+ * whitespace, and one counts unless whitespace precedes it. */
 static size_t text_figures(const char *s, uint32_t *commas)
 {
     size_t len = strlen(s), n = 0, i = 0;
@@ -332,7 +333,10 @@ static size_t text_figures(const char *s, uint32_t *commas)
     bool sp = true;
     for (; SR_WORDWISE && len - i >= 8; i += 8) {
         uint64_t w = sr_load8(s + i);
-        if (sr_bytes_below(w, 0x20) || ((w & SR_HIGH8) && sr_bytes_equal(w, 0xEF))) {
+        uint64_t ctl = sr_bytes_below(w, 0x20);
+        if (ctl)
+            ctl &= ~(sr_bytes_equal(w, '\t') | sr_bytes_equal(w, '\n') | sr_bytes_equal(w, '\r'));
+        if (ctl || ((w & SR_HIGH8) && sr_bytes_equal(w, 0xEF))) {
             for (size_t k = i; k < i + 8; k++)
                 n += figure_byte(s + k, &sp, &c);
             continue;

@@ -408,11 +408,17 @@ enum { PAIR_BUCKETS = 1024, MAX_PHRASES = 256 };
 
 static struct phrase { const char *s; uint8_t len; bool is_short; } phrases[MAX_PHRASES];
 static uint16_t pair_at[PAIR_BUCKETS + 1];   /* bucket b: phrases [pair_at[b], pair_at[b + 1]) */
-static uint64_t pair_seen[65536 / 64];      /* the first two bytes of some phrase, as one bit */
+static uint64_t head_seen[65536 / 64];      /* the first eight bytes of some phrase, hashed to one bit */
+static bool all_long = true;                /* every phrase has eight bytes or more (then head_seen filters) */
 /* furniture_starts by first byte, with their lengths */
 static struct start { const char *s; uint8_t len; } starts[512];
 static uint16_t starts_at[257];
 static pthread_once_t phrase_once = PTHREAD_ONCE_INIT;
+
+static unsigned head_hash(uint64_t w)
+{
+    return (unsigned)((w * 0x9E3779B97F4A7C15ull) >> 48);
+}
 
 static unsigned pair_bucket(const char *p)
 {
@@ -440,8 +446,12 @@ static void phrase_build(void)
             const char *w = lists[l].list[i];
             phrases[fill[pair_bucket(w)]++] =
                 (struct phrase){w, (uint8_t)strlen(w), lists[l].is_short};
-            unsigned key = (unsigned)(unsigned char)w[0] << 8 | (unsigned char)w[1];
-            pair_seen[key >> 6] |= 1ull << (key & 63);
+            if (strlen(w) < 8) {
+                all_long = false;
+                continue;
+            }
+            unsigned key = head_hash(sr_load8(w));
+            head_seen[key >> 6] |= 1ull << (key & 63);
         }
     size_t k = 0;
     for (int b = 0; b < 256; b++) {
@@ -465,9 +475,15 @@ static bool has_furniture_phrase(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     for (size_t i = 0; i + 1 < n; i++) {
-        unsigned key = (unsigned)(unsigned char)low[i] << 8 | (unsigned char)low[i + 1];
-        if (!(pair_seen[key >> 6] >> (key & 63) & 1))
-            continue;   /* no phrase starts with these two bytes */
+        /* when every phrase is 8 bytes or longer, one starts at i only if
+         * eight bytes are left and the hash of them has its bit set */
+        if (all_long) {
+            if (i + 8 > n)
+                break;
+            unsigned key = head_hash(sr_load8(low + i));
+            if (!(head_seen[key >> 6] >> (key & 63) & 1))
+                continue;
+        }
         unsigned b = pair_bucket(low + i);
         for (unsigned k = pair_at[b]; k < pair_at[b + 1]; k++) {
             const struct phrase *p = &phrases[k];

@@ -7,6 +7,8 @@
 static inline int ascii32(const char *s);
 static inline size_t first_high(uint64_t w);
 static inline size_t valid_at(const unsigned char *u, size_t len, size_t i);
+static size_t count_leads(const unsigned char *s, size_t len);
+static inline unsigned continuations(const unsigned char *p);
 
 int32_t sr_utf8_decode(const char *str, size_t len, size_t *i)
 {
@@ -161,11 +163,27 @@ static inline size_t valid_at(const unsigned char *u, size_t len, size_t i)
 
 size_t sr_utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
+    return count_leads((const unsigned char *)s, len);
+}
+
+/* Bytes that are not 10xxxxxx, eight at a time: in each byte, bit 7 set
+ * and bit 6 (shifted up to bit 7) clear marks a continuation byte. */
+static size_t count_leads(const unsigned char *s, size_t len)
+{
+    size_t n = 0, i = 0;
+    for (; len - i >= 8; i += 8)
+        n += 8 - continuations(s + i);
+    for (; i < len; i++)
+        n += (s[i] & 0xC0) != 0x80;
     return n;
+}
+
+static inline unsigned continuations(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t m = w & ~(w << 1) & 0x8080808080808080ULL;
+    return (unsigned)(((m >> 7) * 0x0101010101010101ULL) >> 56);
 }
 
 sr_err sr_utf8_sanitize(sr_buf *out, const char *s, size_t len)
@@ -205,9 +223,7 @@ size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte)
         c->cp = 0;
     }
     const unsigned char *s = (const unsigned char *)c->text;
-    size_t cp = c->cp;
-    for (size_t i = c->byte; i < byte; i++)
-        cp += (s[i] & 0xC0) != 0x80;
+    size_t cp = c->cp + count_leads(s + c->byte, byte - c->byte);
     c->byte = byte;
     c->cp = cp;
     return cp;
@@ -216,8 +232,11 @@ size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte)
 size_t sr_utf8_byte_offset(const char *s, size_t len, size_t cp)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t seen = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t seen = 0, i = 0;
+    /* whole words while the code point sought lies past them */
+    for (size_t k; len - i >= 8 && seen + (k = 8 - continuations(u + i)) <= cp; i += 8)
+        seen += k;
+    for (; i < len; i++) {
         if ((u[i] & 0xC0) != 0x80) {
             if (seen == cp)
                 return i;
