@@ -184,8 +184,8 @@ static inline unsigned sr_bytes_first(uint64_t m)
 #endif
 }
 
-/* textutil.c: sr_node_text, or NULL when the text holds max bytes or more
- * (stops reading there) */
-char *sr_node_text_under(sr_arena *a, xmlNodePtr n, size_t max);
+/* textutil.c: sr_node_text read only until it holds max bytes or more (so
+ * its first max bytes, when it has that many) */
+char *sr_node_text_max(sr_arena *a, xmlNodePtr n, size_t max);
 
 #endif

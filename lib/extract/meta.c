@@ -287,9 +287,9 @@ static void on_element(meta_state *st, xmlNodePtr n)
         (names_of(cls, id, &named, &named_read) & (N_DATE | N_PUBLISH))) {
         /* only a short text is a date: the text of a large block named
          * "update" is not read to its end */
-        char *t = sr_node_text_under(st->pg->arena, n, 80);
+        char *t = sr_node_text_max(st->pg->arena, n, 80);
         char iso[40];
-        if (t && sr_date_parse(t, iso, sizeof iso) >= SR_DATE_DAY)
+        if (t && strlen(t) < 80 && sr_date_parse(t, iso, sizeof iso) >= SR_DATE_DAY)
             st->text_date = t;
     }
 }
@@ -788,7 +788,9 @@ void sr_meta_finish(sr_page *pg)
     xmlNodePtr h = st->h1 ? st->h1->parent : NULL;
     for (int up = 0; up < 2 && h && !found && h != pg->body && h->type == XML_ELEMENT_NODE;
          up++, h = h->parent) {
-        char *t = sr_node_text(pg->arena, h);
+        /* sr_date_find reads the first 4000 bytes: a large block's text is
+         * read no further than that */
+        char *t = sr_node_text_max(pg->arena, h, 4000);
         found = t && sr_date_find(t, strlen(t), iso, sizeof iso);
     }
     if (!found && a->text)

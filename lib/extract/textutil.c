@@ -142,14 +142,15 @@ char *sr_node_text(sr_arena *a, xmlNodePtr n)
     return t.p && t.len ? t.p : NULL;
 }
 
-/* The collapsed text only grows as nodes are added, so once it holds max
- * bytes the rest need not be read. */
-char *sr_node_text_under(sr_arena *a, xmlNodePtr n, size_t max)
+/* The collapsed text only grows as nodes are added, and what is added
+ * goes after what is there: once it holds max bytes, those are the first
+ * bytes of the whole text, and the rest need not be read. */
+char *sr_node_text_max(sr_arena *a, xmlNodePtr n, size_t max)
 {
     sr_textbuf t;
     sr_tb_init(&t, a, 128);
     node_text(&t, n, 0, max);
-    return t.p && t.len && t.len < max ? t.p : NULL;
+    return t.p && t.len ? t.p : NULL;
 }
 
 /* Names by first byte, each as two words of its bytes (zero-padded; no
