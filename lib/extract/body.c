@@ -200,7 +200,7 @@ static void read_attrs(xmlNodePtr n, attrs *at)
                         a->children->content ? (const char *)a->children->content : "";
         switch (name[0]) {
         case 'c': if (!strcmp(name, "class")) at->cls = v; break;
-        case 'i': if (!strcmp(name, "id")) at->id = v; else if (!strcmp(name, "itemprop")) at->itemprop = v; break;
+        case 'i': if (name[1] == 'd' && !name[2]) at->id = v; else if (!strcmp(name, "itemprop")) at->itemprop = v; break;
         case 'r': if (!strcmp(name, "role")) at->role = v; break;
         case 's': if (!strcmp(name, "style")) at->style = v; break;
         case 'a': if (!strcmp(name, "aria-hidden")) at->aria_hidden = v; break;

@@ -218,12 +218,13 @@ static void on_element(meta_state *st, xmlNodePtr n)
         if (c0 == 'r') {
             if (!rel && !strcasecmp(name, "rel"))
                 rel = v;   /* as sr_attr finds it: the first, name folded */
-        } else if (!strcmp(name, "itemprop")) {
-            ip = v;
-        } else if (!strcmp(name, "class")) {
-            cls = v;
-        } else if (!strcmp(name, "id")) {
+        } else if (name[0] == 'i' && name[1] == 'd' && !name[2]) {
             id = v;
+        } else if (!strcmp(name, c0 == 'i' ? "itemprop" : "class")) {
+            if (c0 == 'i')
+                ip = v;
+            else
+                cls = v;
         }
     }
     unsigned named = 0;   /* named_words of class and id, read when first asked */
