@@ -69,6 +69,8 @@ static uint8_t alnum_index[256];              /* 1 + the index of a lower-case l
 static unsigned char alnum_lower[256];        /* tolower(c) for isalnum(c), else 0 */
 static uint32_t neg_exact_lengths[256];       /* by folded first byte: the lengths of neg_exact names */
 static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+/* the bytes that end a name: NUL, space, tab, newline */
+static const bool name_end[256] = {[0] = true, [' '] = true, ['\t'] = true, ['\n'] = true};
 
 static unsigned vocab_pair(const char *w)
 {
@@ -207,7 +209,7 @@ unsigned sr_names_hint(const char *s)
         while (*s == ' ' || *s == '\t' || *s == '\n')
             s++;
         size_t n = 0;
-        while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
+        while (!name_end[(unsigned char)s[n]])
             n++;
         if (n) {
             int h = name_hint(s, n, &lead);

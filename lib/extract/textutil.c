@@ -77,6 +77,11 @@ void sr_tb_add(sr_textbuf *t, const char *s, size_t n)
                 continue;
             }
         }
+        if (s[i] == ' ') {   /* the usual end of a run, without a call */
+            t->space = true;
+            i++;
+            continue;
+        }
         i = tb_byte(t, s, n, i);
     }
     t->p[t->len] = 0;
