@@ -54,6 +54,8 @@ static bool lead_paragraphs(writer *w, xmlNodePtr n, xmlNodePtr h1, bool after, 
 static void lead_block(writer *w, xmlNodePtr c, int depth);
 static bool dated(xmlNodePtr n);
 static void collect_media(sr_page *pg, xmlNodePtr best);
+static inline size_t figure_byte(const char *s, bool *sp, uint32_t *commas);
+static uint32_t names_hash(const char *s);
 
 sr_err sr_body_extract(sr_page *pg)
 {
@@ -198,7 +200,7 @@ static void read_attrs(xmlNodePtr n, attrs *at)
                         a->children->content ? (const char *)a->children->content : "";
         switch (name[0]) {
         case 'c': if (!strcmp(name, "class")) at->cls = v; break;
-        case 'i': if (!strcmp(name, "id")) at->id = v; else if (!strcmp(name, "itemprop")) at->itemprop = v; break;
+        case 'i': if (name[1] == 'd' && !name[2]) at->id = v; else if (!strcmp(name, "itemprop")) at->itemprop = v; break;
         case 'r': if (!strcmp(name, "role")) at->role = v; break;
         case 's': if (!strcmp(name, "style")) at->style = v; break;
         case 'a': if (!strcmp(name, "aria-hidden")) at->aria_hidden = v; break;
@@ -257,9 +259,7 @@ static unsigned class_names(scorer *sc, const char *cls)
     if (!sc->names && !(sc->names = sr_arena_calloc(sc->pg->arena, sizeof *sc->names)))
         return sr_names_hint(cls);
     names_cache *c = sc->names;
-    uint32_t h = 2166136261u;   /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)cls; *p; p++)
-        h = (h ^ *p) * 16777619u;
+    uint32_t h = names_hash(cls);
     for (size_t i = h % NAMES_SLOTS;; i = (i + 1) % NAMES_SLOTS) {
         if (!c->key[i]) {
             unsigned bits = sr_names_hint(cls);
@@ -274,6 +274,19 @@ static unsigned class_names(scorer *sc, const char *cls)
         if (c->hash[i] == h && !strcmp(c->key[i], cls))
             return c->bits[i];
     }
+}
+
+/* FNV-1a over eight bytes at a time (then the last few one by one): the
+ * hash only picks a slot, so any spread of the bits does. */
+static uint32_t names_hash(const char *s)
+{
+    size_t len = strlen(s), i = 0;
+    uint64_t h = 14695981039346656037ull;
+    for (; len - i >= 8; i += 8)
+        h = (h ^ sr_load8(s + i)) * 1099511628211ull;
+    for (; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return (uint32_t)(h ^ h >> 32);
 }
 
 /* Class/id words, and what the element itself says: <aside> is usually a
@@ -321,21 +334,44 @@ static bool is_block(int t)
 }
 
 /* A text node's visible bytes (whitespace runs counted once, leading
- * whitespace not at all) and its commas (U+FF0C too), in one pass. */
+ * whitespace not at all) and its commas (U+FF0C too), in one pass, eight
+ * bytes at a time where they hold no control byte but tab, newline and
+ * carriage return and no 0xEF: then the bytes under 0x21 are the
+ * whitespace, and one counts unless whitespace precedes it. */
 static size_t text_figures(const char *s, uint32_t *commas)
 {
-    size_t n = 0;
+    size_t len = strlen(s), n = 0, i = 0;
     uint32_t c = 0;
     bool sp = true;
-    for (; *s; s++) {
-        bool w = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
-        if (!w || !sp)
-            n++;
-        sp = w;
-        if (*s == ',' || (*s == '\xef' && s[1] == '\xbc' && s[2] == '\x8c'))
-            c++;
+    for (; SR_WORDWISE && len - i >= 8; i += 8) {
+        uint64_t w = sr_load8(s + i);
+        uint64_t ctl = sr_bytes_below(w, 0x20);
+        if (ctl)
+            ctl &= ~(sr_bytes_equal(w, '\t') | sr_bytes_equal(w, '\n') | sr_bytes_equal(w, '\r'));
+        if (ctl || ((w & SR_HIGH8) && sr_bytes_equal(w, 0xEF))) {
+            for (size_t k = i; k < i + 8; k++)
+                n += figure_byte(s + k, &sp, &c);
+            continue;
+        }
+        uint64_t ws = sr_bytes_below(w, 0x21);
+        n += 8 - sr_bytes_count(ws & ((ws << 8) | (sp ? 0x80u : 0)));
+        sp = ws >> 63;
+        c += sr_bytes_count(sr_bytes_equal(w, ','));
     }
+    for (; i < len; i++)
+        n += figure_byte(s + i, &sp, &c);
     *commas += c;
+    return n;
+}
+
+/* One byte of text_figures: 1 if it counts. */
+static inline size_t figure_byte(const char *s, bool *sp, uint32_t *commas)
+{
+    bool w = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
+    size_t n = !w || !*sp;
+    *sp = w;
+    if (*s == ',' || (*s == '\xef' && s[1] == '\xbc' && s[2] == '\x8c'))
+        (*commas)++;
     return n;
 }
 
@@ -456,10 +492,13 @@ static void stats(scorer *sc, xmlNodePtr n, int depth)
  * as its first word, or WordPress's comment-reply-link. */
 static bool reply_control(xmlNodePtr n)
 {
-    static const char *const words[] = {
-        "reply", "antworten", "antwort", "répondre", "repondre", "responder", "rispondi",
-        "odpowiedz", "odpowiedź", "svara", "svar", "beantwoorden", "reageer", "reageren",
-        "ответить", "回复", "回覆", "返信", "답글", "yanıtla", "vastaa", "odpovědět", NULL};
+#define W(s) {s, sizeof s - 1}
+    static const struct { const char *s; size_t len; } words[] = {
+        W("reply"), W("antworten"), W("antwort"), W("répondre"), W("repondre"), W("responder"),
+        W("rispondi"), W("odpowiedz"), W("odpowiedź"), W("svara"), W("svar"), W("beantwoorden"),
+        W("reageer"), W("reageren"), W("ответить"), W("回复"), W("回覆"), W("返信"), W("답글"),
+        W("yanıtla"), W("vastaa"), W("odpovědět"), {NULL, 0}};
+#undef W
     char buf[48];
     size_t len = 0;
     short_text(n, buf, sizeof buf, &len, 0);
@@ -475,10 +514,12 @@ static bool reply_control(xmlNodePtr n)
         const char *cls = sr_attr(n, "class");
         return cls && *cls == 'c' && strstr(cls, "reply");   /* comment-reply-link */
     }
-    for (int i = 0; words[i]; i++) {
-        size_t k = strlen(words[i]);
-        /* "Reply", "Reply ↓", "reply to Jane" */
-        if (!strncasecmp(s, words[i], k) && (!s[k] || s[k] == ' '))
+    for (int i = 0; words[i].s; i++) {
+        size_t k = words[i].len;
+        /* "Reply", "Reply ↓", "reply to Jane" (the words are lower case:
+         * a first byte that differs folded cannot match) */
+        if ((unsigned char)words[i].s[0] == c0 && !strncasecmp(s, words[i].s, k) &&
+            (!s[k] || s[k] == ' '))
             return true;
     }
     return false;

@@ -13,6 +13,7 @@ static bool parse_iso(const char *s, char *iso, size_t isosz, sr_date_precision 
 static bool parse_words(const char *s, char *iso, size_t isosz);
 static int month_name(const char *s, size_t n);
 static bool valid_ymd(int y, int m, int d);
+static bool four_digits(const char *s);
 
 sr_date_precision sr_date_parse(const char *s, char *iso, size_t isosz)
 {
@@ -160,6 +161,10 @@ typedef struct tok {
 
 static bool parse_words(const char *s, char *iso, size_t isosz)
 {
+    /* every form ends in a year token of four digits, which needs four
+     * digits in a row: most lines tried have none, and need no tokens */
+    if (!four_digits(s))
+        return false;
     tok t[24];
     int n = 0;
     for (const char *p = s; *p && n < 24 && p - s < 400;) {
@@ -201,6 +206,19 @@ static bool parse_words(const char *s, char *iso, size_t isosz)
             snprintf(iso, isosz, "%04d-%02d-%02d", y, m, d);
             return true;
         }
+    }
+    return false;
+}
+
+/* Four digits in a row where parse_words reads tokens (a token starts in
+ * the first 400 bytes). */
+static bool four_digits(const char *s)
+{
+    int run = 0;
+    for (size_t i = 0; s[i] && i < 406; i++) {
+        run = isdigit((unsigned char)s[i]) ? run + 1 : 0;
+        if (run == 4)
+            return true;
     }
     return false;
 }

@@ -128,4 +128,64 @@ static inline int sr_tag(xmlNodePtr n)
 }
 bool sr_contains_ci(const char *s, const char *needle);   /* strcasestr(s, needle) != NULL */
 
+/* ---- eight bytes at a time ------------------------------------------------
+ * Text is scanned a word (8 bytes) at a time where a byte loop showed in
+ * the profile. Each test leaves 0x80 in exactly the bytes that pass it (no
+ * carry crosses from one byte into the next). */
+#include <string.h>
+#define SR_ONES8 0x0101010101010101ULL
+#define SR_HIGH8 0x8080808080808080ULL
+/* the loops that shift masks between neighbouring bytes assume the first
+ * byte is the lowest; elsewhere they take the byte-at-a-time path */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SR_WORDWISE 1
+#else
+#define SR_WORDWISE 0
+#endif
+
+static inline uint64_t sr_load8(const void *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* the bytes of w below b (b <= 0x80) */
+static inline uint64_t sr_bytes_below(uint64_t w, unsigned b)
+{
+    return ~(((w & ~SR_HIGH8) + SR_ONES8 * (0x80u - b)) | w) & SR_HIGH8;
+}
+
+/* the bytes of w equal to c */
+static inline uint64_t sr_bytes_equal(uint64_t w, unsigned c)
+{
+    uint64_t x = w ^ (SR_ONES8 * c);
+    return ~(((x & ~SR_HIGH8) + ~SR_HIGH8) | x) & SR_HIGH8;
+}
+
+/* how many bytes a mask marks */
+static inline unsigned sr_bytes_count(uint64_t m)
+{
+    return (unsigned)(((m >> 7) * SR_ONES8) >> 56);
+}
+
+/* the index of the first byte in memory order a mask (not 0) marks */
+static inline unsigned sr_bytes_first(uint64_t m)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+    unsigned char b[8];
+    unsigned k = 0;
+    memcpy(b, &m, 8);
+    while (!b[k])
+        k++;
+    return k;
+#endif
+}
+
+/* textutil.c: sr_node_text read only until it holds max bytes or more (so
+ * its first max bytes, when it has that many) */
+char *sr_node_text_max(sr_arena *a, xmlNodePtr n, size_t max);
+
 #endif

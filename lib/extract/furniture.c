@@ -51,53 +51,82 @@ static const char *const lead_words[] = {
  * read once into one table indexed by first letter, with their lengths
  * (a word meets a handful of candidates instead of every entry). */
 enum { W_STRONG = 1, W_WEAK = 2, W_WEAK_WORD = 4, W_POS = 8, W_LEAD = 16 };
+static uint8_t neg_exact_len[64];
 
 typedef struct vocab_word {
     const char *s;
+    uint64_t head, mask;   /* the first min(len, 8) bytes, and which bytes those are */
     uint8_t len, kind;
 } vocab_word;
 
+/* Words are lower-case letters and digits (36 bytes) and the lists' are at
+ * least three long, so each word meets only the entries that begin with its
+ * first two bytes. */
+enum { ALNUM = 36 };
 static vocab_word vocab[512];
-static uint8_t neg_exact_len[64];
-static uint16_t vocab_at[257];   /* entries starting with byte b: [vocab_at[b], vocab_at[b + 1]) */
+static uint16_t vocab_at[ALNUM * ALNUM + 1];   /* entries starting with pair p: [vocab_at[p], vocab_at[p + 1]) */
+static uint8_t alnum_index[256];              /* 1 + the index of a lower-case letter or digit, else 0 */
+static unsigned char alnum_lower[256];        /* tolower(c) for isalnum(c), else 0 */
+static uint32_t neg_exact_lengths[256];       /* by folded first byte: the lengths of neg_exact names */
 static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+/* the bytes that end a name: NUL, space, tab, newline */
+static const bool name_end[256] = {[0] = true, [' '] = true, ['\t'] = true, ['\n'] = true};
+
+static unsigned vocab_pair(const char *w)
+{
+    return (unsigned)(alnum_index[(unsigned char)w[0]] - 1) * ALNUM +
+           (unsigned)(alnum_index[(unsigned char)w[1]] - 1);
+}
 
 static void vocab_build(void)
 {
     static const struct { const char *const *list; uint8_t kind; } lists[] = {
         {strong_prefix, W_STRONG}, {weak_prefix, W_WEAK}, {weak_words, W_WEAK_WORD},
         {pos_prefix, W_POS}, {lead_words, W_LEAD}};
-    size_t count[256] = {0}, n = 0;
+    for (int c = 0; c < 256; c++) {
+        alnum_lower[c] = isalnum(c) ? (unsigned char)tolower(c) : 0;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            alnum_index[c] = (uint8_t)(1 + (c >= 'a' ? 10 + c - 'a' : c - '0'));
+    }
+    size_t count[ALNUM * ALNUM] = {0}, n = 0;
     for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
         for (int i = 0; lists[l].list[i]; i++)
-            count[(unsigned char)lists[l].list[i][0]]++;
-    for (int b = 0; b < 256; b++) {
+            count[vocab_pair(lists[l].list[i])]++;
+    for (unsigned b = 0; b < ALNUM * ALNUM; b++) {
         vocab_at[b] = (uint16_t)n;
         n += count[b];
     }
-    vocab_at[256] = (uint16_t)n;
-    for (int i = 0; neg_exact[i]; i++)
+    vocab_at[ALNUM * ALNUM] = (uint16_t)n;
+    for (int i = 0; neg_exact[i]; i++) {
         neg_exact_len[i] = (uint8_t)strlen(neg_exact[i]);
-    uint16_t fill[256];
+        neg_exact_lengths[(unsigned char)neg_exact[i][0]] |= 1u << neg_exact_len[i];
+    }
+    uint16_t fill[ALNUM * ALNUM];
     memcpy(fill, vocab_at, sizeof fill);
     for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
         for (int i = 0; lists[l].list[i]; i++) {
             const char *w = lists[l].list[i];
-            vocab[fill[(unsigned char)w[0]]++] =
-                (vocab_word){w, (uint8_t)strlen(w), lists[l].kind};
+            size_t len = strlen(w), k = len < 8 ? len : 8;
+            vocab_word v = {w, 0, 0, (uint8_t)len, lists[l].kind};
+            memcpy(&v.head, w, k);
+            memset(&v.mask, 0xFF, k);
+            vocab[fill[vocab_pair(w)]++] = v;
         }
 }
 
 /* The W_ kinds a lower-case word (n >= 1) has: a prefix in the prefix
- * lists, whole in the word lists. */
+ * lists, whole in the word lists. w holds 32 bytes, zero after the word. */
 static unsigned word_kinds(const char *w, size_t n)
 {
-    unsigned k = 0;
-    unsigned char b = (unsigned char)w[0];
-    for (unsigned i = vocab_at[b]; i < vocab_at[b + 1]; i++) {
+    if (n < 3 || !alnum_index[(unsigned char)w[0]] || !alnum_index[(unsigned char)w[1]])
+        return 0;   /* shorter than every entry, or not a word of [a-z0-9] as they all are */
+    unsigned k = 0, p = vocab_pair(w);
+    uint64_t head = sr_load8(w);
+    for (unsigned i = vocab_at[p]; i < vocab_at[p + 1]; i++) {
         const vocab_word *v = &vocab[i];
         bool whole = v->kind & (W_WEAK_WORD | W_LEAD);
-        if (whole ? v->len == n && !memcmp(w, v->s, n) : n >= v->len && !memcmp(w, v->s, v->len))
+        if ((whole ? v->len == n : n >= v->len) && (head & v->mask) == v->head &&
+            (v->len <= 8 || !memcmp(w + 8, v->s + 8, v->len - 8u)))
             k |= v->kind;
     }
     return k;
@@ -137,20 +166,23 @@ static int name_hint(const char *s, size_t len, bool *lead)
     if ((c0 == 'c' && len > 9 && !strncasecmp(s, "category-", 9)) ||
         (c0 == 't' && ((len > 4 && !strncasecmp(s, "tag-", 4)) || (len > 5 && !strncasecmp(s, "tags-", 5)))))
         return 0;
-    for (int i = 0; neg_exact[i]; i++)
-        if (whole_name(s, len, i))
-            return -1;
-    char w[32];
+    /* a name is a neg_exact one only if one has its first letter and length */
+    if (len < 32 && (neg_exact_lengths[(unsigned char)tolower((unsigned char)s[0])] >> len & 1))
+        for (int i = 0; neg_exact[i]; i++)
+            if (whole_name(s, len, i))
+                return -1;
+    char w[40] = {0};   /* a word's first 31 bytes, and room to zero eight after them */
     size_t n = 0;
     int strong = 0, any_weak = 0, any_pos = 0, head = 0;
     for (size_t i = 0; i <= len; i++) {
-        unsigned char c = i < len ? (unsigned char)s[i] : 0;
-        if (isalnum(c)) {
-            if (n + 1 < sizeof w)
-                w[n++] = (char)tolower(c);
+        unsigned char c = i < len ? alnum_lower[(unsigned char)s[i]] : 0;
+        if (c) {
+            if (n < 31)
+                w[n++] = (char)c;
             continue;
         }
         if (n) {
+            memset(w + n, 0, 8);   /* word_kinds reads the first eight bytes */
             unsigned kinds = word_kinds(w, n);
             *lead |= (kinds & W_LEAD) != 0;
             head = word_hint(w, n, kinds);
@@ -177,7 +209,7 @@ unsigned sr_names_hint(const char *s)
         while (*s == ' ' || *s == '\t' || *s == '\n')
             s++;
         size_t n = 0;
-        while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
+        while (!name_end[(unsigned char)s[n]])
             n++;
         if (n) {
             int h = name_hint(s, n, &lead);
@@ -292,6 +324,12 @@ static bool is_date_line(const char *s, size_t n)
 {
     if (n > 40)
         return false;
+    /* a day-precise date has a four-digit year */
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++)
+        digits += (unsigned)((unsigned char)s[i] - '0') < 10;
+    if (digits < 4)
+        return false;
     char buf[48], iso[40];
     memcpy(buf, s, n);
     buf[n] = 0;
@@ -372,7 +410,17 @@ enum { PAIR_BUCKETS = 1024, MAX_PHRASES = 256 };
 
 static struct phrase { const char *s; uint8_t len; bool is_short; } phrases[MAX_PHRASES];
 static uint16_t pair_at[PAIR_BUCKETS + 1];   /* bucket b: phrases [pair_at[b], pair_at[b + 1]) */
+static uint64_t head_seen[65536 / 64];      /* the first eight bytes of some phrase, hashed to one bit */
+static bool all_long = true;                /* every phrase has eight bytes or more (then head_seen filters) */
+/* furniture_starts by first byte, with their lengths */
+static struct start { const char *s; uint8_t len; } starts[512];
+static uint16_t starts_at[257];
 static pthread_once_t phrase_once = PTHREAD_ONCE_INIT;
+
+static unsigned head_hash(uint64_t w)
+{
+    return (unsigned)((w * 0x9E3779B97F4A7C15ull) >> 48);
+}
 
 static unsigned pair_bucket(const char *p)
 {
@@ -400,7 +448,21 @@ static void phrase_build(void)
             const char *w = lists[l].list[i];
             phrases[fill[pair_bucket(w)]++] =
                 (struct phrase){w, (uint8_t)strlen(w), lists[l].is_short};
+            if (strlen(w) < 8) {
+                all_long = false;
+                continue;
+            }
+            unsigned key = head_hash(sr_load8(w));
+            head_seen[key >> 6] |= 1ull << (key & 63);
         }
+    size_t k = 0;
+    for (int b = 0; b < 256; b++) {
+        starts_at[b] = (uint16_t)k;
+        for (int i = 0; furniture_starts[i]; i++)
+            if ((unsigned char)furniture_starts[i][0] == b)
+                starts[k++] = (struct start){furniture_starts[i], (uint8_t)strlen(furniture_starts[i])};
+    }
+    starts_at[256] = (uint16_t)k;
 }
 
 /* A phrase of furniture_phrases anywhere in a line of at most 300 bytes,
@@ -415,6 +477,15 @@ static bool has_furniture_phrase(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     for (size_t i = 0; i + 1 < n; i++) {
+        /* when every phrase is 8 bytes or longer, one starts at i only if
+         * eight bytes are left and the hash of them has its bit set */
+        if (all_long) {
+            if (i + 8 > n)
+                break;
+            unsigned key = head_hash(sr_load8(low + i));
+            if (!(head_seen[key >> 6] >> (key & 63) & 1))
+                continue;
+        }
         unsigned b = pair_bucket(low + i);
         for (unsigned k = pair_at[b]; k < pair_at[b + 1]; k++) {
             const struct phrase *p = &phrases[k];
@@ -430,6 +501,7 @@ static bool follow_call(const char *s, size_t n);
 static bool disguised(const char *s, size_t n);
 static bool site_link(const char *s, size_t n);
 static bool source_line(const char *s, size_t n);
+static bool cyrillic_lead(const char *s, size_t n);
 static bool ends_with_credit(const char *s, size_t n);
 
 bool sr_furniture_line(const char *s, size_t n)
@@ -440,6 +512,7 @@ bool sr_furniture_line(const char *s, size_t n)
         n--;
     if (n == 0)
         return true;
+    pthread_once(&phrase_once, phrase_build);
     if (has_furniture_phrase(s, n))
         return true;
     if (n <= 300 && (ends_with_credit(s, n) || follow_call(s, n)))
@@ -452,14 +525,12 @@ bool sr_furniture_line(const char *s, size_t n)
         site_link(s, n) || source_line(s, n))
         return true;
     unsigned char c0 = (unsigned char)tolower((unsigned char)s[0]);
-    for (int i = 0; furniture_starts[i]; i++) {
-        if ((unsigned char)furniture_starts[i][0] != c0)
-            continue;
-        size_t k = strlen(furniture_starts[i]);
-        if (n < k || strncasecmp(s, furniture_starts[i], k) != 0)
+    for (unsigned i = starts_at[c0]; i < starts_at[c0 + 1]; i++) {
+        size_t k = starts[i].len;
+        if (n < k || strncasecmp(s, starts[i].s, k) != 0)
             continue;
         /* a whole line, or the phrase then more words of a short line */
-        if (n == k || n < 60 || !isalnum((unsigned char)furniture_starts[i][k - 1]))
+        if (n == k || n < 60 || !isalnum((unsigned char)starts[i].s[k - 1]))
             return true;
     }
     return false;
@@ -483,12 +554,18 @@ static bool is_credit_line(const char *s, size_t n)
         buf[i] = (char)tolower((unsigned char)s[i]);
     buf[n] = 0;
     bool joined = strchr(buf, '/') || strchr(buf, '|') || strstr(buf, "\xc2\xa9");
-    for (int i = 0; agencies[i]; i++) {
-        size_t k = strlen(agencies[i]);
-        for (const char *p = strstr(buf, agencies[i]); p; p = strstr(p + 1, agencies[i])) {
-            bool starts = p == buf || !isalnum((unsigned char)p[-1]);
-            bool ends = !isalnum((unsigned char)p[k]);
-            if (starts && ends && (joined || k == n))
+    /* every place an agency's name starts a word, as strstr would find
+     * them one agency at a time */
+    size_t len = strlen(buf);
+    for (size_t p = 0; p < len; p++) {
+        if (p > 0 && isalnum((unsigned char)buf[p - 1]))
+            continue;
+        for (int i = 0; agencies[i]; i++) {
+            if (agencies[i][0] != buf[p])
+                continue;
+            size_t k = strlen(agencies[i]);
+            if (k <= len - p && !memcmp(buf + p, agencies[i], k) &&
+                !isalnum((unsigned char)buf[p + k]) && (joined || k == n))
                 return true;
         }
     }
@@ -539,6 +616,9 @@ static bool follow_call(const char *s, size_t n)
                                         "síguenos", "siguenos", "seguici", "obserwuj", NULL};
     static const char *const networks[] = {"twitter", "facebook", "instagram", "tiktok",
                                            "linkedin", "telegram", "youtube", "mastodon", NULL};
+    unsigned char c0 = (unsigned char)tolower((unsigned char)s[0]);
+    if (c0 != 'f' && c0 != 's' && c0 != 'o')
+        return false;   /* the first letters of the calls */
     bool call = false;
     for (int i = 0; calls[i] && !call; i++)
         call = !strncasecmp(s, calls[i], strlen(calls[i]));
@@ -558,6 +638,8 @@ static bool follow_call(const char *s, size_t n)
  * prose: two such words condemn the line. */
 static bool disguised(const char *s, size_t n)
 {
+    if (!cyrillic_lead(s, n))
+        return false;
     int mixed = 0;
     bool latin = false, cyr = false;
     for (size_t i = 0; i <= n; i++) {
@@ -575,21 +657,41 @@ static bool disguised(const char *s, size_t n)
     return mixed >= 2;
 }
 
+/* A byte 0xD0-0xD3 (the lead of a Cyrillic letter) in s; ASCII words are
+ * passed eight bytes at a time. */
+static bool cyrillic_lead(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8)
+        if (sr_load8(s + i) & SR_HIGH8)
+            for (size_t k = i; k < i + 8; k++)
+                if ((unsigned char)s[k] >= 0xD0 && (unsigned char)s[k] <= 0xD3)
+                    return true;
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0xD0 && (unsigned char)s[i] <= 0xD3)
+            return true;
+    return false;
+}
+
 /* A link's name alone on a line: the site's contact, legal and
  * navigation pages ("Kontakt", "Impressum", "Privacy Policy"). */
 static bool site_link(const char *s, size_t n)
 {
-    static const char *const names[] = {
-        "kontakt", "contact", "contact us", "impressum", "imprint", "datenschutz",
-        "datenschutzerklärung", "privacy", "privacy policy", "terms of use", "terms of service",
-        "terms and conditions", "agb", "sitemap", "startseite", "home", "homepage", "menu", "menü",
-        "suche", "search", "login", "anmelden", "registrieren", "register", "mentions légales",
-        "aviso legal", "contacto", "política de privacidad", "note legali", "cookie policy",
-        "cookies", "accessibility", "barrierefreiheit", "permalink", "permalien", NULL};
+#define W(s) {s, sizeof s - 1}
+    static const struct { const char *s; size_t len; } names[] = {
+        W("kontakt"), W("contact"), W("contact us"), W("impressum"), W("imprint"), W("datenschutz"),
+        W("datenschutzerklärung"), W("privacy"), W("privacy policy"), W("terms of use"),
+        W("terms of service"), W("terms and conditions"), W("agb"), W("sitemap"), W("startseite"),
+        W("home"), W("homepage"), W("menu"), W("menü"), W("suche"), W("search"), W("login"),
+        W("anmelden"), W("registrieren"), W("register"), W("mentions légales"), W("aviso legal"),
+        W("contacto"), W("política de privacidad"), W("note legali"), W("cookie policy"),
+        W("cookies"), W("accessibility"), W("barrierefreiheit"), W("permalink"), W("permalien"),
+        {NULL, 0}};
+#undef W
     if (n && s[n - 1] == ':')
         n--;
-    for (int i = 0; names[i]; i++)
-        if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
+    for (int i = 0; names[i].s; i++)
+        if (names[i].len == n && !strncasecmp(s, names[i].s, n))
             return true;
     return false;
 }
@@ -598,12 +700,15 @@ static bool site_link(const char *s, size_t n)
  * story, a line of its own. */
 static bool source_line(const char *s, size_t n)
 {
-    static const char *const marks[] = {"quelle:", "quellen:", "source:", "sources:", "fuente:",
-                                        "fuentes:", "fonte:", "źródło:", "Źródło:", "bron:", NULL};
+#define W(s) {s, sizeof s - 1}
+    static const struct { const char *s; size_t len; } marks[] = {
+        W("quelle:"), W("quellen:"), W("source:"), W("sources:"), W("fuente:"), W("fuentes:"),
+        W("fonte:"), W("źródło:"), W("Źródło:"), W("bron:"), {NULL, 0}};
+#undef W
     if (n > 80)
         return false;
-    for (int i = 0; marks[i]; i++)
-        if (!strncasecmp(s, marks[i], strlen(marks[i])))
+    for (int i = 0; marks[i].s; i++)
+        if (!strncasecmp(s, marks[i].s, marks[i].len))
             return true;
     return false;
 }

@@ -70,7 +70,10 @@ typedef struct meta_state {
 } meta_state;
 
 static void walk(meta_state *st, xmlNodePtr n, int depth);
-static bool holds_either(const char *s, const char *a, const char *b);
+static unsigned named_words(const char *s);
+static bool folded_at(const char *s, const char *w);
+static unsigned named_at(const char *s);
+static unsigned names_of(const char *cls, const char *id, unsigned *named, bool *read);
 static void json_ld(meta_state *st, const char *s, size_t n);
 static void decide(meta_state *st);
 
@@ -124,7 +127,7 @@ static void on_meta(meta_state *st, xmlNodePtr n)
                 one[i] = (char)tolower((unsigned char)p[i]);
             one[k] = 0;
             for (size_t i = 0; i < N_KEYS; i++)
-                if (!st->found[i] && !strcmp(one, meta_keys[i].key))
+                if (!st->found[i] && meta_keys[i].key[0] == one[0] && !strcmp(one, meta_keys[i].key))
                     st->found[i] = val;
         }
         p += k;
@@ -157,46 +160,75 @@ static void add_dom_author(meta_state *st, xmlNodePtr n)
         st->dom_authors[st->n_dom_authors++] = t;
 }
 
-static bool named_in(const char *c, const char *id, const char *a, const char *b)
+/* Which of "byline", "date" and "publish" a class or id value holds
+ * anywhere (ASCII letters folded, as strcasestr folds them), in one pass:
+ * every element with a class or id is asked. A byte b, d or p in either
+ * case is the only place one can start (c | 0x20 is one of those letters
+ * only for them). */
+enum { N_BYLINE = 1, N_DATE = 2, N_PUBLISH = 4 };
+
+static unsigned named_words(const char *s)
 {
-    return (c && holds_either(c, a, b)) || (id && holds_either(id, a, b));
+    size_t len = strlen(s), i = 0;
+    unsigned bits = 0;
+    /* eight bytes at a time: only the b, d and p among them are tried */
+    for (; SR_WORDWISE && len - i >= 8; i += 8) {
+        uint64_t y = sr_load8(s + i) | 0x2020202020202020ull;
+        uint64_t m = sr_bytes_equal(y, 'b') | sr_bytes_equal(y, 'd') | sr_bytes_equal(y, 'p');
+        for (; m; m &= m - 1)
+            bits |= named_at(s + i + sr_bytes_first(m));
+    }
+    for (; i < len; i++)
+        bits |= named_at(s + i);
+    return bits;
 }
 
-/* a or b (b may be NULL; neither empty) in s, ASCII letters folded as
- * strcasestr folds them: one pass for both, as every element with a class
- * or id is asked. */
-static bool holds_either(const char *s, const char *a, const char *b)
+static unsigned named_at(const char *s)
 {
-    unsigned char a0 = (unsigned char)tolower((unsigned char)a[0]);
-    unsigned char b0 = b ? (unsigned char)tolower((unsigned char)b[0]) : 0;
-    size_t ka = strlen(a), kb = b ? strlen(b) : 0;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        if ((c == a0 && !strncasecmp(s, a, ka)) || (b && c == b0 && !strncasecmp(s, b, kb)))
-            return true;
-    }
-    return false;
+    unsigned char c = (unsigned char)*s | 0x20;
+    if (c == 'b')
+        return folded_at(s, "byline") ? N_BYLINE : 0;
+    if (c == 'd')
+        return folded_at(s, "date") ? N_DATE : 0;
+    if (c == 'p')
+        return folded_at(s, "publish") ? N_PUBLISH : 0;
+    return 0;
+}
+
+/* s starts with the lower-case letters w, in either case */
+static bool folded_at(const char *s, const char *w)
+{
+    for (; *w; s++, w++)
+        if (((unsigned char)*s | 0x20) != (unsigned char)*w)
+            return false;
+    return true;
 }
 
 static void on_element(meta_state *st, xmlNodePtr n)
 {
     int tag = sr_tag(n);
-    const char *ip = NULL, *cls = NULL, *id = NULL;
+    const char *ip = NULL, *cls = NULL, *id = NULL, *rel = NULL;
     for (xmlAttrPtr at = n->properties; at; at = at->next) {
         const char *name = (const char *)at->name;
-        if (name[0] != 'i' && name[0] != 'c')
+        unsigned char c0 = (unsigned char)name[0] | 0x20;
+        if (c0 != 'i' && c0 != 'c' && c0 != 'r')
             continue;
         const char *v = at->children && at->children->type == XML_TEXT_NODE && !at->children->next &&
                         at->children->content ? (const char *)at->children->content : "";
-        if (!strcmp(name, "itemprop"))
-            ip = v;
-        else if (!strcmp(name, "class"))
-            cls = v;
-        else if (!strcmp(name, "id"))
+        if (c0 == 'r') {
+            if (!rel && !strcasecmp(name, "rel"))
+                rel = v;   /* as sr_attr finds it: the first, name folded */
+        } else if (name[0] == 'i' && name[1] == 'd' && !name[2]) {
             id = v;
+        } else if (!strcmp(name, c0 == 'i' ? "itemprop" : "class")) {
+            if (c0 == 'i')
+                ip = v;
+            else
+                cls = v;
+        }
     }
+    unsigned named = 0;   /* named_words of class and id, read when first asked */
+    bool named_read = false;
     if (tag == SR_TAG_meta) {
         on_meta(st, n);
     } else if (tag == SR_TAG_title) {
@@ -246,19 +278,30 @@ static void on_element(meta_state *st, xmlNodePtr n)
         } else if (!strcasecmp(ip, "headline") && !st->found[7] && n->children) {
             st->found[7] = sr_node_text(st->pg->arena, n);
         }
-    } else if (tag == SR_TAG_a && sr_attr(n, "rel") && !strcasecmp(sr_attr(n, "rel"), "author")) {
+    } else if (tag == SR_TAG_a && rel && !strcasecmp(rel, "author")) {
         add_dom_author(st, n);
     } else if (!st->n_dom_authors && (cls || id) && tag != SR_TAG_body && tag != SR_TAG_html &&
-               named_in(cls, id, "byline", NULL)) {
+               (names_of(cls, id, &named, &named_read) & N_BYLINE)) {
         add_dom_author(st, n);
     }
     if (!st->text_date && (cls || id) && tag != SR_TAG_body && tag != SR_TAG_html &&
-        named_in(cls, id, "date", "publish")) {
-        char *t = sr_node_text(st->pg->arena, n);
+        (names_of(cls, id, &named, &named_read) & (N_DATE | N_PUBLISH))) {
+        /* only a short text is a date: the text of a large block named
+         * "update" is not read to its end */
+        char *t = sr_node_text_max(st->pg->arena, n, 80);
         char iso[40];
         if (t && strlen(t) < 80 && sr_date_parse(t, iso, sizeof iso) >= SR_DATE_DAY)
             st->text_date = t;
     }
+}
+
+static unsigned names_of(const char *cls, const char *id, unsigned *named, bool *read)
+{
+    if (!*read) {
+        *named = (cls ? named_words(cls) : 0) | (id ? named_words(id) : 0);
+        *read = true;
+    }
+    return *named;
 }
 
 static void walk(meta_state *st, xmlNodePtr n, int depth)
@@ -746,7 +789,9 @@ void sr_meta_finish(sr_page *pg)
     xmlNodePtr h = st->h1 ? st->h1->parent : NULL;
     for (int up = 0; up < 2 && h && !found && h != pg->body && h->type == XML_ELEMENT_NODE;
          up++, h = h->parent) {
-        char *t = sr_node_text(pg->arena, h);
+        /* sr_date_find reads the first 4000 bytes: a large block's text is
+         * read no further than that */
+        char *t = sr_node_text_max(pg->arena, h, 4000);
         found = t && sr_date_find(t, strlen(t), iso, sizeof iso);
     }
     if (!found && a->text)

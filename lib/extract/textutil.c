@@ -10,6 +10,7 @@
 #include "extract_int.h"
 
 static bool nfc_stable(const char *s, size_t n);
+static size_t tb_byte(sr_textbuf *t, const char *s, size_t n, size_t i);
 static bool nfc_starter(int32_t cp);
 
 void sr_tb_init(sr_textbuf *t, sr_arena *a, size_t cap)
@@ -48,25 +49,57 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* U+00A0 (no-break space) counts as a space: pages use it for layout. */
+/* U+00A0 (no-break space) counts as a space: pages use it for layout.
+ * Runs of ordinary bytes (no byte under 0x21, no 0xC2) are found and copied
+ * eight bytes at a time; each other byte goes through tb_byte. */
 void sr_tb_add(sr_textbuf *t, const char *s, size_t n)
 {
     if (!grow(t, n + 1))
         return;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_space(c) || (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)) {
-            if (c == 0xC2)
-                i++;
+    /* grow leaves room for n + 2 bytes: n input bytes make at most n
+     * output bytes and one pending space; so an eight-byte store at
+     * t->len, made while eight input bytes are left, stays inside */
+    size_t i = 0;
+    while (i < n) {
+        if (SR_WORDWISE && n - i >= 8) {
+            uint64_t w = sr_load8(s + i);
+            uint64_t m = sr_bytes_below(w, 0x21);
+            if (w & SR_HIGH8)
+                m |= sr_bytes_equal(w, 0xC2);
+            unsigned k = m ? sr_bytes_first(m) : 8;
+            if (k) {
+                if (t->space && t->len > 0 && t->p[t->len - 1] != '\n')
+                    t->p[t->len++] = ' ';
+                t->space = false;
+                memcpy(t->p + t->len, s + i, 8);
+                t->len += k;
+                i += k;
+                continue;
+            }
+        }
+        if (s[i] == ' ') {   /* the usual end of a run, without a call */
             t->space = true;
+            i++;
             continue;
         }
-        if (t->space && t->len > 0 && t->p[t->len - 1] != '\n')
-            t->p[t->len++] = ' ';
-        t->space = false;
-        t->p[t->len++] = (char)c;
+        i = tb_byte(t, s, n, i);
     }
     t->p[t->len] = 0;
+}
+
+/* One byte of sr_tb_add (two for U+00A0); the index after it. */
+static size_t tb_byte(sr_textbuf *t, const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (is_space(c) || (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)) {
+        t->space = true;
+        return i + (c == 0xC2 ? 2 : 1);
+    }
+    if (t->space && t->len > 0 && t->p[t->len - 1] != '\n')
+        t->p[t->len++] = ' ';
+    t->space = false;
+    t->p[t->len++] = (char)c;
+    return i + 1;
 }
 
 void sr_tb_raw(sr_textbuf *t, const char *s, size_t n)
@@ -89,9 +122,9 @@ char *sr_collapse(sr_arena *a, const char *s)
     return t.p && t.len ? t.p : NULL;
 }
 
-static void node_text(sr_textbuf *t, xmlNodePtr n, int depth)
+static void node_text(sr_textbuf *t, xmlNodePtr n, int depth, size_t max)
 {
-    for (xmlNodePtr c = n->children; c; c = c->next) {
+    for (xmlNodePtr c = n->children; c && t->len < max; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
             if (c->content)
                 sr_tb_add(t, (const char *)c->content, strlen((const char *)c->content));
@@ -101,7 +134,7 @@ static void node_text(sr_textbuf *t, xmlNodePtr n, int depth)
                 continue;
             if (tag == SR_TAG_br || tag == SR_TAG_p || tag == SR_TAG_div || tag == SR_TAG_li)
                 t->space = true;
-            node_text(t, c, depth + 1);
+            node_text(t, c, depth + 1, max);
         }
     }
 }
@@ -110,14 +143,44 @@ char *sr_node_text(sr_arena *a, xmlNodePtr n)
 {
     sr_textbuf t;
     sr_tb_init(&t, a, 128);
-    node_text(&t, n, 0);
+    node_text(&t, n, 0, SIZE_MAX);
     return t.p && t.len ? t.p : NULL;
 }
 
-/* Names by first byte, with their lengths, built once. */
-static struct tag_name { const char *s; uint8_t len, id; } tag_names[SR_TAG_COUNT];
+/* The collapsed text only grows as nodes are added, and what is added
+ * goes after what is there: once it holds max bytes, those are the first
+ * bytes of the whole text, and the rest need not be read. */
+char *sr_node_text_max(sr_arena *a, xmlNodePtr n, size_t max)
+{
+    sr_textbuf t;
+    sr_tb_init(&t, a, 128);
+    node_text(&t, n, 0, max);
+    return t.p && t.len ? t.p : NULL;
+}
+
+/* Names by first byte, each as two words of its bytes (zero-padded; no
+ * name in the list is longer than 16), built once: a name read the same
+ * way meets its candidates with two compares each, without strlen. */
+static struct tag_name { uint64_t lo, hi; uint8_t id; } tag_names[SR_TAG_COUNT];
 static uint8_t tag_at[257];
 static pthread_once_t tag_once = PTHREAD_ONCE_INIT;
+
+/* The first 16 bytes of a name as two zero-padded words; false when the
+ * name is longer (then it is none of the list). */
+static bool name_words(const char *name, uint64_t *lo, uint64_t *hi)
+{
+    unsigned char b[16] = {0};
+    size_t k = 0;
+    while (name[k]) {
+        if (k == 16)
+            return false;
+        b[k] = (unsigned char)name[k];
+        k++;
+    }
+    memcpy(lo, b, 8);
+    memcpy(hi, b + 8, 8);
+    return true;
+}
 
 static void tag_build(void)
 {
@@ -128,9 +191,10 @@ static void tag_build(void)
     };
     /* the list is in byte order, so each first byte's names are adjacent */
     size_t n = sizeof names / sizeof *names;
-    for (size_t i = 0; i < n; i++)
-        tag_names[i] = (struct tag_name){names[i], (uint8_t)strlen(names[i]),
-                                         (uint8_t)(SR_TAG_OTHER + 1 + i)};
+    for (size_t i = 0; i < n; i++) {
+        name_words(names[i], &tag_names[i].lo, &tag_names[i].hi);
+        tag_names[i].id = (uint8_t)(SR_TAG_OTHER + 1 + i);
+    }
     size_t k = 0;
     for (int b = 0; b < 256; b++) {
         tag_at[b] = (uint8_t)k;
@@ -148,14 +212,15 @@ int sr_tag_lookup(xmlNodePtr n)
         return n->extra;
     pthread_once(&tag_once, tag_build);
     const char *name = (const char *)n->name;
-    size_t len = strlen(name);
     int id = SR_TAG_OTHER;
+    uint64_t lo, hi;
     unsigned char b = (unsigned char)name[0];
-    for (unsigned i = tag_at[b]; i < tag_at[b + 1]; i++)
-        if (tag_names[i].len == len && !memcmp(tag_names[i].s, name, len)) {
-            id = tag_names[i].id;
-            break;
-        }
+    if (tag_at[b] < tag_at[b + 1] && name_words(name, &lo, &hi))
+        for (unsigned i = tag_at[b]; i < tag_at[b + 1]; i++)
+            if (tag_names[i].lo == lo && tag_names[i].hi == hi) {
+                id = tag_names[i].id;
+                break;
+            }
     n->extra = (unsigned short)id;
     return id;
 }
@@ -221,6 +286,10 @@ void sr_article_nfc(sr_arena *arena, sr_article *a)
 static bool nfc_stable(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        if (n - i >= 8 && !(sr_load8(s + i) & SR_HIGH8)) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0xCC) {
             i++;
             continue;

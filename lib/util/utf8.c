@@ -4,6 +4,12 @@
 #include <string.h>
 #include "sitrep/util.h"
 
+static inline int ascii32(const char *s);
+static inline size_t first_high(uint64_t w);
+static inline size_t valid_at(const unsigned char *u, size_t len, size_t i);
+static size_t count_leads(const unsigned char *s, size_t len);
+static inline unsigned continuations(const unsigned char *p);
+
 int32_t sr_utf8_decode(const char *str, size_t len, size_t *i)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -74,32 +80,110 @@ int sr_utf8_encode(int32_t cp, char *out)
 
 bool sr_utf8_valid(const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        /* Pages are mostly ASCII: eight bytes at a time while no high bit
-         * is set (a ninth of the extractor's instructions went here). */
-        uint64_t w;
-        if (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
-            i += 8;
-            continue;
-        }
-        if ((unsigned char)s[i] < 0x80) {
+        /* Pages are mostly ASCII: eight bytes at a time, then 32 while no
+         * high bit is set (this check ran over every page a second time
+         * after the fetch, at a ninth of the extractor's instructions) */
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & 0x8080808080808080ULL)) {
+                i += 8;
+                while (len - i >= 32 && !ascii32(s + i))
+                    i += 32;
+                continue;
+            }
+            i += first_high(w);
+        } else if (u[i] < 0x80) {
             i++;
             continue;
         }
-        if (sr_utf8_decode(s, len, &i) < 0)
+        size_t k = valid_at(u, len, i);
+        if (!k)
             return false;
+        i += k;
     }
     return true;
 }
 
+/* 0 unless the 32 bytes at s are all ASCII */
+static inline int ascii32(const char *s)
+{
+    uint64_t a, b, c, d;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + 8, 8);
+    memcpy(&c, s + 16, 8);
+    memcpy(&d, s + 24, 8);
+    return ((a | b | c | d) & 0x8080808080808080ULL) != 0;
+}
+
+/* Bytes before the first one with its high bit set (w has one). */
+static inline size_t first_high(uint64_t w)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(w & 0x8080808080808080ULL) >> 3;
+#else
+    size_t k = 0;
+    unsigned char b[8];
+    memcpy(b, &w, 8);
+    while (b[k] < 0x80)
+        k++;
+    return k;
+#endif
+}
+
+/* The length of the well-formed sequence at u[i] (a byte >= 0x80), 0 if
+ * it is not one: the same rules as sr_utf8_decode, without building the
+ * code point (no overlong forms, no surrogates, nothing over U+10FFFF). */
+static inline size_t valid_at(const unsigned char *u, size_t len, size_t i)
+{
+    unsigned c = u[i];
+    size_t left = len - i - 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return left >= 1 && (u[i + 1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (left < 2 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && u[i + 1] < 0xA0) || (c == 0xED && u[i + 1] > 0x9F))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (left < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80 ||
+            (u[i + 3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && u[i + 1] < 0x90) || (c == 0xF4 && u[i + 1] > 0x8F))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
 size_t sr_utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
+    return count_leads((const unsigned char *)s, len);
+}
+
+/* Bytes that are not 10xxxxxx, eight at a time: in each byte, bit 7 set
+ * and bit 6 (shifted up to bit 7) clear marks a continuation byte. */
+static size_t count_leads(const unsigned char *s, size_t len)
+{
+    size_t n = 0, i = 0;
+    for (; len - i >= 8; i += 8)
+        n += 8 - continuations(s + i);
+    for (; i < len; i++)
+        n += (s[i] & 0xC0) != 0x80;
     return n;
+}
+
+static inline unsigned continuations(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t m = w & ~(w << 1) & 0x8080808080808080ULL;
+    return (unsigned)(((m >> 7) * 0x0101010101010101ULL) >> 56);
 }
 
 sr_err sr_utf8_sanitize(sr_buf *out, const char *s, size_t len)
@@ -139,9 +223,7 @@ size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte)
         c->cp = 0;
     }
     const unsigned char *s = (const unsigned char *)c->text;
-    size_t cp = c->cp;
-    for (size_t i = c->byte; i < byte; i++)
-        cp += (s[i] & 0xC0) != 0x80;
+    size_t cp = c->cp + count_leads(s + c->byte, byte - c->byte);
     c->byte = byte;
     c->cp = cp;
     return cp;
@@ -150,8 +232,11 @@ size_t sr_cp_cursor_at(sr_cp_cursor *c, size_t byte)
 size_t sr_utf8_byte_offset(const char *s, size_t len, size_t cp)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t seen = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t seen = 0, i = 0;
+    /* whole words while the code point sought lies past them */
+    for (size_t k; len - i >= 8 && seen + (k = 8 - continuations(u + i)) <= cp; i += 8)
+        seen += k;
+    for (; i < len; i++) {
         if ((u[i] & 0xC0) != 0x80) {
             if (seen == cp)
                 return i;
