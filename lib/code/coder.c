@@ -92,11 +92,13 @@ struct sr_coder {
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
     char first_actor[64];
+    bool trace;          /* SR_CODE_TRACE set when the coder was made */
     /* per-sentence work space, allocated once: the hot path does not
      * allocate per token */
     char *fold;          /* folded text, then the words */
-    uint32_t *from;      /* folded byte -> text byte */
-    uint32_t *cp;        /* folded byte -> code point */
+    uint32_t *shift_f;   /* folded bytes after each multi-byte character */
+    uint32_t *shift_extra; /* bytes more than characters up to there */
+    uint32_t nshift, shift_at;
     uint32_t ncp;        /* code points in the sentence */
     size_t fold_cap;
     int *pos;
@@ -127,6 +129,7 @@ sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
      * from one thread, then use each from its own */
     sr_dict_prepare((sr_code_dict *)d);
     c->d = d;
+    c->trace = getenv("SR_CODE_TRACE") != NULL;
     c->mem = sr_arena_new(64u << 20);
     c->docmem = sr_arena_new(256u << 20);
     c->capev = SR_CODE_MAX_EVENTS;
@@ -152,8 +155,8 @@ void sr_coder_free(sr_coder *c)
     free(c->men);
     free(c->pos);
     free(c->fold);
-    free(c->from);
-    free(c->cp);
+    free(c->shift_f);
+    free(c->shift_extra);
     free(c->doc_ev);
     free(c);
 }
@@ -230,7 +233,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
             snprintf(c->first_actor, sizeof c->first_actor, "%s", c->men[m].base);
             break;
         }
-    if (getenv("SR_CODE_TRACE")) trace(c);
+    if (c->trace) trace(c);
     code_clauses(c, &status);
     if (status != SR_CODE_CODED) {
         c->nev = 0;
@@ -255,14 +258,28 @@ static char fold_latin1(int32_t cp)
     return 0;
 }
 
-static bool is_sep(char ch)
+/* What a folded character is to the word splitter: the separators of
+ * manual 7.3, the period, the comma and the semicolon; anything else is
+ * part of a word. Folded text is ASCII. */
+enum { CH_WORD, CH_SEP, CH_DOT, CH_COMMA, CH_SEMI };
+static const uint8_t ch_class[128] = {
+    [' '] = CH_SEP, ['\t'] = CH_SEP, ['\n'] = CH_SEP, ['\r'] = CH_SEP, ['"'] = CH_SEP, ['?'] = CH_SEP,
+    ['!'] = CH_SEP, ['-'] = CH_SEP, ['('] = CH_SEP, [')'] = CH_SEP, ['['] = CH_SEP, [']'] = CH_SEP,
+    [':'] = CH_SEP, ['{'] = CH_SEP, ['}'] = CH_SEP, ['/'] = CH_SEP, ['*'] = CH_SEP, ['`'] = CH_SEP,
+    ['_'] = CH_SEP, ['.'] = CH_DOT, [','] = CH_COMMA, [';'] = CH_SEMI,
+};
+
+static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+
+/* Byte offset in the sentence of folded character f: each character
+ * folds to one byte, so f plus the extra bytes of the multi-byte
+ * characters before it. Tokens ask in rising order, so a cursor walks the
+ * list of those characters once per sentence. */
+static uint32_t text_byte(sr_coder *c, uint32_t f)
 {
-    static const bool table[256] = {
-        [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['?'] = 1, ['!'] = 1, ['-'] = 1,
-        ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, [':'] = 1, ['{'] = 1, ['}'] = 1, ['/'] = 1,
-        ['*'] = 1, ['`'] = 1, ['_'] = 1,
-    };
-    return table[(unsigned char)ch];
+    while (c->shift_at < c->nshift && c->shift_f[c->shift_at] <= f) c->shift_at++;
+    while (c->shift_at > 0 && c->shift_f[c->shift_at - 1] > f) c->shift_at--;
+    return f + (c->shift_at ? c->shift_extra[c->shift_at - 1] : 0);
 }
 
 static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint32_t f1, bool cap)
@@ -272,64 +289,56 @@ static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint3
     memset(t, 0, sizeof *t);
     t->w = w;
     t->len = (uint16_t)n;
-    t->b0 = c->from[f0];
-    t->b1 = c->from[f1];
-    t->c0 = c->cp[f0];
-    t->c1 = c->cp[f1];
+    t->b0 = text_byte(c, f0);
+    t->b1 = text_byte(c, f1);
+    t->c0 = f0;
+    t->c1 = f1;
     t->cap = cap;
     t->mention = t->in_mention = -1;
     return SR_OK;
 }
 
+static sr_err fold_text(sr_coder *c, const char *text, size_t len, size_t first_high);
+
 static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 {
     c->ntok = 0;
+    c->nshift = c->shift_at = 0;
     if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
     /* folded text, then each word once more with its terminating NUL (a
      * split contraction takes one byte more: at most half as many again) */
     size_t need = 3 * len + 4;
     if (need > c->fold_cap) {
         free(c->fold);
-        free(c->from);
-        free(c->cp);
+        free(c->shift_f);
+        free(c->shift_extra);
         c->fold = malloc(need);
-        c->from = malloc(need * sizeof *c->from);
-        c->cp = malloc(need * sizeof *c->cp);
-        c->fold_cap = c->fold && c->from && c->cp ? need : 0;
+        c->shift_f = malloc(need * sizeof *c->shift_f);
+        c->shift_extra = malloc(need * sizeof *c->shift_extra);
+        c->fold_cap = c->fold && c->shift_f && c->shift_extra ? need : 0;
         if (!c->fold_cap) return SR_ENOMEM;
     }
-    char *folded = c->fold;
-    char *words = c->fold + len + 1;
-    uint32_t *from = c->from;
-    size_t n = 0, i = 0;
-    bool lower_seen = false;
-    while (i < len) {
-        size_t at = i;
-        unsigned char b = (unsigned char)text[i];
-        char ch;
-        if (b < 0x80) {
-            ch = (char)b;
-            i++;
-        } else {
-            int32_t cp = sr_utf8_decode(text, len, &i);
-            ch = cp < 0 ? ' ' : fold_latin1(cp);
-            if (!ch) ch = cp >= 0 ? 'X' : ' ';
-        }
-        if (ch >= 'a' && ch <= 'z') lower_seen = true;
-        folded[n] = ch;
-        c->cp[n] = (uint32_t)n;
-        from[n++] = (uint32_t)at;
+    /* ASCII text is its own folded form: only a sentence with other
+     * characters is copied */
+    size_t high = 0;
+    while (high < len && !((unsigned char)text[high] & 0x80)) high++;
+    const char *folded = text;
+    size_t n = len;
+    if (high < len) {
+        sr_err e = fold_text(c, text, len, high);
+        if (e) return e;
+        folded = c->fold;
+        n = c->ncp;
     }
-    folded[n] = 0;
-    from[n] = (uint32_t)len;
-    c->cp[n] = (uint32_t)n;
     c->ncp = (uint32_t)n;
-    c->all_caps = !lower_seen;
+    char *words = c->fold + len + 1;
+    unsigned lower = 0;
     size_t p = 0;
     while (p < n) {
-        char ch = folded[p];
-        if (is_sep(ch) || ch == '.') { p++; continue; }
-        if (ch == ',' || ch == ';') {
+        unsigned char ch = (unsigned char)folded[p];
+        int cls = ch_class[ch];
+        if (cls == CH_SEP || cls == CH_DOT) { p++; continue; }
+        if (cls != CH_WORD) {
             add_token(c, ",", 1, (uint32_t)p, (uint32_t)p + 1, false);
             p++;
             continue;
@@ -338,23 +347,26 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
         char *w = words;
         size_t wl = 0;
         while (p < n) {
-            ch = folded[p];
-            if (is_sep(ch) || ch == ';') break;
-            if (ch == ',') {
-                /* a comma inside a number disappears: 1,500 -> 1500 */
-                if (wl && isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])) { p++; continue; }
-                break;
-            }
-            if (ch == '.') {
+            ch = (unsigned char)folded[p];
+            cls = ch_class[ch];
+            if (cls != CH_WORD) {
+                if (cls == CH_SEP || cls == CH_SEMI) break;
+                if (cls == CH_COMMA) {
+                    /* a comma inside a number disappears: 1,500 -> 1500 */
+                    if (wl && is_digit(folded[p - 1]) && p + 1 < n && is_digit(folded[p + 1])) { p++; continue; }
+                    break;
+                }
                 /* a period after a lower-case letter ends a sentence; one in an
                  * abbreviation (U.N.) or a number stays */
-                bool keep = wl && (isupper((unsigned char)folded[p - 1]) || (isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])));
+                char prev = folded[p - 1];
+                bool keep = wl && ((prev >= 'A' && prev <= 'Z') || (is_digit(prev) && p + 1 < n && is_digit(folded[p + 1])));
                 if (!keep) break;
             }
-            w[wl++] = (char)toupper((unsigned char)ch);
+            char up = (char)(ch >= 'a' && ch <= 'z' ? ch - ('a' - 'A') : ch);
+            lower |= (unsigned)(up != (char)ch);
+            w[wl++] = up;
             p++;
         }
-        if (wl == 0) { p++; continue; }
         bool cap = folded[b] >= 'A' && folded[b] <= 'Z';
         size_t stem = sr_contraction_stem(w, wl);
         if (stem) {
@@ -372,6 +384,39 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
         words += wl + 1;
         add_token(c, w, wl, (uint32_t)b, (uint32_t)p, cap);
     }
+    c->all_caps = !lower;
+    return SR_OK;
+}
+
+/* Latin-1 letters to their base letter, curly quotes and dashes to ASCII,
+ * anything else to X, a bad byte to a blank: one folded byte per
+ * character. Notes where a character took more than one byte. */
+static sr_err fold_text(sr_coder *c, const char *text, size_t len, size_t first_high)
+{
+    char *folded = c->fold;
+    memcpy(folded, text, first_high);
+    size_t n = first_high, i = first_high;
+    uint32_t extra = 0;
+    while (i < len) {
+        unsigned char b = (unsigned char)text[i];
+        if (b < 0x80) {
+            folded[n++] = (char)b;
+            i++;
+            continue;
+        }
+        size_t at = i;
+        int32_t cp = sr_utf8_decode(text, len, &i);
+        char ch = cp < 0 ? ' ' : fold_latin1(cp);
+        if (!ch) ch = cp >= 0 ? 'X' : ' ';
+        folded[n++] = ch;
+        if (i - at > 1) {
+            extra += (uint32_t)(i - at - 1);
+            c->shift_f[c->nshift] = (uint32_t)n;
+            c->shift_extra[c->nshift++] = extra;
+        }
+    }
+    folded[n] = 0;
+    c->ncp = (uint32_t)n;
     return SR_OK;
 }
 
@@ -517,22 +562,45 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
     return best;
 }
 
+/* Determiners, conjunctions, pronouns, auxiliaries and BY: a switch on
+ * the length and the first letter, as this runs for every word. */
 static int closed_class(const token *t)
 {
-    static const struct { const char *w; uint8_t len, type; } words[] = {
-        {"A", 1, T_DET}, {"AN", 2, T_DET}, {"THE", 3, T_DET},
-        {"AND", 3, T_CONJ}, {"BUT", 3, T_CONJ}, {"OR", 2, T_CONJ}, {"NOR", 3, T_CONJ},
-        {"HE", 2, T_PRON}, {"SHE", 3, T_PRON}, {"IT", 2, T_PRON}, {"HIM", 3, T_PRON}, {"HER", 3, T_PRON},
-        {"ITS", 3, T_PRON}, {"HIS", 3, T_PRON}, {"THEY", 4, T_PRON}, {"THEM", 4, T_PRON}, {"THEIR", 5, T_PRON},
-        {"WAS", 3, T_AUX}, {"WERE", 4, T_AUX}, {"BEEN", 4, T_AUX}, {"BY", 2, T_BY},
-    };
-    if (t->w[0] == ',') return T_COMMA;
-    if (isdigit((unsigned char)t->w[0])) return T_NUM;
-    if (t->len > 5) return T_NULL;
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (words[k].len == t->len && words[k].w[0] == t->w[0] && memcmp(words[k].w, t->w, t->len) == 0)
-            return words[k].type;
-    return T_NULL;
+    const char *w = t->w;
+#define W_IS(s) (memcmp(w, s, sizeof s - 1) == 0)
+    if (w[0] == ',') return T_COMMA;
+    if (is_digit(w[0])) return T_NUM;
+    switch (t->len) {
+    case 1:
+        return w[0] == 'A' ? T_DET : T_NULL;
+    case 2:
+        if (W_IS("AN")) return T_DET;
+        if (W_IS("OR")) return T_CONJ;
+        if (W_IS("HE") || W_IS("IT")) return T_PRON;
+        if (W_IS("BY")) return T_BY;
+        return T_NULL;
+    case 3:
+        switch (w[0]) {
+        case 'T': return W_IS("THE") ? T_DET : T_NULL;
+        case 'A': return W_IS("AND") ? T_CONJ : T_NULL;
+        case 'B': return W_IS("BUT") ? T_CONJ : T_NULL;
+        case 'N': return W_IS("NOR") ? T_CONJ : T_NULL;
+        case 'S': return W_IS("SHE") ? T_PRON : T_NULL;
+        case 'H': return W_IS("HIM") || W_IS("HER") || W_IS("HIS") ? T_PRON : T_NULL;
+        case 'I': return W_IS("ITS") ? T_PRON : T_NULL;
+        case 'W': return W_IS("WAS") ? T_AUX : T_NULL;
+        default: return T_NULL;
+        }
+    case 4:
+        if (W_IS("THEY") || W_IS("THEM")) return T_PRON;
+        if (W_IS("WERE") || W_IS("BEEN")) return T_AUX;
+        return T_NULL;
+    case 5:
+        return W_IS("THEIR") ? T_PRON : T_NULL;
+    default:
+        return T_NULL;
+    }
+#undef W_IS
 }
 
 static void classify(sr_coder *c)
