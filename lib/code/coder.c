@@ -177,8 +177,29 @@ void sr_coder_set_place_hook(sr_coder *c, sr_code_place_fn fn, void *ctx)
     c->place_ctx = ctx;
 }
 
+static sr_err code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
+                            bool events_only, const sr_code_result **out);
+
 sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
                         const sr_code_result **out)
+{
+    return code_sentence(c, text, len, date, base, false, out);
+}
+
+static bool has_verb(const sr_coder *c)
+{
+    for (int i = 0; i < c->ntok; i++)
+        if (c->tok[i].type == T_VERB) return true;
+    return false;
+}
+
+/* Only classify makes verbs, and every event is a verb's: a sentence with
+ * none codes no event, whatever its status would be. Most news sentences
+ * are such, so `events_only` (a document's sentences, whose events alone
+ * are kept) stops there; the status and the first actor (FORWARD) are then
+ * not worked out. */
+static sr_err code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
+                            bool events_only, const sr_code_result **out)
 {
     sr_arena_reset(c->mem);
     c->nev = 0;
@@ -201,6 +222,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
         return SR_OK;
     }
     classify(c);
+    if (events_only && !c->trace && !has_verb(c)) return SR_OK;
     int status = SR_CODE_CODED;
     /* time shifting (manual 10.5): on when the options say so, or by
      * default when the verbs have <TIME> phrases; the first phrase that is
@@ -1959,7 +1981,7 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
     while (at < len) {
         size_t end = next_sentence_end(text, len, at);
         const sr_code_result *r;
-        sr_err e = sr_code_sentence(c, text + at, end - at, date, cp, &r);
+        sr_err e = code_sentence(c, text + at, end - at, date, cp, true, &r);
         if (e) return e;
         size_t k0 = c->doc_n;
         for (size_t i = 0; i < r->n_events; i++)
