@@ -100,6 +100,7 @@ struct sr_coder {
     uint32_t *shift_extra; /* bytes more than characters up to there */
     uint32_t nshift, shift_at;
     uint32_t ncp;        /* code points in the sentence */
+    bool whole_utf8;     /* the sentence was read to its end and is UTF-8 */
     size_t fold_cap;
     int *pos;
     /* a document's events, copied out of the per-sentence arena */
@@ -291,7 +292,10 @@ static const uint8_t ch_class[128] = {
     ['_'] = CH_SEP, ['.'] = CH_DOT, [','] = CH_COMMA, [';'] = CH_SEMI,
 };
 
+/* The C locale's character classes, without a call per byte. */
 static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+static bool is_alpha(char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'); }
+static char upper(char ch) { return ch >= 'a' && ch <= 'z' ? (char)(ch - ('a' - 'A')) : ch; }
 
 /* Byte offset in the sentence of folded character f: each character
  * folds to one byte, so f plus the extra bytes of the multi-byte
@@ -299,6 +303,7 @@ static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
  * list of those characters once per sentence. */
 static uint32_t text_byte(sr_coder *c, uint32_t f)
 {
+    if (!c->nshift) return f;
     while (c->shift_at < c->nshift && c->shift_f[c->shift_at] <= f) c->shift_at++;
     while (c->shift_at > 0 && c->shift_f[c->shift_at - 1] > f) c->shift_at--;
     return f + (c->shift_at ? c->shift_extra[c->shift_at - 1] : 0);
@@ -326,6 +331,7 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 {
     c->ntok = 0;
     c->nshift = c->shift_at = 0;
+    c->whole_utf8 = len <= SR_CODE_MAX_SENTENCE;
     if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
     /* folded text, then each word once more with its terminating NUL (a
      * split contraction takes one byte more: at most half as many again) */
@@ -428,6 +434,7 @@ static sr_err fold_text(sr_coder *c, const char *text, size_t len, size_t first_
         }
         size_t at = i;
         int32_t cp = sr_utf8_decode(text, len, &i);
+        if (cp < 0) c->whole_utf8 = false;
         char ch = cp < 0 ? ' ' : fold_latin1(cp);
         if (!ch) ch = cp >= 0 ? 'X' : ' ';
         folded[n++] = ch;
@@ -1987,7 +1994,9 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
         for (size_t i = 0; i < r->n_events; i++)
             if ((e = keep_event(c, &r->events[i]))) return e;
         c->doc_n = sr_details_doc_tolls(c->mem, text, at, end, date, c->doc_ev, k0, c->doc_n, &held);
-        cp += sr_utf8_count(text + at, end - at);
+        /* a whole, well-formed sentence has as many code points as it
+         * folded to */
+        cp += c->whole_utf8 ? c->ncp : sr_utf8_count(text + at, end - at);
         at = end;
     }
     c->doc.events = c->doc_ev;
@@ -2036,21 +2045,25 @@ static bool abbreviation_before(const char *s, size_t dot)
         "DEC", "PROF", "REV", "GEN", "ADM", "MAJ", "BRIG", "JR", "SR", "INC", "CORP", "CO", "VS", "U.S",
         "U.N", "U.K", "E.U", NULL};
     size_t b = dot;
-    while (b > 0 && (isalpha((unsigned char)s[b - 1]) || s[b - 1] == '.')) b--;
+    while (b > 0 && (is_alpha(s[b - 1]) || s[b - 1] == '.')) b--;
     size_t n = dot - b;
     if (n == 1) return true;
     if (n == 0 || n > 5) return false;
     char w[8];
-    for (size_t i = 0; i < n; i++) w[i] = (char)toupper((unsigned char)s[b + i]);
-    w[n] = 0;
+    for (size_t i = 0; i < n; i++) w[i] = upper(s[b + i]);
     for (const char *const *a = abbr; *a; a++)
-        if (strcmp(*a, w) == 0) return true;
+        if ((*a)[0] == w[0] && strlen(*a) == n && memcmp(*a, w, n) == 0) return true;
     return false;
 }
 
 static size_t next_sentence_end(const char *s, size_t len, size_t from)
 {
+    /* only these bytes can end a sentence: the rest are passed over by a
+     * table, as this reads every byte of every document */
+    static const bool may_end[256] = {['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1};
     for (size_t i = from; i < len; i++) {
+        while (i < len && !may_end[(unsigned char)s[i]]) i++;
+        if (i >= len) break;
         char ch = s[i];
         if (ch == '\n' && i + 1 < len && s[i + 1] == '\n') return i + 2;
         if (ch != '.' && ch != '!' && ch != '?') continue;
@@ -2060,7 +2073,7 @@ static size_t next_sentence_end(const char *s, size_t len, size_t from)
         if (s[j] != ' ' && s[j] != '\n' && s[j] != '\t') continue;
         size_t k = j;
         while (k < len && (s[k] == ' ' || s[k] == '\n' || s[k] == '\t')) k++;
-        if (k < len && !isupper((unsigned char)s[k]) && s[k] != '"' && !isdigit((unsigned char)s[k])) continue;
+        if (k < len && !(s[k] >= 'A' && s[k] <= 'Z') && s[k] != '"' && !is_digit(s[k])) continue;
         if (ch == '.' && abbreviation_before(s, i)) continue;
         return k;
     }
