@@ -88,6 +88,7 @@ struct sr_coder {
     int shift;           /* days the sentence's time phrase moves its events */
     bool shifting;       /* <TIME> phrases date the events (manual 10.5) */
     word_set words;      /* beginnings of the sentence's words */
+    bool words_made;     /* `words` is this sentence's */
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
@@ -499,7 +500,9 @@ static bool verb_form(const pword *w, const token *t, bool final)
  * across eleven words). Returns the tokens spanned or 0; *gaps counts the
  * words skipped; `at_out`, if given, receives the tokens matched. A word
  * already taken by an earlier phrase ends the match. */
-static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *at_out)
+static bool sentence_has(sr_coder *c, const pword *w);
+
+static int phrase_at(sr_coder *c, const phrase *p, int i, int *gaps, int *at_out)
 {
     int at = i;
     *gaps = 0;
@@ -510,7 +513,7 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *
         pword w = p->w[k];
         if (whole) w.stem = 0;
         /* a word the sentence lacks is not looked for to its end */
-        if (limit > at && w.len && !word_set_has(&c->words, word_bit(w.s, w.len < 3 ? w.len : 3))) return 0;
+        if (limit > at && w.len && !sentence_has(c, &w)) return 0;
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
@@ -524,6 +527,18 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *
         at++;
     }
     return at - i;
+}
+
+/* Might the sentence hold word w? Its set of word beginnings is made
+ * when a phrase with a gap first asks, which most sentences never do. */
+static bool sentence_has(sr_coder *c, const pword *w)
+{
+    if (!c->words_made) {
+        memset(&c->words, 0, sizeof c->words);
+        for (int i = 0; i < c->ntok; i++) word_set_add(&c->words, c->tok[i].w, c->tok[i].len);
+        c->words_made = true;
+    }
+    return word_set_has(&c->words, word_bit(w->s, w->len < 3 ? w->len : 3));
 }
 
 static int kind_rank(int kind)
@@ -544,7 +559,7 @@ static int loose_words(const phrase *p)
 
 /* Longest dictionary phrase starting at token i: most words, then most
  * letters, then fewest skipped words, then the kind's rank. */
-static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
+static const phrase *longest_at(sr_coder *c, int i, int *ntok)
 {
     const sr_code_dict *d = c->d;
     const token *t = &c->tok[i];
@@ -637,8 +652,7 @@ static void classify(sr_coder *c)
     static const int type_of[] = {[PK_ACTOR] = T_ACTOR, [PK_AGENT] = T_AGENT, [PK_VERB] = T_VERB,
                                   [PK_NOUN] = T_NOUN, [PK_ADJ] = T_ADJ, [PK_TIME] = T_TIME,
                                   [PK_DISCARD] = T_DISCARD};
-    memset(&c->words, 0, sizeof c->words);
-    for (int i = 0; i < c->ntok; i++) word_set_add(&c->words, c->tok[i].w, c->tok[i].len);
+    c->words_made = false;
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
         if (t->part) continue;
