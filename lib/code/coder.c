@@ -36,8 +36,8 @@ typedef struct token {
                             role and is none of the phrase's words */
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
-    uint32_t b0, b1;     /* byte offsets in the sentence */
-    uint32_t c0, c1;     /* code-point offsets in the sentence */
+    uint32_t c0, c1;     /* code-point offsets in the sentence, which are
+                            the folded text's (text_byte: its bytes) */
     int32_t mention;     /* mention starting here, -1 none */
     int32_t in_mention;  /* mention covering this token, -1 none */
 } token;
@@ -89,6 +89,8 @@ struct sr_coder {
     bool shifting;       /* <TIME> phrases date the events (manual 10.5) */
     word_set words;      /* beginnings of the sentence's words */
     bool words_made;     /* `words` is this sentence's */
+    uint8_t word_up[128]; /* a word character's upper case, 0x80 for the
+                             others (ch_class) */
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
@@ -111,6 +113,7 @@ struct sr_coder {
     sr_code_result doc;
 };
 
+static void make_word_up(sr_coder *c);
 static sr_err tokenise(sr_coder *c, const char *text, size_t len);
 static void classify(sr_coder *c);
 static void find_mentions(sr_coder *c, int *status);
@@ -132,6 +135,7 @@ sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
     sr_dict_prepare((sr_code_dict *)d);
     c->d = d;
     c->trace = getenv("SR_CODE_TRACE") != NULL;
+    make_word_up(c);
     c->mem = sr_arena_new(64u << 20);
     c->docmem = sr_arena_new(256u << 20);
     c->capev = SR_CODE_MAX_EVENTS;
@@ -298,10 +302,29 @@ static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 static bool is_alpha(char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'); }
 static char upper(char ch) { return ch >= 'a' && ch <= 'z' ? (char)(ch - ('a' - 'A')) : ch; }
 
+static void make_word_up(sr_coder *c)
+{
+    for (int ch = 0; ch < 128; ch++) c->word_up[ch] = ch_class[ch] == CH_WORD ? (uint8_t)upper((char)ch) : 0x80;
+}
+
+/* The first byte at or after `from` that is not ASCII, or len: eight
+ * bytes at a time, as every sentence is read so. */
+static size_t ascii_run(const char *s, size_t from, size_t len)
+{
+    size_t i = from;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull) break;
+    }
+    while (i < len && !((unsigned char)s[i] & 0x80)) i++;
+    return i;
+}
+
 /* Byte offset in the sentence of folded character f: each character
  * folds to one byte, so f plus the extra bytes of the multi-byte
- * characters before it. Tokens ask in rising order, so a cursor walks the
- * list of those characters once per sentence. */
+ * characters before it. Only an event's actor words need it; a cursor
+ * walks the list of those characters. */
 static uint32_t text_byte(sr_coder *c, uint32_t f)
 {
     if (!c->nshift) return f;
@@ -317,8 +340,6 @@ static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint3
     memset(t, 0, sizeof *t);
     t->w = w;
     t->len = (uint16_t)n;
-    t->b0 = text_byte(c, f0);
-    t->b1 = text_byte(c, f1);
     t->c0 = f0;
     t->c1 = f1;
     t->cap = cap;
@@ -349,8 +370,7 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
     }
     /* ASCII text is its own folded form: only a sentence with other
      * characters is copied */
-    size_t high = 0;
-    while (high < len && !((unsigned char)text[high] & 0x80)) high++;
+    size_t high = ascii_run(text, 0, len);
     const char *folded = text;
     size_t n = len;
     if (high < len) {
@@ -377,8 +397,9 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
         size_t wl = 0;
         while (p < n) {
             ch = (unsigned char)folded[p];
-            cls = ch_class[ch];
-            if (cls != CH_WORD) {
+            unsigned up = c->word_up[ch];
+            if (up & 0x80) {
+                cls = ch_class[ch];
                 if (cls == CH_SEP || cls == CH_SEMI) break;
                 if (cls == CH_COMMA) {
                     /* a comma inside a number disappears: 1,500 -> 1500 */
@@ -390,10 +411,10 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
                 char prev = folded[p - 1];
                 bool keep = wl && ((prev >= 'A' && prev <= 'Z') || (is_digit(prev) && p + 1 < n && is_digit(folded[p + 1])));
                 if (!keep) break;
+                up = ch;
             }
-            char up = (char)(ch >= 'a' && ch <= 'z' ? ch - ('a' - 'A') : ch);
-            lower |= (unsigned)(up != (char)ch);
-            w[wl++] = up;
+            lower |= up ^ ch;
+            w[wl++] = (char)up;
             p++;
         }
         bool cap = folded[b] >= 'A' && folded[b] <= 'Z';
@@ -427,12 +448,11 @@ static sr_err fold_text(sr_coder *c, const char *text, size_t len, size_t first_
     size_t n = first_high, i = first_high;
     uint32_t extra = 0;
     while (i < len) {
-        unsigned char b = (unsigned char)text[i];
-        if (b < 0x80) {
-            folded[n++] = (char)b;
-            i++;
-            continue;
-        }
+        size_t run = ascii_run(text, i, len) - i;
+        memcpy(folded + n, text + i, run);
+        n += run;
+        i += run;
+        if (i >= len) break;
         size_t at = i;
         int32_t cp = sr_utf8_decode(text, len, &i);
         if (cp < 0) c->whole_utf8 = false;
@@ -1921,7 +1941,7 @@ static void fill_actor(sr_coder *c, sr_code_actor *a, int men)
         return;
     }
     const mention *m = &c->men[men];
-    size_t b0 = c->tok[m->first].b0, b1 = c->tok[m->last].b1;
+    size_t b0 = text_byte(c, c->tok[m->first].c0), b1 = text_byte(c, c->tok[m->last].c1);
     a->words = sr_arena_strndup(c->mem, c->text + b0, b1 - b0);
     a->start = c->base + c->tok[m->first].c0;
     a->end = c->base + c->tok[m->last].c1;
