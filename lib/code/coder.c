@@ -589,7 +589,8 @@ static const phrase *longest_at(sr_coder *c, int i, int *ntok)
     size_t maxl = t->len < 64 ? t->len : 64;
     uint32_t h = SR_FNV_INIT;
     for (size_t l = 0; l < maxl; l++) hashes[l] = h = sr_fnv_step(h, t->w[l]);
-    int next_bucket = i + 1 < c->ntok ? sub_bucket(c->tok[i + 1].w[0]) : 0;
+    const token *next = i + 1 < c->ntok ? &c->tok[i + 1] : NULL;
+    int next_bucket = next ? sub_bucket(next->w[0]) : 0;
     for (size_t l = maxl; l >= 1; l--) {
         if (!bloom_maybe(d->bloom, hashes[l - 1])) continue;
         int32_t slot = sr_dict_slot(d, t->w, l, hashes[l - 1]);
@@ -606,6 +607,9 @@ static const phrase *longest_at(sr_coder *c, int i, int *ntok)
                 /* a whole first word that is only a prefix of this one can
                  * match only as the last word, by a regular ending */
                 if (l < t->len && (!p->w[0].stem || whole_words(c, p)) && (p->nwords > 1 || p->w[0].noend)) continue;
+                /* a second word joined to the first must begin the next
+                 * token: most phrases tried fail there */
+                if (p->nwords > 1 && !p->w[1].gap && p->w[1].len && (!next || next->w[0] != p->w[1].s[0])) continue;
                 int gaps;
                 int n = phrase_at(c, p, i, &gaps, NULL);
                 if (!n) continue;
