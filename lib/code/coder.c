@@ -483,7 +483,8 @@ static bool regular_ending(const char *rest, size_t n, bool verb)
 
 bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind)
 {
-    if (len < pw->len || memcmp(w, pw->s, pw->len) != 0) return false;
+    /* the first letters differ for most words tried: no call then */
+    if (len < pw->len || (pw->len && w[0] != pw->s[0]) || memcmp(w, pw->s, pw->len) != 0) return false;
     if (len == pw->len || pw->stem) return true;
     if (!final || pw->noend) return false;
     return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
