@@ -175,6 +175,30 @@ Test(code, documents_are_split_into_sentences)
     cr_assert_eq(r->events[1].source.start, 56);
 }
 
+/* Offsets count code points: accented letters, curly quotes and dashes
+ * in the sentences before an event and in its own sentence count one
+ * each; bytes that are no UTF-8 count as the rest of sitrep counts them
+ * (a byte that could start a character is one, a stray continuation byte
+ * none). */
+Test(code, document_offsets_count_code_points)
+{
+    const char *doc = "Caf\u00e9 owners in S\u00e3o Paulo were \u201cworried\u201d. "
+                      "Syrian troops attacked Turkey \u2014 again. Iraq accused Syria.";
+    const sr_code_result *r;
+    cr_assert_eq(sr_code_document(coder, doc, strlen(doc), 20140101, &r), SR_OK);
+    cr_assert_eq(r->n_events, 2);
+    cr_assert_eq(r->events[0].sent_start, 41);
+    cr_assert_eq(r->events[0].source.start, 41);
+    cr_assert_str_eq(r->events[0].target.words, "Turkey");
+    cr_assert_eq(r->events[0].target.start, 64);
+    cr_assert_eq(r->events[1].sent_start, 80);
+    cr_assert_eq(r->events[1].source.start, 80);
+    const char bad[] = "Prices rose \xff\x80 sharply. Iraq accused Syria.";
+    cr_assert_eq(sr_code_document(coder, bad, sizeof bad - 1, 20140101, &r), SR_OK);
+    cr_assert_eq(r->n_events, 1);
+    cr_assert_eq(r->events[0].source.start, 23, "a stray continuation byte is no code point");
+}
+
 Test(code, hostile_input_is_survived)
 {
     static char big[200000];

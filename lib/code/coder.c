@@ -36,8 +36,8 @@ typedef struct token {
                             role and is none of the phrase's words */
     uint16_t span;       /* tokens of the dictionary phrase starting here */
     uint32_t item;
-    uint32_t b0, b1;     /* byte offsets in the sentence */
-    uint32_t c0, c1;     /* code-point offsets in the sentence */
+    uint32_t c0, c1;     /* code-point offsets in the sentence, which are
+                            the folded text's (text_byte: its bytes) */
     int32_t mention;     /* mention starting here, -1 none */
     int32_t in_mention;  /* mention covering this token, -1 none */
 } token;
@@ -88,16 +88,22 @@ struct sr_coder {
     int shift;           /* days the sentence's time phrase moves its events */
     bool shifting;       /* <TIME> phrases date the events (manual 10.5) */
     word_set words;      /* beginnings of the sentence's words */
+    bool words_made;     /* `words` is this sentence's */
+    uint8_t word_up[128]; /* a word character's upper case, 0x80 for the
+                             others (ch_class) */
     int skip[8];         /* mentions the matched pattern skipped */
     int nskip;
     char forward[64];    /* FORWARD: code a leading pronoun stands for */
     char first_actor[64];
+    bool trace;          /* SR_CODE_TRACE set when the coder was made */
     /* per-sentence work space, allocated once: the hot path does not
      * allocate per token */
     char *fold;          /* folded text, then the words */
-    uint32_t *from;      /* folded byte -> text byte */
-    uint32_t *cp;        /* folded byte -> code point */
+    uint32_t *shift_f;   /* folded bytes after each multi-byte character */
+    uint32_t *shift_extra; /* bytes more than characters up to there */
+    uint32_t nshift, shift_at;
     uint32_t ncp;        /* code points in the sentence */
+    bool whole_utf8;     /* the sentence was read to its end and is UTF-8 */
     size_t fold_cap;
     int *pos;
     /* a document's events, copied out of the per-sentence arena */
@@ -107,6 +113,7 @@ struct sr_coder {
     sr_code_result doc;
 };
 
+static void make_word_up(sr_coder *c);
 static sr_err tokenise(sr_coder *c, const char *text, size_t len);
 static void classify(sr_coder *c);
 static void find_mentions(sr_coder *c, int *status);
@@ -127,6 +134,8 @@ sr_err sr_coder_new(sr_coder **out, const sr_code_dict *d)
      * from one thread, then use each from its own */
     sr_dict_prepare((sr_code_dict *)d);
     c->d = d;
+    c->trace = getenv("SR_CODE_TRACE") != NULL;
+    make_word_up(c);
     c->mem = sr_arena_new(64u << 20);
     c->docmem = sr_arena_new(256u << 20);
     c->capev = SR_CODE_MAX_EVENTS;
@@ -152,8 +161,8 @@ void sr_coder_free(sr_coder *c)
     free(c->men);
     free(c->pos);
     free(c->fold);
-    free(c->from);
-    free(c->cp);
+    free(c->shift_f);
+    free(c->shift_extra);
     free(c->doc_ev);
     free(c);
 }
@@ -174,8 +183,29 @@ void sr_coder_set_place_hook(sr_coder *c, sr_code_place_fn fn, void *ctx)
     c->place_ctx = ctx;
 }
 
+static sr_err code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
+                            bool events_only, const sr_code_result **out);
+
 sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
                         const sr_code_result **out)
+{
+    return code_sentence(c, text, len, date, base, false, out);
+}
+
+static bool has_verb(const sr_coder *c)
+{
+    for (int i = 0; i < c->ntok; i++)
+        if (c->tok[i].type == T_VERB) return true;
+    return false;
+}
+
+/* Only classify makes verbs, and every event is a verb's: a sentence with
+ * none codes no event, whatever its status would be. Most news sentences
+ * are such, so `events_only` (a document's sentences, whose events alone
+ * are kept) stops there; the status and the first actor (FORWARD) are then
+ * not worked out. */
+static sr_err code_sentence(sr_coder *c, const char *text, size_t len, int date, size_t base,
+                            bool events_only, const sr_code_result **out)
 {
     sr_arena_reset(c->mem);
     c->nev = 0;
@@ -198,6 +228,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
         return SR_OK;
     }
     classify(c);
+    if (events_only && !c->trace && !has_verb(c)) return SR_OK;
     int status = SR_CODE_CODED;
     /* time shifting (manual 10.5): on when the options say so, or by
      * default when the verbs have <TIME> phrases; the first phrase that is
@@ -230,7 +261,7 @@ sr_err sr_code_sentence(sr_coder *c, const char *text, size_t len, int date, siz
             snprintf(c->first_actor, sizeof c->first_actor, "%s", c->men[m].base);
             break;
         }
-    if (getenv("SR_CODE_TRACE")) trace(c);
+    if (c->trace) trace(c);
     code_clauses(c, &status);
     if (status != SR_CODE_CODED) {
         c->nev = 0;
@@ -255,14 +286,51 @@ static char fold_latin1(int32_t cp)
     return 0;
 }
 
-static bool is_sep(char ch)
+/* What a folded character is to the word splitter: the separators of
+ * manual 7.3, the period, the comma and the semicolon; anything else is
+ * part of a word. Folded text is ASCII. */
+enum { CH_WORD, CH_SEP, CH_DOT, CH_COMMA, CH_SEMI };
+static const uint8_t ch_class[128] = {
+    [' '] = CH_SEP, ['\t'] = CH_SEP, ['\n'] = CH_SEP, ['\r'] = CH_SEP, ['"'] = CH_SEP, ['?'] = CH_SEP,
+    ['!'] = CH_SEP, ['-'] = CH_SEP, ['('] = CH_SEP, [')'] = CH_SEP, ['['] = CH_SEP, [']'] = CH_SEP,
+    [':'] = CH_SEP, ['{'] = CH_SEP, ['}'] = CH_SEP, ['/'] = CH_SEP, ['*'] = CH_SEP, ['`'] = CH_SEP,
+    ['_'] = CH_SEP, ['.'] = CH_DOT, [','] = CH_COMMA, [';'] = CH_SEMI,
+};
+
+/* The C locale's character classes, without a call per byte. */
+static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+static bool is_alpha(char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'); }
+static char upper(char ch) { return ch >= 'a' && ch <= 'z' ? (char)(ch - ('a' - 'A')) : ch; }
+
+static void make_word_up(sr_coder *c)
 {
-    static const bool table[256] = {
-        [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['?'] = 1, ['!'] = 1, ['-'] = 1,
-        ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, [':'] = 1, ['{'] = 1, ['}'] = 1, ['/'] = 1,
-        ['*'] = 1, ['`'] = 1, ['_'] = 1,
-    };
-    return table[(unsigned char)ch];
+    for (int ch = 0; ch < 128; ch++) c->word_up[ch] = ch_class[ch] == CH_WORD ? (uint8_t)upper((char)ch) : 0x80;
+}
+
+/* The first byte at or after `from` that is not ASCII, or len: eight
+ * bytes at a time, as every sentence is read so. */
+static size_t ascii_run(const char *s, size_t from, size_t len)
+{
+    size_t i = from;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull) break;
+    }
+    while (i < len && !((unsigned char)s[i] & 0x80)) i++;
+    return i;
+}
+
+/* Byte offset in the sentence of folded character f: each character
+ * folds to one byte, so f plus the extra bytes of the multi-byte
+ * characters before it. Only an event's actor words need it; a cursor
+ * walks the list of those characters. */
+static uint32_t text_byte(sr_coder *c, uint32_t f)
+{
+    if (!c->nshift) return f;
+    while (c->shift_at < c->nshift && c->shift_f[c->shift_at] <= f) c->shift_at++;
+    while (c->shift_at > 0 && c->shift_f[c->shift_at - 1] > f) c->shift_at--;
+    return f + (c->shift_at ? c->shift_extra[c->shift_at - 1] : 0);
 }
 
 static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint32_t f1, bool cap)
@@ -272,64 +340,54 @@ static sr_err add_token(sr_coder *c, const char *w, size_t n, uint32_t f0, uint3
     memset(t, 0, sizeof *t);
     t->w = w;
     t->len = (uint16_t)n;
-    t->b0 = c->from[f0];
-    t->b1 = c->from[f1];
-    t->c0 = c->cp[f0];
-    t->c1 = c->cp[f1];
+    t->c0 = f0;
+    t->c1 = f1;
     t->cap = cap;
     t->mention = t->in_mention = -1;
     return SR_OK;
 }
 
+static sr_err fold_text(sr_coder *c, const char *text, size_t len, size_t first_high);
+
 static sr_err tokenise(sr_coder *c, const char *text, size_t len)
 {
     c->ntok = 0;
+    c->nshift = c->shift_at = 0;
+    c->whole_utf8 = len <= SR_CODE_MAX_SENTENCE;
     if (len > SR_CODE_MAX_SENTENCE) len = SR_CODE_MAX_SENTENCE;
     /* folded text, then each word once more with its terminating NUL (a
      * split contraction takes one byte more: at most half as many again) */
     size_t need = 3 * len + 4;
     if (need > c->fold_cap) {
         free(c->fold);
-        free(c->from);
-        free(c->cp);
+        free(c->shift_f);
+        free(c->shift_extra);
         c->fold = malloc(need);
-        c->from = malloc(need * sizeof *c->from);
-        c->cp = malloc(need * sizeof *c->cp);
-        c->fold_cap = c->fold && c->from && c->cp ? need : 0;
+        c->shift_f = malloc(need * sizeof *c->shift_f);
+        c->shift_extra = malloc(need * sizeof *c->shift_extra);
+        c->fold_cap = c->fold && c->shift_f && c->shift_extra ? need : 0;
         if (!c->fold_cap) return SR_ENOMEM;
     }
-    char *folded = c->fold;
-    char *words = c->fold + len + 1;
-    uint32_t *from = c->from;
-    size_t n = 0, i = 0;
-    bool lower_seen = false;
-    while (i < len) {
-        size_t at = i;
-        unsigned char b = (unsigned char)text[i];
-        char ch;
-        if (b < 0x80) {
-            ch = (char)b;
-            i++;
-        } else {
-            int32_t cp = sr_utf8_decode(text, len, &i);
-            ch = cp < 0 ? ' ' : fold_latin1(cp);
-            if (!ch) ch = cp >= 0 ? 'X' : ' ';
-        }
-        if (ch >= 'a' && ch <= 'z') lower_seen = true;
-        folded[n] = ch;
-        c->cp[n] = (uint32_t)n;
-        from[n++] = (uint32_t)at;
+    /* ASCII text is its own folded form: only a sentence with other
+     * characters is copied */
+    size_t high = ascii_run(text, 0, len);
+    const char *folded = text;
+    size_t n = len;
+    if (high < len) {
+        sr_err e = fold_text(c, text, len, high);
+        if (e) return e;
+        folded = c->fold;
+        n = c->ncp;
     }
-    folded[n] = 0;
-    from[n] = (uint32_t)len;
-    c->cp[n] = (uint32_t)n;
     c->ncp = (uint32_t)n;
-    c->all_caps = !lower_seen;
+    char *words = c->fold + len + 1;
+    unsigned lower = 0;
     size_t p = 0;
     while (p < n) {
-        char ch = folded[p];
-        if (is_sep(ch) || ch == '.') { p++; continue; }
-        if (ch == ',' || ch == ';') {
+        unsigned char ch = (unsigned char)folded[p];
+        int cls = ch_class[ch];
+        if (cls == CH_SEP || cls == CH_DOT) { p++; continue; }
+        if (cls != CH_WORD) {
             add_token(c, ",", 1, (uint32_t)p, (uint32_t)p + 1, false);
             p++;
             continue;
@@ -338,23 +396,27 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
         char *w = words;
         size_t wl = 0;
         while (p < n) {
-            ch = folded[p];
-            if (is_sep(ch) || ch == ';') break;
-            if (ch == ',') {
-                /* a comma inside a number disappears: 1,500 -> 1500 */
-                if (wl && isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])) { p++; continue; }
-                break;
-            }
-            if (ch == '.') {
+            ch = (unsigned char)folded[p];
+            unsigned up = c->word_up[ch];
+            if (up & 0x80) {
+                cls = ch_class[ch];
+                if (cls == CH_SEP || cls == CH_SEMI) break;
+                if (cls == CH_COMMA) {
+                    /* a comma inside a number disappears: 1,500 -> 1500 */
+                    if (wl && is_digit(folded[p - 1]) && p + 1 < n && is_digit(folded[p + 1])) { p++; continue; }
+                    break;
+                }
                 /* a period after a lower-case letter ends a sentence; one in an
                  * abbreviation (U.N.) or a number stays */
-                bool keep = wl && (isupper((unsigned char)folded[p - 1]) || (isdigit((unsigned char)folded[p - 1]) && p + 1 < n && isdigit((unsigned char)folded[p + 1])));
+                char prev = folded[p - 1];
+                bool keep = wl && ((prev >= 'A' && prev <= 'Z') || (is_digit(prev) && p + 1 < n && is_digit(folded[p + 1])));
                 if (!keep) break;
+                up = ch;
             }
-            w[wl++] = (char)toupper((unsigned char)ch);
+            lower |= up ^ ch;
+            w[wl++] = (char)up;
             p++;
         }
-        if (wl == 0) { p++; continue; }
         bool cap = folded[b] >= 'A' && folded[b] <= 'Z';
         size_t stem = sr_contraction_stem(w, wl);
         if (stem) {
@@ -372,6 +434,39 @@ static sr_err tokenise(sr_coder *c, const char *text, size_t len)
         words += wl + 1;
         add_token(c, w, wl, (uint32_t)b, (uint32_t)p, cap);
     }
+    c->all_caps = !lower;
+    return SR_OK;
+}
+
+/* Latin-1 letters to their base letter, curly quotes and dashes to ASCII,
+ * anything else to X, a bad byte to a blank: one folded byte per
+ * character. Notes where a character took more than one byte. */
+static sr_err fold_text(sr_coder *c, const char *text, size_t len, size_t first_high)
+{
+    char *folded = c->fold;
+    memcpy(folded, text, first_high);
+    size_t n = first_high, i = first_high;
+    uint32_t extra = 0;
+    while (i < len) {
+        size_t run = ascii_run(text, i, len) - i;
+        memcpy(folded + n, text + i, run);
+        n += run;
+        i += run;
+        if (i >= len) break;
+        size_t at = i;
+        int32_t cp = sr_utf8_decode(text, len, &i);
+        if (cp < 0) c->whole_utf8 = false;
+        char ch = cp < 0 ? ' ' : fold_latin1(cp);
+        if (!ch) ch = cp >= 0 ? 'X' : ' ';
+        folded[n++] = ch;
+        if (i - at > 1) {
+            extra += (uint32_t)(i - at - 1);
+            c->shift_f[c->nshift] = (uint32_t)n;
+            c->shift_extra[c->nshift++] = extra;
+        }
+    }
+    folded[n] = 0;
+    c->ncp = (uint32_t)n;
     return SR_OK;
 }
 
@@ -388,7 +483,8 @@ static bool regular_ending(const char *rest, size_t n, bool verb)
 
 bool sr_word_matches(const pword *pw, const char *w, size_t len, bool final, int kind)
 {
-    if (len < pw->len || memcmp(w, pw->s, pw->len) != 0) return false;
+    /* the first letters differ for most words tried: no call then */
+    if (len < pw->len || (pw->len && w[0] != pw->s[0]) || memcmp(w, pw->s, pw->len) != 0) return false;
     if (len == pw->len || pw->stem) return true;
     if (!final || pw->noend) return false;
     return regular_ending(w + pw->len, len - pw->len, kind == PK_VERB || kind == -1);
@@ -425,7 +521,9 @@ static bool verb_form(const pword *w, const token *t, bool final)
  * across eleven words). Returns the tokens spanned or 0; *gaps counts the
  * words skipped; `at_out`, if given, receives the tokens matched. A word
  * already taken by an earlier phrase ends the match. */
-static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *at_out)
+static bool sentence_has(sr_coder *c, const pword *w);
+
+static int phrase_at(sr_coder *c, const phrase *p, int i, int *gaps, int *at_out)
 {
     int at = i;
     *gaps = 0;
@@ -436,7 +534,7 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *
         pword w = p->w[k];
         if (whole) w.stem = 0;
         /* a word the sentence lacks is not looked for to its end */
-        if (limit > at && w.len && !word_set_has(&c->words, word_bit(w.s, w.len < 3 ? w.len : 3))) return 0;
+        if (limit > at && w.len && !sentence_has(c, &w)) return 0;
         for (;; at++) {
             if (at >= c->ntok || at > limit) return 0;
             const token *t = &c->tok[at];
@@ -450,6 +548,18 @@ static int phrase_at(const sr_coder *c, const phrase *p, int i, int *gaps, int *
         at++;
     }
     return at - i;
+}
+
+/* Might the sentence hold word w? Its set of word beginnings is made
+ * when a phrase with a gap first asks, which most sentences never do. */
+static bool sentence_has(sr_coder *c, const pword *w)
+{
+    if (!c->words_made) {
+        memset(&c->words, 0, sizeof c->words);
+        for (int i = 0; i < c->ntok; i++) word_set_add(&c->words, c->tok[i].w, c->tok[i].len);
+        c->words_made = true;
+    }
+    return word_set_has(&c->words, word_bit(w->s, w->len < 3 ? w->len : 3));
 }
 
 static int kind_rank(int kind)
@@ -470,7 +580,7 @@ static int loose_words(const phrase *p)
 
 /* Longest dictionary phrase starting at token i: most words, then most
  * letters, then fewest skipped words, then the kind's rank. */
-static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
+static const phrase *longest_at(sr_coder *c, int i, int *ntok)
 {
     const sr_code_dict *d = c->d;
     const token *t = &c->tok[i];
@@ -480,7 +590,8 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
     size_t maxl = t->len < 64 ? t->len : 64;
     uint32_t h = SR_FNV_INIT;
     for (size_t l = 0; l < maxl; l++) hashes[l] = h = sr_fnv_step(h, t->w[l]);
-    int next_bucket = i + 1 < c->ntok ? sub_bucket(c->tok[i + 1].w[0]) : 0;
+    const token *next = i + 1 < c->ntok ? &c->tok[i + 1] : NULL;
+    int next_bucket = next ? sub_bucket(next->w[0]) : 0;
     for (size_t l = maxl; l >= 1; l--) {
         if (!bloom_maybe(d->bloom, hashes[l - 1])) continue;
         int32_t slot = sr_dict_slot(d, t->w, l, hashes[l - 1]);
@@ -497,6 +608,9 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
                 /* a whole first word that is only a prefix of this one can
                  * match only as the last word, by a regular ending */
                 if (l < t->len && (!p->w[0].stem || whole_words(c, p)) && (p->nwords > 1 || p->w[0].noend)) continue;
+                /* a second word joined to the first must begin the next
+                 * token: most phrases tried fail there */
+                if (p->nwords > 1 && !p->w[1].gap && p->w[1].len && (!next || next->w[0] != p->w[1].s[0])) continue;
                 int gaps;
                 int n = phrase_at(c, p, i, &gaps, NULL);
                 if (!n) continue;
@@ -517,22 +631,45 @@ static const phrase *longest_at(const sr_coder *c, int i, int *ntok)
     return best;
 }
 
+/* Determiners, conjunctions, pronouns, auxiliaries and BY: a switch on
+ * the length and the first letter, as this runs for every word. */
 static int closed_class(const token *t)
 {
-    static const struct { const char *w; uint8_t len, type; } words[] = {
-        {"A", 1, T_DET}, {"AN", 2, T_DET}, {"THE", 3, T_DET},
-        {"AND", 3, T_CONJ}, {"BUT", 3, T_CONJ}, {"OR", 2, T_CONJ}, {"NOR", 3, T_CONJ},
-        {"HE", 2, T_PRON}, {"SHE", 3, T_PRON}, {"IT", 2, T_PRON}, {"HIM", 3, T_PRON}, {"HER", 3, T_PRON},
-        {"ITS", 3, T_PRON}, {"HIS", 3, T_PRON}, {"THEY", 4, T_PRON}, {"THEM", 4, T_PRON}, {"THEIR", 5, T_PRON},
-        {"WAS", 3, T_AUX}, {"WERE", 4, T_AUX}, {"BEEN", 4, T_AUX}, {"BY", 2, T_BY},
-    };
-    if (t->w[0] == ',') return T_COMMA;
-    if (isdigit((unsigned char)t->w[0])) return T_NUM;
-    if (t->len > 5) return T_NULL;
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
-        if (words[k].len == t->len && words[k].w[0] == t->w[0] && memcmp(words[k].w, t->w, t->len) == 0)
-            return words[k].type;
-    return T_NULL;
+    const char *w = t->w;
+#define W_IS(s) (memcmp(w, s, sizeof s - 1) == 0)
+    if (w[0] == ',') return T_COMMA;
+    if (is_digit(w[0])) return T_NUM;
+    switch (t->len) {
+    case 1:
+        return w[0] == 'A' ? T_DET : T_NULL;
+    case 2:
+        if (W_IS("AN")) return T_DET;
+        if (W_IS("OR")) return T_CONJ;
+        if (W_IS("HE") || W_IS("IT")) return T_PRON;
+        if (W_IS("BY")) return T_BY;
+        return T_NULL;
+    case 3:
+        switch (w[0]) {
+        case 'T': return W_IS("THE") ? T_DET : T_NULL;
+        case 'A': return W_IS("AND") ? T_CONJ : T_NULL;
+        case 'B': return W_IS("BUT") ? T_CONJ : T_NULL;
+        case 'N': return W_IS("NOR") ? T_CONJ : T_NULL;
+        case 'S': return W_IS("SHE") ? T_PRON : T_NULL;
+        case 'H': return W_IS("HIM") || W_IS("HER") || W_IS("HIS") ? T_PRON : T_NULL;
+        case 'I': return W_IS("ITS") ? T_PRON : T_NULL;
+        case 'W': return W_IS("WAS") ? T_AUX : T_NULL;
+        default: return T_NULL;
+        }
+    case 4:
+        if (W_IS("THEY") || W_IS("THEM")) return T_PRON;
+        if (W_IS("WERE") || W_IS("BEEN")) return T_AUX;
+        return T_NULL;
+    case 5:
+        return W_IS("THEIR") ? T_PRON : T_NULL;
+    default:
+        return T_NULL;
+    }
+#undef W_IS
 }
 
 static void classify(sr_coder *c)
@@ -540,8 +677,7 @@ static void classify(sr_coder *c)
     static const int type_of[] = {[PK_ACTOR] = T_ACTOR, [PK_AGENT] = T_AGENT, [PK_VERB] = T_VERB,
                                   [PK_NOUN] = T_NOUN, [PK_ADJ] = T_ADJ, [PK_TIME] = T_TIME,
                                   [PK_DISCARD] = T_DISCARD};
-    memset(&c->words, 0, sizeof c->words);
-    for (int i = 0; i < c->ntok; i++) word_set_add(&c->words, c->tok[i].w, c->tok[i].len);
+    c->words_made = false;
     for (int i = 0; i < c->ntok; i++) {
         token *t = &c->tok[i];
         if (t->part) continue;
@@ -1810,7 +1946,7 @@ static void fill_actor(sr_coder *c, sr_code_actor *a, int men)
         return;
     }
     const mention *m = &c->men[men];
-    size_t b0 = c->tok[m->first].b0, b1 = c->tok[m->last].b1;
+    size_t b0 = text_byte(c, c->tok[m->first].c0), b1 = text_byte(c, c->tok[m->last].c1);
     a->words = sr_arena_strndup(c->mem, c->text + b0, b1 - b0);
     a->start = c->base + c->tok[m->first].c0;
     a->end = c->base + c->tok[m->last].c1;
@@ -1891,13 +2027,15 @@ sr_err sr_code_document(sr_coder *c, const char *text, size_t len, int date, con
     while (at < len) {
         size_t end = next_sentence_end(text, len, at);
         const sr_code_result *r;
-        sr_err e = sr_code_sentence(c, text + at, end - at, date, cp, &r);
+        sr_err e = code_sentence(c, text + at, end - at, date, cp, true, &r);
         if (e) return e;
         size_t k0 = c->doc_n;
         for (size_t i = 0; i < r->n_events; i++)
             if ((e = keep_event(c, &r->events[i]))) return e;
         c->doc_n = sr_details_doc_tolls(c->mem, text, at, end, date, c->doc_ev, k0, c->doc_n, &held);
-        cp += sr_utf8_count(text + at, end - at);
+        /* a whole, well-formed sentence has as many code points as it
+         * folded to */
+        cp += c->whole_utf8 ? c->ncp : sr_utf8_count(text + at, end - at);
         at = end;
     }
     c->doc.events = c->doc_ev;
@@ -1946,21 +2084,25 @@ static bool abbreviation_before(const char *s, size_t dot)
         "DEC", "PROF", "REV", "GEN", "ADM", "MAJ", "BRIG", "JR", "SR", "INC", "CORP", "CO", "VS", "U.S",
         "U.N", "U.K", "E.U", NULL};
     size_t b = dot;
-    while (b > 0 && (isalpha((unsigned char)s[b - 1]) || s[b - 1] == '.')) b--;
+    while (b > 0 && (is_alpha(s[b - 1]) || s[b - 1] == '.')) b--;
     size_t n = dot - b;
     if (n == 1) return true;
     if (n == 0 || n > 5) return false;
     char w[8];
-    for (size_t i = 0; i < n; i++) w[i] = (char)toupper((unsigned char)s[b + i]);
-    w[n] = 0;
+    for (size_t i = 0; i < n; i++) w[i] = upper(s[b + i]);
     for (const char *const *a = abbr; *a; a++)
-        if (strcmp(*a, w) == 0) return true;
+        if ((*a)[0] == w[0] && strlen(*a) == n && memcmp(*a, w, n) == 0) return true;
     return false;
 }
 
 static size_t next_sentence_end(const char *s, size_t len, size_t from)
 {
+    /* only these bytes can end a sentence: the rest are passed over by a
+     * table, as this reads every byte of every document */
+    static const bool may_end[256] = {['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1};
     for (size_t i = from; i < len; i++) {
+        while (i < len && !may_end[(unsigned char)s[i]]) i++;
+        if (i >= len) break;
         char ch = s[i];
         if (ch == '\n' && i + 1 < len && s[i + 1] == '\n') return i + 2;
         if (ch != '.' && ch != '!' && ch != '?') continue;
@@ -1970,7 +2112,7 @@ static size_t next_sentence_end(const char *s, size_t len, size_t from)
         if (s[j] != ' ' && s[j] != '\n' && s[j] != '\t') continue;
         size_t k = j;
         while (k < len && (s[k] == ' ' || s[k] == '\n' || s[k] == '\t')) k++;
-        if (k < len && !isupper((unsigned char)s[k]) && s[k] != '"' && !isdigit((unsigned char)s[k])) continue;
+        if (k < len && !(s[k] >= 'A' && s[k] <= 'Z') && s[k] != '"' && !is_digit(s[k])) continue;
         if (ch == '.' && abbreviation_before(s, i)) continue;
         return k;
     }
