@@ -148,6 +148,7 @@ static const char *const bare_names[] = {"amp", "lt", "gt", "quot", "nbsp", "cop
 typedef struct attr_tok {
     const char *name;     /* lower-cased in the token's buffer */
     size_t name_len;
+    uint32_t hash;        /* name_hash of the name */
     const char *value;    /* raw, NULL when the attribute has no value */
     size_t value_len;
 } attr_tok;
@@ -155,12 +156,24 @@ typedef struct attr_tok {
 typedef struct tag_tok {
     char name[MAX_NAME + 1];
     size_t name_len;
+    uint32_t hash;
     int id;
     bool self_closing;
     attr_tok attrs[MAX_ATTRS];
     char attr_names[MAX_ATTRS][MAX_NAME + 1];
     int n_attrs;
+    bool overflow;   /* attributes past MAX_ATTRS were read into the last name buffer */
 } tag_tok;
+
+/* Names interned in this page's dictionary, found again without asking
+ * it: xmlDictLookup was 7 % of the reader, once per attribute, while a
+ * page uses a few dozen attribute names. */
+#define NAME_SLOTS 256
+typedef struct name_slot {
+    const xmlChar *name;   /* the dictionary's string; NULL empty */
+    uint32_t hash;
+    uint32_t len;
+} name_slot;
 
 typedef struct reader {
     const char *p, *end;
@@ -176,6 +189,8 @@ typedef struct reader {
     bool strict;        /* an HTML 4.01 strict doctype: libxml2 drops blank text in body */
     bool failed;        /* out of memory or over SR_HTML_MAX_NODES */
     size_t nodes;
+    int n_names;
+    name_slot names_seen[NAME_SLOTS];
     tag_tok tok;
 } reader;
 
@@ -223,23 +238,34 @@ static void free_doc(reader *r)
 
 /* ---- tables -------------------------------------------------------- */
 
+#define FNV_START 2166136261u
+static inline uint32_t fnv_step(uint32_t h, char c)
+{
+    return (h ^ (unsigned char)c) * 16777619u;
+}
+
 static uint32_t name_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
+    uint32_t h = FNV_START;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
+        h = fnv_step(h, s[i]);
     return h;
 }
 
-static int tag_find(const char *s, size_t n)
+static int tag_find_hashed(const char *s, size_t n, uint32_t hash)
 {
-    for (uint32_t i = name_hash(s, n) % HASH_SLOTS;; i = (i + 1) % HASH_SLOTS) {
+    for (uint32_t i = hash % HASH_SLOTS;; i = (i + 1) % HASH_SLOTS) {
         int id = tag_slot[i] - 1;
         if (id < 0)
             return T_OTHER;
         if (tags[id].len == n && !memcmp(tags[id].name, s, n))   /* names may hold NUL bytes */
             return id;
     }
+}
+
+static int tag_find(const char *s, size_t n)
+{
+    return tag_find_hashed(s, n, name_hash(s, n));
 }
 
 static int tag_add(const char *s, size_t n)
@@ -343,7 +369,7 @@ static uint32_t entity_find(const char *s, size_t n)
 /* ---- the tokenizer ------------------------------------------------- */
 
 static void start_tag(reader *r, tag_tok *t);
-static void end_tag(reader *r, int id, const char *name, size_t n);
+static void end_tag(reader *r, int id, const char *name, size_t n, uint32_t hash);
 static void text(reader *r, const char *s, size_t n);
 enum text_kind { DECODED, AS_IS, AS_CDATA };
 static void raw_text(reader *r, const char *s, size_t n, enum text_kind kind);
@@ -359,6 +385,20 @@ static inline bool is_alpha(unsigned char c)
 {
     return (unsigned char)((c | 0x20) - 'a') < 26;
 }
+
+/* What ends a tag or attribute name, by byte: one load instead of six
+ * comparisons per character of every name. */
+enum { B_SPACE = 1, B_SLASH = 2, B_GT = 4, B_EQ = 8 };
+static const uint8_t byte_class[256] = {
+    [' '] = B_SPACE, ['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\r'] = B_SPACE, ['\f'] = B_SPACE,
+    ['/'] = B_SLASH, ['>'] = B_GT, ['='] = B_EQ,
+};
+
+static inline char lower(char c)
+{
+    return (char)((unsigned char)(c - 'A') < 26 ? c + 32 : c);
+}
+
 
 static void read_page(reader *r)
 {
@@ -397,13 +437,17 @@ static void read_page(reader *r)
 static const char *read_tag(reader *r, const char *p, tag_tok *t)
 {
     const char *end = r->end;
-    t->name_len = 0;
+    size_t len = 0;
+    uint32_t hash = FNV_START;
     t->n_attrs = 0;
+    t->overflow = false;
     t->self_closing = false;
-    for (; p < end && !is_space(*p) && *p != '/' && *p != '>'; p++)
-        if (t->name_len < MAX_NAME)
-            t->name[t->name_len++] = (char)((unsigned char)(*p - 'A') < 26 ? *p + 32 : *p);
-    t->name[t->name_len] = 0;
+    for (; p < end && !(byte_class[(unsigned char)*p] & (B_SPACE | B_SLASH | B_GT)); p++)
+        if (len < MAX_NAME)
+            hash = fnv_step(hash, t->name[len++] = lower(*p));
+    t->name[len] = 0;
+    t->name_len = len;
+    t->hash = hash;
     for (;;) {
         while (p < end && (is_space(*p) || (*p == '/' && (p + 1 >= end || p[1] != '>'))))
             p++;
@@ -416,15 +460,18 @@ static const char *read_tag(reader *r, const char *p, tag_tok *t)
         }
         attr_tok a = {0};
         char *name = t->attr_names[t->n_attrs < MAX_ATTRS ? t->n_attrs : MAX_ATTRS - 1];
+        t->overflow |= t->n_attrs >= MAX_ATTRS;
         size_t n = 0;
+        uint32_t ahash = FNV_START;
         do {
             if (n < MAX_NAME)
-                name[n++] = (char)((unsigned char)(*p - 'A') < 26 ? *p + 32 : *p);
+                ahash = fnv_step(ahash, name[n++] = lower(*p));
             p++;
-        } while (p < end && !is_space(*p) && *p != '/' && *p != '>' && *p != '=');
+        } while (p < end && !(byte_class[(unsigned char)*p] & (B_SPACE | B_SLASH | B_GT | B_EQ)));
         name[n] = 0;
         a.name = name;
         a.name_len = n;
+        a.hash = ahash;
         const char *v = p;
         while (v < end && is_space(*v))
             v++;
@@ -449,11 +496,11 @@ static const char *read_tag(reader *r, const char *p, tag_tok *t)
         }
         bool dup = t->n_attrs >= MAX_ATTRS;
         for (int i = 0; i < t->n_attrs && !dup; i++)
-            dup = t->attrs[i].name_len == n && !memcmp(t->attrs[i].name, name, n);
+            dup = t->attrs[i].hash == ahash && t->attrs[i].name_len == n && !memcmp(t->attrs[i].name, name, n);
         if (!dup)
             t->attrs[t->n_attrs++] = a;
     }
-    t->id = tag_find(t->name, t->name_len);
+    t->id = tag_find_hashed(t->name, t->name_len, t->hash);
     start_tag(r, t);
     int raw = tags[t->id].flags & (F_RAW | F_RAWTEXT | F_RCDATA);
     if (t->id != T_OTHER && raw && !t->self_closing) {
@@ -484,14 +531,15 @@ static const char *skip_markup(reader *r, const char *p)
         if (s < end && is_alpha(*s)) {
             char name[MAX_NAME + 1];
             size_t n = 0;
-            for (; s < end && !is_space(*s) && *s != '/' && *s != '>'; s++)
+            uint32_t hash = FNV_START;
+            for (; s < end && !(byte_class[(unsigned char)*s] & (B_SPACE | B_SLASH | B_GT)); s++)
                 if (n < MAX_NAME)
-                    name[n++] = (char)((unsigned char)(*s - 'A') < 26 ? *s + 32 : *s);
+                    hash = fnv_step(hash, name[n++] = lower(*s));
             name[n] = 0;
             const char *gt = memchr(s, '>', (size_t)(end - s));
             if (!gt)
                 return end;
-            end_tag(r, tag_find(name, n), name, n);
+            end_tag(r, tag_find_hashed(name, n, hash), name, n, hash);
             return gt + 1;
         }
         /* "</>" is nothing; "</" and a non-letter opens a bogus comment */
@@ -552,16 +600,47 @@ static void append(reader *r, xmlNodePtr child)
     parent->last = child;
 }
 
+static const xmlChar *name_lookup(reader *r, const char *name, size_t n, uint32_t hash);
+static const xmlChar *name_known(reader *r, const char *name, size_t n, uint32_t hash);
+
 static const xmlChar *intern(reader *r, int id, const char *name, size_t n)
 {
     if (id != T_OTHER && r->names[id])
         return r->names[id];
-    const xmlChar *s = xmlDictLookup(r->dict, (const xmlChar *)name, (int)n);
+    const xmlChar *s = name_lookup(r, name, n, name_hash(name, n));
     if (!s)
         r->failed = true;
     else if (id != T_OTHER)
         r->names[id] = s;
     return s;
+}
+
+/* The page dictionary's string for a name, through names_seen. */
+static const xmlChar *name_lookup(reader *r, const char *name, size_t n, uint32_t hash)
+{
+    uint32_t i = hash % NAME_SLOTS;
+    for (; r->names_seen[i].name; i = (i + 1) % NAME_SLOTS) {
+        const name_slot *e = &r->names_seen[i];
+        if (e->hash == hash && e->len == n && !memcmp(e->name, name, n))
+            return e->name;
+    }
+    const xmlChar *s = xmlDictLookup(r->dict, (const xmlChar *)name, (int)n);
+    if (s && r->n_names < NAME_SLOTS / 2) {
+        r->n_names++;
+        r->names_seen[i] = (name_slot){.name = s, .hash = hash, .len = (uint32_t)n};
+    }
+    return s;
+}
+
+/* The dictionary's string for a name if the page used it, else NULL. */
+static const xmlChar *name_known(reader *r, const char *name, size_t n, uint32_t hash)
+{
+    for (uint32_t i = hash % NAME_SLOTS; r->names_seen[i].name; i = (i + 1) % NAME_SLOTS) {
+        const name_slot *e = &r->names_seen[i];
+        if (e->hash == hash && e->len == n && !memcmp(e->name, name, n))
+            return e->name;
+    }
+    return xmlDictExists(r->dict, (const xmlChar *)name, (int)n);
 }
 
 static int current(const reader *r)
@@ -665,13 +744,13 @@ static void start_tag(reader *r, tag_tok *t)
         pop(r);
 }
 
-static void end_tag(reader *r, int id, const char *name, size_t n)
+static void end_tag(reader *r, int id, const char *name, size_t n, uint32_t hash)
 {
     if (r->ignored_ends > 0 && (id == T_HTML || id == T_BODY || id == T_HEAD)) {
         r->ignored_ends--;
         return;
     }
-    const xmlChar *iname = id != T_OTHER ? r->names[id] : xmlDictExists(r->dict, (const xmlChar *)name, (int)n);
+    const xmlChar *iname = id != T_OTHER ? r->names[id] : name_known(r, name, n, hash);
     if (!iname)
         return;   /* never opened */
     int rank = tags[id].rank;
@@ -715,6 +794,8 @@ static bool ignorable(const reader *r)
 
 static size_t decode(const char *s, size_t n, char *out, bool in_attr);
 static size_t drop_controls(char *s, size_t n);
+static size_t first_control(const char *s, size_t n);
+static inline bool is_control(char c);
 
 static void text(reader *r, const char *s, size_t n)
 {
@@ -773,7 +854,9 @@ static void add_attrs(reader *r, xmlNodePtr e, const tag_tok *t)
     for (int i = 0; i < t->n_attrs && !r->failed; i++) {
         const attr_tok *a = &t->attrs[i];
         xmlAttrPtr at = (xmlAttrPtr)new_node(r, XML_ATTRIBUTE_NODE);
-        if (!at || !(at->name = xmlDictLookup(r->dict, (const xmlChar *)a->name, (int)a->name_len))) {
+        /* past MAX_ATTRS the last name buffer was written again: hash what it holds now */
+        uint32_t hash = t->overflow && i == MAX_ATTRS - 1 ? name_hash(a->name, a->name_len) : a->hash;
+        if (!at || !(at->name = name_lookup(r, a->name, a->name_len, hash))) {
             r->failed = true;
             return;
         }
@@ -912,21 +995,45 @@ static size_t decode(const char *s, size_t n, char *out, bool in_attr)
  * characters; libxml2 leaves them out of its tree, and so does this. */
 static size_t drop_controls(char *s, size_t n)
 {
-    size_t i = 0;
-    for (;;) {
-        /* eight bytes at a time while none is below 0x20 (this ran a
-         * byte at a time over every text and script: 3.6 % of ingest) */
-        uint64_t x;
-        while (i + 8 <= n && (memcpy(&x, s + i, 8),
-                              !((x - 0x2020202020202020ULL) & ~x & 0x8080808080808080ULL)))
-            i += 8;
-        if (i >= n || !((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-            break;
-        i++;
-    }
+    size_t i = first_control(s, n);
     size_t k = i;
     for (; i < n; i++)
-        if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+        if (!is_control(s[i]))
             s[k++] = s[i];
     return k;
+}
+
+static inline bool is_control(char c)
+{
+    unsigned char u = (unsigned char)c;
+    return u < 0x20 && !(0x2600u >> u & 1);   /* bits 9, 10, 13: tab, line feed, return */
+}
+
+/* Where the first control may be; n when there is none. Sixteen bytes at
+ * a time, the last sixteen overlapping: an eight-byte scan that only knew
+ * "below 0x20" stopped at every tab and line feed of the page's text and
+ * scripts, and this was 12 % of the reader. */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+static size_t first_control(const char *s, size_t n)
+{
+    if (n < 16) {
+        for (size_t i = 0; i < n; i++)
+            if (is_control(s[i]))
+                return i;
+        return n;
+    }
+    for (size_t i = 0;; i += 16) {
+        if (i + 16 > n)
+            i = n - 16;
+        bytes16 x;
+        memcpy(&x, s + i, 16);
+        bytes16 bad = (bytes16)((x < 0x20) & (x != '\t') & (x != '\n') & (x != '\r'));
+        uint64_t w[2];
+        memcpy(w, &bad, 16);
+        if (w[0] | w[1])
+            return i;
+        if (i + 16 == n)
+            return n;
+    }
 }
