@@ -144,6 +144,46 @@ Test(extract_html, attributes_lower_cased_first_one_wins_values_decoded)
     TREE("<body><a href=\"/x?a=1&copy=2\">t</a>", "html(body(a[href=/x?a=1&copy=2](\"t\")))");
 }
 
+/* Names are found again through a per-page table and compared a word at a
+ * time: names of every length up to past the cut at 100 bytes, more
+ * distinct names than the table holds, each read back as written,
+ * lower-cased. */
+Test(extract_html, names_of_every_length_and_many_distinct_names_are_kept)
+{
+    sr_buf html, want;
+    sr_buf_init(&html, 1u << 20);
+    sr_buf_init(&want, 1u << 20);
+    sr_buf_append(&want, "html(body(", 10);
+    for (int i = 0; i < 400; i++) {
+        char name[160], attr[160];
+        int len = 1 + i % 120;
+        int n = snprintf(name, sizeof name, "e%d", i);
+        while (n < len)
+            name[n++] = 'x';
+        name[n] = 0;
+        int k = snprintf(attr, sizeof attr, "d%d", i % 150);
+        while (k < len)
+            attr[k++] = 'Y';
+        attr[k] = 0;
+        char tag[512];
+        int t = snprintf(tag, sizeof tag, "<%s %s=v>t</%s>", name, attr, name);
+        sr_buf_append(&html, tag, (size_t)t);
+        name[n > 100 ? 100 : n] = 0;   /* names are cut at 100 bytes */
+        attr[k > 100 ? 100 : k] = 0;
+        for (char *c = attr; *c; c++)
+            *c = *c == 'Y' ? 'y' : *c;
+        t = snprintf(tag, sizeof tag, "%s[%s=v](\"t\")", name, attr);
+        sr_buf_append(&want, tag, (size_t)t);
+    }
+    sr_buf_append(&html, "", 1);
+    sr_buf_append(&want, "))", 3);
+    char *got = own(html.data);
+    cr_expect_str_eq(got, want.data);
+    free(got);
+    sr_buf_free(&html);
+    sr_buf_free(&want);
+}
+
 Test(extract_html, character_references_are_decoded)
 {
     TREE("<body><p>&amp; &eacute; &#8217;&#x2019; &#150; &nbsp;|&nbsp|&unknown; &#0;&#7;.",
@@ -237,6 +277,37 @@ Test(extract_html, a_page_over_the_node_limit_is_refused)
     sr_xml_arena_begin();
     doc = sr_html_read(html, 5 * (SR_HTML_MAX_NODES / 4), NULL);   /* half the limit reads */
     cr_expect_not_null(doc);
+    sr_xml_arena_end(doc);
+    free(html);
+}
+
+/* The reader cuts its nodes from blocks of the page's region; a tree too
+ * big for the region goes on in blocks from the heap, and is whole. */
+Test(extract_html, a_tree_bigger_than_the_page_region_is_whole)
+{
+    size_t n = 600000;   /* 1.2 M nodes, some 150 MB of tree */
+    char *html = malloc(6 + 8 * n + 1);
+    cr_assert(html);
+    memcpy(html, "<body>", 6);
+    for (size_t i = 0; i < n; i++)
+        memcpy(html + 6 + 8 * i, i % 2 ? "ab<br/> " : "cd<hr/> ", 8);
+    html[6 + 8 * n] = 0;
+    sr_xml_arena_init();
+    sr_xml_arena_begin();
+    htmlDocPtr doc = sr_html_read(html, 6 + 8 * n, NULL);
+    cr_assert_not_null(doc);
+    xmlNodePtr body = xmlDocGetRootElement(doc)->children;
+    size_t seen = 0, texts = 0, wrong = 0;
+    for (xmlNodePtr c = body->children; c; c = c->next, seen++) {
+        static const char *const cycle[] = {" cd", "hr", " ab", "br"};
+        const char *want = seen ? cycle[seen % 4] : "cd";
+        bool text = c->type == XML_TEXT_NODE;
+        texts += text;
+        wrong += strcmp((const char *)(text ? c->content : c->name), want) != 0;
+    }
+    cr_expect_eq(seen, 2 * n);
+    cr_expect_eq(texts, n);
+    cr_expect_eq(wrong, 0);
     sr_xml_arena_end(doc);
     free(html);
 }

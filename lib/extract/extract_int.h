@@ -89,6 +89,11 @@ void sr_article_nfc(sr_arena *arena, sr_article *a);   /* text to Unicode NFC */
 void sr_xml_arena_init(void);
 void sr_xml_arena_begin(void);
 void sr_xml_arena_end(xmlDocPtr doc);
+/* Memory for sitrep's reader's tree, cut into nodes by the reader: it lives
+ * until sr_xml_arena_end, which drops the tree of the doc named by
+ * sr_xml_arena_blocks_doc whole instead of freeing its nodes one by one. */
+void *sr_xml_arena_block(size_t n);
+void sr_xml_arena_blocks_doc(xmlDocPtr doc);
 
 /* html.c: sitrep's own HTML reader. The page must be UTF-8 (invalid
  * bytes are copied as they are); the tree it returns is libxml2's, built in

@@ -20,6 +20,7 @@
  * Under AddressSanitizer the region's free bytes are poisoned, so a read of
  * a tree after its page has ended is still reported. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,11 +72,24 @@ typedef struct region {
 
 static _Thread_local region *mine;     /* this thread's region, made at its first page */
 static _Thread_local region *active;   /* set while a page is parsed */
+
+/* sitrep's reader builds its tree from blocks (sr_xml_arena_block) and
+ * cuts nodes out of them, so its nodes are no chunks libxml2 could free
+ * one by one: the page's end drops the tree whole, and frees only the
+ * blocks that had to come from glibc. */
+typedef struct block_spill {
+    struct block_spill *next;
+    max_align_t align[];
+} block_spill;
+static _Thread_local xmlDocPtr block_doc;       /* the tree made of blocks */
+static _Thread_local block_spill *block_spills; /* blocks from glibc, freed at the end */
 static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 static pthread_key_t region_key;
 
 static void set_hooks(void);
 static region *region_get(void);
+static void drop_spills(void);
+static void *region_alloc(region *r, size_t n);
 
 void sr_xml_arena_init(void)
 {
@@ -97,6 +111,10 @@ void sr_xml_arena_begin(void)
 void sr_xml_arena_end(xmlDocPtr doc)
 {
     region *r = active;
+    if (doc && doc == block_doc)
+        doc->children = doc->last = NULL;   /* the blocks go below, not node by node */
+    block_doc = NULL;
+    drop_spills();
     if (!r) {
         if (doc)
             xmlFreeDoc(doc);
@@ -120,6 +138,34 @@ void sr_xml_arena_end(xmlDocPtr doc)
 #endif
     POISON(r->base, r->used);
     r->used = 0;
+}
+
+void *sr_xml_arena_block(size_t n)
+{
+    region *r = active;
+    size_t need = sizeof(chunk) + ((n + ALIGN - 1) & ~(size_t)(ALIGN - 1));
+    if (r && n <= REGION_BYTES && need <= REGION_BYTES - r->used)
+        return region_alloc(r, n);   /* a chunk never freed: the ones before it stay put */
+    block_spill *b = malloc(sizeof *b + n);
+    if (!b)
+        return NULL;
+    b->next = block_spills;
+    block_spills = b;
+    return b->align;
+}
+
+void sr_xml_arena_blocks_doc(xmlDocPtr doc)
+{
+    block_doc = doc;
+}
+
+static void drop_spills(void)
+{
+    while (block_spills) {
+        block_spill *b = block_spills;
+        block_spills = b->next;
+        free(b);
+    }
 }
 
 /* ---- The hooks libxml2 calls. ---------------------------------------------- */
