@@ -166,3 +166,21 @@ Test(calendar, days_and_dates_round_trip_across_leap_years)
         cr_assert_eq(sr_days_from_civil(y, m, dd), d);
     }
 }
+
+/* The coder and the UTF-8 check skip ASCII runs with sr_ascii_span: a
+ * non-ASCII byte at any place of a text longer than the 8- and 32-byte
+ * steps must stop it right there. */
+Test(utf8, ascii_span_stops_at_the_first_high_byte_wherever_it_is)
+{
+    char s[80];
+    memset(s, 'a', sizeof s);
+    cr_assert_eq(sr_ascii_span(s, sizeof s), sizeof s);
+    cr_assert_eq(sr_ascii_span(s, 0), 0);
+    for (size_t at = 0; at < sizeof s; at++) {
+        memset(s, 'a', sizeof s);
+        s[at] = (char)0xC3;
+        for (size_t len = 0; len <= sizeof s; len++)
+            cr_assert_eq(sr_ascii_span(s, len), at < len ? at : len, "high byte at %zu, length %zu", at, len);
+        s[at] = 'a';
+    }
+}

@@ -97,6 +97,9 @@ int32_t sr_utf8_decode(const char *s, size_t len, size_t *i);
 /** Encode cp into out (4 bytes room); returns the byte count. */
 int sr_utf8_encode(int32_t cp, char *out);
 bool sr_utf8_valid(const char *s, size_t len);
+/** How many bytes s starts with that are ASCII (below 0x80): the first
+ *  non-ASCII byte's index, or len. Eight bytes at a time. */
+size_t sr_ascii_span(const char *s, size_t len);
 /** Number of code points in s[0..len) (an invalid byte counts as one). */
 size_t sr_utf8_count(const char *s, size_t len);
 /** Append s to out with every invalid sequence replaced by U+FFFD. */

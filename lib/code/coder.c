@@ -307,18 +307,10 @@ static void make_word_up(sr_coder *c)
     for (int ch = 0; ch < 128; ch++) c->word_up[ch] = ch_class[ch] == CH_WORD ? (uint8_t)upper((char)ch) : 0x80;
 }
 
-/* The first byte at or after `from` that is not ASCII, or len: eight
- * bytes at a time, as every sentence is read so. */
+/* The first byte at or after `from` that is not ASCII, or len. */
 static size_t ascii_run(const char *s, size_t from, size_t len)
 {
-    size_t i = from;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        if (v & 0x8080808080808080ull) break;
-    }
-    while (i < len && !((unsigned char)s[i] & 0x80)) i++;
-    return i;
+    return from + sr_ascii_span(s + from, len - from);
 }
 
 /* Byte offset in the sentence of folded character f: each character

@@ -83,29 +83,35 @@ bool sr_utf8_valid(const char *s, size_t len)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        /* Pages are mostly ASCII: eight bytes at a time, then 32 while no
-         * high bit is set (this check ran over every page a second time
-         * after the fetch, at a ninth of the extractor's instructions) */
-        if (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (!(w & 0x8080808080808080ULL)) {
-                i += 8;
-                while (len - i >= 32 && !ascii32(s + i))
-                    i += 32;
-                continue;
-            }
-            i += first_high(w);
-        } else if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
+        /* Pages are mostly ASCII (this check ran over every page a second
+         * time after the fetch, at a ninth of the extractor's instructions) */
+        i += sr_ascii_span(s + i, len - i);
+        if (i == len)
+            break;
         size_t k = valid_at(u, len, i);
         if (!k)
             return false;
         i += k;
     }
     return true;
+}
+
+/* Eight bytes at a time, then 32 while no high bit is set. */
+size_t sr_ascii_span(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ULL)
+            return i + first_high(w);
+        i += 8;
+        while (len - i >= 32 && !ascii32(s + i))
+            i += 32;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
 }
 
 /* 0 unless the 32 bytes at s are all ASCII */
