@@ -45,8 +45,6 @@ sr_err sr_sqlite_open(const char *path, unsigned flags, sr_store **out, char *er
         free(q);
         return e;
     }
-    if (!q->readonly)
-        sq_checkpointer_start(q, path);
     *out = &q->base;
     return SR_OK;
 }
@@ -105,7 +103,6 @@ static void sq_close(sr_store *s)
     }
     if (q->in_batch)
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-    sq_checkpointer_stop(q);
     sqlite3_close(q->db);
     free(q);
 }

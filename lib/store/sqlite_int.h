@@ -28,7 +28,6 @@ typedef struct sr_sqlite {
     int64_t fts_from;    /* articles from this id on are not in the full-text index yet (0: none) */
     sq_cached cache[SQ_CACHE_SLOTS];
     unsigned evict;
-    struct sq_checkpointer *checkpointer;   /* a writable store's (sqlite_checkpoint.c) */
 } sr_sqlite;
 
 #define SQ(s) ((sr_sqlite *)(s))
@@ -43,10 +42,6 @@ sr_err sq_fail(sr_sqlite *q, const char *what);
  *  else the statement is reset and SR_ENOTFOUND ("no NOUN with id N") or
  *  the store error is returned. */
 sr_err sq_step_id(sr_sqlite *q, sqlite3_stmt *st, int64_t id, const char *noun);
-/** Hand a writable store's checkpoints to a thread of their own (if it
- *  can start; else SQLite's own stay), and stop it before closing. */
-void sq_checkpointer_start(sr_sqlite *q, const char *path);
-void sq_checkpointer_stop(sr_sqlite *q);
 /** Run statements without results (schema, pragmas). */
 sr_err sq_exec(sr_sqlite *q, const char *sql);
 
