@@ -2,6 +2,7 @@
  * stories, places, sources, the outbox, and surviving a kill mid-batch. */
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "store_testutil.h"
 #include "store/sqlite_int.h"
@@ -514,5 +515,46 @@ Test(store_crash, a_kill_mid_batch_loses_nothing_committed_and_leaves_nothing_ha
     cr_assert_eq(sqlite3_exec(db, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
                               NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+    remove_store(path);
+}
+
+/* A long ingest commits batch after batch into the WAL; the log must be
+ * copied back into the database as it goes and start again, so that it
+ * stays a fraction of what was written (a checkpoint thread tried once let
+ * it grow past the database itself: its checkpoints never caught up with
+ * the writer, so the log never restarted), and the closed store holds every
+ * article. */
+Test(store_checkpoints, the_log_stays_small_through_a_long_run)
+{
+    char *path = tmp_store_path();
+    sr_store *s = open_store(path);
+    char *text = malloc(100001);
+    int n = 0;
+    for (int batch = 0; batch < 40; batch++) {
+        cr_assert_eq(sr_store_begin(s), SR_OK);
+        for (int k = 0; k < 10; k++, n++) {
+            for (int i = 0; i < 100000; i++)   /* text that does not compress into few pages */
+                text[i] = (char)('a' + (unsigned)(i * 7 + n * 13 + (i >> 5) * n) % 26);
+            text[100000] = 0;
+            add_article(s, n, "A long report", text, 1700000000);
+        }
+        cr_assert_eq(sr_store_commit(s), SR_OK);
+        usleep(20000);   /* a batch's analysis takes longer than that */
+    }
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat st;
+    cr_assert_eq(stat(wal, &st), 0);
+    cr_assert_lt(st.st_size, 20 << 20, "the log grew to %lld bytes", (long long)st.st_size);
+    sr_store_close(s);
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM articles", -1, &q, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(q, 0), n);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    free(text);
     remove_store(path);
 }
