@@ -76,8 +76,8 @@ sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *page, sr_page_result *res
 
 /** Called for each submitted page once it is stored (or failed), in the
  *  order of submission, from the thread that calls sr_pipeline_submit,
- *  sr_pipeline_drain, sr_pipeline_page, sr_pipeline_flush or
- *  sr_pipeline_close. `page` is the pipeline's copy of what was submitted;
+ *  sr_pipeline_drain, sr_pipeline_page, sr_pipeline_flush,
+ *  sr_pipeline_close or sr_pipeline_feed. `page` is the pipeline's copy of what was submitted;
  *  `err` is the one-line message when `e` is not SR_OK. */
 typedef void (*sr_pipeline_done_fn)(void *ctx, const sr_page *page, const sr_page_result *res,
                                     sr_err e, const char *err);
@@ -99,6 +99,18 @@ sr_arena *sr_pipeline_page_arena(sr_pipeline *p);
  *  sr_pipeline_page_arena call; its `source` is copied. Otherwise as
  *  sr_pipeline_submit. */
 sr_err sr_pipeline_submit_built(sr_pipeline *p, const sr_page *page, sr_pipeline_done_fn done, void *ctx);
+/** What submits pages for sr_pipeline_feed; it returns a count of its own
+ *  (the inputs it could not read, say). */
+typedef int (*sr_pipeline_feed_fn)(sr_pipeline *p, void *ctx);
+/** Run `feed` in a thread of its own while the calling thread stores what
+ *  it submits, in order, and calls each page's `done`; returns what `feed`
+ *  returned once every page it submitted is stored. Reading (inflating a
+ *  WARC, parsing its records) and storing then never wait for each other:
+ *  a full queue makes `feed` wait for the store to free a job, a commit no
+ *  longer stops the reading. `feed` may only call sr_pipeline_submit,
+ *  sr_pipeline_page_arena and sr_pipeline_submit_built on `p`. With
+ *  `threads` 1 one worker thread analyses the pages of the feed. */
+int sr_pipeline_feed(sr_pipeline *p, sr_pipeline_feed_fn feed, void *ctx);
 /** Wait until every submitted page is stored and its `done` called. */
 void sr_pipeline_drain(sr_pipeline *p);
 /** Drain, then commit the open batch. */

@@ -199,6 +199,41 @@ sr_err sr_pipeline_submit_built(sr_pipeline *p, const sr_page *pg, sr_pipeline_d
     return sr_pipeline_submit(p, pg, done, ctx);  /* done before it returns: nothing to copy */
 }
 
+struct feed_call {
+    sr_pipeline *p;
+    sr_pipeline_feed_fn feed;
+    void *ctx;
+};
+
+static int call_feed(void *arg)
+{
+    struct feed_call *c = arg;
+    return c->feed(c->p, c->ctx);
+}
+
+/* With `threads` 1 the pool has one analyser for the feed, then goes: a
+ * submit outside a feed is done before it returns. */
+int sr_pipeline_feed(sr_pipeline *p, sr_pipeline_feed_fn feed, void *ctx)
+{
+    struct feed_call c = {p, feed, ctx};
+    bool own_pool = false, started = false;
+    start_pool(p);
+    if (!p->pool && !p->pool_failed) {
+        p->pool = pl_pool_new(1, p->dict, p->gaz, write_page, p);
+        own_pool = p->pool != NULL;
+    }
+    int result = 0;
+    if (p->pool)
+        result = pl_pool_feed(p->pool, call_feed, &c, &started);
+    if (own_pool) {
+        pl_pool_free(p->pool);
+        p->pool = NULL;
+    }
+    if (!started)
+        result = feed(p, ctx);  /* no thread: the pages are done as they are submitted */
+    return result;
+}
+
 void sr_pipeline_drain(sr_pipeline *p)
 {
     if (p->pool)

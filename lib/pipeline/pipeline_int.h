@@ -97,7 +97,8 @@ void pl_analyse(pl_analyser *an, sr_arena *arena, const sr_page *pg, pl_analysis
 typedef struct pl_pool pl_pool;
 
 /** What the pool calls, in submission order and in the thread that submits
- *  or drains, for each analysed page. */
+ *  or drains (fed: the thread that called pl_pool_feed), for each analysed
+ *  page. */
 typedef void (*pl_write_fn)(void *writer, const sr_page *pg, pl_analysis *an,
                             sr_pipeline_done_fn done, void *ctx);
 
@@ -113,5 +114,9 @@ sr_arena *pl_pool_page_arena(pl_pool *pool);
 /** Queue a page built in the arena pl_pool_page_arena gave. */
 sr_err pl_pool_submit_built(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx);
 void pl_pool_drain(pl_pool *pool);
+/** Run `feed` in a thread of its own, submitting, while this thread writes
+ *  what it submits; returns what `feed` returned, once all is written.
+ *  `started` false: no thread could start and `feed` was not called. */
+int pl_pool_feed(pl_pool *pool, int (*feed)(void *ctx), void *ctx, bool *started);
 
 #endif

@@ -2,12 +2,19 @@
  *
  * Jobs sit in a ring. The submitting thread fills the next free job (a copy
  * of the page in the job's own arena), any idle worker takes the oldest
- * queued job and analyses it, and the submitting thread -- the only writer
- * -- writes finished jobs strictly in submission order, then frees them.
- * A page that is slow to analyse holds back the writing of the pages after
- * it, never their analysis: the ring has several jobs per worker so the
- * workers stay busy meanwhile. The ring is the bound on memory: a full ring
- * makes the submitter write (and so wait) before it can queue again. */
+ * queued job and analyses it, and the writing thread -- the only one that
+ * touches the store -- writes finished jobs strictly in submission order,
+ * then frees them. A page that is slow to analyse holds back the writing
+ * of the pages after it, never their analysis: the ring has several jobs
+ * per worker so the workers stay busy meanwhile. The ring is the bound on
+ * memory.
+ *
+ * Usually the submitter is the writer: a full ring makes it write (and so
+ * wait) before it can queue again. Fed (pl_pool_feed), a thread of its own
+ * submits -- the WARC reader -- while another writes: a full ring makes the
+ * feeder wait for the writer to free a job, and a long write (a commit
+ * indexing a batch for search) no longer stops the feeding, so the workers
+ * go on with what the feeder queues meanwhile. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +44,14 @@ struct pl_pool {
     pthread_cond_t queued;     /* a job was queued, or the pool stops */
     pthread_cond_t finished;   /* a job was analysed */
     pthread_cond_t started;    /* a thread has its analyser, or could not make it */
+    pthread_cond_t freed;      /* fed: the writer freed a job */
     pl_job *jobs;
     size_t n_jobs;
     /* counters of jobs ever submitted, taken by a worker, written; the job
      * for number i is jobs[i % n_jobs] */
     unsigned long long submitted, taken, written;
     bool stopping;
+    bool fed;                  /* a feeder thread submits; another writes */
     pthread_t *threads;
     int n_threads, n_ready, n_failed;
     const sr_code_dict *dict;
@@ -75,6 +84,7 @@ pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *
     pthread_cond_init(&pool->queued, NULL);
     pthread_cond_init(&pool->finished, NULL);
     pthread_cond_init(&pool->started, NULL);
+    pthread_cond_init(&pool->freed, NULL);
     bool ok = pool->jobs && pool->threads;
     for (size_t i = 0; ok && i < pool->n_jobs; i++)
         ok = (pool->jobs[i].arena = sr_arena_new(PL_PAGE_ARENA_MAX)) != NULL;
@@ -109,6 +119,7 @@ void pl_pool_free(pl_pool *pool)
     pthread_cond_destroy(&pool->queued);
     pthread_cond_destroy(&pool->finished);
     pthread_cond_destroy(&pool->started);
+    pthread_cond_destroy(&pool->freed);
     free(pool->jobs);
     free(pool->threads);
     free(pool);
@@ -144,14 +155,18 @@ sr_err pl_pool_submit_built(pl_pool *pool, const sr_page *pg, sr_pipeline_done_f
     return SR_OK;
 }
 
-/* The job to fill next; a full ring: it is the oldest one, written first.
- * A free job belongs to the submitter alone. */
+/* The job to fill next; a full ring: it is the oldest one, written first
+ * (fed, by the writer). A free job belongs to the submitter alone. */
 static pl_job *next_free_job(pl_pool *pool)
 {
     pthread_mutex_lock(&pool->mu);
     pl_job *j = &pool->jobs[pool->submitted % pool->n_jobs];
-    while (j->state != JOB_FREE)
-        write_finished(pool, true);
+    while (j->state != JOB_FREE) {
+        if (pool->fed)
+            pthread_cond_wait(&pool->freed, &pool->mu);
+        else
+            write_finished(pool, true);
+    }
     pthread_mutex_unlock(&pool->mu);
     return j;
 }
@@ -164,8 +179,55 @@ static void queue(pl_pool *pool, pl_job *j, sr_pipeline_done_fn done, void *ctx)
     j->state = JOB_QUEUED;
     pool->submitted++;
     pthread_cond_signal(&pool->queued);
-    write_finished(pool, false);
+    if (!pool->fed)
+        write_finished(pool, false);
     pthread_mutex_unlock(&pool->mu);
+}
+
+struct feeding {
+    pl_pool *pool;
+    int (*feed)(void *ctx);
+    void *ctx;
+    int result;
+};
+
+static void *run_feeder(void *arg)
+{
+    struct feeding *f = arg;
+    f->result = f->feed(f->ctx);
+    pthread_mutex_lock(&f->pool->mu);
+    f->pool->fed = false;
+    pthread_cond_broadcast(&f->pool->finished);  /* the writer may be waiting for the end */
+    pthread_mutex_unlock(&f->pool->mu);
+    return NULL;
+}
+
+int pl_pool_feed(pl_pool *pool, int (*feed)(void *ctx), void *ctx, bool *started)
+{
+    struct feeding f = {pool, feed, ctx, 0};
+    pl_pool_drain(pool);
+    pthread_mutex_lock(&pool->mu);
+    pool->fed = true;
+    pthread_mutex_unlock(&pool->mu);
+    pthread_t feeder;
+    if (pthread_create(&feeder, NULL, run_feeder, &f) != 0) {
+        pthread_mutex_lock(&pool->mu);
+        pool->fed = false;
+        pthread_mutex_unlock(&pool->mu);
+        *started = false;
+        return 0;
+    }
+    *started = true;
+    pthread_mutex_lock(&pool->mu);
+    for (;;) {
+        write_finished(pool, false);
+        if (!pool->fed && pool->written == pool->submitted)
+            break;
+        pthread_cond_wait(&pool->finished, &pool->mu);
+    }
+    pthread_mutex_unlock(&pool->mu);
+    pthread_join(feeder, NULL);
+    return f.result;
 }
 
 void pl_pool_drain(pl_pool *pool)
@@ -194,6 +256,10 @@ static void write_finished(pl_pool *pool, bool wait)
         pthread_mutex_lock(&pool->mu);
         j->state = JOB_FREE;
         pool->written++;
+        /* the feeder waits for a full ring to have room again: wake it
+         * once a few jobs are free, not for each one */
+        if (pool->fed && pool->written + pool->n_jobs - pool->submitted >= pool->n_jobs / 4)
+            pthread_cond_signal(&pool->freed);
         wait = false;
     }
 }
@@ -220,7 +286,9 @@ static void *work(void *arg)
         pl_analyse(&an, j->arena, &j->page, &j->an);
         pthread_mutex_lock(&pool->mu);
         j->state = JOB_DONE;
-        pthread_cond_signal(&pool->finished);
+        /* the writer waits for the oldest job alone */
+        if (j == &pool->jobs[pool->written % pool->n_jobs])
+            pthread_cond_signal(&pool->finished);
     }
     pthread_mutex_unlock(&pool->mu);
     if (!e)
