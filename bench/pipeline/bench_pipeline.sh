@@ -13,8 +13,9 @@
 #     cores;
 #   - sr_extract_html alone in one thread (bench_floor), and `sitrep extract`
 #     alone on one core over the same 4,480 pages (JSON out);
-#   - peak RSS for the 1,120 pages and for the 4,480: memory stays flat in
-#     the number of pages; and the minor page faults of each run.
+#   - peak RSS for the 1,120 pages, the 4,480 and 8,960 (seven reprints of
+#     each): memory stays flat in the number of pages once the job ring and
+#     the store's page cache are full; and the minor page faults of each run.
 # Ingest runs are the best of two alternating rounds (the machine is shared).
 #
 #   bash bench/pipeline/bench_pipeline.sh            (after scripts/build.sh)
@@ -30,7 +31,9 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 n1=$(python3 bench/pipeline/make_corpus_warc.py "$CORPORA/extract" "$WORK/news1.warc.gz" "$WORK/pages1.txt")
 n=$(python3 bench/pipeline/make_corpus_warc.py "$CORPORA/extract" "$WORK/news.warc.gz" "$WORK/pages.txt" --copies 4)
-echo "input: $n pages, $(du -m "$WORK/news.warc.gz" | cut -f1) MB as .warc.gz; the $n1 corpus pages alone, $(du -m "$WORK/news1.warc.gz" | cut -f1) MB, for the memory check"
+n8=$(python3 bench/pipeline/make_corpus_warc.py "$CORPORA/extract" "$WORK/news8.warc.gz" "$WORK/pages8.txt" --copies 8)
+echo "input: $n pages, $(du -m "$WORK/news.warc.gz" | cut -f1) MB as .warc.gz; for the memory check the $n1 corpus pages alone," \
+     "$(du -m "$WORK/news1.warc.gz" | cut -f1) MB, and $n8 pages (seven reprints of each), $(du -m "$WORK/news8.warc.gz" | cut -f1) MB"
 
 peak() { awk '/Maximum resident/ {print $NF}' "$1"; }
 faults() { awk '/Minor \(reclaiming/ {print $NF}' "$1"; }
@@ -57,11 +60,13 @@ for round in 1 2; do
   ingest 2 "$WORK/news.warc.gz" t2
 done
 ingest 2 "$WORK/news1.warc.gz" t2x1
+ingest 2 "$WORK/news8.warc.gz" t2x8
 
 articles=$(count "$WORK/t1.db" 'select count(*) from articles')
 events=$(count "$WORK/t1.db" 'select count(*) from events')
 articles1=$(count "$WORK/t2x1.db" 'select count(*) from articles')
-te=$(secs "$WORK/extract.time"); t1=$(secs "$WORK/t1.best"); t2=$(secs "$WORK/t2.best"); tx1=$(secs "$WORK/t2x1.best")
+articles8=$(count "$WORK/t2x8.db" 'select count(*) from articles')
+te=$(secs "$WORK/extract.time"); t1=$(secs "$WORK/t1.best"); t2=$(secs "$WORK/t2.best"); tx1=$(secs "$WORK/t2x1.best"); tx8=$(secs "$WORK/t2x8.best")
 a1=$(rate "$articles" "$t1"); a2=$(rate "$articles" "$t2")
 grep '^sitrep ingest:' "$WORK/t2.best" || true
 echo "libxml2 bare parse (floor):      $(floor bare1) pages/s on 1 thread, $(floor bare2) pages/s on 2 threads (glibc malloc)"
@@ -73,7 +78,9 @@ echo "sitrep extract alone, 1 core:    $(rate "$n" "$te") pages/s over the $n pa
 echo "sitrep ingest --threads 1:       $a1 articles/s ($articles articles, $events events of $n pages in $t1 s), peak RSS $(peak "$WORK/t1.best") kB, $(faults "$WORK/t1.best") page faults"
 echo "sitrep ingest --threads 2:       $a2 articles/s ($t2 s, $(rate "$n" "$t2") pages/s), peak RSS $(peak "$WORK/t2.best") kB, $(faults "$WORK/t2.best") page faults"
 echo "sitrep ingest --threads 2, the $n1 corpus pages alone: $(rate "$articles1" "$tx1") articles/s ($articles1 articles in $tx1 s), peak RSS $(peak "$WORK/t2x1.best") kB, $(faults "$WORK/t2x1.best") page faults"
+echo "sitrep ingest --threads 2, $n8 pages: $(rate "$articles8" "$tx8") articles/s ($articles8 articles in $tx8 s), peak RSS $(peak "$WORK/t2x8.best") kB, $(faults "$WORK/t2x8.best") page faults"
 echo "ratios: 2 threads / 1 thread $(echo "scale=2; $t1 / $t2" | bc); ingest on 2 threads / sitrep extract alone on 1 core $(echo "scale=2; $a2 / $(rate "$n" "$te")" | bc);" \
      "ingest on 2 threads / own reader's parse on 2 threads $(echo "scale=2; $a2 / $(floor own2)" | bc);" \
-     "peak RSS $n pages / $n1 pages $(echo "scale=2; $(peak "$WORK/t2.best") / $(peak "$WORK/t2x1.best")" | bc)"
+     "peak RSS $n pages / $n1 pages $(echo "scale=2; $(peak "$WORK/t2.best") / $(peak "$WORK/t2x1.best")" | bc)," \
+     "$n8 pages / $n pages $(echo "scale=2; $(peak "$WORK/t2x8.best") / $(peak "$WORK/t2.best")" | bc)"
 echo "target: 1,000 articles/s on 2 cores; parsing alone (sitrep's reader, 2 threads) bounds it at $(floor own2) pages/s"
