@@ -7,6 +7,7 @@
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <libxml/parser.h>
@@ -152,12 +153,15 @@ done:
 
 static bool own_reader(void)
 {
-    static int own = -1;   /* a benign race: every thread computes the same */
-    if (own < 0) {
-        const char *v = getenv("SR_HTML");
-        own = !(v && !strcmp(v, "libxml2"));
+    /* every thread that finds it unset computes the same value */
+    static atomic_int own = -1;
+    int v = atomic_load_explicit(&own, memory_order_relaxed);
+    if (v < 0) {
+        const char *e = getenv("SR_HTML");
+        v = !(e && !strcmp(e, "libxml2"));
+        atomic_store_explicit(&own, v, memory_order_relaxed);
     }
-    return own;
+    return v;
 }
 
 /* A page in an ASCII-compatible character set that uses only ASCII reads
