@@ -238,13 +238,47 @@ static bool is_html(const char *content_type)
  * analysed pages in order. When this thread also read, the workers waited
  * for pages whenever it was busy storing (a commit indexes its batch for
  * search): on the bench WARC on two threads they waited 40 % of the time.
- * Bad records are reported by the feeder as it meets them. */
+ * A record the feeder cannot read is reported in its place among the
+ * pages: its line goes with the next page, printed by this thread just
+ * before that page's own report (the lines after the last page once the
+ * feed is over). */
 struct warc_feed {
     struct run *r;
     sr_warc *w;
     const char *path;
     int pages_failed;
+    sr_buf pending;          /* lines of bad records since the last page */
 };
+
+/* Lines held for the next page: a long run of bad records (a damaged
+ * stretch of the file) is printed as it comes, beyond this much. */
+#define PENDING_MAX (64 * 1024)
+
+static void hold_line(struct warc_feed *f, const char *what)
+{
+    if (f->pending.len > PENDING_MAX) {
+        fwrite(f->pending.data, 1, f->pending.len, stderr);
+        sr_buf_reset(&f->pending);
+    }
+    sr_buf_printf(&f->pending, "sitrep: %s: %s\n", f->path, what);
+}
+
+/* What a WARC page's `done` gets: the run, and the lines to print first. */
+struct warc_page {
+    struct run *r;
+    const char *before;
+};
+
+static void warc_page_done(void *ctx, const sr_page *pg, const sr_page_result *res, sr_err e, const char *err)
+{
+    struct warc_page *wp = ctx;
+    if (wp->before) {
+        if (wp->r->progress)
+            fputs("\r\033[K", stderr);
+        fputs(wp->before, stderr);
+    }
+    page_done(wp->r, pg, res, e, err);
+}
 
 static int feed_records(sr_pipeline *p, void *ctx)
 {
@@ -253,7 +287,7 @@ static int feed_records(sr_pipeline *p, void *ctx)
     while (!stopping) {
         sr_arena *arena = sr_pipeline_page_arena(p);
         if (!arena) {
-            sr_cli_error("%s: out of memory", f->path);
+            hold_line(f, "out of memory");
             return failed + 1;
         }
         sr_warc_record *rec;
@@ -261,7 +295,7 @@ static int feed_records(sr_pipeline *p, void *ctx)
         if (e == SR_ENOTFOUND)
             break;
         if (e) {
-            sr_cli_error("%s: %s", f->path, sr_warc_error(f->w));
+            hold_line(f, sr_warc_error(f->w));
             failed++;
             continue;
         }
@@ -274,10 +308,18 @@ static int feed_records(sr_pipeline *p, void *ctx)
         struct tm tm = {0};
         if (rec->date && strptime(rec->date, "%Y-%m-%dT%H:%M:%S", &tm))
             pg.fetched = (int64_t)timegm(&tm);
-        if (sr_pipeline_submit_built(p, &pg, page_done, f->r) != SR_OK) {
-            sr_cli_error("%s: out of memory", pg.source);
-            f->pages_failed++;
+        struct warc_page *wp = sr_arena_alloc(arena, sizeof *wp);
+        if (wp) {
+            wp->r = f->r;
+            wp->before = f->pending.len ? sr_arena_strndup(arena, f->pending.data, f->pending.len) : NULL;
         }
+        if (!wp || (f->pending.len && !wp->before) ||
+            sr_pipeline_submit_built(p, &pg, warc_page_done, wp) != SR_OK) {
+            sr_buf_printf(&f->pending, "sitrep: %s: out of memory\n", pg.source);
+            f->pages_failed++;
+            continue;
+        }
+        sr_buf_reset(&f->pending);
     }
     return failed;
 }
@@ -285,13 +327,21 @@ static int feed_records(sr_pipeline *p, void *ctx)
 static int ingest_warc(struct run *r, const char *path)
 {
     struct warc_feed f = {.r = r, .path = path};
+    sr_buf_init(&f.pending, 0);
     sr_err e = sr_warc_open(path, &r->limits, &f.w);
     if (e) {
         sr_cli_error("%s: cannot read: %s", path, sr_strerror(e));
+        sr_buf_free(&f.pending);
         return 1;
     }
     int failed = sr_pipeline_feed(r->p, feed_records, &f);
+    if (f.pending.len) {
+        if (r->progress)
+            fputs("\r\033[K", stderr);
+        fwrite(f.pending.data, 1, f.pending.len, stderr);
+    }
     r->pages_failed += f.pages_failed;
+    sr_buf_free(&f.pending);
     sr_warc_close(f.w);
     return failed;
 }

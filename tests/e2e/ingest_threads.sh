@@ -17,6 +17,10 @@ EXAMPLES="$SR_SOURCE_DIR/data/examples"
 # each original twice (exact duplicates), the extract fixtures (pages that
 # fail, in several encodings), all in one run.
 python3 "$SR_SOURCE_DIR/tests/tools/make_warc.py" "$WORK/news.warc.gz" "$EXAMPLES"/*.html --copies 25
+# A WARC of pages that fail among pages that do, with a malformed record
+# among them: its line comes in its place among the pages' lines.
+python3 "$SR_SOURCE_DIR/tests/tools/make_warc.py" "$WORK/mixed.warc.gz" "$EXAMPLES"/*.html \
+  "$SR_FIXTURES"/extract/*.html --copies 2 --bad-record 9
 mkdir "$WORK/pages"
 cp "$EXAMPLES"/*.html "$SR_FIXTURES"/extract/*.html "$WORK/pages/"
 mkdir "$WORK/again" && cp "$EXAMPLES"/*.html "$WORK/again/"
@@ -39,7 +43,7 @@ PY
 
 for t in 1 2 3; do
   rc=0
-  ingest --db "$WORK/t$t.db" --threads $t -q "$WORK/news.warc.gz" "$WORK/pages" "$WORK/again" \
+  ingest --db "$WORK/t$t.db" --threads $t -q "$WORK/news.warc.gz" "$WORK/mixed.warc.gz" "$WORK/pages" "$WORK/again" \
     2>"$WORK/t$t.log" || rc=$?
   [ $rc = 1 ] || fail "--threads $t: pages without an article should make the exit code 1, got $rc: $(cat "$WORK/t$t.log")"
   dump "$WORK/t$t.db" >"$WORK/t$t.rows"
@@ -50,6 +54,11 @@ done
 [ "$(count "$WORK/t1.db" 'select count(*) from events where num_articles > 1')" -gt 0 ] || fail "no merged event: the fixture does not test merging"
 [ "$(count "$WORK/t1.db" 'select count(*) from stories where num_articles > 1')" -gt 0 ] || fail "no story of several articles"
 [ -s "$WORK/t1.errors" ] || fail "no failed page: the fixture does not test failures"
+# The mixed WARC's lines, pages and the bad record alike, in file order.
+grep -Eo 'mixed\.warc\.gz(@| record at offset |: record at offset )[0-9]+' "$WORK/t1.errors" | grep -Eo '[0-9]+$' >"$WORK/offsets"
+grep -q 'mixed.warc.gz: record at offset' "$WORK/t1.errors" || fail "the malformed record was not reported: $(cat "$WORK/t1.errors")"
+[ "$(wc -l <"$WORK/offsets")" -ge 3 ] || fail "too few lines from the mixed WARC: $(cat "$WORK/t1.errors")"
+sort -n -c "$WORK/offsets" 2>/dev/null || fail "the mixed WARC's lines are out of file order: $(grep mixed "$WORK/t1.errors")"
 grep -Eq " [1-9][0-9]* duplicates" "$WORK/t1.summary" || fail "no duplicate: the fixture does not test them: $(cat "$WORK/t1.summary")"
 for t in 2 3; do
   cmp -s "$WORK/t1.rows" "$WORK/t$t.rows" || fail "--threads $t stores other rows than --threads 1: $(diff "$WORK/t1.rows" "$WORK/t$t.rows" | head -5)"
