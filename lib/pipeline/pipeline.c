@@ -7,6 +7,7 @@
  * pool's threads (workers.c); the store is only ever touched from here, so
  * both ways leave the same store. */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +43,21 @@ struct sr_pipeline {
     bool pool_failed;       /* no thread could start: submit works as page does */
     bool in_batch;
     int batch_pages;
+    /* Recent articles in the order they were remembered: the k-th ever
+     * sits in slot k % ring_slots, and the last RECENT_MAX are searched.
+     * The slots beyond RECENT_MAX hold what a worker may still be reading
+     * while the writer remembers new ones (see prepare_page). */
     struct recent *recent;
     pl_story_sig *recent_sig;   /* the signature of recent[i] */
     uint64_t (*recent_bloom)[8];   /* its terms_bloom */
-    size_t n_recent, next_recent;
+    size_t ring_slots;
+    uint64_t remembered;              /* the writer's count */
+    _Atomic uint64_t remembered_pub;  /* the same, published to workers */
     sr_pipeline_stats stats;
 };
 
 static int load_recent(const sr_store_article *a, void *ctx);
+static void prepare_page(void *writer, pl_analysis *an);
 static void write_page(void *writer, const sr_page *pg, pl_analysis *an, sr_pipeline_done_fn done, void *ctx);
 static sr_err store_page(sr_pipeline *p, const sr_page *pg, pl_analysis *an, sr_page_result *res,
                          char *err, size_t errlen);
@@ -93,9 +101,10 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
     if ((e = pl_analyser_init(&p->self, p->dict, p->gaz)))
         goto fail;
     p->arena = sr_arena_new(PL_PAGE_ARENA_MAX);
-    p->recent = calloc(RECENT_MAX, sizeof *p->recent);
-    p->recent_sig = calloc(RECENT_MAX, sizeof *p->recent_sig);
-    p->recent_bloom = calloc(RECENT_MAX, sizeof *p->recent_bloom);
+    p->ring_slots = RECENT_MAX + pl_pool_capacity(p->o.threads > 1 ? p->o.threads : 1);
+    p->recent = calloc(p->ring_slots, sizeof *p->recent);
+    p->recent_sig = calloc(p->ring_slots, sizeof *p->recent_sig);
+    p->recent_bloom = calloc(p->ring_slots, sizeof *p->recent_bloom);
     if (!p->arena || !p->recent || !p->recent_sig || !p->recent_bloom) {
         e = SR_ENOMEM;
         goto fail;
@@ -161,7 +170,7 @@ sr_err sr_pipeline_page(sr_pipeline *p, const sr_page *pg, sr_page_result *res, 
 static void start_pool(sr_pipeline *p)
 {
     if (p->o.threads > 1 && !p->pool && !p->pool_failed) {
-        p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, write_page, p);
+        p->pool = pl_pool_new(p->o.threads, p->dict, p->gaz, write_page, prepare_page, p);
         p->pool_failed = !p->pool;
     }
 }
@@ -219,7 +228,7 @@ int sr_pipeline_feed(sr_pipeline *p, sr_pipeline_feed_fn feed, void *ctx)
     bool own_pool = false, started = false;
     start_pool(p);
     if (!p->pool && !p->pool_failed) {
-        p->pool = pl_pool_new(1, p->dict, p->gaz, write_page, p);
+        p->pool = pl_pool_new(1, p->dict, p->gaz, write_page, prepare_page, p);
         own_pool = p->pool != NULL;
     }
     int result = 0;
@@ -293,36 +302,85 @@ static sr_err store_page(sr_pipeline *p, const sr_page *pg, pl_analysis *an, sr_
  * of the recent article whose signature is most like its own, when they
  * share a place and are alike enough (PL_STORY_JOIN); else a new one.
  * Reports of one story are compared within the window both ways (a
- * backfill comes in any order of dates); ties go to the article remembered first, so the choice depends only on
- * the input order. */
-static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_id, bool *near)
+ * backfill comes in any order of dates); ties go to the article remembered
+ * first, so the choice depends only on the input order.
+ *
+ * With a full ring that search compares a new article with tens of
+ * thousands, more than the rest of storing it, and only the writer did it:
+ * past 32,768 articles a run went at the writer's pace. Now the worker
+ * that analysed the page searches the articles remembered by then
+ * (prepare_page), and the writer only those remembered since, fewer than
+ * the pool holds: the same choice, as the two parts are searched in order. */
+static void search_recent(const sr_pipeline *p, const pl_analysis *an, uint64_t from, uint64_t to,
+                          pl_story_hint *k)
 {
     int64_t window = (int64_t)p->o.story_window_hours * 3600;
-    *near = false;
-    const struct recent *best = NULL;
-    double best_sim = PL_STORY_JOIN;
-    for (size_t i = 0; i < p->n_recent; i++) {
-        size_t at = (p->next_recent + RECENT_MAX - p->n_recent + i) % RECENT_MAX;
+    for (uint64_t seq = from; seq < to; seq++) {
+        size_t at = (size_t)(seq % p->ring_slots);
         const struct recent *r = &p->recent[at];
         if (!r->story_id || r->when < an->when - window)
             continue;
         if (sr_simhash_near(r->simhash, an->row.simhash)) {
-            *story_id = r->story_id;
-            *near = true;
-            return SR_OK;
+            k->near = (int64_t)seq;
+            return;
         }
         /* no place in common: pl_story_similarity would say 0 */
         if (r->when > an->when + window || !(r->where & an->sig.where) ||
             !pl_story_may_join(&an->sig, p->recent_bloom[at], r->weight_sum))
             continue;
         double sim = pl_story_similarity(&p->recent_sig[at], &an->sig);
-        if (sim >= best_sim && (!best || sim > best_sim)) {
-            best = r;
-            best_sim = sim;
+        if (sim >= k->best_sim && (k->best < 0 || sim > k->best_sim)) {
+            k->best = (int64_t)seq;
+            k->best_sim = sim;
         }
     }
-    if (best) {
-        *story_id = best->story_id;
+}
+
+static uint64_t window_start(uint64_t remembered)
+{
+    return remembered > RECENT_MAX ? remembered - RECENT_MAX : 0;
+}
+
+/* In a worker: the articles remembered so far. While it reads them the
+ * writer remembers fewer than the pool holds (it stores pages in order,
+ * and this one is not stored yet), so it never writes over the slots read
+ * here: the ring has that many slots beyond RECENT_MAX. */
+static void prepare_page(void *writer, pl_analysis *an)
+{
+    sr_pipeline *p = writer;
+    uint64_t hi = atomic_load_explicit(&p->remembered_pub, memory_order_acquire);
+    pl_story_hint *k = &an->story;
+    *k = (pl_story_hint){.searched = true, .lo = window_start(hi), .hi = hi, .near = -1, .best = -1,
+                         .best_sim = PL_STORY_JOIN};
+    search_recent(p, an, k->lo, k->hi, k);
+}
+
+static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_id, bool *near)
+{
+    *near = false;
+    uint64_t lo = window_start(p->remembered);
+    pl_story_hint k = {.near = -1, .best = -1, .best_sim = PL_STORY_JOIN};
+    uint64_t from = lo;
+    const pl_story_hint *h = &an->story;
+    /* the worker's part holds unless what it found has left the window */
+    if (h->searched && h->hi <= p->remembered && (h->near < 0 || (uint64_t)h->near >= lo) &&
+        (h->near >= 0 || h->best < 0 || (uint64_t)h->best >= lo)) {
+        k.near = h->near;
+        if (h->near < 0 && h->best >= 0) {
+            k.best = h->best;
+            k.best_sim = h->best_sim;
+        }
+        from = h->hi;
+    }
+    if (k.near < 0)
+        search_recent(p, an, from, p->remembered, &k);
+    if (k.near >= 0) {
+        *story_id = p->recent[(size_t)((uint64_t)k.near % p->ring_slots)].story_id;
+        *near = true;
+        return SR_OK;
+    }
+    if (k.best >= 0) {
+        *story_id = p->recent[(size_t)((uint64_t)k.best % p->ring_slots)].story_id;
         return SR_OK;
     }
     return sr_store_story_add(p->store, an->row.title, an->when, story_id);
@@ -330,12 +388,12 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
 
 static void remember(sr_pipeline *p, uint64_t simhash, int64_t story_id, int64_t when, const pl_story_sig *sig)
 {
-    p->recent[p->next_recent] = (struct recent){simhash, sig->where, story_id, when, sig->weight_sum};
-    p->recent_sig[p->next_recent] = *sig;
-    memcpy(p->recent_bloom[p->next_recent], sig->terms_bloom, sizeof sig->terms_bloom);
-    p->next_recent = (p->next_recent + 1) % RECENT_MAX;
-    if (p->n_recent < RECENT_MAX)
-        p->n_recent++;
+    size_t at = (size_t)(p->remembered % p->ring_slots);
+    p->recent[at] = (struct recent){simhash, sig->where, story_id, when, sig->weight_sum};
+    p->recent_sig[at] = *sig;
+    memcpy(p->recent_bloom[at], sig->terms_bloom, sizeof sig->terms_bloom);
+    p->remembered++;
+    atomic_store_explicit(&p->remembered_pub, p->remembered, memory_order_release);
 }
 
 static int load_recent(const sr_store_article *a, void *ctx)

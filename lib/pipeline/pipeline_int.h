@@ -63,6 +63,17 @@ bool pl_story_sig_decode(const char *s, pl_story_sig *sig);
 
 /** What the analysis made of one page; strings live in the page's arena.
  *  On failure `err` is set and `message` names the page and the problem. */
+/** A worker's part of the story search (pipeline.c): over the recent
+ *  articles the writer had remembered when the worker looked, [lo, hi) in
+ *  the order they were remembered, the first near-duplicate and else the
+ *  most alike (-1: none). The writer checks what was remembered since. */
+typedef struct pl_story_hint {
+    bool searched;
+    uint64_t lo, hi;
+    int64_t near, best;
+    double best_sim;
+} pl_story_hint;
+
 typedef struct pl_analysis {
     sr_err err;
     char message[512];
@@ -72,6 +83,7 @@ typedef struct pl_analysis {
     sr_store_event *events;        /**< coded events, not negated; story and article unset */
     size_t n_events;
     pl_story_sig sig;              /**< also in row.story_sig, as text */
+    pl_story_hint story;           /**< set by a worker, else searched = false */
 } pl_analysis;
 
 /** One analyser: used by one thread at a time. */
@@ -102,10 +114,17 @@ typedef struct pl_pool pl_pool;
 typedef void (*pl_write_fn)(void *writer, const sr_page *pg, pl_analysis *an,
                             sr_pipeline_done_fn done, void *ctx);
 
+/** What a worker calls after analysing a page, in its own thread: the
+ *  part of the writer's work that only reads what is already written. */
+typedef void (*pl_prepare_fn)(void *writer, pl_analysis *an);
+
 /** Start `threads` analysers (fewer when some cannot start; NULL when none
- *  can). */
+ *  can). `prepare` may be NULL. */
 pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
-                     pl_write_fn write, void *writer);
+                     pl_write_fn write, pl_prepare_fn prepare, void *writer);
+/** The most pages a pool of `threads` holds at once: while a worker has a
+ *  page, the writer stores fewer than this many pages before it. */
+size_t pl_pool_capacity(int threads);
 /** Write every submitted page, then stop the threads. NULL is fine. */
 void pl_pool_free(pl_pool *pool);
 sr_err pl_pool_submit(pl_pool *pool, const sr_page *pg, sr_pipeline_done_fn done, void *ctx);

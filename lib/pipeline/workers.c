@@ -71,6 +71,7 @@ struct pl_pool {
     const sr_code_dict *dict;
     const sr_gazetteer *gaz;
     pl_write_fn write;
+    pl_prepare_fn prepare;
     void *writer;
 };
 
@@ -81,8 +82,13 @@ static const char *copy_str(sr_arena *a, const char *s);
 static pl_job *next_free_job(pl_pool *pool);
 static void queue(pl_pool *pool, pl_job *j, sr_pipeline_done_fn done, void *ctx);
 
+size_t pl_pool_capacity(int threads)
+{
+    return (size_t)threads * JOBS_PER_WORKER;
+}
+
 pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *gaz,
-                     pl_write_fn write, void *writer)
+                     pl_write_fn write, pl_prepare_fn prepare, void *writer)
 {
     pl_pool *pool = calloc(1, sizeof *pool);
     if (!pool)
@@ -90,8 +96,9 @@ pl_pool *pl_pool_new(int threads, const sr_code_dict *dict, const sr_gazetteer *
     pool->dict = dict;
     pool->gaz = gaz;
     pool->write = write;
+    pool->prepare = prepare;
     pool->writer = writer;
-    pool->n_jobs = (size_t)threads * JOBS_PER_WORKER;
+    pool->n_jobs = pl_pool_capacity(threads);
     pool->jobs = calloc(pool->n_jobs, sizeof *pool->jobs);
     pool->threads = calloc((size_t)threads, sizeof *pool->threads);
     pthread_mutex_init(&pool->mu, NULL);
@@ -301,6 +308,8 @@ static void *work(void *arg)
         j->state = JOB_WORKING;
         pthread_mutex_unlock(&pool->mu);
         pl_analyse(&an, j->arena, &j->page, &j->an);
+        if (pool->prepare && !j->an.err)
+            pool->prepare(pool->writer, &j->an);
         pthread_mutex_lock(&pool->mu);
         j->state = JOB_DONE;
         /* the writer waits for the oldest job alone */
