@@ -94,8 +94,10 @@ int main(int argc, char **argv)
         }
         double t1 = now(), best_sim2 = PL_STORY_JOIN;
         long best2 = -1;
+        pl_story_query aq;
+        pl_story_query_make(&aq, a);
         for (size_t i = 0; i < SLOTS; i++) {
-            if (!(where[i] & a->where) || !pl_story_may_join(a, bloom[i], wsum[i]))
+            if (!(where[i] & a->where) || !pl_story_may_join(&aq, bloom[i], wsum[i]))
                 continue;
             double sim = pl_story_similarity(&ring[i], a);
             if (sim >= best_sim2 && (best2 < 0 || sim > best_sim2))

@@ -315,6 +315,9 @@ static void search_recent(const sr_pipeline *p, const pl_analysis *an, uint64_t 
                           pl_story_hint *k)
 {
     int64_t window = (int64_t)p->o.story_window_hours * 3600;
+    pl_story_query q;
+    if (from < to)
+        pl_story_query_make(&q, &an->sig);
     for (uint64_t seq = from; seq < to; seq++) {
         size_t at = (size_t)(seq % p->ring_slots);
         const struct recent *r = &p->recent[at];
@@ -326,7 +329,7 @@ static void search_recent(const sr_pipeline *p, const pl_analysis *an, uint64_t 
         }
         /* no place in common: pl_story_similarity would say 0 */
         if (r->when > an->when + window || !(r->where & an->sig.where) ||
-            !pl_story_may_join(&an->sig, p->recent_bloom[at], r->weight_sum))
+            !pl_story_may_join(&q, p->recent_bloom[at], r->weight_sum))
             continue;
         double sim = pl_story_similarity(&p->recent_sig[at], &an->sig);
         if (sim >= k->best_sim && (k->best < 0 || sim > k->best_sim)) {

@@ -54,10 +54,18 @@ void pl_story_sig_make(pl_story_sig *sig, const char *title, const char *text, s
                        const sr_geo_doc *doc, const sr_store_event *events, size_t n_events);
 /** Weighted Jaccard of the terms, 0 unless the two share a place or country. */
 double pl_story_similarity(const pl_story_sig *a, const pl_story_sig *b);
+/** A new article's side of pl_story_may_join, made once for all the
+ *  recent articles it is compared with. */
+typedef struct pl_story_query {
+    uint64_t bloom[8];          /**< its terms_bloom */
+    uint32_t at_bit[512];       /**< the weight of its terms at each bit (only its own bits are set) */
+    uint32_t weight_sum;
+} pl_story_query;
+void pl_story_query_make(pl_story_query *q, const pl_story_sig *a);
 /** false when the two are surely less alike than PL_STORY_JOIN: a bound
- *  of their shared weight from the terms' bits, a tenth of the cost of
+ *  of their shared weight from the terms' bits, a fraction of the cost of
  *  pl_story_similarity, which the writer then asks only of the rest. */
-bool pl_story_may_join(const pl_story_sig *a, const uint64_t b_bloom[8], uint32_t b_weight_sum);
+bool pl_story_may_join(const pl_story_query *a, const uint64_t b_bloom[8], uint32_t b_weight_sum);
 const char *pl_story_sig_encode(const pl_story_sig *sig, sr_arena *arena);
 bool pl_story_sig_decode(const char *s, pl_story_sig *sig);
 
