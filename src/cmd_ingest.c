@@ -40,6 +40,8 @@ static const char usage[] =
     "                     CPU; 1: none, but a WARC gets one beside its reader); one\n"
     "                     writer stores them in input order, so the store is the\n"
     "                     same whatever N is\n"
+    "  --recent N         recent articles a new one's story is looked for among\n"
+    "                     (default 32768; each costs some 400 bytes of memory)\n"
     "  -q, --quiet        no progress line, only the summary and errors\n"
     "\n"
     "Progress goes to stderr when it is a terminal; a one-line summary ends every run.\n"
@@ -76,12 +78,13 @@ static sr_pipeline_stats totals;
 
 static int run(int argc, char **argv)
 {
-    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX, O_THREADS, O_DELAY };
+    enum { O_DB = 256, O_GAZ, O_DICT, O_PRIVATE, O_MAX, O_THREADS, O_DELAY, O_RECENT };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"gazetteer", required_argument, 0, O_GAZ},
         {"dict", required_argument, 0, O_DICT}, {"allow-private", no_argument, 0, O_PRIVATE},
         {"max-pages", required_argument, 0, O_MAX}, {"quiet", no_argument, 0, 'q'},
         {"threads", required_argument, 0, O_THREADS}, {"host-delay", required_argument, 0, O_DELAY},
+        {"recent", required_argument, 0, O_RECENT},
         {0, 0, 0, 0},
     };
     sr_pipeline_options po = {.db = "sitrep.db", .dict = SR_SOURCE_DIR "/data/lexicon"};
@@ -109,6 +112,14 @@ static int run(int argc, char **argv)
             if (*end || end == optarg || v < 0 || v > 256)
                 return sr_cli_usage_error("ingest", "--threads must be a number from 0 to 256");
             po.threads = (int)v;
+            break;
+        }
+        case O_RECENT: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 1000000)
+                return sr_cli_usage_error("ingest", "--recent must be a number from 1 to 1000000");
+            po.recent = (int)v;
             break;
         }
         case O_DELAY: {
@@ -254,13 +265,13 @@ struct warc_feed {
  * stretch of the file) is printed as it comes, beyond this much. */
 #define PENDING_MAX (64 * 1024)
 
-static void hold_line(struct warc_feed *f, const char *what)
+static void hold_line(struct warc_feed *f, const char *name, const char *what)
 {
     if (f->pending.len > PENDING_MAX) {
         fwrite(f->pending.data, 1, f->pending.len, stderr);
         sr_buf_reset(&f->pending);
     }
-    sr_buf_printf(&f->pending, "sitrep: %s: %s\n", f->path, what);
+    sr_buf_printf(&f->pending, "sitrep: %s: %s\n", name, what);
 }
 
 /* What a WARC page's `done` gets: the run, and the lines to print first. */
@@ -287,7 +298,7 @@ static int feed_records(sr_pipeline *p, void *ctx)
     while (!stopping) {
         sr_arena *arena = sr_pipeline_page_arena(p);
         if (!arena) {
-            hold_line(f, "out of memory");
+            hold_line(f, f->path, "out of memory");
             return failed + 1;
         }
         sr_warc_record *rec;
@@ -295,7 +306,7 @@ static int feed_records(sr_pipeline *p, void *ctx)
         if (e == SR_ENOTFOUND)
             break;
         if (e) {
-            hold_line(f, sr_warc_error(f->w));
+            hold_line(f, f->path, sr_warc_error(f->w));
             failed++;
             continue;
         }
@@ -315,7 +326,7 @@ static int feed_records(sr_pipeline *p, void *ctx)
         }
         if (!wp || (f->pending.len && !wp->before) ||
             sr_pipeline_submit_built(p, &pg, warc_page_done, wp) != SR_OK) {
-            sr_buf_printf(&f->pending, "sitrep: %s: out of memory\n", pg.source);
+            hold_line(f, pg.source, "out of memory");
             f->pages_failed++;
             continue;
         }

@@ -38,6 +38,8 @@ typedef struct sr_pipeline_options {
     int batch;                 /**< pages per transaction (0: 200) */
     int threads;               /**< worker threads for sr_pipeline_submit (0: one per online CPU;
                                     1: none, each page is done in the calling thread) */
+    int recent;                /**< recent articles a new one's story is looked for among
+                                    (0: 32,768) */
 } sr_pipeline_options;
 
 /** A page to ingest. */

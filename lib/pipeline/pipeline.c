@@ -14,9 +14,10 @@
 #include <unistd.h>
 #include "pipeline_int.h"
 
-/* Recent articles kept in memory for near-duplicate search: enough for a
- * few days of a large crawl's distinct stories. */
-#define RECENT_MAX 32768
+/* Recent articles kept in memory for near-duplicate search, unless the
+ * options say otherwise: enough for a few days of a large crawl's
+ * distinct stories. */
+#define RECENT_DEFAULT 32768
 
 /* What the story search reads of every recent article, apart from the
  * blooms of the terms it reads only for articles that share a place and
@@ -44,8 +45,8 @@ struct sr_pipeline {
     bool in_batch;
     int batch_pages;
     /* Recent articles in the order they were remembered: the k-th ever
-     * sits in slot k % ring_slots, and the last RECENT_MAX are searched.
-     * The slots beyond RECENT_MAX hold what a worker may still be reading
+     * sits in slot k % ring_slots, and the last o.recent are searched.
+     * The slots beyond o.recent hold what a worker may still be reading
      * while the writer remembers new ones (see prepare_page). */
     struct recent *recent;
     pl_story_sig *recent_sig;   /* the signature of recent[i] */
@@ -73,6 +74,8 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
         p->o.story_window_hours = 72;
     if (!p->o.merge_window_days)
         p->o.merge_window_days = 3;
+    if (p->o.recent <= 0)
+        p->o.recent = RECENT_DEFAULT;
     if (!p->o.batch)
         p->o.batch = 200;
     if (p->o.threads <= 0) {
@@ -101,7 +104,7 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
     if ((e = pl_analyser_init(&p->self, p->dict, p->gaz)))
         goto fail;
     p->arena = sr_arena_new(PL_PAGE_ARENA_MAX);
-    p->ring_slots = RECENT_MAX + pl_pool_capacity(p->o.threads > 1 ? p->o.threads : 1);
+    p->ring_slots = (size_t)p->o.recent + pl_pool_capacity(p->o.threads > 1 ? p->o.threads : 1);
     p->recent = calloc(p->ring_slots, sizeof *p->recent);
     p->recent_sig = calloc(p->ring_slots, sizeof *p->recent_sig);
     p->recent_bloom = calloc(p->ring_slots, sizeof *p->recent_bloom);
@@ -111,7 +114,7 @@ sr_err sr_pipeline_open(const sr_pipeline_options *opt, sr_pipeline **out, char 
     }
     /* Articles are dated by when they were published, which for a backfill
      * is long ago: remember the newest articles whatever their date (the
-     * ring keeps the last RECENT_MAX), so a re-run joins the same stories. */
+     * ring keeps the last o.recent), so a re-run joins the same stories. */
     sr_store_articles_recent(p->store, 0, load_recent, p);
     *out = p;
     return SR_OK;
@@ -339,21 +342,22 @@ static void search_recent(const sr_pipeline *p, const pl_analysis *an, uint64_t 
     }
 }
 
-static uint64_t window_start(uint64_t remembered)
+static uint64_t window_start(const sr_pipeline *p, uint64_t remembered)
 {
-    return remembered > RECENT_MAX ? remembered - RECENT_MAX : 0;
+    uint64_t n = (uint64_t)p->o.recent;
+    return remembered > n ? remembered - n : 0;
 }
 
 /* In a worker: the articles remembered so far. While it reads them the
  * writer remembers fewer than the pool holds (it stores pages in order,
  * and this one is not stored yet), so it never writes over the slots read
- * here: the ring has that many slots beyond RECENT_MAX. */
+ * here: the ring has that many slots beyond o.recent. */
 static void prepare_page(void *writer, pl_analysis *an)
 {
     sr_pipeline *p = writer;
     uint64_t hi = atomic_load_explicit(&p->remembered_pub, memory_order_acquire);
     pl_story_hint *k = &an->story;
-    *k = (pl_story_hint){.searched = true, .lo = window_start(hi), .hi = hi, .near = -1, .best = -1,
+    *k = (pl_story_hint){.searched = true, .lo = window_start(p, hi), .hi = hi, .near = -1, .best = -1,
                          .best_sim = PL_STORY_JOIN};
     search_recent(p, an, k->lo, k->hi, k);
 }
@@ -361,7 +365,7 @@ static void prepare_page(void *writer, pl_analysis *an)
 static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_id, bool *near)
 {
     *near = false;
-    uint64_t lo = window_start(p->remembered);
+    uint64_t lo = window_start(p, p->remembered);
     pl_story_hint k = {.near = -1, .best = -1, .best_sim = PL_STORY_JOIN};
     uint64_t from = lo;
     const pl_story_hint *h = &an->story;

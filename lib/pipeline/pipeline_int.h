@@ -69,8 +69,6 @@ bool pl_story_may_join(const pl_story_query *a, const uint64_t b_bloom[8], uint3
 const char *pl_story_sig_encode(const pl_story_sig *sig, sr_arena *arena);
 bool pl_story_sig_decode(const char *s, pl_story_sig *sig);
 
-/** What the analysis made of one page; strings live in the page's arena.
- *  On failure `err` is set and `message` names the page and the problem. */
 /** A worker's part of the story search (pipeline.c): over the recent
  *  articles the writer had remembered when the worker looked, [lo, hi) in
  *  the order they were remembered, the first near-duplicate and else the
@@ -82,6 +80,8 @@ typedef struct pl_story_hint {
     double best_sim;
 } pl_story_hint;
 
+/** What the analysis made of one page; strings live in the page's arena.
+ *  On failure `err` is set and `message` names the page and the problem. */
 typedef struct pl_analysis {
     sr_err err;
     char message[512];

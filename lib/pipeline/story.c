@@ -109,12 +109,6 @@ double pl_story_similarity(const pl_story_sig *a, const pl_story_sig *b)
     return sim;
 }
 
-/* With a full ring of recent articles (32,768), a third or more share a
- * country with a new one, and comparing their terms took 2.7 ms per new
- * article (bench_story). To reach PL_STORY_JOIN, lo / (Wa + Wb - lo) >=
- * J, the shared weight lo must be at least J / (1 + J) of Wa + Wb; a
- * shared term has its bit set in both blooms, so the weight of a's terms
- * whose bit b has set bounds lo from above, without a branch per term. */
 void pl_story_query_make(pl_story_query *q, const pl_story_sig *a)
 {
     memcpy(q->bloom, a->terms_bloom, sizeof q->bloom);
@@ -125,10 +119,16 @@ void pl_story_query_make(pl_story_query *q, const pl_story_sig *a)
         q->at_bit[a->term[i] & 511] += a->weight[i];
 }
 
-/* The weight of a's terms whose bit b has, summed bit by bit over the bits
- * the two blooms share: the same bound as summing term by term, but two
- * unlike reports share a bit or two, so a few steps instead of one per
- * term. */
+/* With a full ring of recent articles (32,768), a third or more share a
+ * country with a new one, and comparing their terms took 2.7 ms per new
+ * article (bench_story). To reach PL_STORY_JOIN, lo / (Wa + Wb - lo) >=
+ * J, the shared weight lo must be at least J / (1 + J) of Wa + Wb; a
+ * shared term has its bit set in both blooms, so the weight of a's terms
+ * whose bit b has set bounds lo from above. It is summed bit by bit over
+ * the bits the two blooms share (the weight of a's terms at each bit made
+ * once per new article, pl_story_query_make): the same number as summing
+ * term by term, but two unlike reports share a bit or two, so a few steps
+ * instead of one per term. */
 bool pl_story_may_join(const pl_story_query *q, const uint64_t b_bloom[8], uint32_t b_weight_sum)
 {
     unsigned bound = 0;

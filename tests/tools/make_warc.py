@@ -9,8 +9,11 @@ benchmarks.
              sentence appended, so every copy is a new article
 --bad-record K  makes the K-th record malformed (a Content-Length that
              overruns into the next record's header is replaced by junk)
+
+OUT ending in "/" writes the pages (the copies made the same way) as files
+of that directory instead, named so that they sort in the order written.
 """
-import gzip, sys, uuid, datetime
+import gzip, os, sys, uuid, datetime
 
 def record(url, html, when):
     http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
@@ -29,7 +32,10 @@ def main(argv):
         else: pages.append(argv[i]); i += 1
     when = datetime.datetime(2014, 1, 4, 12, 0, 0)
     n = 0
-    with open(out, "wb") as f:
+    as_dir = out.endswith("/")
+    if as_dir:
+        os.makedirs(out, exist_ok=True)
+    with open(os.devnull if as_dir else out, "wb") as f:
         for c in range(copies):
             for p in pages:
                 html = open(p, "rb").read()
@@ -42,6 +48,11 @@ def main(argv):
                     # each copy is its own article: no shared canonical URL
                     html = html.replace(b'rel="canonical"', b'rel="x-canonical"').replace(b'"og:url"', b'"og:x-url"')
                     html = html.replace(b'"url":', b'"x-url":').replace(b'"mainEntityOfPage"', b'"x-mainEntityOfPage"')
+                if as_dir:
+                    with open("%s%05d-%s" % (out, n, p.rsplit("/", 1)[-1]), "wb") as page:
+                        page.write(html)
+                    n += 1
+                    continue
                 url = "https://wire.example/%d/%s" % (c, p.rsplit("/", 1)[-1])
                 rec = record(url, html, (when + datetime.timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M:%SZ"))
                 if n == bad:
