@@ -377,7 +377,7 @@ static sr_err find_story(sr_pipeline *p, const pl_analysis *an, int64_t *story_i
             k.best = h->best;
             k.best_sim = h->best_sim;
         }
-        from = h->hi;
+        from = h->hi > lo ? h->hi : lo;   /* all it saw may have left since */
     }
     if (k.near < 0)
         search_recent(p, an, from, p->remembered, &k);
