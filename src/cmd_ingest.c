@@ -192,6 +192,13 @@ static void keep_memory_warm(void)
 
 /* ---- Progress. -------------------------------------------------------------- */
 
+/* Before a line of its own: the progress line, when there is one, goes. */
+static void clear_progress(const struct run *r)
+{
+    if (r->progress)
+        fputs("\r\033[K", stderr);
+}
+
 static void progress(struct run *r, bool final)
 {
     double now = sr_now();
@@ -202,8 +209,7 @@ static void progress(struct run *r, bool final)
         sr_pipeline_stats_get(r->p, &totals);
     double dt = now - r->started;
     if (final) {
-        if (r->progress)
-            fputs("\r\033[K", stderr);
+        clear_progress(r);
         fprintf(stderr, "sitrep ingest: %llu pages read, %llu articles stored, %llu duplicates, "
                 "%llu events (%llu merged), %llu failed in %.1f s (%.0f pages/s)\n",
                 totals.pages, totals.articles, totals.duplicates, totals.events, totals.merged,
@@ -222,8 +228,7 @@ static void page_done(void *ctx, const sr_page *pg, const sr_page_result *res, s
 {
     struct run *r = ctx;
     if (e) {
-        if (r->progress)
-            fputs("\r\033[K", stderr);
+        clear_progress(r);
         sr_cli_error("%s", err);
         r->pages_failed++;
     }
@@ -284,8 +289,7 @@ static void warc_page_done(void *ctx, const sr_page *pg, const sr_page_result *r
 {
     struct warc_page *wp = ctx;
     if (wp->before) {
-        if (wp->r->progress)
-            fputs("\r\033[K", stderr);
+        clear_progress(wp->r);
         fputs(wp->before, stderr);
     }
     page_done(wp->r, pg, res, e, err);
@@ -347,8 +351,7 @@ static int ingest_warc(struct run *r, const char *path)
     }
     int failed = sr_pipeline_feed(r->p, feed_records, &f);
     if (f.pending.len) {
-        if (r->progress)
-            fputs("\r\033[K", stderr);
+        clear_progress(r);
         fwrite(f.pending.data, 1, f.pending.len, stderr);
     }
     r->pages_failed += f.pages_failed;
